@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Brings node_modules and the Temporal servers in line with the committed lock files.
+# Sourced by the start and test scripts so each works alone on a fresh clone.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null \
+   && ! [[ node_modules/.package-lock.json -nt package-lock.json ]]; then
+  echo "ensure-deps: installing node modules (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash scripts/install-tools.sh

