@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerKeygenCommand } from './commands/keygen.js';
+import { registerReceiptCommand } from './commands/receipt.js';
 import { ExitCode, UserError } from './exit-codes.js';
 
 const program = new Command('marketops')
@@ -7,6 +9,8 @@ const program = new Command('marketops')
   .exitOverride();
 
 // Each command module adds itself here.
+registerKeygenCommand(program);
+registerReceiptCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -1,0 +1,212 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Octokit } from '@octokit/rest';
+import type { z } from 'zod';
+import { FailureCode, toFailure } from '../github/failures.js';
+import {
+  type GitHubWrite,
+  pullRequestWrite,
+  releaseWrite,
+  splitRepository,
+  tagObjectWrite,
+  tagRefWrite,
+} from '../github/plan.js';
+import { pullSchema, refSchema, releaseSchema, responseSha256, tagObjectSchema } from '../github/responses.js';
+import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import { assertBeforeExpiry, authorizationNow } from './authorization-window.js';
+
+/** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
+export interface GitHubEffect {
+  url: string;
+  id: string;
+  adopted: boolean;
+  identifiers: { release_id?: number; tag_sha?: string; pr_number?: number };
+  responseSha256: string;
+}
+
+export interface GitHubActivityInput<R> {
+  request: R;
+  /** The receipt's exp, epoch ms: no write is sent at or after it. */
+  notAfter: number;
+}
+
+export interface GitHubCallObserver {
+  call(status: number): void;
+  rateLimitWait(kind: string): void;
+}
+
+const conflict = (what: string) =>
+  ApplicationFailure.nonRetryable(
+    `${what} already exists on GitHub but differs from the authorized request; nothing was changed.`,
+    FailureCode.conflict,
+  );
+
+export function createGitHubActivities(octokit: Octokit, observer: GitHubCallObserver) {
+  async function call<S extends z.ZodType>(route: string, params: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
+    try {
+      const response = await octokit.request(route, params);
+      observer.call(response.status);
+      return schema.parse(response.data);
+    } catch (error) {
+      observer.call((error as { status?: number }).status ?? 0);
+      throw error;
+    }
+  }
+
+  /** A GET that treats 404 as "absent" rather than an error. */
+  async function find<S extends z.ZodType>(route: string, params: Record<string, unknown>, schema: S) {
+    try {
+      return await call(route, params, schema);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  function send<S extends z.ZodType>(write: GitHubWrite, repository: string, schema: S, notAfter: number) {
+    assertBeforeExpiry(notAfter);
+    return call(`POST ${write.route}`, { ...splitRepository(repository), ...write.body }, schema);
+  }
+
+  /** Every GitHub error leaves as a Temporal failure carrying its retry decision. */
+  async function guarded<T>(notAfter: number, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      const failure = toFailure(error, { attempt: Context.current().info.attempt, now: authorizationNow(), notAfter });
+      if (failure.type?.endsWith('RATE_LIMIT')) observer.rateLimitWait(failure.type);
+      throw failure;
+    }
+  }
+
+  const repoParams = (repository: string) => splitRepository(repository);
+
+  const releaseEffect = (release: z.infer<typeof releaseSchema>, adopted: boolean): GitHubEffect => ({
+    url: release.html_url,
+    id: String(release.id),
+    adopted,
+    identifiers: { release_id: release.id },
+    responseSha256: responseSha256(release),
+  });
+
+  const refEffect = (ref: z.infer<typeof refSchema>, adopted: boolean): GitHubEffect => ({
+    url: ref.url,
+    id: ref.object.sha,
+    adopted,
+    identifiers: { tag_sha: ref.object.sha },
+    responseSha256: responseSha256(ref),
+  });
+
+  const pullEffect = (pull: z.infer<typeof pullSchema>, adopted: boolean): GitHubEffect => ({
+    url: pull.html_url,
+    id: String(pull.number),
+    adopted,
+    identifiers: { pr_number: pull.number },
+    responseSha256: responseSha256(pull),
+  });
+
+  function releaseMatches(release: z.infer<typeof releaseSchema>, request: PublishReleaseRequest): boolean {
+    return (
+      release.name === request.name &&
+      (release.body ?? '') === request.body &&
+      release.draft === request.draft &&
+      release.prerelease === request.prerelease
+    );
+  }
+
+  async function existingTagTarget(request: TagRepoRequest, ref: z.infer<typeof refSchema>) {
+    if (ref.object.type !== 'tag') return { commit: ref.object.sha, message: undefined };
+    const tag = await call(
+      'GET /repos/{owner}/{repo}/git/tags/{tag_sha}',
+      { ...repoParams(request.repository), tag_sha: ref.object.sha },
+      tagObjectSchema,
+    );
+    return { commit: tag.object.sha, message: tag.message };
+  }
+
+  /** Adopts an existing tag only when it names the same commit with the same kind and message. */
+  async function adoptTag(request: TagRepoRequest): Promise<GitHubEffect | undefined> {
+    const ref = await find(
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      { ...repoParams(request.repository), ref: `tags/${request.tag}` },
+      refSchema,
+    );
+    if (!ref) return undefined;
+    const target = await existingTagTarget(request, ref);
+    const sameMessage = (target.message?.trimEnd() ?? undefined) === (request.message?.trimEnd() ?? undefined);
+    if (target.commit !== request.sha || !sameMessage) throw conflict(`Tag ${request.tag}`);
+    return refEffect(ref, true);
+  }
+
+  return {
+    async publishRelease({ request, notAfter }: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
+      return guarded(notAfter, async () => {
+        const existing = await find(
+          'GET /repos/{owner}/{repo}/releases/tags/{tag}',
+          { ...repoParams(request.repository), tag: request.tag_name },
+          releaseSchema,
+        );
+        if (existing) {
+          if (!releaseMatches(existing, request)) throw conflict(`Release ${request.tag_name}`);
+          return releaseEffect(existing, true);
+        }
+        return releaseEffect(await send(releaseWrite(request), request.repository, releaseSchema, notAfter), false);
+      });
+    },
+
+    /**
+     * The first half of an annotated tag. A retry after a lost response may leave an
+     * unreferenced tag object behind; that is invisible and harmless, unlike a second ref.
+     */
+    async createTagObject({
+      request,
+      notAfter,
+    }: GitHubActivityInput<TagRepoRequest & { message: string }>): Promise<
+      { adopted: GitHubEffect } | { tagObjectSha: string }
+    > {
+      return guarded(notAfter, async () => {
+        const adopted = await adoptTag(request);
+        if (adopted) return { adopted };
+        const tag = await send(tagObjectWrite(request), request.repository, tagObjectSchema, notAfter);
+        return { tagObjectSha: tag.sha };
+      });
+    },
+
+    /** Points refs/tags/<tag> at `targetSha`: the tag object's, or the commit's for a lightweight tag. */
+    async createTagRef({
+      request,
+      notAfter,
+      targetSha,
+    }: GitHubActivityInput<TagRepoRequest> & { targetSha: string }): Promise<GitHubEffect> {
+      return guarded(notAfter, async () => {
+        const ref = await find(
+          'GET /repos/{owner}/{repo}/git/ref/{ref}',
+          { ...repoParams(request.repository), ref: `tags/${request.tag}` },
+          refSchema,
+        );
+        if (ref) return ref.object.sha === targetSha ? refEffect(ref, true) : ((await adoptTag(request)) as GitHubEffect);
+        return refEffect(await send(tagRefWrite(request, targetSha), request.repository, refSchema, notAfter), false);
+      });
+    },
+
+    async openPullRequest({ request, notAfter }: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
+      return guarded(notAfter, async () => {
+        const { owner } = splitRepository(request.repository);
+        const open = await call(
+          'GET /repos/{owner}/{repo}/pulls',
+          { ...repoParams(request.repository), head: `${owner}:${request.head}`, base: request.base, state: 'open' },
+          pullSchema.array(),
+        );
+        const existing = open[0];
+        if (existing) {
+          const same = existing.title === request.title && (existing.body ?? '') === request.body;
+          if (!same) throw conflict(`An open pull request from ${request.head} into ${request.base}`);
+          return pullEffect(existing, true);
+        }
+        return pullEffect(await send(pullRequestWrite(request), request.repository, pullSchema, notAfter), false);
+      });
+    },
+  };
+}
+
+export type GitHubActivities = ReturnType<typeof createGitHubActivities>;

@@ -1,0 +1,27 @@
+import { createGitHubActivities, type GitHubCallObserver } from './github.js';
+import { createRecordActivities, type RecordSettings } from './records.js';
+import { createValidationActivities, type ValidationSettings } from './validation.js';
+import type { Octokit } from '@octokit/rest';
+
+export interface ActivityDependencies {
+  validation: ValidationSettings;
+  records: RecordSettings;
+  octokit: Octokit;
+  observer: GitHubCallObserver;
+}
+
+/** Activities that run on the main task queue: validation and records. */
+export const createCoreActivities = (deps: ActivityDependencies) => ({
+  ...createValidationActivities(deps.validation),
+  ...createRecordActivities(deps.records),
+});
+
+/** GitHub writes, on the paced task queue. */
+export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
+  createGitHubActivities(deps.octokit, deps.observer);
+
+export type CoreActivities = ReturnType<typeof createCoreActivities>;
+export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
+export type { GitHubEffect } from './github.js';
+export type { RecordDraft } from './records.js';
+export type { SubmissionFacts, Validation } from './validation.js';

@@ -1,0 +1,63 @@
+import { type KeyRing, type OperationRequest, opDigest, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
+import { type GitHubWrite, planFor } from '../github/plan.js';
+import type { ExecuteOperationInput, Reason } from '../shared.js';
+import { authorizationNow } from './authorization-window.js';
+
+export interface ValidationSettings {
+  keys: KeyRing;
+  mode: 'prod' | 'dry-run';
+  audience: string;
+  clockSkewSeconds: number;
+  maxAgeSeconds: number;
+}
+
+/** What the audit record can say about a submission even when it is rejected. */
+export interface SubmissionFacts {
+  receiptId: string | null;
+  keyId: string | null;
+  runId: string | null;
+  operationKind: string | null;
+  repository: string | null;
+  opDigest: string | null;
+}
+
+export type Validation =
+  | { decision: 'rejected'; facts: SubmissionFacts; reasons: Reason[] }
+  | { decision: 'blocked_by_mode'; facts: SubmissionFacts; plan: GitHubWrite[] }
+  | { decision: 'accepted'; facts: SubmissionFacts; request: OperationRequest; notAfter: number };
+
+function factsFrom(request: unknown, receiptId?: string, keyId?: string): SubmissionFacts {
+  const parsed = parseOperationRequest(request);
+  const loose = (request ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 256) : null);
+  return {
+    receiptId: receiptId ?? null,
+    keyId: keyId ?? null,
+    runId: text(loose.run_id),
+    operationKind: text(loose.operation_kind),
+    repository: text(loose.repository),
+    opDigest: parsed.ok ? opDigest(parsed.request) : null,
+  };
+}
+
+const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === 'MODE_NOT_PROD';
+
+export function createValidationActivities(settings: ValidationSettings) {
+  return {
+    /** Every receipt invariant, the signature and the mode, decided in one place. */
+    async validateSubmission({ receipt, request }: ExecuteOperationInput): Promise<Validation> {
+      const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
+      const facts = factsFrom(request, verdict.receiptId, verdict.kid);
+      if (verdict.accepted) {
+        const parsed = parseOperationRequest(request);
+        if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
+        return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
+      }
+      if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons)) {
+        const parsed = parseOperationRequest(request);
+        if (parsed.ok) return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
+      }
+      return { decision: 'rejected', facts, reasons: verdict.reasons };
+    },
+  };
+}

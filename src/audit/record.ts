@@ -1,0 +1,47 @@
+import canonicalize from 'canonicalize';
+import { z } from 'zod';
+import { hashLeaf } from './merkle.js';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
+
+/**
+ * One final decision about one submission. Strict objects: an unknown field is a sign of tampering
+ * or of a writer from another version, never something to drop silently. No field may hold a secret.
+ */
+export const auditRecordSchema = z.strictObject({
+  recorded_at: z.iso.datetime({ offset: true }),
+  run_id: z.string().min(1),
+  /** Null when a malformed receipt was rejected before an id could be read from it. */
+  receipt_id: z.string().min(1).nullable(),
+  operation_kind: z.string().min(1).nullable(),
+  repository: z.string().min(1).nullable(),
+  op_digest: z.string().min(1).nullable(),
+  key_id: z.string().min(1).nullable(),
+  outcome: z.enum(['succeeded', 'failed', 'rejected', 'blocked_by_mode']),
+  reasons: z.array(z.strictObject({ code: z.string().min(1), message: z.string() })),
+  github: z
+    .strictObject({
+      release_id: z.number().int().optional(),
+      url: z.string().optional(),
+      tag_sha: z.string().optional(),
+      pr_number: z.number().int().optional(),
+      response_sha256: sha256Hex.optional(),
+      adopted: z.boolean().optional(),
+    })
+    .nullable(),
+  /** Null for rejections caught by the client before any workflow started. */
+  temporal: z.strictObject({ workflow_id: z.string().min(1), run_id: z.string().min(1) }).nullable(),
+  executor_version: z.string().min(1),
+  source: z.enum(['workflow', 'client']),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+/** The exact bytes that are hashed: RFC 8785 canonical JSON, UTF-8. */
+export function canonicalRecord(record: AuditRecord): Buffer {
+  const text = canonicalize(record);
+  if (text === undefined) throw new Error('An audit record must be a JSON object.');
+  return Buffer.from(text, 'utf8');
+}
+
+/** RFC 6962 leaf hash of the canonical record, as lowercase hex. */
+export const leafHash = (record: AuditRecord): string => hashLeaf(canonicalRecord(record)).toString('hex');

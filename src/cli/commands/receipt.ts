@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { JWK } from 'jose';
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
+  issueReceipt,
+  opDigest,
+  parseOperationRequest,
+  readKeyRingFile,
+  verifyReceipt,
+} from '../../receipts/index.js';
+import { readJsonFile } from '../../receipts/json-file.js';
+import { ExitCode, UserError } from '../exit-codes.js';
+
+const ISSUE_EXAMPLES = `
+Examples:
+  $ marketops receipt issue --key keys/receipt-signing-key.jwk.json --request release.json --ttl 1h > receipt.jws
+  $ marketops receipt issue --key key.jwk.json --request tag.json --ttl 15m --advisory --json
+
+--ttl accepts seconds or a duration: 90, 30s, 15m, 1h (at most 24h).
+The request file is one operation request (see docs/receipt-format.md), e.g.
+  {"operation_kind":"tag_repo","run_id":"run-42","repository":"acme/widgets",
+   "tag":"v1.2.0","sha":"0123456789abcdef0123456789abcdef01234567"}`;
+
+const VERIFY_EXAMPLES = `
+Examples:
+  $ marketops receipt verify --receipt receipt.jws --request release.json --keys keys/receipt-keys.jwks.json
+  $ cat receipt.jws | marketops receipt verify --receipt - --request release.json --keys jwks.json --mode dry-run
+
+Prints {"accepted":…,"receiptId":…,"reasons":[{"code":…,"message":…}]}.
+Exit codes: 0 accepted, 3 rejected, 2 usage error (unreadable file, bad key ring).`;
+
+export function registerReceiptCommand(program: Command): void {
+  const receipt = program
+    .command('receipt')
+    .description('Issue and verify signed operation receipts (Ed25519 compact JWS).');
+  registerIssue(receipt);
+  registerVerify(receipt);
+}
+
+interface IssueFlags {
+  key: string;
+  request: string;
+  ttl: number;
+  advisory?: boolean;
+  audience: string;
+  issuer: string;
+  json?: boolean;
+}
+
+function registerIssue(receipt: Command): void {
+  receipt
+    .command('issue')
+    .description('Sign a receipt that authorizes exactly one operation request.')
+    .requiredOption('--key <file>', 'private Ed25519 JWK (from `marketops keygen`)')
+    .requiredOption('--request <file>', 'operation request JSON file')
+    .requiredOption('--ttl <duration>', 'lifetime: 30s, 15m, 1h … (at most 24h)', parseTtl)
+    .option('--advisory', 'issue an advisory receipt (enforceable: false), which executors reject')
+    .option('--audience <aud>', 'the executor identity the receipt is for', DEFAULT_AUDIENCE)
+    .option('--issuer <iss>', 'the issuer name written into the receipt', DEFAULT_ISSUER)
+    .option('--json', 'print {receipt, receiptId, kid, opDigest, expiresAt} instead of the bare token')
+    .addHelpText('after', ISSUE_EXAMPLES)
+    .action(async (flags: IssueFlags) => {
+      const privateJwk = (await asUserError(readJsonFile(flags.key, 'a private Ed25519 JWK'))) as JWK;
+      const parsed = parseOperationRequest(await asUserError(readJsonFile(flags.request, 'an operation request')));
+      if (!parsed.ok) throw new UserError(`${flags.request}: ${parsed.message}`);
+      const now = new Date();
+      const receiptId = randomUUID();
+      const token = await asUserError(
+        issueReceipt(privateJwk, parsed.request, {
+          ttlSeconds: flags.ttl,
+          audience: flags.audience,
+          issuer: flags.issuer,
+          enforceable: !flags.advisory,
+          now,
+          receiptId,
+        }),
+      );
+      if (!flags.json) return void process.stdout.write(`${token}\n`);
+      const expiresAt = new Date((Math.floor(now.getTime() / 1000) + flags.ttl) * 1000).toISOString();
+      const summary = { receipt: token, receiptId, kid: privateJwk.kid, opDigest: opDigest(parsed.request), expiresAt };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    });
+}
+
+interface VerifyFlags {
+  receipt: string;
+  request: string;
+  keys: string;
+  audience: string;
+  mode: string;
+}
+
+function registerVerify(receipt: Command): void {
+  receipt
+    .command('verify')
+    .description('Check a receipt against an operation request and a key ring; prints the verdict as JSON.')
+    .requiredOption('--receipt <file>', 'receipt file, or - to read it from stdin')
+    .requiredOption('--request <file>', 'operation request JSON file')
+    .requiredOption('--keys <file>', 'JWKS of trusted Ed25519 public keys')
+    .option('--audience <aud>', 'this executor identity', DEFAULT_AUDIENCE)
+    .option('--mode <mode>', 'executor mode; anything but "prod" adds MODE_NOT_PROD', 'prod')
+    .addHelpText('after', VERIFY_EXAMPLES)
+    .action(async (flags: VerifyFlags) => {
+      const token = (await asUserError(readReceipt(flags.receipt))).trim();
+      const request = await asUserError(readJsonFile(flags.request, 'an operation request'));
+      const keys = await asUserError(readKeyRingFile(flags.keys));
+      const verdict = await verifyReceipt(token, request, {
+        keys,
+        now: new Date(),
+        mode: flags.mode,
+        audience: flags.audience,
+      });
+      const reasons = verdict.accepted ? [] : verdict.reasons;
+      const output = { accepted: verdict.accepted, receiptId: verdict.receiptId ?? null, reasons };
+      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      process.exitCode = verdict.accepted ? ExitCode.ok : ExitCode.rejected;
+    });
+}
+
+async function readReceipt(source: string): Promise<string> {
+  if (source !== '-') {
+    return readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`);
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** "90", "30s", "15m", "1h" → seconds; the 24 h ceiling is enforced by issueReceipt. */
+export function parseTtl(value: string): number {
+  const match = /^(\d{1,6})([smh]?)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('use seconds or a duration such as 30s, 15m or 1h.');
+  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
+}
+
+/** Library errors are single sentences about the user's input: show them as such. */
+async function asUserError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
+  }
+}

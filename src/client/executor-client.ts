@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { RecordDraft } from '../activities/index.js';
+import { summaryOf } from '../github/plan.js';
+import { type KeyRing, parseOperationRequest, verifyReceiptSignature } from '../receipts/index.js';
+import {
+  type AuditAnchor,
+  type ExecuteOperationInput,
+  type ExecutionResult,
+  type Progress,
+  type Reason,
+  searchAttributes,
+  TASK_QUEUE,
+  WORKFLOW_TYPE,
+  workflowIdFor,
+} from '../shared.js';
+
+export type Submission =
+  | { status: 'started'; receiptId: string; workflowId: string }
+  | { status: 'rejected'; receiptId: string | null; reasons: Reason[]; audit: AuditAnchor };
+
+export interface RunSummary {
+  workflowId: string;
+  status: string;
+  operationKind?: string;
+  repository?: string;
+  outcome?: string;
+  startTime: Date;
+}
+
+const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';
+const RUN_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** What a submitter can claim before any workflow runs; the executor re-checks all of it. */
+function searchAttributesOf(request: unknown) {
+  const parsed = parseOperationRequest(request);
+  if (!parsed.ok) return [];
+  const { run_id, operation_kind, repository } = parsed.request;
+  return [
+    { key: searchAttributes.runId, value: run_id },
+    { key: searchAttributes.operationKind, value: operation_kind },
+    { key: searchAttributes.repository, value: repository },
+  ];
+}
+
+/**
+ * The submitter's side of the contract. It verifies the receipt's signature before
+ * starting anything, so a forged receipt can never use up a genuine receipt id.
+ */
+export class ExecutorClient {
+  constructor(
+    private readonly client: Client,
+    private readonly keys: KeyRing,
+  ) {}
+
+  async submit(input: ExecuteOperationInput): Promise<Submission> {
+    const signature = await verifyReceiptSignature(input.receipt, this.keys);
+    if (!signature.ok) return this.reject(input.request, null, signature.reasons, 'unverified');
+    const receiptId = signature.claims.jti;
+    const workflowId = workflowIdFor(receiptId);
+    try {
+      await this.client.workflow.start(WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: searchAttributesOf(input.request),
+        staticSummary: this.summary(input.request),
+      });
+      return { status: 'started', receiptId, workflowId };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const reasons = [{ code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` }];
+      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, signature.kid);
+    }
+  }
+
+  /** Submits and waits for the final outcome. */
+  async execute(input: ExecuteOperationInput): Promise<ExecutionResult> {
+    const submission = await this.submit(input);
+    if (submission.status === 'rejected') return submission;
+    return this.result(submission.receiptId);
+  }
+
+  result(receiptId: string): Promise<ExecutionResult> {
+    return this.handle(receiptId).result();
+  }
+
+  async status(receiptId: string): Promise<{ workflowId: string; status: string; progress?: Progress }> {
+    const handle = this.handle(receiptId);
+    const description = await handle.describe();
+    const progress = await handle.query<Progress>('progress').catch(() => undefined);
+    return { workflowId: handle.workflowId, status: description.status.name, progress };
+  }
+
+  async listByRunId(runId: string): Promise<RunSummary[]> {
+    if (!RUN_ID_PATTERN.test(runId)) throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
+    const runs: RunSummary[] = [];
+    for await (const execution of this.client.workflow.list({ query: `MarketOpsRunId = "${runId}"` })) {
+      const attributes = execution.typedSearchAttributes;
+      runs.push({
+        workflowId: execution.workflowId,
+        status: execution.status.name,
+        operationKind: attributes.get(searchAttributes.operationKind),
+        repository: attributes.get(searchAttributes.repository),
+        outcome: attributes.get(searchAttributes.outcome),
+        startTime: execution.startTime,
+      });
+    }
+    return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  }
+
+  private handle(receiptId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(workflowIdFor(receiptId));
+  }
+
+  private summary(request: unknown): string | undefined {
+    const parsed = parseOperationRequest(request);
+    return parsed.ok ? summaryOf(parsed.request) : undefined;
+  }
+
+  /** Client-side refusals are audited too, by a workflow of their own on the executor's workers. */
+  private async reject(
+    request: unknown,
+    receiptId: string | null,
+    reasons: Reason[],
+    idPrefix: string,
+    keyId: string | null = null,
+  ): Promise<Submission> {
+    const parsed = parseOperationRequest(request);
+    const draft: RecordDraft = {
+      recorded_at: new Date().toISOString(),
+      run_id: parsed.ok ? parsed.request.run_id : null,
+      receipt_id: receiptId,
+      operation_kind: parsed.ok ? parsed.request.operation_kind : null,
+      repository: parsed.ok ? parsed.request.repository : null,
+      op_digest: null,
+      key_id: keyId,
+      outcome: 'rejected',
+      reasons,
+      github: null,
+    };
+    const audit = await this.client.workflow.execute<(draft: RecordDraft) => Promise<AuditAnchor>>(
+      REJECTION_WORKFLOW_TYPE,
+      {
+        workflowId: `rejected-${idPrefix}-${randomUUID()}`,
+        taskQueue: TASK_QUEUE,
+        args: [draft],
+        typedSearchAttributes: searchAttributesOf(request),
+      },
+    );
+    return { status: 'rejected', receiptId, reasons, audit };
+  }
+}

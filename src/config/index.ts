@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+
+/**
+ * Every setting of the worker, the client and `start`, read from the environment
+ * (and Temporal's env-config file for the connection) and validated in one place,
+ * so a bad value stops start-up with a message naming the variable.
+ */
+const positiveNumber = z.coerce.number().positive();
+
+const envSchema = z.object({
+  MARKETOPS_MODE: z
+    .string()
+    .default('dry-run')
+    .refine((mode) => mode === 'prod' || mode === 'dry-run', {
+      message: 'must be exactly "prod" or "dry-run"',
+    }),
+  MARKETOPS_DATA_DIR: z.string().min(1).default('.data'),
+  MARKETOPS_AUDIENCE: z.string().min(1).default('marketops-executor'),
+  MARKETOPS_RECEIPT_KEYS: z.string().min(1).optional(),
+  MARKETOPS_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  MARKETOPS_MAX_RECEIPT_AGE_SECONDS: z.coerce.number().int().positive().max(86_400).default(86_400),
+  MARKETOPS_AUDIT_STORE: z.string().min(1).optional(),
+  MARKETOPS_AUDIT_KEY: z.string().min(1).optional(),
+  MARKETOPS_AUDIT_KEYS: z.string().min(1).optional(),
+  MARKETOPS_AUDIT_ORIGIN: z.string().min(1).default('marketops.local/audit'),
+  MARKETOPS_LEDGER: z.string().min(1).optional(),
+  MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).default(0.13),
+  MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  MARKETOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App id').optional(),
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  GITHUB_APP_INSTALLATION_ID: z.string().regex(/^\d+$/, 'must be the numeric installation id').optional(),
+});
+
+export type Mode = 'prod' | 'dry-run';
+
+export type GitHubAuth =
+  | { kind: 'token'; token: string }
+  | { kind: 'app'; appId: number; privateKey: string; installationId: number }
+  | { kind: 'none' };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseEnv(env: NodeJS.ProcessEnv) {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(`Environment variable ${String(issue?.path[0])} ${issue?.message}; fix or unset it.`);
+}
+
+function githubAuth(env: z.infer<typeof envSchema>): GitHubAuth {
+  if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
+  const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY_FILE, env.GITHUB_APP_INSTALLATION_ID];
+  if (app.every((value) => value === undefined)) return { kind: 'none' };
+  if (app.some((value) => value === undefined)) {
+    throw new ConfigError(
+      'GitHub App credentials need all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID; set the missing ones.',
+    );
+  }
+  return {
+    kind: 'app',
+    appId: Number(env.GITHUB_APP_ID),
+    privateKey: readFileSync(String(env.GITHUB_APP_PRIVATE_KEY_FILE), 'utf8'),
+    installationId: Number(env.GITHUB_APP_INSTALLATION_ID),
+  };
+}
+
+function temporalConnection(env: NodeJS.ProcessEnv) {
+  try {
+    const { connectionOptions, namespace } = loadClientConnectConfig({
+      overrideEnvVars: Object.fromEntries(
+        Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
+    });
+    return { connectionOptions, namespace: namespace ?? 'default' };
+  } catch (error) {
+    throw new ConfigError(
+      `Temporal connection settings are invalid (${(error as Error).message}); fix TEMPORAL_* or the env-config file.`,
+    );
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnv(env);
+  const dataDir = parsed.MARKETOPS_DATA_DIR;
+  return {
+    mode: parsed.MARKETOPS_MODE as Mode,
+    dataDir,
+    temporal: temporalConnection(env),
+    receipts: {
+      keysFile: parsed.MARKETOPS_RECEIPT_KEYS ?? `${dataDir}/keys/receipt-keys.jwks.json`,
+      audience: parsed.MARKETOPS_AUDIENCE,
+      clockSkewSeconds: parsed.MARKETOPS_CLOCK_SKEW_SECONDS,
+      maxAgeSeconds: parsed.MARKETOPS_MAX_RECEIPT_AGE_SECONDS,
+    },
+    audit: {
+      store: parsed.MARKETOPS_AUDIT_STORE ?? `file:${dataDir}/audit`,
+      keyFile: parsed.MARKETOPS_AUDIT_KEY ?? `${dataDir}/keys/audit-signing-key.jwk.json`,
+      keysFile: parsed.MARKETOPS_AUDIT_KEYS ?? `${dataDir}/keys/audit-keys.jwks.json`,
+      origin: parsed.MARKETOPS_AUDIT_ORIGIN,
+    },
+    ledger: parsed.MARKETOPS_LEDGER ?? `file:${dataDir}/ledger`,
+    github: {
+      apiUrl: parsed.GITHUB_API_URL,
+      auth: githubAuth(parsed),
+      writesPerSecond: parsed.MARKETOPS_GITHUB_WRITES_PER_SECOND,
+    },
+    metricsPort: parsed.MARKETOPS_METRICS_PORT,
+    logLevel: parsed.MARKETOPS_LOG_LEVEL,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

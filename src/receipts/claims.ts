@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { operationKinds } from './operation-request.js';
+import { base64url32Bytes, patternText, runId, singleLineText } from './text-fields.js';
+import { requiredAs } from './zod-sentence.js';
+
+/** The pinned `typ` of the protected header: no other JWS, JWT or receipt type is ever accepted. */
+export const RECEIPT_TYPE = 'marketops-receipt+jwt';
+/** The only signature algorithm: EdDSA over Ed25519 (RFC 8037). */
+export const RECEIPT_ALG = 'EdDSA';
+/** The executor's identity, the `aud` a receipt must carry unless configured otherwise. */
+export const DEFAULT_AUDIENCE = 'marketops-executor';
+export const DEFAULT_ISSUER = 'federation-core';
+/** exp − iat may not exceed this, and a receipt is stale once now − iat exceeds the max age (default the same). */
+export const MAX_LIFETIME_SECONDS = 86_400;
+
+/** A receipt_id becomes part of a workflow id, so it keeps to a safe alphabet. */
+export const RECEIPT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** 9999-12-31T23:59:59Z: keeps every time printable as an ISO date. */
+export const MAX_NUMERIC_DATE = 253_402_300_799;
+
+const numericDate = () =>
+  z
+    .int({ error: requiredAs('an integer number of seconds since the Unix epoch') })
+    .min(0, { error: 'must not be negative' })
+    .max(MAX_NUMERIC_DATE, { error: 'must not be after the year 9999' });
+
+export const receiptClaimsSchema = z
+  .strictObject({
+    jti: patternText(RECEIPT_ID_PATTERN, '1-128 of A-Z a-z 0-9 . _ : -'),
+    iss: singleLineText(1, 256),
+    aud: singleLineText(1, 256),
+    sub: runId(),
+    run_id: runId(),
+    operation_kind: z.enum(operationKinds, { error: `must be one of ${operationKinds.join(', ')}` }),
+    enforceable: z.boolean({ error: requiredAs('true or false') }),
+    iat: numericDate(),
+    nbf: numericDate(),
+    exp: numericDate(),
+    op_digest: base64url32Bytes(),
+  })
+  .refine((claims) => claims.sub === claims.run_id, { error: 'must equal run_id', path: ['sub'] });
+
+export type ReceiptClaims = z.infer<typeof receiptClaimsSchema>;

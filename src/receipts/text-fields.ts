@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { requiredAs } from './zod-sentence.js';
+
+/*
+ * Field builders shared by the operation request and receipt claim schemas.
+ * Lengths count UTF-16 code units (JavaScript string length).
+ */
+
+/** Any Unicode control character (C0, DEL, C1). */
+const CONTROL = /\p{Cc}/u;
+/** Control characters other than tab, line feed and carriage return. */
+const CONTROL_EXCEPT_WHITESPACE = /(?![\t\n\r])\p{Cc}/u;
+/** A lone UTF-16 surrogate: not valid Unicode, and RFC 8785 canonicalization refuses it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function boundedString(min: number, max: number) {
+  return z
+    .string({ error: requiredAs('a string') })
+    .min(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` })
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => !LONE_SURROGATE.test(value), { error: 'must be valid Unicode (no lone surrogates)' });
+}
+
+/** One line of text: no control characters at all. */
+export function singleLineText(min: number, max: number) {
+  return boundedString(min, max).refine((value) => !CONTROL.test(value), {
+    error: 'must not contain control characters (it is a single line)',
+  });
+}
+
+/** Free text such as a body: tab, CR and LF allowed, every other control character refused. */
+export function multiLineText(min: number, max: number) {
+  return boundedString(min, max).refine((value) => !CONTROL_EXCEPT_WHITESPACE.test(value), {
+    error: 'must not contain control characters other than tab, CR and LF',
+  });
+}
+
+/** A string from a fixed alphabet, e.g. identifiers. */
+export function patternText(pattern: RegExp, description: string) {
+  return z.string({ error: requiredAs('a string') }).regex(pattern, { error: `must be ${description}` });
+}
+
+/** Git's reserved ref-name forms (git check-ref-format), plus a leading "-" that reads as an option. */
+const BAD_REF = /[\s~^:?*[\\]|\.\.|@\{|\/\/|^[-/.]|\/\.|[/.]$|\.lock(\/|$)/;
+
+export const isGitRefName = (value: string): boolean => value !== '@' && !BAD_REF.test(value);
+
+const REF_RULES =
+  'a git ref name (no spaces, control characters, ~ ^ : ? * [ \\, "..", "@{" or "//", ' +
+  'no leading "-", "/" or ".", no trailing "/", "." or ".lock")';
+
+export const MAX_REF_LENGTH = 255;
+
+/** A branch or tag name. */
+export function gitRefName() {
+  return singleLineText(1, MAX_REF_LENGTH).refine(isGitRefName, { error: `must be ${REF_RULES}` });
+}
+
+/** GitHub's owner and repository alphabet; "." and ".." would be path segments, so they are refused. */
+const REPO_PART = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]{1,100}';
+export const REPOSITORY_PATTERN = new RegExp(`^${REPO_PART}/${REPO_PART}$`);
+export const OWNER_PATTERN = new RegExp(`^${REPO_PART}$`);
+
+export function repositoryName() {
+  return patternText(
+    REPOSITORY_PATTERN,
+    '"owner/name" with 1-100 of A-Z a-z 0-9 . _ - in each part (not "." or "..")',
+  );
+}
+
+/** Ties a receipt to one run of the authority: also used as a Temporal search attribute value. */
+export function runId() {
+  return patternText(/^[A-Za-z0-9._:-]{1,128}$/, '1-128 of A-Z a-z 0-9 . _ : -');
+}
+
+/** Exactly 32 bytes in canonical base64url without padding (43 characters): Ed25519 keys, SHA-256 digests. */
+export function base64url32Bytes() {
+  return patternText(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, '32 bytes in base64url without padding (43 characters)');
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { type Fault, type Limits, limitsSchema } from './config.js';
+import {
+  type RequestLogEntry,
+  requestLogEntrySchema,
+  type SandboxState,
+  sandboxStateSchema,
+} from './records.js';
+
+const clockSchema = z.object({ now: z.number() });
+const errorSchema = z.object({ message: z.string() });
+
+/**
+ * Typed client for the sandbox's admin API. It speaks HTTP, so a test in another
+ * process (or the executor's own test harness) can drive the same sandbox.
+ */
+export class SandboxAdmin {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  /** Back to the seeded state: clears the request log, faults, limits changes and rate counters. */
+  async reset(): Promise<void> {
+    await this.call('POST', '/reset');
+  }
+
+  async state(): Promise<SandboxState> {
+    return sandboxStateSchema.parse(await this.call('GET', '/state'));
+  }
+
+  /** GitHub requests only, oldest first; admin calls are not logged. */
+  async requests(): Promise<RequestLogEntry[]> {
+    return z.array(requestLogEntrySchema).parse(await this.call('GET', '/requests'));
+  }
+
+  async limits(): Promise<Limits> {
+    return limitsSchema.parse(await this.call('GET', '/limits'));
+  }
+
+  async setLimits(limits: Partial<Limits>): Promise<void> {
+    await this.call('PATCH', '/limits', limits);
+  }
+
+  async addFault(fault: Fault): Promise<void> {
+    await this.call('POST', '/faults', fault);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/faults');
+  }
+
+  /** Moves the sandbox clock forward by `ms` sandbox milliseconds. */
+  async advanceClock(ms: number): Promise<void> {
+    await this.call('POST', '/clock/advance', { ms });
+  }
+
+  /** The sandbox clock, epoch milliseconds. */
+  async now(): Promise<number> {
+    return clockSchema.parse(await this.call('GET', '/clock')).now;
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.url}/_sandbox${path}`, {
+      method,
+      headers: { authorization: `token ${this.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload: unknown = await response.json();
+    if (!response.ok) {
+      const detail = errorSchema.safeParse(payload);
+      throw new Error(
+        `Sandbox admin ${method} ${path} failed with ${response.status}: ${detail.success ? detail.data.message : 'no message'}`,
+      );
+    }
+    return payload;
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { faultSchema, limitsPatchSchema } from './config.js';
+import { docs, GitHubError } from './github-errors.js';
+import type { Route, RouteResponse } from './router.js';
+import type { Sandbox } from './sandbox.js';
+
+export const ADMIN_PREFIX = '/_sandbox';
+
+const advanceBody = z.object({ ms: z.number().int().nonnegative() });
+
+/** Admin input errors are the caller's to fix, so they come back as 400 with the field named. */
+function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join('.') || 'body';
+  throw new GitHubError(400, `Invalid ${field}: ${issue?.message ?? 'invalid value'}.`, docs.root);
+}
+
+const json = (body: unknown): RouteResponse => ({ status: 200, body });
+
+/** The sandbox's own control API: state, request log, limits, faults and clock. */
+export function adminRoutes(sandbox: Sandbox): Route[] {
+  const at = (path: string) => `${ADMIN_PREFIX}${path}`;
+  return [
+    {
+      method: 'POST',
+      template: at('/reset'),
+      handle: () => {
+        sandbox.reset();
+        return json({ reset: true });
+      },
+    },
+    { method: 'GET', template: at('/state'), handle: () => json(sandbox.store.snapshot()) },
+    { method: 'GET', template: at('/requests'), handle: () => json(sandbox.requestLog) },
+    { method: 'GET', template: at('/limits'), handle: () => json(sandbox.limiter.limits) },
+    {
+      method: 'PATCH',
+      template: at('/limits'),
+      handle: ({ body }) => {
+        sandbox.limiter.setLimits(parseAdminBody(limitsPatchSchema, body));
+        return json(sandbox.limiter.limits);
+      },
+    },
+    { method: 'GET', template: at('/faults'), handle: () => json(sandbox.faults.list()) },
+    {
+      method: 'POST',
+      template: at('/faults'),
+      handle: ({ body }) => {
+        sandbox.faults.add(parseAdminBody(faultSchema, body));
+        return json(sandbox.faults.list());
+      },
+    },
+    {
+      method: 'DELETE',
+      template: at('/faults'),
+      handle: () => {
+        sandbox.faults.clear();
+        return json([]);
+      },
+    },
+    { method: 'GET', template: at('/clock'), handle: () => json({ now: sandbox.clock.now() }) },
+    {
+      method: 'POST',
+      template: at('/clock/advance'),
+      handle: ({ body }) => {
+        sandbox.clock.advance(parseAdminBody(advanceBody, body).ms);
+        return json({ now: sandbox.clock.now() });
+      },
+    },
+  ];
+}

@@ -1,0 +1,24 @@
+/**
+ * The sandbox's own time. It starts at wall time, runs `compression` times faster than it,
+ * and jumps forward on `advance`, so tests can pass a one-hour rate-limit window in an instant.
+ * It never runs backwards: headers computed from it stay monotonic for clients.
+ */
+export class SandboxClock {
+  private readonly wallStart = Date.now();
+  private offsetMs = 0;
+
+  constructor(private readonly compression: number) {}
+
+  now(): number {
+    return Math.floor(this.wallStart + (Date.now() - this.wallStart) * this.compression + this.offsetMs);
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  /** Sandbox milliseconds expressed as real milliseconds, for waits the sandbox itself must make. */
+  toWallMs(sandboxMs: number): number {
+    return sandboxMs / this.compression;
+  }
+}

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const sha = z.string().regex(/^[0-9a-f]{40}$/, 'must be a 40-character lowercase hex commit SHA');
+const positiveOrOff = z.number().int().positive().nullable();
+
+/** Rate limits; `null` turns one off. Defaults are GitHub's documented numbers. */
+export const limitsSchema = z.strictObject({
+  /** Primary limit: requests per token per hour (the window resets at x-ratelimit-reset). */
+  primaryPerHour: positiveOrOff.default(5000),
+  /** Secondary limit: content-creating requests (POST/PATCH/PUT/DELETE) per token per minute. */
+  secondaryPerMinute: positiveOrOff.default(80),
+  /** Secondary limit: content-creating requests per token per hour. */
+  secondaryPerHour: positiveOrOff.default(500),
+  /** Secondary limit: requests of one token in flight at once. */
+  maxConcurrency: positiveOrOff.default(100),
+  /** GitHub answers a rate-limited request with 403 or 429; clients must handle both. */
+  status: z.union([z.literal(403), z.literal(429)]).default(403),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+export const limitsPatchSchema = limitsSchema.partial();
+
+export const faultSchema = z.strictObject({
+  /** `METHOD /template` as in GitHub's docs, e.g. `POST /repos/{owner}/{repo}/releases`; absent = any route. */
+  route: z.string().regex(/^[A-Z]+ \/\S*$/, 'must look like "POST /repos/{owner}/{repo}/releases"').optional(),
+  kind: z.enum(['drop-after-apply', 'status', 'latency']),
+  /** For kind `status`. */
+  status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502),
+  /** For kind `latency`: real (wall-clock) milliseconds added before the request is handled. */
+  latencyMs: z.number().int().nonnegative().default(0),
+  /** How many matching requests the fault hits before it is spent. */
+  times: z.number().int().positive().default(1),
+  /** How many matching requests pass untouched before the fault starts to hit. */
+  afterRequests: z.number().int().nonnegative().default(0),
+});
+export type Fault = z.input<typeof faultSchema>;
+export type ParsedFault = z.infer<typeof faultSchema>;
+
+export const repoConfigSchema = z.strictObject({
+  owner: z.string().min(1),
+  name: z.string().min(1),
+  default_branch: z.string().min(1),
+  branches: z.record(z.string().min(1), sha),
+});
+
+export const sandboxConfigSchema = z
+  .strictObject({
+    tokens: z
+      .array(z.strictObject({ id: z.string().min(1), token: z.string().min(1) }))
+      .min(1, 'at least one token is required'),
+    repos: z.array(repoConfigSchema).min(1, 'at least one repository is required'),
+    limits: limitsSchema.default(limitsSchema.parse({})),
+    faults: z.array(faultSchema).default([]),
+    /** The sandbox clock runs this many times faster than wall time. */
+    timeCompression: z.number().positive().default(1),
+  })
+  .superRefine((config, ctx) => {
+    for (const repo of config.repos) {
+      if (!(repo.default_branch in repo.branches)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repos', `${repo.owner}/${repo.name}`, 'default_branch'],
+          message: `default branch "${repo.default_branch}" must be one of its branches`,
+        });
+      }
+    }
+  });
+export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
+
+export const defaultSandboxConfig: SandboxConfig = sandboxConfigSchema.parse({
+  tokens: [{ id: 'sandbox', token: 'sandbox-token' }],
+  repos: [
+    {
+      owner: 'omega',
+      name: 'marketops',
+      default_branch: 'main',
+      branches: {
+        main: '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d',
+        'feature/launch-notes': '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a',
+      },
+    },
+    {
+      owner: 'omega',
+      name: 'website',
+      default_branch: 'main',
+      branches: {
+        main: '3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c',
+        'content/spring-campaign': '4b6d8f0a2c4e6a8c0e2b4d6f8a0c2e4b6d8f0a2c',
+      },
+    },
+  ],
+});
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'the file';
+  return `${where}: ${issue.message}`;
+}
+
+/** Parses an already-read config object; the error names the first field to fix. */
+export function parseSandboxConfig(raw: unknown, source: string): SandboxConfig {
+  const result = sandboxConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  throw new Error(
+    `Sandbox config ${source} is invalid at ${first ? describeIssue(first) : 'an unknown place'}; fix that field.`,
+  );
+}
+
+/** Loads a YAML or JSON sandbox config (JSON is YAML); without a path, the built-in default. */
+export async function loadSandboxConfig(path?: string): Promise<SandboxConfig> {
+  if (path === undefined) return defaultSandboxConfig;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read sandbox config ${path} (${(error as NodeJS.ErrnoException).code}); check the path.`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    throw new Error(`Sandbox config ${path} is neither valid YAML nor JSON; fix its syntax.`);
+  }
+  return parseSandboxConfig(raw, path);
+}

@@ -1,0 +1,22 @@
+export { SandboxAdmin } from './admin-client.js';
+export {
+  defaultSandboxConfig,
+  type Fault,
+  type Limits,
+  limitsSchema,
+  loadSandboxConfig,
+  faultSchema,
+  type SandboxConfig,
+  sandboxConfigSchema,
+} from './config.js';
+export type {
+  PullRecord,
+  RefRecord,
+  ReleaseRecord,
+  RepoState,
+  RequestLogEntry,
+  SandboxState,
+  TagObjectRecord,
+} from './records.js';
+export { SANDBOX_HTML_HOST } from './representations.js';
+export { type RunningSandbox, type StartSandboxOptions, startSandbox } from './server.js';

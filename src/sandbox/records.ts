@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * The sandbox's own records of what exists. GitHub's response shapes are rendered from these
+ * (representations.ts); the admin API returns them as they are, so tests assert on plain facts.
+ */
+export const refRecordSchema = z.object({
+  sha: z.string(),
+  /** `tag` when the ref points at an annotated tag object, else `commit`. */
+  type: z.enum(['commit', 'tag']),
+});
+export type RefRecord = z.infer<typeof refRecordSchema>;
+
+export const tagObjectRecordSchema = z.object({
+  sha: z.string(),
+  tag: z.string(),
+  message: z.string(),
+  object: z.object({ sha: z.string(), type: z.string() }),
+  tagger: z.object({ name: z.string(), email: z.string(), date: z.string() }),
+});
+export type TagObjectRecord = z.infer<typeof tagObjectRecordSchema>;
+
+export const releaseRecordSchema = z.object({
+  id: z.number(),
+  tag_name: z.string(),
+  target_commitish: z.string(),
+  name: z.string().nullable(),
+  body: z.string().nullable(),
+  draft: z.boolean(),
+  prerelease: z.boolean(),
+  created_at: z.string(),
+  published_at: z.string().nullable(),
+});
+export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
+
+export const pullRecordSchema = z.object({
+  id: z.number(),
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullable(),
+  head: z.object({ ref: z.string(), sha: z.string() }),
+  base: z.object({ ref: z.string(), sha: z.string() }),
+  state: z.enum(['open', 'closed']),
+  draft: z.boolean(),
+  created_at: z.string(),
+});
+export type PullRecord = z.infer<typeof pullRecordSchema>;
+
+export const repoStateSchema = z.object({
+  id: z.number(),
+  owner: z.string(),
+  name: z.string(),
+  default_branch: z.string(),
+  created_at: z.string(),
+  /** Full ref name (`refs/heads/main`, `refs/tags/v1`) to what it points at. */
+  refs: z.record(z.string(), refRecordSchema),
+  tags: z.array(tagObjectRecordSchema),
+  releases: z.array(releaseRecordSchema),
+  pulls: z.array(pullRecordSchema),
+});
+export type RepoState = z.infer<typeof repoStateSchema>;
+
+export const sandboxStateSchema = z.object({ repos: z.array(repoStateSchema) });
+export type SandboxState = z.infer<typeof sandboxStateSchema>;
+
+export const requestLogEntrySchema = z.object({
+  method: z.string(),
+  path: z.string(),
+  /** GitHub's route template (`POST /repos/{owner}/{repo}/releases`), null when no route matched. */
+  route: z.string().nullable(),
+  /** The status sent, or for a dropped response the one that would have been sent. */
+  status: z.number(),
+  /** The configured id of the token used, never the token; null when unauthenticated. */
+  tokenId: z.string().nullable(),
+  /** Sandbox-clock epoch milliseconds when the request arrived. */
+  at: z.number(),
+  contentCreating: z.boolean(),
+  /** True when the request changed the sandbox's state. */
+  applied: z.boolean(),
+  /** True when a drop-after-apply fault destroyed the connection instead of answering. */
+  dropped: z.boolean(),
+  /** The kind of fault that hit this request, if any. */
+  fault: z.enum(['drop-after-apply', 'status', 'latency']).nullable(),
+});
+export type RequestLogEntry = z.infer<typeof requestLogEntrySchema>;

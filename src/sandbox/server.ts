@@ -1,0 +1,54 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxAdmin } from './admin-client.js';
+import { defaultSandboxConfig, type SandboxConfig } from './config.js';
+import { Sandbox } from './sandbox.js';
+
+export interface StartSandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1: the sandbox is a local stand-in, not a service. */
+  host?: string;
+  config?: SandboxConfig;
+}
+
+export interface RunningSandbox {
+  /** Base URL to give Octokit as `baseUrl`; it plays https://api.github.com. */
+  url: string;
+  /** The first configured token, ready to use. */
+  token: string;
+  admin: SandboxAdmin;
+  close(): Promise<void>;
+}
+
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const config = options.config ?? defaultSandboxConfig;
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${urlHost(host)}:${port}`;
+  const sandbox = new Sandbox(config, url);
+  server.on('request', (request, response) => void sandbox.handle(request, response));
+  // biome-ignore lint/style/noNonNullAssertion: the schema requires at least one token.
+  const token = config.tokens[0]!.token;
+  return {
+    url,
+    token,
+    admin: new SandboxAdmin(url, token),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections from clients would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}

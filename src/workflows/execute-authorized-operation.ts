@@ -1,0 +1,144 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  TimeoutFailure,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import type { OpenPrRequest, OperationRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import {
+  type AuditAnchor,
+  type ExecuteOperationInput,
+  type ExecutionResult,
+  GITHUB_WRITES_TASK_QUEUE,
+  type Outcome,
+  type Progress,
+  type Reason,
+  searchAttributes,
+} from '../shared.js';
+
+export const progressQuery = defineQuery<Progress>('progress');
+
+const core = proxyActivities<activities.CoreActivities>({
+  startToCloseTimeout: '30 seconds',
+  // A record must never be lost: records and validation retry until they succeed.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const EXPIRED = 'EXPIRED_DURING_EXECUTION';
+
+/** GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout ends at exp. */
+function githubActivities(notAfter: number) {
+  return proxyActivities<activities.GitHubWriteActivities>({
+    taskQueue: GITHUB_WRITES_TASK_QUEUE,
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: Math.max(1, notAfter - Date.now()),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+}
+
+type Effect = activities.GitHubEffect;
+type Failure = { code: string; message: string };
+
+function failureOf(error: unknown): Failure {
+  if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
+    return { code: EXPIRED, message: 'The receipt expired before GitHub accepted the write; no write was sent after expiry.' };
+  }
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'FAILED', message: cause.message };
+  throw error;
+}
+
+async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress): Promise<Effect> {
+  const github = githubActivities(notAfter);
+  if (request.message === undefined) return github.createTagRef({ request, notAfter, targetSha: request.sha });
+  const created = await github.createTagObject({ request: { ...request, message: request.message }, notAfter });
+  if ('adopted' in created) return created.adopted;
+  progress.writesDone += 1;
+  return github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha });
+}
+
+function perform(request: OperationRequest, notAfter: number, progress: Progress): Promise<Effect> {
+  const github = githubActivities(notAfter);
+  switch (request.operation_kind) {
+    case 'publish_release':
+      return github.publishRelease({ request: request as PublishReleaseRequest, notAfter });
+    case 'open_pr':
+      return github.openPullRequest({ request: request as OpenPrRequest, notAfter });
+    case 'tag_repo':
+      return tagRepository(request, notAfter, progress);
+  }
+}
+
+/**
+ * One authorized GitHub operation, keyed by its receipt: validate, consume, write,
+ * record. Deterministic; every effect and every clock read happens in activities.
+ */
+export async function executeAuthorizedOperation(input: ExecuteOperationInput): Promise<ExecutionResult> {
+  const progress: Progress = { stage: 'validating', writesDone: 0 };
+  setHandler(progressQuery, () => progress);
+
+  const validation = await core.validateSubmission(input);
+  const { facts } = validation;
+  progress.receiptId = facts.receiptId ?? undefined;
+  progress.operation = facts.operationKind ?? undefined;
+
+  const record = async (outcome: Outcome, reasons: Reason[], github: Effect | null): Promise<AuditAnchor> => {
+    progress.stage = 'recording';
+    const anchor = await core.recordOutcome({
+      step: 'final',
+      draft: {
+        recorded_at: new Date(Date.now()).toISOString(),
+        run_id: facts.runId,
+        receipt_id: facts.receiptId,
+        operation_kind: facts.operationKind,
+        repository: facts.repository,
+        op_digest: facts.opDigest,
+        key_id: facts.keyId,
+        outcome,
+        reasons,
+        github: github && {
+          ...github.identifiers,
+          url: github.url,
+          response_sha256: github.responseSha256,
+          adopted: github.adopted,
+        },
+      },
+    });
+    upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome }]);
+    progress.stage = 'done';
+    progress.outcome = outcome;
+    return anchor;
+  };
+
+  if (validation.decision === 'rejected') {
+    return { status: 'rejected', reasons: validation.reasons, audit: await record('rejected', validation.reasons, null) };
+  }
+  if (validation.decision === 'blocked_by_mode') {
+    const reasons = [{ code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' }];
+    return { status: 'blocked_by_mode', plan: validation.plan, audit: await record('blocked_by_mode', reasons, null) };
+  }
+
+  progress.stage = 'consuming';
+  const consumption = await core.consumeReceipt(String(facts.receiptId));
+  if (!consumption.consumed) {
+    const reasons = [
+      { code: 'ALREADY_CONSUMED', message: `This receipt was already used by ${consumption.consumedBy}.` },
+    ];
+    return { status: 'rejected', reasons, audit: await record('rejected', reasons, null) };
+  }
+
+  progress.stage = 'writing';
+  try {
+    const effect = await perform(validation.request, validation.notAfter, progress);
+    progress.writesDone += effect.adopted ? 0 : 1;
+    const { url, id, adopted } = effect;
+    return { status: 'succeeded', github: { url, id, adopted }, audit: await record('succeeded', [], effect) };
+  } catch (error) {
+    const { code, message } = failureOf(error);
+    return { status: 'failed', code, message, audit: await record('failed', [{ code, message }], null) };
+  }
+}

@@ -1,0 +1,2 @@
+export { executeAuthorizedOperation, progressQuery } from './execute-authorized-operation.js';
+export { recordSubmissionRejection } from './record-submission-rejection.js';
