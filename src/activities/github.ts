@@ -13,6 +13,7 @@ import {
 } from '../github/plan.js';
 import { pullSchema, refSchema, releaseSchema, responseSha256, tagObjectSchema } from '../github/responses.js';
 import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { assertBeforeExpiry, authorizationNow } from './authorization-window.js';
 
 /** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
@@ -30,25 +31,20 @@ export interface GitHubActivityInput<R> {
   notAfter: number;
 }
 
-export interface GitHubCallObserver {
-  call(status: number): void;
-  rateLimitWait(kind: string): void;
-}
-
 const conflict = (what: string) =>
   ApplicationFailure.nonRetryable(
     `${what} already exists on GitHub but differs from the authorized request; nothing was changed.`,
     FailureCode.conflict,
   );
 
-export function createGitHubActivities(octokit: Octokit, observer: GitHubCallObserver) {
+export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetrics) {
   async function call<S extends z.ZodType>(route: string, params: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
     try {
       const response = await octokit.request(route, params);
-      observer.call(response.status);
+      metrics.githubCall(response.status);
       return schema.parse(response.data);
     } catch (error) {
-      observer.call((error as { status?: number }).status ?? 0);
+      metrics.githubCall((error as { status?: number }).status ?? 0);
       throw error;
     }
   }
@@ -74,7 +70,7 @@ export function createGitHubActivities(octokit: Octokit, observer: GitHubCallObs
       return await body();
     } catch (error) {
       const failure = toFailure(error, { attempt: Context.current().info.attempt, now: authorizationNow(), notAfter });
-      if (failure.type?.endsWith('RATE_LIMIT')) observer.rateLimitWait(failure.type);
+      if (failure.type?.endsWith('RATE_LIMIT')) metrics.rateLimitWait(failure.type);
       throw failure;
     }
   }

@@ -1,4 +1,5 @@
-import { createGitHubActivities, type GitHubCallObserver } from './github.js';
+import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import { createGitHubActivities } from './github.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
 import type { Octokit } from '@octokit/rest';
@@ -7,18 +8,18 @@ export interface ActivityDependencies {
   validation: ValidationSettings;
   records: RecordSettings;
   octokit: Octokit;
-  observer: GitHubCallObserver;
+  metrics: ExecutorMetrics;
 }
 
 /** Activities that run on the main task queue: validation and records. */
 export const createCoreActivities = (deps: ActivityDependencies) => ({
-  ...createValidationActivities(deps.validation),
+  ...createValidationActivities(deps.validation, deps.metrics),
   ...createRecordActivities(deps.records),
 });
 
 /** GitHub writes, on the paced task queue. */
 export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
-  createGitHubActivities(deps.octokit, deps.observer);
+  createGitHubActivities(deps.octokit, deps.metrics);
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;

@@ -1,6 +1,7 @@
 import { type KeyRing, type OperationRequest, opDigest, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
 import { type GitHubWrite, planFor } from '../github/plan.js';
 import type { ExecuteOperationInput, Reason } from '../shared.js';
+import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { authorizationNow } from './authorization-window.js';
 
 export interface ValidationSettings {
@@ -42,21 +43,26 @@ function factsFrom(request: unknown, receiptId?: string, keyId?: string): Submis
 
 const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === 'MODE_NOT_PROD';
 
-export function createValidationActivities(settings: ValidationSettings) {
+export function createValidationActivities(settings: ValidationSettings, metrics: ExecutorMetrics) {
   return {
     /** Every receipt invariant, the signature and the mode, decided in one place. */
     async validateSubmission({ receipt, request }: ExecuteOperationInput): Promise<Validation> {
       const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
       const facts = factsFrom(request, verdict.receiptId, verdict.kid);
       if (verdict.accepted) {
+        metrics.receipt('accepted');
         const parsed = parseOperationRequest(request);
         if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
         return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
       }
       if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons)) {
         const parsed = parseOperationRequest(request);
-        if (parsed.ok) return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
+        if (parsed.ok) {
+          metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
+          return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
+        }
       }
+      for (const reason of verdict.reasons) metrics.receipt('rejected', reason.code);
       return { decision: 'rejected', facts, reasons: verdict.reasons };
     },
   };

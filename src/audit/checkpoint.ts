@@ -85,6 +85,12 @@ export function publicJwkOf(privateJwk: JWK): JWK {
   return { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' };
 }
 
+/** Decodes base64 only if it is the one canonical encoding: Node ignores stray bits, a verifier must not. */
+function canonicalBase64(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
+}
+
 function publicKeyFor(keys: readonly JWK[], keyId: string): { raw: Buffer; key: KeyObject } | undefined {
   const jwk = keys.find((k) => k.kid === keyId);
   if (!jwk) return undefined;
@@ -104,7 +110,8 @@ export function checkpointProblem(checkpoint: Checkpoint, keys: readonly JWK[]):
   if (!match || match[1] !== keyId) return `checkpoint of size ${size}: malformed signature line`;
   const trusted = publicKeyFor(keys, keyId);
   if (!trusted) return `checkpoint of size ${size}: signed by unknown key "${keyId}"`;
-  const blob = Buffer.from(match[2] as string, 'base64');
+  const blob = canonicalBase64(match[2] as string);
+  if (!blob || !canonicalBase64(rootHash)) return `checkpoint of size ${size}: non-canonical base64`;
   const sig = blob.subarray(4);
   if (!blob.subarray(0, 4).equals(keyHash(keyId, trusted.raw)) || sig.toString('base64') !== signature) {
     return `checkpoint of size ${size}: signature line does not match key "${keyId}"`;

@@ -135,8 +135,14 @@ class FileAuditStore implements AuditStore {
     return run;
   }
 
+  /**
+   * One checkpoint line per append, so the line count is the number of committed records: a forged
+   * size inside the last checkpoint cannot hide the records after it.
+   */
+  private checkpointLines = 0;
+
   private get committedSize(): number {
-    return this.checkpointList.at(-1)?.size ?? 0;
+    return this.checkpointLines;
   }
 
   /** Absorbs lines other processes appended. Checkpoints first: see the module comment. */
@@ -146,6 +152,7 @@ class FileAuditStore implements AuditStore {
   }
 
   private absorbCheckpoint(line: string): void {
+    this.checkpointLines++;
     if (this.checkpointFault) return;
     const parsed = checkpointSchema.safeParse(parseJson(line));
     if (parsed.success) this.checkpointList.push(parsed.data);
@@ -193,10 +200,11 @@ class FileAuditStore implements AuditStore {
   private requireIntact(): void {
     const fault = this.entryFault ?? this.checkpointFault;
     if (fault) throw fault;
-    if (this.entryList.length !== this.committedSize) {
+    const signed = this.checkpointList.at(-1)?.size ?? 0;
+    if (this.entryList.length !== this.committedSize || signed !== this.committedSize) {
       throw new AuditCorruptError(
-        Math.min(this.entryList.length, this.committedSize),
-        `the log holds ${this.entryList.length} records but its latest checkpoint covers ${this.committedSize}`,
+        Math.min(this.entryList.length, this.committedSize, signed),
+        `the log holds ${this.entryList.length} records, ${this.committedSize} checkpoints, the latest of size ${signed}`,
       );
     }
   }

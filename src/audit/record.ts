@@ -10,7 +10,7 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SH
  */
 export const auditRecordSchema = z.strictObject({
   recorded_at: z.iso.datetime({ offset: true }),
-  run_id: z.string().min(1),
+  run_id: z.string().min(1).nullable(),
   /** Null when a malformed receipt was rejected before an id could be read from it. */
   receipt_id: z.string().min(1).nullable(),
   operation_kind: z.string().min(1).nullable(),

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerReceiptCommand } from './commands/receipt.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { ExitCode, UserError } from './exit-codes.js';
 
 const program = new Command('marketops')
@@ -9,6 +11,8 @@ const program = new Command('marketops')
   .exitOverride();
 
 // Each command module adds itself here.
+registerAuditCommand(program);
+registerSandboxCommand(program);
 registerKeygenCommand(program);
 registerReceiptCommand(program);
 

@@ -19,6 +19,14 @@ export type Submission =
   | { status: 'started'; receiptId: string; workflowId: string }
   | { status: 'rejected'; receiptId: string | null; reasons: Reason[]; audit: AuditAnchor };
 
+export interface RunStatus {
+  receiptId: string;
+  workflowId: string;
+  status: string;
+  progress?: Progress;
+  result?: ExecutionResult;
+}
+
 export interface RunSummary {
   workflowId: string;
   status: string;
@@ -87,11 +95,14 @@ export class ExecutorClient {
     return this.handle(receiptId).result();
   }
 
-  async status(receiptId: string): Promise<{ workflowId: string; status: string; progress?: Progress }> {
+  /** Live progress while running (answered by a worker); the final outcome once closed. */
+  async status(receiptId: string): Promise<RunStatus> {
     const handle = this.handle(receiptId);
-    const description = await handle.describe();
-    const progress = await handle.query<Progress>('progress').catch(() => undefined);
-    return { workflowId: handle.workflowId, status: description.status.name, progress };
+    const { status } = await handle.describe();
+    const base = { receiptId, workflowId: handle.workflowId, status: status.name };
+    if (status.name === 'RUNNING') return { ...base, progress: await handle.query<Progress>('progress') };
+    if (status.name !== 'COMPLETED') return base;
+    return { ...base, result: await handle.result() };
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {

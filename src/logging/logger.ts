@@ -27,7 +27,10 @@ export function createLogger(options: LoggerOptions = {}): pino.Logger {
       // Temporal's loggers pass failures as `error`; serialize them like `err` rather than as `{}`.
       serializers: { error: pino.stdSerializers.err },
     },
-    scrubbingStream(target, pretty && prettyFactory({ colorize: !options.destination && process.stdout.isTTY })),
+    scrubbingStream(
+      target,
+      pretty && prettyFactory({ colorize: !options.destination && process.stdout.isTTY }),
+    ),
   );
 }
 

@@ -58,6 +58,8 @@ const VALUE_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // An Authorization value in any notation: `Authorization: token x`, `"authorization":"Bearer x"`, `authorization=x`.
   [/(authorization\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|token|basic)\s+)?[^\s"',;}\\]+/gi, `$1${REDACTED}`],
   [/\b(bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, `$1${REDACTED}`],
+  // Passwords in connection URLs, e.g. the audit store's postgres://user:password@host/db.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]+:)[^\s@/"'\\]+@/gi, `$1${REDACTED}@`],
   // JWK private members inside serialized JSON (also JSON-in-JSON, hence the optional backslashes).
   [/(\\?"(?:d|p|q|dp|dq|qi|k)\\?"\s*:\s*\\?")[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
 ];

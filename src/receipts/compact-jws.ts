@@ -1,7 +1,8 @@
 /** Far above any genuine receipt (a few hundred bytes), low enough to bound the work on hostile input. */
 export const MAX_TOKEN_LENGTH = 16_384;
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** Empty segments pass here so `alg: none` (empty signature) is reported as ALG_NOT_ALLOWED. */
+const SEGMENT = /^[A-Za-z0-9_-]*$/;
 
 export type DecodedHeader = { ok: true; header: Record<string, unknown> } | { ok: false; problem: string };
 
@@ -11,7 +12,8 @@ export type DecodedHeader = { ok: true; header: Record<string, unknown> } | { ok
  * the last character to the same bytes, which would let an altered token verify.
  */
 export function decodeCompactHeader(token: string): DecodedHeader {
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: `is longer than ${MAX_TOKEN_LENGTH} characters` };
+  if (token.length > MAX_TOKEN_LENGTH)
+    return { ok: false, problem: `is longer than ${MAX_TOKEN_LENGTH} characters` };
   const segments = token.split('.');
   if (segments.length !== 3) return { ok: false, problem: 'must have exactly three dot-separated segments' };
   if (!segments.every(isCanonicalBase64url)) {
@@ -32,7 +34,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(utf8.decode(bytes));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // Not UTF-8 or not JSON: reported as malformed by the caller.
   }

@@ -30,7 +30,11 @@ export interface IssueOptions {
  * Signs a receipt authorizing exactly `request` (the issuer side: Federation Core and tests).
  * Throws one sentence for an invalid key, request or option; never includes key material.
  */
-export async function issueReceipt(privateJwk: JWK, request: OperationRequest, options: IssueOptions): Promise<string> {
+export async function issueReceipt(
+  privateJwk: JWK,
+  request: OperationRequest,
+  options: IssueOptions,
+): Promise<string> {
   const signing = loadSigningKey(privateJwk);
   const parsed = parseOperationRequest(request);
   if (!parsed.ok) throw new Error(parsed.message);

@@ -28,13 +28,15 @@ const jwksShape = z.object({ keys: z.array(z.unknown()).min(1) });
  */
 export function loadKeyRing(jwks: unknown): KeyRing {
   const shape = jwksShape.safeParse(jwks);
-  if (!shape.success) throw new Error('The key ring must be a JWKS: a JSON object with a non-empty "keys" array.');
+  if (!shape.success)
+    throw new Error('The key ring must be a JWKS: a JSON object with a non-empty "keys" array.');
   const keys = new Map<string, KeyObject>();
   shape.data.keys.forEach((candidate, index) => {
     const subject = `key #${index + 1} of the JWKS`;
     rejectPrivateMembers(candidate, subject);
     const jwk = parseJwk(ed25519PublicJwkSchema, candidate, subject);
-    if (keys.has(jwk.kid)) throw new Error(`The JWKS lists kid "${jwk.kid}" twice; give each key its own kid.`);
+    if (keys.has(jwk.kid))
+      throw new Error(`The JWKS lists kid "${jwk.kid}" twice; give each key its own kid.`);
     if (jwk.key_ops && !jwk.key_ops.includes('verify')) {
       throw new Error(`Field "key_ops" of the ${subject} must include "verify" when present.`);
     }

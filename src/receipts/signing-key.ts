@@ -1,4 +1,9 @@
-import { generateKeyPair as generateNodeKeyPair, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair as generateNodeKeyPair,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { RECEIPT_ALG } from './claims.js';
@@ -15,7 +20,9 @@ export interface SigningKey {
  * Makes a fresh Ed25519 signing key. The kid defaults to the RFC 7638 thumbprint,
  * so it is stable and never collides by accident.
  */
-export async function generateSigningKey(kid?: string): Promise<{ privateJwk: JWK; publicJwks: { keys: JWK[] } }> {
+export async function generateSigningKey(
+  kid?: string,
+): Promise<{ privateJwk: JWK; publicJwks: { keys: JWK[] } }> {
   if (kid !== undefined) parseJwk(keyIdSchema, kid, 'key id (--kid)');
   const { privateKey } = await generateKeyPair('ed25519');
   const { kty, crv, x, d } = privateKey.export({ format: 'jwk' });
@@ -31,7 +38,9 @@ export function loadSigningKey(privateJwk: unknown): SigningKey {
   try {
     key = createPrivateKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, format: 'jwk' });
   } catch {
-    throw new Error('The private signing key is not a valid Ed25519 JWK; generate one with `marketops keygen`.');
+    throw new Error(
+      'The private signing key is not a valid Ed25519 JWK; generate one with `marketops keygen`.',
+    );
   }
   // A mismatched x would sign receipts that the published JWKS can never verify.
   if (createPublicKey(key).export({ format: 'jwk' }).x !== jwk.x) {

@@ -75,5 +75,8 @@ export function runId() {
 
 /** Exactly 32 bytes in canonical base64url without padding (43 characters): Ed25519 keys, SHA-256 digests. */
 export function base64url32Bytes() {
-  return patternText(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, '32 bytes in base64url without padding (43 characters)');
+  return patternText(
+    /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/,
+    '32 bytes in base64url without padding (43 characters)',
+  );
 }

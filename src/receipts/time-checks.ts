@@ -21,15 +21,23 @@ export function timeReasons(claims: ReceiptClaims, rules: TimeRules): Reason[] {
   const validFrom = Math.max(claims.nbf, claims.iat);
   if (now < validFrom - skew) {
     reasons.push(
-      reason('NOT_YET_VALID', `The receipt is not valid before ${iso(validFrom)} (${skew} s clock skew allowed).`),
+      reason(
+        'NOT_YET_VALID',
+        `The receipt is not valid before ${iso(validFrom)} (${skew} s clock skew allowed).`,
+      ),
     );
   }
   if (now >= claims.exp + skew) {
-    reasons.push(reason('EXPIRED', `The receipt expired at ${iso(claims.exp)} (${skew} s clock skew allowed).`));
+    reasons.push(
+      reason('EXPIRED', `The receipt expired at ${iso(claims.exp)} (${skew} s clock skew allowed).`),
+    );
   }
   if (now - claims.iat > maxAge) {
     reasons.push(
-      reason('STALE', `The receipt was issued at ${iso(claims.iat)}, more than ${maxAge} s ago; ask for a new one.`),
+      reason(
+        'STALE',
+        `The receipt was issued at ${iso(claims.iat)}, more than ${maxAge} s ago; ask for a new one.`,
+      ),
     );
   }
   if (claims.exp - claims.iat > MAX_LIFETIME_SECONDS) {

@@ -6,7 +6,9 @@ import type { KeyRing } from './key-ring.js';
 import { type Reason, reason } from './reasons.js';
 import { firstIssueSentence } from './zod-sentence.js';
 
-export type SignatureCheck = { ok: true; claims: ReceiptClaims; kid: string } | { ok: false; reasons: Reason[] };
+export type SignatureCheck =
+  | { ok: true; claims: ReceiptClaims; kid: string }
+  | { ok: false; reasons: Reason[] };
 
 /** Header members that point at or embed a key: keys come only from the local ring, so any of these is refused. */
 const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
@@ -19,7 +21,9 @@ const HEADER_MEMBERS = ['alg', 'typ', 'kid'];
  */
 export async function verifyReceiptSignature(token: unknown, keys: KeyRing): Promise<SignatureCheck> {
   if (token === undefined || token === null || token === '') {
-    return rejected(reason('RECEIPT_MISSING', 'No receipt was supplied; every operation needs a signed receipt.'));
+    return rejected(
+      reason('RECEIPT_MISSING', 'No receipt was supplied; every operation needs a signed receipt.'),
+    );
   }
   if (typeof token !== 'string') {
     return rejected(malformed(`must be a string in JWS compact serialization, not ${typeof token}`));
@@ -33,7 +37,10 @@ export async function verifyReceiptSignature(token: unknown, keys: KeyRing): Pro
     return checkClaims(payload, header.kid);
   } catch {
     return rejected(
-      reason('BAD_SIGNATURE', `The receipt signature does not verify with key "${header.kid}" from the key ring.`),
+      reason(
+        'BAD_SIGNATURE',
+        `The receipt signature does not verify with key "${header.kid}" from the key ring.`,
+      ),
     );
   }
 }
@@ -45,11 +52,16 @@ function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderChec
   const reasons: Reason[] = [];
   if (header.alg !== RECEIPT_ALG) {
     reasons.push(
-      reason('ALG_NOT_ALLOWED', `The header alg is ${show(header.alg)}; only "${RECEIPT_ALG}" (Ed25519) is accepted.`),
+      reason(
+        'ALG_NOT_ALLOWED',
+        `The header alg is ${show(header.alg)}; only "${RECEIPT_ALG}" (Ed25519) is accepted.`,
+      ),
     );
   }
   if (header.typ !== RECEIPT_TYPE) {
-    reasons.push(reason('WRONG_TYPE', `The header typ is ${show(header.typ)}; a receipt has typ "${RECEIPT_TYPE}".`));
+    reasons.push(
+      reason('WRONG_TYPE', `The header typ is ${show(header.typ)}; a receipt has typ "${RECEIPT_TYPE}".`),
+    );
   }
   const embedded = EMBEDDED_KEY_MEMBERS.filter((member) => member in header);
   if (embedded.length > 0) {
@@ -65,14 +77,19 @@ function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderChec
   );
   if (unsupported.length > 0) {
     reasons.push(
-      malformed(`has unsupported header parameter(s) ${show(unsupported)}; a receipt header has only alg, typ, kid`),
+      malformed(
+        `has unsupported header parameter(s) ${show(unsupported)}; a receipt header has only alg, typ, kid`,
+      ),
     );
   }
   const kid = header.kid;
   const key = typeof kid === 'string' ? keys.keyFor(kid) : undefined;
   if (!key) {
     reasons.push(
-      reason('UNKNOWN_KEY', `The header kid ${show(kid)} names no key in the key ring (known: ${show(keys.kids)}).`),
+      reason(
+        'UNKNOWN_KEY',
+        `The header kid ${show(kid)} names no key in the key ring (known: ${show(keys.kids)}).`,
+      ),
     );
   }
   if (reasons.length > 0 || !key) return { ok: false, reasons };

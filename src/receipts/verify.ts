@@ -3,7 +3,11 @@ import { MAX_LIFETIME_SECONDS, type ReceiptClaims } from './claims.js';
 import { show } from './compact-jws.js';
 import { KeyRing } from './key-ring.js';
 import { opDigest } from './op-digest.js';
-import { type OperationRequest, type ParsedOperationRequest, parseOperationRequest } from './operation-request.js';
+import {
+  type OperationRequest,
+  type ParsedOperationRequest,
+  parseOperationRequest,
+} from './operation-request.js';
 import { type Reason, reason } from './reasons.js';
 import { timeReasons } from './time-checks.js';
 import { verifyReceiptSignature } from './verify-signature.js';
@@ -39,25 +43,38 @@ const optionsSchema = z.object({
  * input: it returns a rejection listing every failed check (order: docs/receipt-format.md).
  * Options are the caller's own configuration; invalid options are a programming error and throw.
  */
-export async function verifyReceipt(token: unknown, request: unknown, options: VerifyOptions): Promise<ReceiptVerdict> {
+export async function verifyReceipt(
+  token: unknown,
+  request: unknown,
+  options: VerifyOptions,
+): Promise<ReceiptVerdict> {
   const settings = optionsSchema.parse(options);
   const reasons: Reason[] = [];
   if (settings.mode !== 'prod') {
     reasons.push(
-      reason('MODE_NOT_PROD', `The executor mode is ${show(settings.mode)}; receipts authorize only in mode "prod".`),
+      reason(
+        'MODE_NOT_PROD',
+        `The executor mode is ${show(settings.mode)}; receipts authorize only in mode "prod".`,
+      ),
     );
   }
   const parsed = safelyParse(request);
   const signature = await verifyReceiptSignature(token, settings.keys);
-  if (!signature.ok) return { accepted: false, reasons: [...reasons, ...signature.reasons, ...requestReasons(parsed)] };
+  if (!signature.ok)
+    return { accepted: false, reasons: [...reasons, ...signature.reasons, ...requestReasons(parsed)] };
 
   const { claims, kid } = signature;
   if (!claims.enforceable) {
-    reasons.push(reason('NOT_ENFORCEABLE', 'The receipt is advisory (enforceable is false); it authorizes nothing.'));
+    reasons.push(
+      reason('NOT_ENFORCEABLE', 'The receipt is advisory (enforceable is false); it authorizes nothing.'),
+    );
   }
   if (claims.aud !== settings.audience) {
     reasons.push(
-      reason('AUDIENCE_MISMATCH', `The receipt is for audience ${show(claims.aud)}, not ${show(settings.audience)}.`),
+      reason(
+        'AUDIENCE_MISMATCH',
+        `The receipt is for audience ${show(claims.aud)}, not ${show(settings.audience)}.`,
+      ),
     );
   }
   reasons.push(...(parsed.ok ? bindingReasons(claims, parsed.request) : requestReasons(parsed)));
@@ -85,7 +102,10 @@ function bindingReasons(claims: ReceiptClaims, request: OperationRequest): Reaso
   const reasons: Reason[] = [];
   if (claims.run_id !== request.run_id) {
     reasons.push(
-      reason('RUN_ID_MISMATCH', `The receipt is for run ${show(claims.run_id)}, not ${show(request.run_id)}.`),
+      reason(
+        'RUN_ID_MISMATCH',
+        `The receipt is for run ${show(claims.run_id)}, not ${show(request.run_id)}.`,
+      ),
     );
   }
   if (claims.operation_kind !== request.operation_kind) {
@@ -98,7 +118,10 @@ function bindingReasons(claims: ReceiptClaims, request: OperationRequest): Reaso
   }
   if (claims.op_digest !== opDigest(request)) {
     reasons.push(
-      reason('PARAMS_MISMATCH', 'The request differs from the one the receipt authorizes (op_digest mismatch).'),
+      reason(
+        'PARAMS_MISMATCH',
+        'The request differs from the one the receipt authorizes (op_digest mismatch).',
+      ),
     );
   }
   return reasons;

@@ -29,6 +29,11 @@ export class SandboxAdmin {
     return sandboxStateSchema.parse(await this.call('GET', '/state'));
   }
 
+  /** The GitHub routes served, as `METHOD /template` in the spelling of GitHub's OpenAPI document. */
+  async routes(): Promise<string[]> {
+    return z.array(z.string()).parse(await this.call('GET', '/routes'));
+  }
+
   /** GitHub requests only, oldest first; admin calls are not logged. */
   async requests(): Promise<RequestLogEntry[]> {
     return z.array(requestLogEntrySchema).parse(await this.call('GET', '/requests'));

@@ -31,6 +31,7 @@ export function adminRoutes(sandbox: Sandbox): Route[] {
         return json({ reset: true });
       },
     },
+    { method: 'GET', template: at('/routes'), handle: () => json(sandbox.routes) },
     { method: 'GET', template: at('/state'), handle: () => json(sandbox.store.snapshot()) },
     { method: 'GET', template: at('/requests'), handle: () => json(sandbox.requestLog) },
     { method: 'GET', template: at('/limits'), handle: () => json(sandbox.limiter.limits) },

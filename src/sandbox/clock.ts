@@ -16,9 +16,4 @@ export class SandboxClock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
-
-  /** Sandbox milliseconds expressed as real milliseconds, for waits the sandbox itself must make. */
-  toWallMs(sandboxMs: number): number {
-    return sandboxMs / this.compression;
-  }
 }

@@ -23,7 +23,10 @@ export const limitsPatchSchema = limitsSchema.partial();
 
 export const faultSchema = z.strictObject({
   /** `METHOD /template` as in GitHub's docs, e.g. `POST /repos/{owner}/{repo}/releases`; absent = any route. */
-  route: z.string().regex(/^[A-Z]+ \/\S*$/, 'must look like "POST /repos/{owner}/{repo}/releases"').optional(),
+  route: z
+    .string()
+    .regex(/^[A-Z]+ \/\S*$/, 'must look like "POST /repos/{owner}/{repo}/releases"')
+    .optional(),
   kind: z.enum(['drop-after-apply', 'status', 'latency']),
   /** For kind `status`. */
   status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502),
@@ -114,7 +117,9 @@ export async function loadSandboxConfig(path?: string): Promise<SandboxConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read sandbox config ${path} (${(error as NodeJS.ErrnoException).code}); check the path.`);
+    throw new Error(
+      `Cannot read sandbox config ${path} (${(error as NodeJS.ErrnoException).code}); check the path.`,
+    );
   }
   let raw: unknown;
   try {

@@ -36,7 +36,10 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, documentationUrl: str
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || 'body';
-  throw unprocessable(`Invalid request.\n\nFor '${field}': ${issue?.message ?? 'invalid value'}.`, documentationUrl);
+  throw unprocessable(
+    `Invalid request.\n\nFor '${field}': ${issue?.message ?? 'invalid value'}.`,
+    documentationUrl,
+  );
 }
 
 /** GitHub's `per_page` (default 30, at most 100) and `page` (from 1) slicing. */
@@ -120,7 +123,10 @@ export function githubRoutes(store: GitHubStore, render: Representations, limite
       template: '/repos/{owner}/{repo}/releases',
       handle: (request: RouteRequest) => {
         const repo = repoOf(request, docs.createRelease);
-        const release = store.createRelease(repo, parseBody(createReleaseBody, request.body, docs.createRelease));
+        const release = store.createRelease(
+          repo,
+          parseBody(createReleaseBody, request.body, docs.createRelease),
+        );
         const rendered = render.release(repo, release);
         return created(rendered, String(rendered.url));
       },
@@ -160,7 +166,10 @@ export function githubRoutes(store: GitHubStore, render: Representations, limite
         const repo = repoOf(request, docs.listPulls);
         const state = pullStateQuery.safeParse(request.query.get('state') ?? 'open');
         if (!state.success) {
-          throw unprocessable(`Invalid request.\n\nFor 'state': must be open, closed or all.`, docs.listPulls);
+          throw unprocessable(
+            `Invalid request.\n\nFor 'state': must be open, closed or all.`,
+            docs.listPulls,
+          );
         }
         const pulls = store.listPulls(repo, {
           state: state.data,

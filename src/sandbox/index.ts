@@ -2,10 +2,10 @@ export { SandboxAdmin } from './admin-client.js';
 export {
   defaultSandboxConfig,
   type Fault,
+  faultSchema,
   type Limits,
   limitsSchema,
   loadSandboxConfig,
-  faultSchema,
   type SandboxConfig,
   sandboxConfigSchema,
 } from './config.js';

@@ -17,6 +17,7 @@ export class Representations {
   /** The fixed account every sandbox object is authored by. */
   user(login = 'marketops-sandbox[bot]', id = 900_001): Record<string, unknown> {
     const url = `${this.api}/users/${encodeURIComponent(login)}`;
+    const isBot = login.endsWith('[bot]');
     return {
       login,
       id,
@@ -24,7 +25,8 @@ export class Representations {
       avatar_url: `${SANDBOX_HTML_HOST}/avatars/${id}`,
       gravatar_id: '',
       url,
-      html_url: `${SANDBOX_HTML_HOST}/${login}`,
+      // Bots live under /apps/ on GitHub; `[bot]` would not be a valid URI path either.
+      html_url: `${SANDBOX_HTML_HOST}/${isBot ? `apps/${login.replace('[bot]', '')}` : login}`,
       followers_url: `${url}/followers`,
       following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`,
@@ -34,7 +36,7 @@ export class Representations {
       repos_url: `${url}/repos`,
       events_url: `${url}/events{/privacy}`,
       received_events_url: `${url}/received_events`,
-      type: login.endsWith('[bot]') ? 'Bot' : 'Organization',
+      type: isBot ? 'Bot' : 'Organization',
       user_view_type: 'public',
       site_admin: false,
     };
@@ -155,7 +157,13 @@ export class Representations {
       message: tag.message,
       tagger: tag.tagger,
       object: { ...tag.object, url: `${url}/commits/${tag.object.sha}` },
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
     };
   }
 

@@ -24,7 +24,8 @@ export interface Route {
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 
-export const routeKey = (route: Pick<Route, 'method' | 'template'>): string => `${route.method} ${route.template}`;
+export const routeKey = (route: Pick<Route, 'method' | 'template'>): string =>
+  `${route.method} ${route.template}`;
 
 /** A malformed escape cannot name anything, so it matches no route (404) rather than failing. */
 function safeDecode(raw: string): string | undefined {

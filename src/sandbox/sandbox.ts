@@ -14,7 +14,11 @@ import { findRoute, type Route, type RouteResponse, routeKey } from './router.js
 import { GitHubStore } from './store.js';
 
 const CONTENT_CREATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
-const FAULT_MESSAGES: Record<number, string> = { 500: 'Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+const FAULT_MESSAGES: Record<number, string> = {
+  500: 'Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 interface Caller {
   tokenId: string;
@@ -142,7 +146,12 @@ export class Sandbox {
     const route = found ? routeKey(found.route) : null;
     try {
       const body = await readJson(request);
-      const routeRequest = { tokenId: caller.tokenId, params: found?.params ?? {}, query: url.searchParams, body };
+      const routeRequest = {
+        tokenId: caller.tokenId,
+        params: found?.params ?? {},
+        query: url.searchParams,
+        body,
+      };
       if (isAdmin) {
         if (!found) throw notFound(docs.root);
         return { route, dropped: false, fault: null, response: await found.route.handle(routeRequest) };
@@ -158,19 +167,27 @@ export class Sandbox {
         admission.release();
       }
     } catch (error) {
-      if (error instanceof GitHubError) return { route, dropped: false, fault: null, response: asResponse(error) };
+      if (error instanceof GitHubError)
+        return { route, dropped: false, fault: null, response: asResponse(error) };
       throw error;
     }
   }
 
   /** Applies the faults armed for this route: latency first, then a 5xx or a dropped response. */
-  private async withFaults(route: string, handle: () => RouteResponse | Promise<RouteResponse>): Promise<Outcome> {
+  private async withFaults(
+    route: string,
+    handle: () => RouteResponse | Promise<RouteResponse>,
+  ): Promise<Outcome> {
     const hitting = this.faults.take(route);
     for (const fault of hitting) if (fault.kind === 'latency') await sleep(fault.latencyMs);
     const failing = hitting.find((fault) => fault.kind !== 'latency');
     const fault = failing?.kind ?? hitting[0]?.kind ?? null;
     if (failing?.kind === 'status') {
-      const error = new GitHubError(failing.status, FAULT_MESSAGES[failing.status] ?? 'Server Error', docs.root);
+      const error = new GitHubError(
+        failing.status,
+        FAULT_MESSAGES[failing.status] ?? 'Server Error',
+        docs.root,
+      );
       return { route, dropped: false, fault, response: asResponse(error) };
     }
     const response = await this.run(handle);
@@ -186,7 +203,12 @@ export class Sandbox {
     }
   }
 
-  private send(response: ServerResponse, result: RouteResponse, caller: Caller | undefined, requestId: string) {
+  private send(
+    response: ServerResponse,
+    result: RouteResponse,
+    caller: Caller | undefined,
+    requestId: string,
+  ) {
     const rateHeaders = caller
       ? this.limiter.headers(caller.tokenId)
       : // GitHub answers bad credentials with an empty allowance.

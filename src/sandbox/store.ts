@@ -46,7 +46,8 @@ interface Repo extends Omit<RepoState, 'refs'> {
 }
 
 const SANDBOX_TAGGER = { name: 'MarketOps Sandbox', email: 'sandbox@sandbox.github.local' };
-const isoAt = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const isoAt = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
  * The repositories and everything created in them, with GitHub's validation rules.
@@ -150,7 +151,11 @@ export class GitHubStore {
   /** Like GitHub: a missing tag is created at target_commitish (default branch by default), except for drafts. */
   createRelease(repo: Repo, input: CreateReleaseInput): ReleaseRecord {
     if (repo.releases.some((release) => release.tag_name === input.tag_name)) {
-      throw validationFailed(docs.createRelease, { resource: 'Release', code: 'already_exists', field: 'tag_name' });
+      throw validationFailed(docs.createRelease, {
+        resource: 'Release',
+        code: 'already_exists',
+        field: 'tag_name',
+      });
     }
     const target = input.target_commitish ?? repo.default_branch;
     const tagRef = `refs/tags/${input.tag_name}`;
@@ -199,9 +204,12 @@ export class GitHubStore {
     if (!head || headBranch === undefined) {
       throw validationFailed(docs.createPull, { resource: 'PullRequest', field: 'head', code: 'invalid' });
     }
-    if (!base) throw validationFailed(docs.createPull, { resource: 'PullRequest', field: 'base', code: 'invalid' });
+    if (!base)
+      throw validationFailed(docs.createPull, { resource: 'PullRequest', field: 'base', code: 'invalid' });
     const label = `${repo.owner}:${headBranch}`;
-    const open = repo.pulls.some((p) => p.state === 'open' && p.head.ref === headBranch && p.base.ref === input.base);
+    const open = repo.pulls.some(
+      (p) => p.state === 'open' && p.head.ref === headBranch && p.base.ref === input.base,
+    );
     if (open) {
       throw validationFailed(docs.createPull, {
         resource: 'PullRequest',
@@ -249,7 +257,9 @@ export class GitHubStore {
   private headBranch(repo: Repo, head: string): string | undefined {
     const colon = head.indexOf(':');
     if (colon === -1) return head;
-    return head.slice(0, colon).toLowerCase() === repo.owner.toLowerCase() ? head.slice(colon + 1) : undefined;
+    return head.slice(0, colon).toLowerCase() === repo.owner.toLowerCase()
+      ? head.slice(colon + 1)
+      : undefined;
   }
 
   private objectType(repo: Repo, sha: string): RefRecord['type'] | undefined {
@@ -264,7 +274,9 @@ export class GitHubStore {
   }
 
   private newSha(...parts: (string | Repo)[]): string {
-    const text = parts.map((part) => (typeof part === 'string' ? part : `${part.owner}/${part.name}`)).join('\0');
+    const text = parts
+      .map((part) => (typeof part === 'string' ? part : `${part.owner}/${part.name}`))
+      .join('\0');
     return createHash('sha1')
       .update(`${text}\0${this.objectCounter++}`)
       .digest('hex');

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type DevServerConfig,
-  type EphemeralServerExecutable,
-  TestWorkflowEnvironment,
-} from '@temporalio/testing';
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { type DevServerConfig, type EphemeralServerExecutable, TestWorkflowEnvironment } from '@temporalio/testing';
+import { searchAttributes } from '../shared.js';
 
 const toolsBin = resolve(dirname(fileURLToPath(import.meta.url)), '../../.tools/bin');
 
@@ -24,9 +23,20 @@ export const temporalCliExecutable = (): EphemeralServerExecutable =>
 export const testServerExecutable = (): EphemeralServerExecutable =>
   executable('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server');
 
+/** Registers MarketOps' search attributes; registering them again is harmless. */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, keyword])),
+  });
+}
+
 /** The time-skipping test server, for tests whose timers must pass in seconds. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 export interface LocalEnvOptions {

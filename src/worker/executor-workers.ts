@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import type { Octokit } from '@octokit/rest';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createCoreActivities, createGitHubWriteActivities } from '../activities/index.js';
-import type { GitHubCallObserver } from '../activities/github.js';
 import type { ValidationSettings } from '../activities/validation.js';
 import type { AuditStore } from '../audit/index.js';
 import type { ReceiptLedger } from '../ledger/index.js';
+import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { GITHUB_WRITES_TASK_QUEUE, TASK_QUEUE } from '../shared.js';
 import { assertRetentionCovers } from './retention.js';
 
@@ -18,7 +18,7 @@ export interface ExecutorWorkerOptions {
   store: AuditStore;
   ledger: ReceiptLedger;
   octokit: Octokit;
-  observer: GitHubCallObserver;
+  metrics: ExecutorMetrics;
   /** Server-side pace of GitHub writes, shared by every worker of the namespace. */
   githubWritesPerSecond: number;
   /** Pre-built bundle (tests build it once per file); otherwise bundled from src/workflows. */
@@ -39,7 +39,7 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     validation: options.validation,
     records: { store: options.store, ledger: options.ledger, executorVersion },
     octokit: options.octokit,
-    observer: options.observer,
+    metrics: options.metrics,
   };
   const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
   return Promise.all([

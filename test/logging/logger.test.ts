@@ -7,7 +7,11 @@ const random = (bytes = 18) => randomBytes(bytes).toString('hex');
 /** A real pino destination that keeps what was written. */
 function capture() {
   const lines: string[] = [];
-  return { lines, destination: { write: (line: string) => void lines.push(line) }, text: () => lines.join('') };
+  return {
+    lines,
+    destination: { write: (line: string) => void lines.push(line) },
+    text: () => lines.join(''),
+  };
 }
 
 function jsonLogger() {
@@ -45,20 +49,16 @@ describe('secret redaction in logs', () => {
     expect(out.text()).toContain('temporal style [REDACTED]');
   });
 
-  it.each([
-    'ghp_',
-    'gho_',
-    'ghu_',
-    'ghs_',
-    'ghr_',
-    'github_pat_11ABCDEFG_',
-  ])('scrubs tokens with the %s prefix', (prefix) => {
-    const canary = `${prefix}${random()}`;
-    const { out, logger } = jsonLogger();
-    logger.info({ detail: `x-${canary}-y` }, canary);
-    expect(out.text()).not.toContain(canary);
-    expect(JSON.parse(out.lines[0] ?? '')).toMatchObject({ msg: '[REDACTED]', detail: 'x-[REDACTED]-y' });
-  });
+  it.each(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_11ABCDEFG_'])(
+    'scrubs tokens with the %s prefix',
+    (prefix) => {
+      const canary = `${prefix}${random()}`;
+      const { out, logger } = jsonLogger();
+      logger.info({ detail: `x-${canary}-y` }, canary);
+      expect(out.text()).not.toContain(canary);
+      expect(JSON.parse(out.lines[0] ?? '')).toMatchObject({ msg: '[REDACTED]', detail: 'x-[REDACTED]-y' });
+    },
+  );
 
   it('censors secret keys whatever their values look like', () => {
     const value = `opaque-${random()}`;
@@ -103,8 +103,13 @@ describe('secret redaction in logs', () => {
   it('redactSecrets serves plain text and leaves ordinary prose alone', () => {
     const canary = `ghs_${random()}`;
     expect(redactSecrets(`Authorization: Bearer ${canary}`)).toBe('Authorization: [REDACTED]');
-    expect(redactSecrets(`curl -H "Authorization: token ${canary}"`)).toBe('curl -H "Authorization: [REDACTED]"');
+    expect(redactSecrets(`curl -H "Authorization: token ${canary}"`)).toBe(
+      'curl -H "Authorization: [REDACTED]"',
+    );
     expect(redactSecrets(`sent Bearer abc.def-ghi`)).toBe('sent Bearer [REDACTED]');
+    expect(redactSecrets('audit store postgres://marketops:hunter2@postgresql:5432/marketops down')).toBe(
+      'audit store postgres://marketops:[REDACTED]@postgresql:5432/marketops down',
+    );
     const prose = 'The receipt token expired; the private key file is missing (d: 3).';
     expect(redactSecrets(prose)).toBe(prose);
   });

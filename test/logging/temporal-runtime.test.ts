@@ -9,7 +9,11 @@ import * as activities from './fixtures/canary-activities.js';
 import { logCanary } from './fixtures/canary-workflow.js';
 
 const lines: string[] = [];
-const logger = createLogger({ pretty: false, level: 'debug', destination: { write: (l) => void lines.push(l) } });
+const logger = createLogger({
+  pretty: false,
+  level: 'debug',
+  destination: { write: (l) => void lines.push(l) },
+});
 const records = () => lines.map((line) => JSON.parse(line));
 
 // The Runtime is process-wide and must be installed before any connection exists; vitest gives this file its own process.
@@ -35,7 +39,11 @@ describe('Temporal Runtime logs through pino', () => {
       activities,
     });
     await worker.runUntil(
-      env.client.workflow.execute(logCanary, { taskQueue, workflowId: `canary-${Date.now()}`, args: [canary] }),
+      env.client.workflow.execute(logCanary, {
+        taskQueue,
+        workflowId: `canary-${Date.now()}`,
+        args: [canary],
+      }),
     );
     // Forwarded logs are buffered for 100 ms by the Runtime before they reach the logger.
     await new Promise((resolve) => setTimeout(resolve, 500));

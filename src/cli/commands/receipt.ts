@@ -64,7 +64,9 @@ function registerIssue(receipt: Command): void {
     .addHelpText('after', ISSUE_EXAMPLES)
     .action(async (flags: IssueFlags) => {
       const privateJwk = (await asUserError(readJsonFile(flags.key, 'a private Ed25519 JWK'))) as JWK;
-      const parsed = parseOperationRequest(await asUserError(readJsonFile(flags.request, 'an operation request')));
+      const parsed = parseOperationRequest(
+        await asUserError(readJsonFile(flags.request, 'an operation request')),
+      );
       if (!parsed.ok) throw new UserError(`${flags.request}: ${parsed.message}`);
       const now = new Date();
       const receiptId = randomUUID();
@@ -80,7 +82,13 @@ function registerIssue(receipt: Command): void {
       );
       if (!flags.json) return void process.stdout.write(`${token}\n`);
       const expiresAt = new Date((Math.floor(now.getTime() / 1000) + flags.ttl) * 1000).toISOString();
-      const summary = { receipt: token, receiptId, kid: privateJwk.kid, opDigest: opDigest(parsed.request), expiresAt };
+      const summary = {
+        receipt: token,
+        receiptId,
+        kid: privateJwk.kid,
+        opDigest: opDigest(parsed.request),
+        expiresAt,
+      };
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     });
 }
@@ -123,7 +131,9 @@ function registerVerify(receipt: Command): void {
 async function readReceipt(source: string): Promise<string> {
   if (source !== '-') {
     return readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`);
+      throw new Error(
+        `Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`,
+      );
     });
   }
   const chunks: Buffer[] = [];

@@ -1,0 +1,140 @@
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import { type Checkpoint, checkpointProblem, checkpointSchema } from './checkpoint.js';
+import { checkpointsIn, stringsIn, workflowResults } from './history-anchors.js';
+import { verifyConsistency, verifyInclusion } from './merkle.js';
+import { auditRecordSchema, leafHash } from './record.js';
+import { type AuditStore, hexHash } from './store.js';
+
+export const AUDIT_BUNDLE_FORMAT = 'marketops-audit-bundle/1';
+
+/** A published key: Ed25519, public half only. */
+const publicJwkSchema = z.looseObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().min(1),
+  kid: z.string().min(1),
+  d: z.never().optional(),
+});
+
+export const auditBundleSchema = z.strictObject({
+  format: z.literal(AUDIT_BUNDLE_FORMAT),
+  runId: z.string().min(1),
+  /** The latest checkpoint when the bundle was made; every record is proven against it. */
+  checkpoint: checkpointSchema,
+  publicKeys: z.strictObject({ keys: z.array(publicJwkSchema).min(1) }),
+  entries: z
+    .array(
+      z.strictObject({
+        index: z.number().int().nonnegative(),
+        identity: z.string().min(1),
+        record: auditRecordSchema,
+        leafHash: hexHash,
+        inclusionProof: z.array(hexHash),
+      }),
+    )
+    .min(1),
+  /** Tree size -> consistency proof from that size to the bundle's checkpoint, for checkpoints in histories. */
+  consistencyProofs: z.record(z.string().regex(/^\d+$/), z.array(hexHash)),
+  /** Workflow id -> its Temporal history, in Temporal's JSON form. */
+  histories: z.record(z.string(), z.unknown()),
+});
+export type AuditBundle = z.infer<typeof auditBundleSchema>;
+
+export interface ExportOptions {
+  publicJwks: { keys: JWK[] };
+  histories: Record<string, unknown>;
+}
+
+/** Gathers the run's records with inclusion proofs against the latest checkpoint, plus the anchoring histories. */
+export async function exportBundle(store: AuditStore, runId: string, options: ExportOptions): Promise<AuditBundle> {
+  const entries = await store.byRunId(runId);
+  if (entries.length === 0) throw new Error(`The audit log has no records for run "${runId}"; check the run id.`);
+  const checkpoint = (await store.checkpoints()).at(-1) as Checkpoint;
+  const anchorSizes = new Set(
+    Object.values(options.histories).flatMap((history) =>
+      workflowResults(history).flatMap((result) => checkpointsIn(result).map((c) => c.size)),
+    ),
+  );
+  const consistencyProofs: Record<string, string[]> = {};
+  for (const size of anchorSizes) {
+    if (size <= checkpoint.size) consistencyProofs[size] = await store.consistencyProof(size, checkpoint.size);
+  }
+  return auditBundleSchema.parse({
+    format: AUDIT_BUNDLE_FORMAT,
+    runId,
+    checkpoint,
+    publicKeys: { keys: options.publicJwks.keys.map(({ kty, crv, x, kid }) => ({ kty, crv, x, kid })) },
+    entries: await Promise.all(
+      entries.map(async (entry) => ({
+        ...entry,
+        inclusionProof: await store.inclusionProof(entry.index, checkpoint.size),
+      })),
+    ),
+    consistencyProofs,
+    histories: options.histories,
+  });
+}
+
+const hashes = (hex: readonly string[]) => hex.map((h) => Buffer.from(h, 'hex'));
+
+function entryProblem(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
+  const { checkpoint } = bundle;
+  if (entry.record.run_id !== bundle.runId) return `record ${entry.index} belongs to another run`;
+  if (leafHash(entry.record) !== entry.leafHash) return `record ${entry.index} does not hash to its leaf hash`;
+  const root = Buffer.from(checkpoint.rootHash, 'base64');
+  const leaf = Buffer.from(entry.leafHash, 'hex');
+  if (!verifyInclusion(entry.index, checkpoint.size, leaf, hashes(entry.inclusionProof), root)) {
+    return `record ${entry.index} is not proven to be in the checkpoint of size ${checkpoint.size}`;
+  }
+  return undefined;
+}
+
+/** A history's result must name its record's leaf hash, and any checkpoint in it must be one our log extends. */
+function historyProblem(bundle: AuditBundle, workflowId: string, history: unknown): string | undefined {
+  const leaves = bundle.entries.filter((e) => e.record.temporal?.workflow_id === workflowId).map((e) => e.leafHash);
+  if (leaves.length === 0) return `history of workflow ${workflowId} has no record in the bundle`;
+  for (const result of workflowResults(history)) {
+    const named = stringsIn(result);
+    if (!leaves.some((leaf) => named.has(leaf))) {
+      return `the result of workflow ${workflowId} does not name its record's leaf hash`;
+    }
+    for (const anchor of checkpointsIn(result)) {
+      const problem = anchorProblem(bundle, anchor);
+      if (problem) return `workflow ${workflowId}: ${problem}`;
+    }
+  }
+  return undefined;
+}
+
+function anchorProblem(bundle: AuditBundle, anchor: Checkpoint): string | undefined {
+  const signatureProblem = checkpointProblem(anchor, bundle.publicKeys.keys);
+  if (signatureProblem) return signatureProblem;
+  const proof = bundle.consistencyProofs[anchor.size];
+  const consistent =
+    proof !== undefined &&
+    verifyConsistency(
+      anchor.size,
+      bundle.checkpoint.size,
+      Buffer.from(anchor.rootHash, 'base64'),
+      Buffer.from(bundle.checkpoint.rootHash, 'base64'),
+      hashes(proof),
+    );
+  return consistent ? undefined : `its checkpoint of size ${anchor.size} is not consistent with the bundle's`;
+}
+
+/** Verifies a bundle with nothing but its own content. */
+export async function verifyBundle(
+  bundle: unknown,
+): Promise<{ ok: true; records: number } | { ok: false; message: string }> {
+  const parsed = auditBundleSchema.safeParse(bundle);
+  if (!parsed.success) return { ok: false, message: `not a valid audit bundle: ${parsed.error.message}` };
+  const b = parsed.data;
+  const problem =
+    checkpointProblem(b.checkpoint, b.publicKeys.keys) ??
+    b.entries.map((entry) => entryProblem(b, entry)).find(Boolean) ??
+    Object.entries(b.histories)
+      .map(([workflowId, history]) => historyProblem(b, workflowId, history))
+      .find(Boolean);
+  return problem ? { ok: false, message: problem } : { ok: true, records: b.entries.length };
+}

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CheckpointSigner } from './checkpoint.js';
+import { openFileAuditStore } from './file-store.js';
+import { openPostgresAuditStore } from './postgres-store.js';
+import type { AuditStore } from './store.js';
+
+export { type AuditBundle, auditBundleSchema, exportBundle, verifyBundle } from './bundle.js';
+export {
+  type Checkpoint,
+  type CheckpointSigner,
+  checkpointSchema,
+  checkpointSignerFromJwk,
+  publicJwkOf,
+} from './checkpoint.js';
+export {
+  auditKeyPaths,
+  DEFAULT_AUDIT_ORIGIN,
+  generateAuditKeys,
+  loadCheckpointSigner,
+  readPublicJwks,
+  writeAuditKeys,
+} from './keys.js';
+export { type AuditRecord, auditRecordSchema, canonicalRecord, leafHash } from './record.js';
+export {
+  type AppendResult,
+  AuditConflictError,
+  AuditCorruptError,
+  type AuditEntry,
+  type AuditStore,
+} from './store.js';
+export { type AuditVerification, type VerifyOptions, verifyAuditLog } from './verify.js';
+
+/** The store location used when none is given. */
+export const defaultAuditStoreLocation = (): string => process.env.MARKETOPS_AUDIT_STORE || 'file:.data/audit';
+
+/**
+ * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a
+ * plain path opens the embedded file store. Without a signer the store is read-only.
+ */
+export async function openAuditStore(location: string, signer?: CheckpointSigner): Promise<AuditStore> {
+  if (/^postgres(ql)?:\/\//.test(location)) return openPostgresAuditStore(location, signer);
+  if (location.startsWith('file://')) return openFileAuditStore(fileURLToPath(location), signer);
+  return openFileAuditStore(resolve(location.replace(/^file:/, '')), signer);
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { z } from 'zod';
+import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
+
+/** Where the worker's signing key and the published verification keys live, unless the environment says otherwise. */
+export const auditKeyPaths = () => ({
+  privateKey: process.env.MARKETOPS_AUDIT_KEY || '.data/keys/audit-signing-key.jwk.json',
+  publicKeys: process.env.MARKETOPS_AUDIT_KEYS || '.data/keys/audit-keys.jwks.json',
+});
+
+/** The log's name in every checkpoint; changing it starts a different log. */
+export const DEFAULT_AUDIT_ORIGIN = 'marketops-publisher/audit-log';
+
+const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1) })).min(1) });
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Error(`Cannot read the ${what} at ${path}; create it with "marketops audit keygen" or set its path.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`The ${what} at ${path} is not JSON; replace it with the file "marketops audit keygen" writes.`);
+  }
+}
+
+export async function readPublicJwks(path = auditKeyPaths().publicKeys): Promise<{ keys: JWK[] }> {
+  const parsed = jwksSchema.safeParse(await readJson(path, 'audit public key set'));
+  if (!parsed.success) throw new Error(`The audit public key set at ${path} must be a JWKS with a "kid" on every key.`);
+  return parsed.data as { keys: JWK[] };
+}
+
+export async function loadCheckpointSigner(
+  path = auditKeyPaths().privateKey,
+  origin = DEFAULT_AUDIT_ORIGIN,
+): Promise<CheckpointSigner> {
+  return checkpointSignerFromJwk((await readJson(path, 'audit signing key')) as JWK, origin);
+}
+
+/** A fresh Ed25519 key pair: the private JWK (with kid) and the JWKS to publish. */
+export async function generateAuditKeys(): Promise<{ privateJwk: JWK & { kid: string }; publicJwks: { keys: JWK[] } }> {
+  const { privateKey } = await generateKeyPair('Ed25519', { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid: `audit-${randomUUID()}` };
+  return { privateJwk, publicJwks: { keys: [publicJwkOf(privateJwk)] } };
+}
+
+/** Writes a new key pair; the private key file is readable by its owner only. */
+export async function writeAuditKeys(paths = auditKeyPaths()): Promise<{ kid: string }> {
+  const { privateJwk, publicJwks } = await generateAuditKeys();
+  await mkdir(dirname(paths.privateKey), { recursive: true });
+  await mkdir(dirname(paths.publicKeys), { recursive: true });
+  await writeFile(paths.privateKey, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(paths.publicKeys, `${JSON.stringify(publicJwks, null, 2)}\n`);
+  return { kid: privateJwk.kid };
+}

@@ -1,0 +1,224 @@
+import pg from 'pg';
+import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
+import { type AuditRecord, canonicalRecord } from './record.js';
+import {
+  type AppendResult,
+  type AuditEntry,
+  AuditCorruptError,
+  type AuditStore,
+  checkRange,
+  parseStoredEntry,
+  prepareAppend,
+  proofMethods,
+  requireSigner,
+  resultForExisting,
+} from './store.js';
+
+/**
+ * The PostgreSQL store, for several workers. One head row holds the tree size and its compact range;
+ * every append locks it (SELECT ... FOR UPDATE), so concurrent writers form one dense sequence, and the
+ * entry, its checkpoint and the new head commit in the same transaction.
+ *
+ * Location: postgres://user@host:port/db[?schema=NAME] — `schema` (default "public") lets several
+ * logs share a database; it is ours, not libpq's, and is removed before connecting.
+ */
+
+interface EntryRow {
+  idx: string;
+  identity: string;
+  record: string;
+  leaf_hash: string;
+}
+
+function parseLocation(location: string): { connectionString: string; schema: string } {
+  const url = new URL(location);
+  const schema = url.searchParams.get('schema') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`Audit store schema "${schema}" must be a lowercase SQL identifier (letters, digits, _).`);
+  }
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema };
+}
+
+function schemaSql(s: string): string {
+  return `
+    CREATE SCHEMA IF NOT EXISTS ${s};
+    CREATE TABLE IF NOT EXISTS ${s}.audit_head (
+      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+      size bigint NOT NULL,
+      frontier text[] NOT NULL
+    );
+    INSERT INTO ${s}.audit_head (singleton, size, frontier) VALUES (true, 0, '{}') ON CONFLICT DO NOTHING;
+    CREATE TABLE IF NOT EXISTS ${s}.audit_entries (
+      idx bigint PRIMARY KEY,
+      identity text NOT NULL UNIQUE,
+      run_id text,
+      record text NOT NULL,
+      leaf_hash text NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_entries_run_id ON ${s}.audit_entries (run_id);
+    CREATE TABLE IF NOT EXISTS ${s}.audit_checkpoints (size bigint PRIMARY KEY, checkpoint text NOT NULL);`;
+}
+
+function entryFromRow(row: EntryRow): AuditEntry {
+  const index = Number(row.idx);
+  let record: unknown;
+  try {
+    record = JSON.parse(row.record);
+  } catch {
+    throw new AuditCorruptError(index, `record ${index} is not JSON`);
+  }
+  return parseStoredEntry({ index, identity: row.identity, leafHash: row.leaf_hash, record }, index);
+}
+
+function checkpointFromRow(row: { size: string; checkpoint: string }): Checkpoint {
+  const size = Number(row.size);
+  let parsed: ReturnType<typeof checkpointSchema.safeParse> | undefined;
+  try {
+    parsed = checkpointSchema.safeParse(JSON.parse(row.checkpoint));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success || parsed.data.size !== size) {
+    throw new AuditCorruptError(Math.max(size - 1, 0), `checkpoint of size ${size} is unreadable`);
+  }
+  return parsed.data;
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+class PostgresAuditStore implements AuditStore {
+  private readonly proofs = proofMethods(async (count) =>
+    (await this.entries(0, count)).map((entry) => entry.leafHash),
+  );
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly s: string,
+    private readonly signer: CheckpointSigner | undefined,
+  ) {}
+
+  append(identity: string, record: AuditRecord): Promise<AppendResult> {
+    const signer = requireSigner(this.signer);
+    return inTransaction(this.pool, async (client) => {
+      const head = await client.query<{ size: string; frontier: string[] }>(
+        `SELECT size, frontier FROM ${this.s}.audit_head FOR UPDATE`,
+      );
+      const size = Number(head.rows[0]?.size);
+      const existing = await client.query<EntryRow>(
+        `SELECT idx, identity, record, leaf_hash FROM ${this.s}.audit_entries WHERE identity = $1`,
+        [identity],
+      );
+      if (existing.rows[0]) {
+        const entry = entryFromRow(existing.rows[0]);
+        return resultForExisting(entry, record, await this.checkpointOfSize(client, entry.index + 1));
+      }
+      const frontier = (head.rows[0]?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex'));
+      const prepared = prepareAppend(signer, identity, record, size, frontier);
+      const { entry, checkpoint } = prepared;
+      await client.query(
+        `INSERT INTO ${this.s}.audit_entries (idx, identity, run_id, record, leaf_hash) VALUES ($1, $2, $3, $4, $5)`,
+        [size, identity, entry.record.run_id, canonicalRecord(entry.record).toString('utf8'), entry.leafHash],
+      );
+      await client.query(`INSERT INTO ${this.s}.audit_checkpoints (size, checkpoint) VALUES ($1, $2)`, [
+        checkpoint.size,
+        JSON.stringify(checkpoint),
+      ]);
+      await client.query(`UPDATE ${this.s}.audit_head SET size = $1, frontier = $2`, [
+        size + 1,
+        prepared.frontier.map((node) => node.toString('hex')),
+      ]);
+      return { index: size, leafHash: entry.leafHash, checkpoint, duplicate: false };
+    });
+  }
+
+  private async checkpointOfSize(client: pg.PoolClient, size: number): Promise<Checkpoint> {
+    const { rows } = await client.query<{ size: string; checkpoint: string }>(
+      `SELECT size, checkpoint FROM ${this.s}.audit_checkpoints WHERE size = $1`,
+      [size],
+    );
+    if (!rows[0]) throw new AuditCorruptError(size - 1, `the checkpoint of size ${size} is missing`);
+    return checkpointFromRow(rows[0]);
+  }
+
+  async size(): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string }>(`SELECT size FROM ${this.s}.audit_head`);
+    return Number(rows[0]?.size ?? 0);
+  }
+
+  async entries(from = 0, to?: number): Promise<AuditEntry[]> {
+    const size = await this.size();
+    const end = to ?? size;
+    checkRange(from, end, size);
+    const { rows } = await this.pool.query<EntryRow>(
+      `SELECT idx, identity, record, leaf_hash FROM ${this.s}.audit_entries
+       WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
+      [from, end],
+    );
+    const entries: AuditEntry[] = [];
+    for (let index = from; index < end; index++) {
+      const row = rows[index - from];
+      if (!row || Number(row.idx) !== index) throw new AuditCorruptError(index, `record ${index} is missing`);
+      entries.push(entryFromRow(row));
+    }
+    return entries;
+  }
+
+  async byRunId(runId: string): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query<EntryRow>(
+      `SELECT e.idx, e.identity, e.record, e.leaf_hash FROM ${this.s}.audit_entries e, ${this.s}.audit_head h
+       WHERE e.run_id = $1 AND e.idx < h.size ORDER BY e.idx`,
+      [runId],
+    );
+    return rows.map(entryFromRow);
+  }
+
+  async checkpoints(): Promise<Checkpoint[]> {
+    const { rows } = await this.pool.query<{ size: string; checkpoint: string }>(
+      `SELECT size, checkpoint FROM ${this.s}.audit_checkpoints ORDER BY size`,
+    );
+    return rows.map(checkpointFromRow);
+  }
+
+  inclusionProof(index: number, treeSize: number): Promise<string[]> {
+    return this.proofs.inclusionProof(index, treeSize);
+  }
+
+  consistencyProof(fromSize: number, toSize: number): Promise<string[]> {
+    return this.proofs.consistencyProof(fromSize, toSize);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** Connects, creates the tables if needed, and returns the store; without a signer it is read-only. */
+export async function openPostgresAuditStore(location: string, signer?: CheckpointSigner): Promise<AuditStore> {
+  const { connectionString, schema } = parseLocation(location);
+  const pool = new pg.Pool({ connectionString, max: 4 });
+  try {
+    // Serialised: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
+    await inTransaction(pool, async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('marketops-audit-schema'))`);
+      await client.query(schemaSql(schema));
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresAuditStore(pool, schema, signer);
+}

@@ -1,0 +1,34 @@
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { AuditEntry } from './store.js';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+export const temporalTargetFromEnv = (): TemporalTarget => ({
+  address: process.env.TEMPORAL_ADDRESS || 'localhost:7233',
+  namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+});
+
+/** The Temporal histories (as JSON) of the workflows that wrote these records, keyed by workflow id. */
+export async function fetchHistories(
+  entries: readonly AuditEntry[],
+  target: TemporalTarget = temporalTargetFromEnv(),
+): Promise<Record<string, unknown>> {
+  // The exact run that wrote the record, not whatever run holds the workflow id today.
+  const runs = new Map(entries.flatMap((e) => (e.record.temporal ? [[e.record.temporal.workflow_id, e.record.temporal.run_id]] : [])));
+  if (runs.size === 0) return {};
+  const connection = await Connection.connect({ address: target.address });
+  try {
+    const client = new Client({ connection, namespace: target.namespace });
+    const histories: Record<string, unknown> = {};
+    for (const [id, runId] of runs) {
+      histories[id] = JSON.parse(historyToJSON(await client.workflow.getHandle(id, runId).fetchHistory()));
+    }
+    return histories;
+  } finally {
+    await connection.close();
+  }
+}

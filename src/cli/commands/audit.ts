@@ -1,0 +1,162 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  type AuditEntry,
+  type AuditStore,
+  auditKeyPaths,
+  defaultAuditStoreLocation,
+  exportBundle,
+  openAuditStore,
+  readPublicJwks,
+  verifyAuditLog,
+  verifyBundle,
+  writeAuditKeys,
+} from '../../audit/index.js';
+import { fetchHistories } from '../../audit/temporal-histories.js';
+import { ExitCode, UserError } from '../exit-codes.js';
+
+const STORE_HELP = 'audit store: file:DIR or postgres://… (default: $MARKETOPS_AUDIT_STORE or file:.data/audit)';
+
+async function withStore<T>(location: string | undefined, work: (store: AuditStore) => Promise<T>): Promise<T> {
+  const store = await openAuditStore(location ?? defaultAuditStoreLocation());
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+function describeEntry({ index, record }: AuditEntry): string {
+  const reasons = record.reasons.map((r) => r.code).join(',') || '-';
+  const subject = [record.operation_kind, record.repository].filter(Boolean).join(' ') || '(no operation)';
+  return `#${index} ${record.recorded_at} ${record.outcome} ${subject} receipt=${record.receipt_id ?? '-'} reasons=${reasons}`;
+}
+
+function registerShow(audit: Command): void {
+  audit
+    .command('show')
+    .description("Print a run's audit records.")
+    .requiredOption('--run-id <id>', 'the run whose records to show')
+    .option('--store <location>', STORE_HELP)
+    .option('--json', 'print the records as JSON')
+    .addHelpText('after', '\nExamples:\n  marketops audit show --run-id run-42\n  marketops audit show --run-id run-42 --json')
+    .action(async (opts: { runId: string; store?: string; json?: boolean }) => {
+      const entries = await withStore(opts.store, (store) => store.byRunId(opts.runId));
+      if (opts.json) print(JSON.stringify(entries, null, 2));
+      else if (entries.length === 0) print(`No audit records for run ${opts.runId}.`);
+      else for (const entry of entries) print(describeEntry(entry));
+    });
+}
+
+function registerVerify(audit: Command): void {
+  audit
+    .command('verify')
+    .description('Recompute every leaf and the tree; check every checkpoint signature and consistency.')
+    .option('--store <location>', STORE_HELP)
+    .option('--keys <file>', 'trusted public JWKS (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExits 0 when the log is intact, 5 when not (naming the first bad index).\n\nExamples:\n' +
+        '  marketops audit verify\n  marketops audit verify --store postgres://marketops@127.0.0.1:54329/marketops --json',
+    )
+    .action(async (opts: { store?: string; keys?: string; json?: boolean }) => {
+      const keys = await readPublicJwks(opts.keys ?? auditKeyPaths().publicKeys).catch((e: Error) => {
+        throw new UserError(e.message);
+      });
+      const result = await withStore(opts.store, (store) => verifyAuditLog(store, keys));
+      if (opts.json) print(JSON.stringify(result));
+      else if (result.ok) print(`Audit log intact: ${result.size} records.`);
+      else print(`Audit log broken at index ${result.firstBadIndex}: ${result.message}`);
+      if (!result.ok) process.exitCode = ExitCode.auditBroken;
+    });
+}
+
+function registerExport(audit: Command): void {
+  audit
+    .command('export')
+    .description("Write a self-contained, offline-verifiable bundle of a run's records.")
+    .requiredOption('--run-id <id>', 'the run to export')
+    .requiredOption('--out <file>', 'where to write the bundle JSON')
+    .option('--store <location>', STORE_HELP)
+    .option('--keys <file>', 'public JWKS to embed (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)')
+    .addHelpText(
+      'after',
+      "\nFetches the run's workflow histories from Temporal ($TEMPORAL_ADDRESS, default localhost:7233;\n" +
+        '$TEMPORAL_NAMESPACE, default "default").\n\nExample:\n  marketops audit export --run-id run-42 --out run-42.audit.json',
+    )
+    .action(async (opts: { runId: string; out: string; store?: string; keys?: string }) => {
+      const publicJwks = await readPublicJwks(opts.keys ?? auditKeyPaths().publicKeys).catch((e: Error) => {
+        throw new UserError(e.message);
+      });
+      const bundle = await withStore(opts.store, async (store) => {
+        const entries = await store.byRunId(opts.runId);
+        if (entries.length === 0) throw new UserError(`No audit records for run ${opts.runId}; check the run id.`);
+        return exportBundle(store, opts.runId, { publicJwks, histories: await fetchHistories(entries) });
+      });
+      await writeFile(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
+      print(`Wrote ${bundle.entries.length} records of run ${opts.runId} to ${opts.out}.`);
+    });
+}
+
+function registerVerifyBundle(audit: Command): void {
+  audit
+    .command('verify-bundle')
+    .description('Verify an exported bundle offline, with nothing but the bundle.')
+    .argument('<file>', 'bundle JSON written by "marketops audit export"')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExits 0 when the bundle verifies, 5 when not.\n\nExample:\n  marketops audit verify-bundle run-42.audit.json')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new UserError(`Cannot read the bundle file ${file}; check the path.`);
+      });
+      let content: unknown;
+      try {
+        content = JSON.parse(text);
+      } catch {
+        content = undefined;
+      }
+      const result = await verifyBundle(content);
+      if (opts.json) print(JSON.stringify(result));
+      else print(result.ok ? `Bundle verified: ${result.records} records.` : `Bundle broken: ${result.message}`);
+      if (!result.ok) process.exitCode = ExitCode.auditBroken;
+    });
+}
+
+function registerKeygen(audit: Command): void {
+  audit
+    .command('keygen')
+    .description('Create the Ed25519 checkpoint signing key and the public JWKS to publish.')
+    .option('--json', 'print the new key id as JSON')
+    .addHelpText(
+      'after',
+      '\nWrites $MARKETOPS_AUDIT_KEY (default .data/keys/audit-signing-key.jwk.json, mode 600; never overwritten)\n' +
+        'and $MARKETOPS_AUDIT_KEYS (default .data/keys/audit-keys.jwks.json).\n\nExample:\n  marketops audit keygen',
+    )
+    .action(async (opts: { json?: boolean }) => {
+      const paths = auditKeyPaths();
+      const { kid } = await writeAuditKeys(paths).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') throw new UserError(`${paths.privateKey} already exists; move it away to make a new key.`);
+        throw e;
+      });
+      print(opts.json ? JSON.stringify({ kid, publicKeys: paths.publicKeys }) : `Created audit key ${kid}; publish ${paths.publicKeys}.`);
+    });
+}
+
+export function registerAuditCommand(program: Command): void {
+  const audit = program
+    .command('audit')
+    .description('Inspect, verify and export the tamper-evident audit log.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  marketops audit show --run-id run-42\n  marketops audit verify\n' +
+        '  marketops audit export --run-id run-42 --out run-42.audit.json\n  marketops audit verify-bundle run-42.audit.json',
+    );
+  registerShow(audit);
+  registerVerify(audit);
+  registerExport(audit);
+  registerVerifyBundle(audit);
+  registerKeygen(audit);
+}

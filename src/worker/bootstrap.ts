@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { checkpointSignerFromJwk, openAuditStore } from '../audit/index.js';
+import type { Config } from '../config/index.js';
+import { createOctokit } from '../github/octokit.js';
+import { openLedger } from '../ledger/index.js';
+import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/logger.js';
+import { createExecutorMetrics } from '../metrics/executor-metrics.js';
+import { readKeyRingFile } from '../receipts/index.js';
+import { createExecutorWorkers, runWorkers } from './executor-workers.js';
+
+async function readJson(path: string, what: string, fix: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read ${what} at ${path} (${(error as Error).message}); ${fix}.`);
+  }
+}
+
+/** Refuses to run a configuration that could write without authority or without credentials. */
+function assertWritable(config: Config): void {
+  if (config.mode === 'prod' && config.github.auth.kind === 'none') {
+    throw new Error('MARKETOPS_MODE is prod but no GitHub credentials are set; set GITHUB_TOKEN or the GITHUB_APP_* variables.');
+  }
+}
+
+function registerSecrets(config: Config): void {
+  const { auth } = config.github;
+  if (auth.kind === 'token') registerSecret(auth.token);
+  if (auth.kind === 'app') registerSecret(auth.privateKey);
+  const apiKey = (config.temporal.connectionOptions as { apiKey?: unknown }).apiKey;
+  if (typeof apiKey === 'string') registerSecret(apiKey);
+}
+
+/** The worker process: installs logging and metrics, wires the stores, runs until SIGINT/SIGTERM. */
+export async function runWorkerProcess(config: Config): Promise<void> {
+  registerSecrets(config);
+  assertWritable(config);
+  const logger = createLogger({ level: config.logLevel });
+  Runtime.install({
+    logger: temporalRuntimeLogger(logger),
+    telemetryOptions: {
+      logging: { forward: {}, filter: 'WARN' },
+      metrics: { prometheus: { bindAddress: `0.0.0.0:${config.metricsPort}` } },
+    },
+  });
+  const keys = await readKeyRingFile(config.receipts.keysFile);
+  const auditKey = await readJson(config.audit.keyFile, 'the audit signing key', 'create it with `marketops keygen --audit`');
+  const store = await openAuditStore(
+    config.audit.store,
+    await checkpointSignerFromJwk(auditKey as Parameters<typeof checkpointSignerFromJwk>[0], config.audit.origin),
+  );
+  const ledger = await openLedger(config.ledger);
+  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  try {
+    const workers = await createExecutorWorkers({
+      connection,
+      namespace: config.temporal.namespace,
+      validation: { keys, mode: config.mode, ...config.receipts },
+      store,
+      ledger,
+      octokit: createOctokit(config.github.apiUrl, config.github.auth, logger.child({ component: 'octokit' })),
+      metrics: createExecutorMetrics(Runtime.instance().metricMeter),
+      githubWritesPerSecond: config.github.writesPerSecond,
+    });
+    logger.info(
+      { mode: config.mode, namespace: config.temporal.namespace, github: config.github.apiUrl },
+      'MarketOps worker running',
+    );
+    await runWorkers(workers);
+  } finally {
+    await Promise.allSettled([store.close(), ledger.close(), connection.close()]);
+  }
+}

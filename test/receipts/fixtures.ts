@@ -1,0 +1,125 @@
+import { CompactSign, type JWK } from 'jose';
+import {
+  DEFAULT_AUDIENCE,
+  generateSigningKey,
+  issueReceipt,
+  type KeyRing,
+  loadKeyRing,
+  loadSigningKey,
+  type OpenPrRequest,
+  type OperationRequest,
+  opDigest,
+  type PublishReleaseRequest,
+  RECEIPT_TYPE,
+  type ReceiptClaims,
+  type TagRepoRequest,
+  type VerifyOptions,
+} from '../../src/receipts/index.js';
+
+/** 2025-01-01T00:00:00Z: every test pins its clock. */
+export const T0 = new Date('2025-01-01T00:00:00Z');
+export const T0_SECONDS = T0.getTime() / 1000;
+export const at = (secondsFromT0: number): Date => new Date((T0_SECONDS + secondsFromT0) * 1000);
+
+export const publishRelease: PublishReleaseRequest = {
+  operation_kind: 'publish_release',
+  run_id: 'run-2025-001',
+  repository: 'acme/widgets',
+  tag_name: 'v1.2.0',
+  name: 'Widgets 1.2.0',
+  body: '## Changes\n\n- Faster widgets\n\t- and smaller\r\n',
+  target_commitish: 'main',
+  draft: false,
+  prerelease: false,
+};
+
+export const tagRepo: TagRepoRequest = {
+  operation_kind: 'tag_repo',
+  run_id: 'run-2025-001',
+  repository: 'acme/widgets',
+  tag: 'v1.2.0',
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  message: 'Release 1.2.0',
+};
+
+export const openPr: OpenPrRequest = {
+  operation_kind: 'open_pr',
+  run_id: 'run-2025-001',
+  repository: 'acme/widgets',
+  head: 'release/1.2.0',
+  base: 'main',
+  title: 'Release 1.2.0',
+  body: 'Bumps the version.',
+  draft: true,
+};
+
+export const requests: OperationRequest[] = [publishRelease, tagRepo, openPr];
+
+export interface Issuer {
+  privateJwk: JWK;
+  publicJwks: { keys: JWK[] };
+  ring: KeyRing;
+  kid: string;
+}
+
+export async function makeIssuer(kid?: string): Promise<Issuer> {
+  const { privateJwk, publicJwks } = await generateSigningKey(kid);
+  return { privateJwk, publicJwks, ring: loadKeyRing(publicJwks), kid: String(privateJwk.kid) };
+}
+
+/** A genuine receipt issued at T0 with a 1 h lifetime unless overridden. */
+export function issueAtT0(
+  issuer: Issuer,
+  request: OperationRequest,
+  options: Partial<Parameters<typeof issueReceipt>[2]> = {},
+): Promise<string> {
+  return issueReceipt(issuer.privateJwk, request, {
+    ttlSeconds: 3600,
+    audience: DEFAULT_AUDIENCE,
+    now: T0,
+    receiptId: 'rcpt-0001',
+    ...options,
+  });
+}
+
+export function prodOptions(ring: KeyRing, now: Date = at(10)): VerifyOptions {
+  return { keys: ring, now, mode: 'prod', audience: DEFAULT_AUDIENCE };
+}
+
+export function claimsFor(
+  request: OperationRequest,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    jti: 'rcpt-0001',
+    iss: 'federation-core',
+    aud: DEFAULT_AUDIENCE,
+    sub: request.run_id,
+    run_id: request.run_id,
+    operation_kind: request.operation_kind,
+    enforceable: true,
+    iat: T0_SECONDS,
+    nbf: T0_SECONDS,
+    exp: T0_SECONDS + 3600,
+    op_digest: opDigest(request),
+    ...overrides,
+  } satisfies Partial<ReceiptClaims>;
+}
+
+/** Signs arbitrary claims and header members with the issuer's key: for tokens issueReceipt refuses to make. */
+export function signRaw(
+  issuer: Issuer,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  const { key } = loadSigningKey(issuer.privateJwk);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: 'EdDSA', typ: RECEIPT_TYPE, kid: issuer.kid, ...header })
+    .sign(key);
+}
+
+export const b64 = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+export const codesOf = (verdict: { accepted: boolean; reasons?: { code: string }[] }): string[] =>
+  (verdict.reasons ?? []).map((reason) => reason.code);

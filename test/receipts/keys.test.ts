@@ -1,0 +1,134 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  generateSigningKey,
+  issueReceipt,
+  loadKeyRing,
+  readKeyRingFile,
+  verifyReceipt,
+} from '../../src/receipts/index.js';
+import { at, codesOf, issueAtT0, makeIssuer, prodOptions, T0, tagRepo } from './fixtures.js';
+
+const loadError = (jwks: unknown): string => {
+  try {
+    loadKeyRing(jwks);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected loadKeyRing to throw');
+};
+
+describe('generateSigningKey', () => {
+  it('makes an Ed25519 pair whose kid defaults to the RFC 7638 thumbprint', async () => {
+    const { privateJwk, publicJwks } = await generateSigningKey();
+    expect(privateJwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+    expect(privateJwk.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(publicJwks.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', x: privateJwk.x, kid: privateJwk.kid },
+    ]);
+  });
+
+  it('refuses an unusable kid', async () => {
+    await expect(generateSigningKey('line\nbreak')).rejects.toThrow('key id (--kid)');
+  });
+});
+
+describe('loadKeyRing', () => {
+  it.each([
+    ['not an object', 'keys', 'non-empty "keys" array'],
+    ['no keys', { keys: [] }, 'non-empty "keys" array'],
+    [
+      'an RSA key',
+      { keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', kid: 'r' }] },
+      'Field "kty" of the key #1 of the JWKS',
+    ],
+    ['an X25519 key', { keys: [{ kty: 'OKP', crv: 'X25519', x: 'A'.repeat(43), kid: 'x' }] }, 'Field "crv"'],
+    ['a key without kid', { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }] }, 'Field "kid"'],
+    ['a short x', { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAA', kid: 'k' }] }, 'Field "x"'],
+    [
+      'an HS256 alg',
+      { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), kid: 'k', alg: 'HS256' }] },
+      'alg',
+    ],
+    ['an oct key', { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'k' }] }, 'private key material ("k")'],
+  ])('rejects %s with a clear sentence', (_label, jwks, expected) => {
+    expect(loadError(jwks)).toContain(expected);
+  });
+
+  it('rejects private key material without echoing it', async () => {
+    const { privateJwk } = await generateSigningKey('k1');
+    const message = loadError({ keys: [privateJwk] });
+    expect(message).toContain('private key material ("d")');
+    expect(message).not.toContain(String(privateJwk.d));
+  });
+
+  it('rejects duplicate kids and keys whose key_ops exclude verify', async () => {
+    const { publicJwks } = await generateSigningKey('same');
+    expect(loadError({ keys: [publicJwks.keys[0], publicJwks.keys[0]] })).toContain('"same" twice');
+    expect(loadError({ keys: [{ ...publicJwks.keys[0], key_ops: ['sign'] }] })).toContain('"key_ops"');
+  });
+
+  it('holds several keys so receipts from the old and the new key both verify during rotation', async () => {
+    const [old, current] = [await makeIssuer('2024'), await makeIssuer('2025')];
+    const ring = loadKeyRing({ keys: [...old.publicJwks.keys, ...current.publicJwks.keys] });
+    expect(ring.kids).toEqual(['2024', '2025']);
+    for (const issuer of [old, current]) {
+      const verdict = await verifyReceipt(await issueAtT0(issuer, tagRepo), tagRepo, prodOptions(ring));
+      expect(verdict).toMatchObject({ accepted: true, kid: issuer.kid });
+    }
+    const retired = loadKeyRing(current.publicJwks);
+    expect(
+      codesOf(await verifyReceipt(await issueAtT0(old, tagRepo), tagRepo, prodOptions(retired))),
+    ).toEqual(['UNKNOWN_KEY']);
+  });
+
+  it('reads a JWKS file and names the file when it is unusable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'marketops-keys-'));
+    const { publicJwks } = await generateSigningKey('file-key');
+    await writeFile(join(dir, 'ok.json'), JSON.stringify(publicJwks));
+    await writeFile(join(dir, 'bad.json'), '{ not json');
+    expect((await readKeyRingFile(join(dir, 'ok.json'))).kids).toEqual(['file-key']);
+    await expect(readKeyRingFile(join(dir, 'bad.json'))).rejects.toThrow(
+      `${join(dir, 'bad.json')} is not valid JSON`,
+    );
+    await expect(readKeyRingFile(join(dir, 'missing.json'))).rejects.toThrow('ENOENT');
+  });
+});
+
+describe('issueReceipt', () => {
+  it('refuses a TTL outside 1..86400 s, an invalid request and a mismatched key, without echoing d', async () => {
+    const issuer = await makeIssuer('k');
+    const options = { audience: 'marketops-executor', now: T0 };
+    await expect(
+      issueReceipt(issuer.privateJwk, tagRepo, { ...options, ttlSeconds: 86_401 }),
+    ).rejects.toThrow('from 1 to 86400');
+    await expect(issueReceipt(issuer.privateJwk, tagRepo, { ...options, ttlSeconds: 0 })).rejects.toThrow(
+      'TTL',
+    );
+    const invalid = { ...tagRepo, sha: 'nope' };
+    await expect(issueReceipt(issuer.privateJwk, invalid, { ...options, ttlSeconds: 60 })).rejects.toThrow(
+      '"sha"',
+    );
+    const other = await generateSigningKey('k');
+    const mismatched = { ...issuer.privateJwk, x: other.privateJwk.x };
+    const failure = issueReceipt(mismatched, tagRepo, { ...options, ttlSeconds: 60 });
+    await expect(failure).rejects.toThrow('does not match');
+    await expect(failure).rejects.not.toThrow(String(issuer.privateJwk.d));
+  });
+
+  it('binds iat = nbf = floor(now) and exp = iat + ttl', async () => {
+    const issuer = await makeIssuer('k');
+    const token = await issueReceipt(issuer.privateJwk, tagRepo, {
+      ttlSeconds: 900,
+      audience: 'marketops-executor',
+      now: new Date(T0.getTime() + 999),
+    });
+    const verdict = await verifyReceipt(token, tagRepo, prodOptions(issuer.ring, at(1)));
+    if (!verdict.accepted) throw new Error(JSON.stringify(verdict.reasons));
+    const iat = T0.getTime() / 1000;
+    expect(verdict.claims).toMatchObject({ iat, nbf: iat, exp: iat + 900, iss: 'federation-core' });
+    expect(verdict.receiptId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

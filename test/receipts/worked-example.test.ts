@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalRequest,
+  issueReceipt,
+  loadKeyRing,
+  opDigest,
+  type PublishReleaseRequest,
+  verifyReceipt,
+} from '../../src/receipts/index.js';
+import { codesOf } from './fixtures.js';
+
+/** The RFC 8037 appendix A.1 key: public knowledge, so the example is reproducible anywhere. */
+const privateJwk = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  kid: 'rfc8037-example',
+  d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+  x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+};
+const request: PublishReleaseRequest = {
+  operation_kind: 'publish_release',
+  run_id: 'run-2025-06-01-a',
+  repository: 'acme/widgets',
+  tag_name: 'v1.2.0',
+  name: 'Widgets 1.2.0',
+  body: 'Faster widgets.\n\n- smaller ✓',
+  target_commitish: 'main',
+  draft: false,
+  prerelease: false,
+};
+
+describe('the worked example in docs/receipt-format.md', () => {
+  it('is what the code produces, byte for byte, and verifies in its stated window', async () => {
+    const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
+    const canonical = canonicalRequest(request);
+    expect(Buffer.byteLength(canonical)).toBe(236);
+    expect(doc).toContain(`\n${canonical}\n`);
+    expect(doc).toContain(`op_digest: \`${opDigest(request)}\``);
+
+    const token = await issueReceipt(privateJwk, request, {
+      ttlSeconds: 3600,
+      audience: 'marketops-executor',
+      now: new Date('2025-06-01T12:00:00Z'),
+      receiptId: '0b7f6c1e-2d4a-4c59-9a51-3c8e2f0d7a64',
+    });
+    expect(doc).toContain(`\n${token}\n`);
+
+    const { d: _secret, ...publicJwk } = privateJwk;
+    const keys = loadKeyRing({ keys: [publicJwk] });
+    const at = async (iso: string) =>
+      codesOf(
+        await verifyReceipt(token, request, {
+          keys,
+          now: new Date(iso),
+          mode: 'prod',
+          audience: 'marketops-executor',
+        }),
+      );
+    expect(await at('2025-06-01T11:58:59Z')).toEqual(['NOT_YET_VALID']);
+    expect(await at('2025-06-01T11:59:00Z')).toEqual([]);
+    expect(await at('2025-06-01T13:00:59.999Z')).toEqual([]);
+    expect(await at('2025-06-01T13:01:00Z')).toEqual(['EXPIRED']);
+  });
+});

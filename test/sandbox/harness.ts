@@ -1,0 +1,100 @@
+import { Octokit } from '@octokit/rest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { type RunningSandbox, type SandboxConfig, startSandbox } from '../../src/sandbox/index.js';
+import { validateResponse } from './openapi.js';
+
+/** One response Octokit received, keyed by the route template Octokit requested. */
+export interface Recorded {
+  route: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string | number | undefined>;
+}
+
+/** Octokit's request log would print every expected 4xx; the assertions say what matters. */
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A real Octokit against the sandbox, recording every response it gets (success and error). */
+export function octokitFor(sandbox: RunningSandbox, recorded: Recorded[], token = sandbox.token): Octokit {
+  const octokit = new Octokit({ baseUrl: sandbox.url, auth: token, log: quiet });
+  octokit.hook.wrap('request', async (request, options) => {
+    const route = `${options.method} ${options.url}`;
+    try {
+      const response = await request(options);
+      recorded.push({ route, status: response.status, body: response.data, headers: response.headers });
+      return response;
+    } catch (error) {
+      const response = (
+        error as { response?: { status: number; data: unknown; headers: Recorded['headers'] } }
+      ).response;
+      if (response)
+        recorded.push({ route, status: response.status, body: response.data, headers: response.headers });
+      throw error;
+    }
+  });
+  return octokit;
+}
+
+/** The HTTP status of a failed Octokit call (its RequestError), for asserting error responses. */
+export async function failure(call: Promise<unknown>): Promise<{
+  status: number;
+  data: Record<string, unknown>;
+  headers: Record<string, string | number | undefined>;
+}> {
+  try {
+    await call;
+  } catch (error) {
+    const { status, response } = error as {
+      status: number;
+      response?: { data: Record<string, unknown>; headers: Record<string, string | number | undefined> };
+    };
+    return { status, data: response?.data ?? {}, headers: response?.headers ?? {} };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+export async function startRecorded(config?: SandboxConfig) {
+  const sandbox = await startSandbox(config ? { config } : {});
+  const recorded: Recorded[] = [];
+  return { sandbox, recorded, octokit: octokitFor(sandbox, recorded) };
+}
+
+export const repo = { owner: 'omega', repo: 'marketops' } as const;
+export const MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+export const FEATURE_BRANCH = 'feature/launch-notes';
+export const FEATURE_SHA = '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a';
+
+export interface SandboxContext {
+  sandbox: RunningSandbox;
+  octokit: Octokit;
+  recorded: Recorded[];
+}
+
+/**
+ * One sandbox for a test file, reset before each test. After each test, every GitHub response
+ * it received (success or error) must validate against GitHub's OpenAPI schema for that
+ * operation and status; `observe` sees each one, e.g. to check coverage.
+ */
+export function useSandbox(observe: (response: Recorded) => void = () => {}): SandboxContext {
+  const context = { recorded: [] as Recorded[] } as SandboxContext;
+  beforeAll(async () => {
+    context.sandbox = await startSandbox();
+    context.octokit = octokitFor(context.sandbox, context.recorded);
+  });
+  afterAll(() => context.sandbox.close());
+  beforeEach(() => context.sandbox.admin.reset());
+  afterEach(() => {
+    // The admin API is the sandbox's own, so GitHub's document has nothing to say about it.
+    const github = context.recorded.filter(({ route }) => !route.includes(' /_sandbox/'));
+    context.recorded.length = 0;
+    const invalid = github.flatMap((response) => {
+      observe(response);
+      const [method = '', template = ''] = response.route.split(' ');
+      return validateResponse(method, template, response.status, response.body).map(
+        (error) => `${response.route} ${response.status}: ${error}`,
+      );
+    });
+    expect(invalid).toEqual([]);
+  });
+  return context;
+}

@@ -1,0 +1,141 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { JWK } from 'jose';
+import { type AuditStore, checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
+import { ExecutorClient } from '../../src/client/executor-client.js';
+import { createOctokit } from '../../src/github/octokit.js';
+import { openLedger, type ReceiptLedger } from '../../src/ledger/index.js';
+import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
+import {
+  DEFAULT_AUDIENCE,
+  generateSigningKey,
+  type IssueOptions,
+  issueReceipt,
+  type KeyRing,
+  loadKeyRing,
+  type OperationRequest,
+} from '../../src/receipts/index.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
+
+export const REPO = 'omega/marketops';
+export const MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+export const FEATURE_BRANCH = 'feature/launch-notes';
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundled once per test file (each file is its own process). */
+export const executorBundle = () => {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: undefined });
+  return bundlePromise;
+};
+
+export const releaseRequest = (runId: string, tag: string): OperationRequest => ({
+  run_id: runId,
+  operation_kind: 'publish_release',
+  repository: REPO,
+  tag_name: tag,
+  name: `MarketOps ${tag}`,
+  body: `Release notes for ${tag}`,
+  target_commitish: 'main',
+  draft: false,
+  prerelease: false,
+});
+
+export const tagRequest = (runId: string, tag: string, message?: string): OperationRequest => ({
+  run_id: runId,
+  operation_kind: 'tag_repo',
+  repository: REPO,
+  tag,
+  sha: MAIN_SHA,
+  ...(message === undefined ? {} : { message }),
+});
+
+export const pullRequest = (runId: string, title: string): OperationRequest => ({
+  run_id: runId,
+  operation_kind: 'open_pr',
+  repository: REPO,
+  head: FEATURE_BRANCH,
+  base: 'main',
+  title,
+  body: 'Launch notes for review',
+  draft: false,
+});
+
+export interface ExecutorHarness {
+  sandbox: RunningSandbox;
+  client: ExecutorClient;
+  keys: KeyRing;
+  signingKey: JWK;
+  store: AuditStore;
+  ledger: ReceiptLedger;
+  /**
+   * The Temporal server's clock. A time-skipping server runs ahead of the wall clock,
+   * so receipts are issued at its time, as Federation Core would issue them at the cluster's.
+   */
+  now(): Promise<Date>;
+  issue(request: OperationRequest, options?: Partial<IssueOptions>): Promise<string>;
+  /** Runs the executor's workers in `mode` for the duration of `body`. */
+  withWorkers<T>(mode: 'prod' | 'dry-run', body: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The executor against a real Temporal server and the sandbox over real HTTP: no mocks. */
+export async function startExecutorHarness(env: TestWorkflowEnvironment): Promise<ExecutorHarness> {
+  const sandbox = await startSandbox({ port: 0 });
+  const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
+  const audit = await generateSigningKey('audit-test');
+  const dir = await mkdtemp(join(tmpdir(), 'marketops-executor-'));
+  const store = await openAuditStore(`file:${join(dir, 'audit')}`, await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'));
+  const ledger = await openLedger(`file:${join(dir, 'ledger')}`);
+  const keys = loadKeyRing(publicJwks);
+  const octokit = createOctokit(sandbox.url, { kind: 'token', token: sandbox.token });
+  const workflowBundle = await executorBundle();
+
+  async function workersFor(mode: 'prod' | 'dry-run'): Promise<Worker[]> {
+    return createExecutorWorkers({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      validation: { keys, mode, audience: DEFAULT_AUDIENCE, clockSkewSeconds: 60, maxAgeSeconds: 86_400 },
+      store,
+      ledger,
+      octokit,
+      metrics: createExecutorMetrics(Runtime.instance().metricMeter),
+      githubWritesPerSecond: 1000,
+      workflowBundle,
+      checkRetention: false,
+    });
+  }
+
+  return {
+    sandbox,
+    client: new ExecutorClient(env.client, keys),
+    keys,
+    signingKey: privateJwk,
+    store,
+    ledger,
+    now: async () => new Date(await env.currentTimeMs()),
+    issue: async (request, options = {}) =>
+      issueReceipt(privateJwk, request, {
+        ttlSeconds: 3600,
+        audience: DEFAULT_AUDIENCE,
+        now: new Date(await env.currentTimeMs()),
+        ...options,
+      }),
+    async withWorkers(mode, body) {
+      const workers = await workersFor(mode);
+      const running = runWorkers(workers);
+      try {
+        return await body();
+      } finally {
+        for (const worker of workers) worker.shutdown();
+        await running;
+      }
+    },
+    async close() {
+      await Promise.allSettled([sandbox.close(), store.close(), ledger.close()]);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAttributes } from '../../src/shared.js';
+import { createLocalEnv } from '../../src/temporal/servers.js';
+import { type LaunchedChromium, launchChromium } from '../support/browser.js';
+import { recordOutcome } from './fixtures/outcome-workflow.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/ui/', import.meta.url));
+const TASK_QUEUE = 'ui-test';
+const ROW = '[data-testid="workflows-summary-configurable-table-row"]';
+
+const stamp = Date.now().toString(36);
+const runId = `run-ui-${stamp}`;
+const otherRunId = `run-ui-other-${stamp}`;
+/** The run under test, and another run that the filter must hide. */
+const workflows = [
+  { workflowId: `${runId}-tag`, runId, outcome: 'succeeded' },
+  { workflowId: `${runId}-release`, runId, outcome: 'rejected' },
+  { workflowId: `${runId}-pr`, runId, outcome: 'succeeded' },
+  { workflowId: `${otherRunId}-tag`, runId: otherRunId, outcome: 'succeeded' },
+  { workflowId: `${otherRunId}-pr`, runId: otherRunId, outcome: 'blocked' },
+];
+const ours = workflows.filter((w) => w.runId === runId);
+const runQuery = `MarketOpsRunId="${runId}"`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(address)));
+    });
+  });
+}
+
+/** Visibility is eventually consistent: wait until the server itself lists every finished run with its outcome. */
+async function waitForVisibility(env: TestWorkflowEnvironment): Promise<void> {
+  const query =
+    'MarketOpsRunId STARTS_WITH "run-ui-" AND ExecutionStatus = "Completed" AND MarketOpsOutcome IS NOT NULL';
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if ((await env.client.workflow.count(query)).count >= workflows.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the dev server did not list the finished workflows within 10 s');
+}
+
+const rowTexts = (page: Page) => page.locator(ROW).allTextContents();
+
+describe('Temporal Web UI', () => {
+  let env: TestWorkflowEnvironment;
+  let chromium: LaunchedChromium;
+  let uiUrl: string;
+
+  beforeAll(async () => {
+    const uiPort = await freePort();
+    env = await createLocalEnv({ uiPort, searchAttributes: Object.values(searchAttributes) });
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./fixtures/outcome-workflow.ts', import.meta.url)),
+    });
+    await worker.runUntil(
+      Promise.all(
+        workflows.map((w) =>
+          env.client.workflow.execute(recordOutcome, {
+            taskQueue: TASK_QUEUE,
+            workflowId: w.workflowId,
+            args: [w.outcome],
+            typedSearchAttributes: [{ key: searchAttributes.runId, value: w.runId }],
+          }),
+        ),
+      ),
+    );
+    await waitForVisibility(env);
+    chromium = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await env?.teardown();
+  });
+
+  it('filters workflows by MarketOpsRunId and shows their status and outcome', async () => {
+    const page = await chromium.context.newPage();
+    page.setDefaultTimeout(15_000);
+    // Wide enough that the screenshot shows the outcome column beside the default ones.
+    await page.setViewportSize({ width: 1920, height: 720 });
+    await page.goto(`${uiUrl}/namespaces/default/workflows`);
+    await page
+      .locator(ROW)
+      .nth(workflows.length - 1)
+      .waitFor();
+    expect((await rowTexts(page)).join('\n')).toContain(otherRunId);
+
+    // Filter the way an operator does: the raw query box.
+    await page.getByTestId('toggle-manual-query').click();
+    await page.getByLabel('Enter a query').fill(runQuery);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get('query') === runQuery);
+    await page.locator(ROW, { hasText: otherRunId }).first().waitFor({ state: 'detached' });
+    await page.locator(ROW, { hasText: runId }).first().waitFor();
+
+    const texts = await rowTexts(page);
+    expect(texts).toHaveLength(ours.length);
+    expect(texts.join('\n')).not.toContain(otherRunId);
+    for (const w of ours) expect(texts.filter((text) => text.includes(w.workflowId))).toHaveLength(1);
+    const statuses = await page.locator(`${ROW} [data-testid="execution-status"]`).allTextContents();
+    expect(statuses.map((s) => s.trim())).toEqual(ours.map(() => 'Completed'));
+
+    // The outcome is a custom search attribute: add it as a column, as an operator would.
+    await page.getByLabel('Configure Columns').click();
+    await page.getByTestId('orderable-list-item-MarketOpsOutcome-add-button').click();
+    await page.getByRole('button', { name: 'Close' }).first().click();
+    await page.getByRole('heading', { name: 'Configure Workflows Table' }).waitFor({ state: 'hidden' });
+    await page.locator('th', { hasText: 'MarketOpsOutcome' }).waitFor();
+    for (const w of ours) {
+      const row = page.locator(ROW, { hasText: w.workflowId });
+      const cells = (await row.locator('td').allTextContents()).map((cell) => cell.trim());
+      expect(cells).toContain(w.outcome);
+    }
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/workflows-filtered-by-run.png`, fullPage: true });
+  });
+});
