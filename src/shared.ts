@@ -61,5 +61,6 @@ export interface Progress {
   receiptId?: string;
   operation?: string;
   writesDone: number;
+  rateLimitWaits: number;
   outcome?: Outcome;
 }

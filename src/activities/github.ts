@@ -1,6 +1,5 @@
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Octokit } from '@octokit/rest';
+import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { FailureCode, toFailure } from '../github/failures.js';
 import {
@@ -11,9 +10,15 @@ import {
   tagObjectWrite,
   tagRefWrite,
 } from '../github/plan.js';
-import { pullSchema, refSchema, releaseSchema, responseSha256, tagObjectSchema } from '../github/responses.js';
-import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import {
+  pullSchema,
+  refSchema,
+  releaseSchema,
+  responseSha256,
+  tagObjectSchema,
+} from '../github/responses.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
 import { assertBeforeExpiry, authorizationNow } from './authorization-window.js';
 
 /** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
@@ -38,7 +43,11 @@ const conflict = (what: string) =>
   );
 
 export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetrics) {
-  async function call<S extends z.ZodType>(route: string, params: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
+  async function call<S extends z.ZodType>(
+    route: string,
+    params: Record<string, unknown>,
+    schema: S,
+  ): Promise<z.infer<S>> {
     try {
       const response = await octokit.request(route, params);
       metrics.githubCall(response.status);
@@ -69,7 +78,7 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
     try {
       return await body();
     } catch (error) {
-      const failure = toFailure(error, { attempt: Context.current().info.attempt, now: authorizationNow(), notAfter });
+      const failure = toFailure(error, { now: authorizationNow(), notAfter });
       if (failure.type?.endsWith('RATE_LIMIT')) metrics.rateLimitWait(failure.type);
       throw failure;
     }
@@ -129,13 +138,17 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
     );
     if (!ref) return undefined;
     const target = await existingTagTarget(request, ref);
-    const sameMessage = (target.message?.trimEnd() ?? undefined) === (request.message?.trimEnd() ?? undefined);
+    const sameMessage =
+      (target.message?.trimEnd() ?? undefined) === (request.message?.trimEnd() ?? undefined);
     if (target.commit !== request.sha || !sameMessage) throw conflict(`Tag ${request.tag}`);
     return refEffect(ref, true);
   }
 
   return {
-    async publishRelease({ request, notAfter }: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
+    async publishRelease({
+      request,
+      notAfter,
+    }: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
       return guarded(notAfter, async () => {
         const existing = await find(
           'GET /repos/{owner}/{repo}/releases/tags/{tag}',
@@ -146,7 +159,10 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
           if (!releaseMatches(existing, request)) throw conflict(`Release ${request.tag_name}`);
           return releaseEffect(existing, true);
         }
-        return releaseEffect(await send(releaseWrite(request), request.repository, releaseSchema, notAfter), false);
+        return releaseEffect(
+          await send(releaseWrite(request), request.repository, releaseSchema, notAfter),
+          false,
+        );
       });
     },
 
@@ -180,8 +196,14 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
           { ...repoParams(request.repository), ref: `tags/${request.tag}` },
           refSchema,
         );
-        if (ref) return ref.object.sha === targetSha ? refEffect(ref, true) : ((await adoptTag(request)) as GitHubEffect);
-        return refEffect(await send(tagRefWrite(request, targetSha), request.repository, refSchema, notAfter), false);
+        if (ref)
+          return ref.object.sha === targetSha
+            ? refEffect(ref, true)
+            : ((await adoptTag(request)) as GitHubEffect);
+        return refEffect(
+          await send(tagRefWrite(request, targetSha), request.repository, refSchema, notAfter),
+          false,
+        );
       });
     },
 
@@ -190,7 +212,12 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
         const { owner } = splitRepository(request.repository);
         const open = await call(
           'GET /repos/{owner}/{repo}/pulls',
-          { ...repoParams(request.repository), head: `${owner}:${request.head}`, base: request.base, state: 'open' },
+          {
+            ...repoParams(request.repository),
+            head: `${owner}:${request.head}`,
+            base: request.base,
+            state: 'open',
+          },
           pullSchema.array(),
         );
         const existing = open[0];
@@ -199,7 +226,10 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
           if (!same) throw conflict(`An open pull request from ${request.head} into ${request.base}`);
           return pullEffect(existing, true);
         }
-        return pullEffect(await send(pullRequestWrite(request), request.repository, pullSchema, notAfter), false);
+        return pullEffect(
+          await send(pullRequestWrite(request), request.repository, pullSchema, notAfter),
+          false,
+        );
       });
     },
   };

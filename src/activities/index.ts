@@ -1,8 +1,8 @@
+import type { Octokit } from '@octokit/rest';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { createGitHubActivities } from './github.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
-import type { Octokit } from '@octokit/rest';
 
 export interface ActivityDependencies {
   validation: ValidationSettings;

@@ -37,7 +37,11 @@ export function createRecordActivities({ store, ledger, executorVersion }: Recor
       };
       const appended = await store.append(`${workflowId}/${step}`, record);
       const { origin, size, rootHash, text } = appended.checkpoint;
-      return { index: appended.index, leafHash: appended.leafHash, checkpoint: { origin, size, rootHash, text } };
+      return {
+        index: appended.index,
+        leafHash: appended.leafHash,
+        checkpoint: { origin, size, rootHash, text },
+      };
     },
   };
 }

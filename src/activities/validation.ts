@@ -1,7 +1,13 @@
-import { type KeyRing, type OperationRequest, opDigest, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
 import { type GitHubWrite, planFor } from '../github/plan.js';
-import type { ExecuteOperationInput, Reason } from '../shared.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import {
+  type KeyRing,
+  type OperationRequest,
+  opDigest,
+  parseOperationRequest,
+  verifyReceipt,
+} from '../receipts/index.js';
+import type { ExecuteOperationInput, Reason } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 
 export interface ValidationSettings {
@@ -47,7 +53,10 @@ export function createValidationActivities(settings: ValidationSettings, metrics
   return {
     /** Every receipt invariant, the signature and the mode, decided in one place. */
     async validateSubmission({ receipt, request }: ExecuteOperationInput): Promise<Validation> {
-      const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
+      const verdict = await verifyReceipt(receipt, request, {
+        ...settings,
+        now: new Date(authorizationNow()),
+      });
       const facts = factsFrom(request, verdict.receiptId, verdict.kid);
       if (verdict.accepted) {
         metrics.receipt('accepted');

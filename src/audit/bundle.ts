@@ -47,9 +47,14 @@ export interface ExportOptions {
 }
 
 /** Gathers the run's records with inclusion proofs against the latest checkpoint, plus the anchoring histories. */
-export async function exportBundle(store: AuditStore, runId: string, options: ExportOptions): Promise<AuditBundle> {
+export async function exportBundle(
+  store: AuditStore,
+  runId: string,
+  options: ExportOptions,
+): Promise<AuditBundle> {
   const entries = await store.byRunId(runId);
-  if (entries.length === 0) throw new Error(`The audit log has no records for run "${runId}"; check the run id.`);
+  if (entries.length === 0)
+    throw new Error(`The audit log has no records for run "${runId}"; check the run id.`);
   const checkpoint = (await store.checkpoints()).at(-1) as Checkpoint;
   const anchorSizes = new Set(
     Object.values(options.histories).flatMap((history) =>
@@ -58,7 +63,8 @@ export async function exportBundle(store: AuditStore, runId: string, options: Ex
   );
   const consistencyProofs: Record<string, string[]> = {};
   for (const size of anchorSizes) {
-    if (size <= checkpoint.size) consistencyProofs[size] = await store.consistencyProof(size, checkpoint.size);
+    if (size <= checkpoint.size)
+      consistencyProofs[size] = await store.consistencyProof(size, checkpoint.size);
   }
   return auditBundleSchema.parse({
     format: AUDIT_BUNDLE_FORMAT,
@@ -81,7 +87,8 @@ const hashes = (hex: readonly string[]) => hex.map((h) => Buffer.from(h, 'hex'))
 function entryProblem(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
   const { checkpoint } = bundle;
   if (entry.record.run_id !== bundle.runId) return `record ${entry.index} belongs to another run`;
-  if (leafHash(entry.record) !== entry.leafHash) return `record ${entry.index} does not hash to its leaf hash`;
+  if (leafHash(entry.record) !== entry.leafHash)
+    return `record ${entry.index} does not hash to its leaf hash`;
   const root = Buffer.from(checkpoint.rootHash, 'base64');
   const leaf = Buffer.from(entry.leafHash, 'hex');
   if (!verifyInclusion(entry.index, checkpoint.size, leaf, hashes(entry.inclusionProof), root)) {
@@ -92,7 +99,9 @@ function entryProblem(bundle: AuditBundle, entry: AuditBundle['entries'][number]
 
 /** A history's result must name its record's leaf hash, and any checkpoint in it must be one our log extends. */
 function historyProblem(bundle: AuditBundle, workflowId: string, history: unknown): string | undefined {
-  const leaves = bundle.entries.filter((e) => e.record.temporal?.workflow_id === workflowId).map((e) => e.leafHash);
+  const leaves = bundle.entries
+    .filter((e) => e.record.temporal?.workflow_id === workflowId)
+    .map((e) => e.leafHash);
   if (leaves.length === 0) return `history of workflow ${workflowId} has no record in the bundle`;
   for (const result of workflowResults(history)) {
     const named = stringsIn(result);
@@ -123,16 +132,27 @@ function anchorProblem(bundle: AuditBundle, anchor: Checkpoint): string | undefi
   return consistent ? undefined : `its checkpoint of size ${anchor.size} is not consistent with the bundle's`;
 }
 
-/** Verifies a bundle with nothing but its own content. */
+/** Every key the bundle carries must be one the auditor already trusts (same kid and public key). */
+function untrustedKey(bundle: AuditBundle, trusted: readonly JWK[]): string | undefined {
+  const unknown = bundle.publicKeys.keys.find((k) => !trusted.some((t) => t.kid === k.kid && t.x === k.x));
+  return unknown && `the bundle's key "${unknown.kid}" is not among the trusted keys`;
+}
+
+/**
+ * Verifies a bundle with nothing but its own content. A bundle proves itself against the key it carries;
+ * pass `trustedKeys` (the key set MarketOps publishes) to also pin that key.
+ */
 export async function verifyBundle(
   bundle: unknown,
+  options: { trustedKeys?: readonly JWK[] } = {},
 ): Promise<{ ok: true; records: number } | { ok: false; message: string }> {
   const parsed = auditBundleSchema.safeParse(bundle);
   if (!parsed.success) return { ok: false, message: `not a valid audit bundle: ${parsed.error.message}` };
   const b = parsed.data;
   const problem =
-    checkpointProblem(b.checkpoint, b.publicKeys.keys) ??
-    b.entries.map((entry) => entryProblem(b, entry)).find(Boolean) ??
+    (options.trustedKeys && untrustedKey(b, options.trustedKeys)) ||
+    checkpointProblem(b.checkpoint, b.publicKeys.keys) ||
+    b.entries.map((entry) => entryProblem(b, entry)).find(Boolean) ||
     Object.entries(b.histories)
       .map(([workflowId, history]) => historyProblem(b, workflowId, history))
       .find(Boolean);

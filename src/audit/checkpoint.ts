@@ -35,7 +35,8 @@ export interface CheckpointSigner {
 const ED25519_ALGORITHM = 0x01;
 const keyNamePattern = /^[^\s+]+$/;
 
-const noteBody = (origin: string, size: number, rootHash: string): string => `${origin}\n${size}\n${rootHash}\n`;
+const noteBody = (origin: string, size: number, rootHash: string): string =>
+  `${origin}\n${size}\n${rootHash}\n`;
 
 function keyHash(name: string, publicKey: Buffer): Buffer {
   return createHash('sha256')
@@ -60,7 +61,8 @@ export async function checkpointSignerFromJwk(privateJwk: JWK, origin: string): 
     throw new Error('The audit signing JWK needs a "kid" without spaces or "+"; regenerate it with a kid.');
   }
   if (!origin || origin.includes('\n')) throw new Error('The audit log origin must be one non-empty line.');
-  if (typeof privateJwk.d !== 'string') throw new Error('The audit signing JWK must be a private key (with "d").');
+  if (typeof privateJwk.d !== 'string')
+    throw new Error('The audit signing JWK must be a private key (with "d").');
   const prefix = keyHash(keyId, rawPublicKey(privateJwk));
   const key = createPrivateKey({
     key: { kty: 'OKP', crv: 'Ed25519', x: privateJwk.x, d: privateJwk.d },
@@ -74,7 +76,14 @@ export async function checkpointSignerFromJwk(privateJwk: JWK, origin: string): 
       const body = noteBody(origin, size, rootHash);
       const signature = sign(null, Buffer.from(body), key);
       const line = `— ${keyId} ${Buffer.concat([prefix, signature]).toString('base64')}\n`;
-      return { origin, size, rootHash, signature: signature.toString('base64'), keyId, text: `${body}\n${line}` };
+      return {
+        origin,
+        size,
+        rootHash,
+        signature: signature.toString('base64'),
+        keyId,
+        text: `${body}\n${line}`,
+      };
     },
   };
 }

@@ -6,8 +6,8 @@ import { appendToFrontier } from './merkle.js';
 import type { AuditRecord } from './record.js';
 import {
   type AppendResult,
-  type AuditEntry,
   AuditCorruptError,
+  type AuditEntry,
   type AuditStore,
   checkRange,
   parseStoredEntry,
@@ -185,7 +185,12 @@ class FileAuditStore implements AuditStore {
       if (tail.fileSize > tail.offset) await tail.truncateTo(tail.offset);
     }
     const orphan = this.entryList.at(-1);
-    if (this.entryFault || this.checkpointFault || !orphan || this.entryList.length !== this.committedSize + 1) {
+    if (
+      this.entryFault ||
+      this.checkpointFault ||
+      !orphan ||
+      this.entryList.length !== this.committedSize + 1
+    ) {
       return;
     }
     await this.entriesTail.truncateTo(this.entriesTail.lastLineStart);
@@ -212,13 +217,17 @@ class FileAuditStore implements AuditStore {
   append(identity: string, record: AuditRecord): Promise<AppendResult> {
     const signer = requireSigner(this.signer);
     return this.serial(async () => {
-      const release = await lockfile.lock(this.dir, { ...LOCK_OPTIONS, lockfilePath: join(this.dir, '.lock') });
+      const release = await lockfile.lock(this.dir, {
+        ...LOCK_OPTIONS,
+        lockfilePath: join(this.dir, '.lock'),
+      });
       try {
         await this.refresh();
         await this.repairInterruptedAppend();
         this.requireIntact();
         const existing = this.byIdentity.get(identity);
-        if (existing) return resultForExisting(existing, record, this.checkpointList[existing.index] as Checkpoint);
+        if (existing)
+          return resultForExisting(existing, record, this.checkpointList[existing.index] as Checkpoint);
         const size = this.entryList.length;
         const { entry, checkpoint } = prepareAppend(signer, identity, record, size, this.frontier);
         await appendLine(this.entriesTail.path, entry);

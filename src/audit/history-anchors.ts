@@ -28,8 +28,9 @@ export function workflowResults(history: unknown): unknown[] {
   const events = (history as { events?: unknown })?.events;
   if (!Array.isArray(events)) return [];
   return events.flatMap((event) => {
-    const payloads = (event as { workflowExecutionCompletedEventAttributes?: { result?: { payloads?: unknown } } })
-      ?.workflowExecutionCompletedEventAttributes?.result?.payloads;
+    const payloads = (
+      event as { workflowExecutionCompletedEventAttributes?: { result?: { payloads?: unknown } } }
+    )?.workflowExecutionCompletedEventAttributes?.result?.payloads;
     return Array.isArray(payloads) ? payloads.map((p) => decodePayload(p as JsonPayload)) : [];
   });
 }

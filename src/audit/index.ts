@@ -32,7 +32,8 @@ export {
 export { type AuditVerification, type VerifyOptions, verifyAuditLog } from './verify.js';
 
 /** The store location used when none is given. */
-export const defaultAuditStoreLocation = (): string => process.env.MARKETOPS_AUDIT_STORE || 'file:.data/audit';
+export const defaultAuditStoreLocation = (): string =>
+  process.env.MARKETOPS_AUDIT_STORE || 'file:.data/audit';
 
 /**
  * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a

@@ -14,25 +14,32 @@ export const auditKeyPaths = () => ({
 /** The log's name in every checkpoint; changing it starts a different log. */
 export const DEFAULT_AUDIT_ORIGIN = 'marketops-publisher/audit-log';
 
-const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1) })).min(1) });
+const jwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1) })).min(1),
+});
 
 async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new Error(`Cannot read the ${what} at ${path}; create it with "marketops audit keygen" or set its path.`);
+    throw new Error(
+      `Cannot read the ${what} at ${path}; create it with "marketops audit keygen" or set its path.`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`The ${what} at ${path} is not JSON; replace it with the file "marketops audit keygen" writes.`);
+    throw new Error(
+      `The ${what} at ${path} is not JSON; replace it with the file "marketops audit keygen" writes.`,
+    );
   }
 }
 
 export async function readPublicJwks(path = auditKeyPaths().publicKeys): Promise<{ keys: JWK[] }> {
   const parsed = jwksSchema.safeParse(await readJson(path, 'audit public key set'));
-  if (!parsed.success) throw new Error(`The audit public key set at ${path} must be a JWKS with a "kid" on every key.`);
+  if (!parsed.success)
+    throw new Error(`The audit public key set at ${path} must be a JWKS with a "kid" on every key.`);
   return parsed.data as { keys: JWK[] };
 }
 
@@ -44,7 +51,10 @@ export async function loadCheckpointSigner(
 }
 
 /** A fresh Ed25519 key pair: the private JWK (with kid) and the JWKS to publish. */
-export async function generateAuditKeys(): Promise<{ privateJwk: JWK & { kid: string }; publicJwks: { keys: JWK[] } }> {
+export async function generateAuditKeys(): Promise<{
+  privateJwk: JWK & { kid: string };
+  publicJwks: { keys: JWK[] };
+}> {
   const { privateKey } = await generateKeyPair('Ed25519', { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), kid: `audit-${randomUUID()}` };
   return { privateJwk, publicJwks: { keys: [publicJwkOf(privateJwk)] } };

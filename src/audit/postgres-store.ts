@@ -3,8 +3,8 @@ import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './chec
 import { type AuditRecord, canonicalRecord } from './record.js';
 import {
   type AppendResult,
-  type AuditEntry,
   AuditCorruptError,
+  type AuditEntry,
   type AuditStore,
   checkRange,
   parseStoredEntry,
@@ -34,7 +34,9 @@ function parseLocation(location: string): { connectionString: string; schema: st
   const url = new URL(location);
   const schema = url.searchParams.get('schema') ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`Audit store schema "${schema}" must be a lowercase SQL identifier (letters, digits, _).`);
+    throw new Error(
+      `Audit store schema "${schema}" must be a lowercase SQL identifier (letters, digits, _).`,
+    );
   }
   url.searchParams.delete('schema');
   return { connectionString: url.toString(), schema };
@@ -207,7 +209,10 @@ class PostgresAuditStore implements AuditStore {
 }
 
 /** Connects, creates the tables if needed, and returns the store; without a signer it is read-only. */
-export async function openPostgresAuditStore(location: string, signer?: CheckpointSigner): Promise<AuditStore> {
+export async function openPostgresAuditStore(
+  location: string,
+  signer?: CheckpointSigner,
+): Promise<AuditStore> {
   const { connectionString, schema } = parseLocation(location);
   const pool = new pg.Pool({ connectionString, max: 4 });
   try {

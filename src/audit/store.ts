@@ -40,7 +40,9 @@ export interface AuditStore {
 /** A different record was offered under an identity that already has one. */
 export class AuditConflictError extends Error {
   constructor(identity: string, index: number) {
-    super(`Audit identity "${identity}" already holds a different record (index ${index}); records are immutable.`);
+    super(
+      `Audit identity "${identity}" already holds a different record (index ${index}); records are immutable.`,
+    );
     this.name = 'AuditConflictError';
   }
 }
@@ -69,7 +71,10 @@ const storedEntrySchema = z.strictObject({
 export function parseStoredEntry(raw: unknown, expectedIndex: number): AuditEntry {
   const parsed = storedEntrySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new AuditCorruptError(expectedIndex, `record ${expectedIndex} is unreadable: ${parsed.error.message}`);
+    throw new AuditCorruptError(
+      expectedIndex,
+      `record ${expectedIndex} is unreadable: ${parsed.error.message}`,
+    );
   }
   if (parsed.data.index !== expectedIndex) {
     throw new AuditCorruptError(expectedIndex, `record ${expectedIndex} claims index ${parsed.data.index}`);

@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { AuditEntry } from './store.js';
 
 export interface TemporalTarget {
@@ -18,14 +17,19 @@ export async function fetchHistories(
   target: TemporalTarget = temporalTargetFromEnv(),
 ): Promise<Record<string, unknown>> {
   // The exact run that wrote the record, not whatever run holds the workflow id today.
-  const runs = new Map(entries.flatMap((e) => (e.record.temporal ? [[e.record.temporal.workflow_id, e.record.temporal.run_id]] : [])));
+  const runs = new Map(
+    entries.flatMap((e) =>
+      e.record.temporal ? [[e.record.temporal.workflow_id, e.record.temporal.run_id]] : [],
+    ),
+  );
   if (runs.size === 0) return {};
   const connection = await Connection.connect({ address: target.address });
   try {
     const client = new Client({ connection, namespace: target.namespace });
     const histories: Record<string, unknown> = {};
     for (const [id, runId] of runs) {
-      histories[id] = JSON.parse(historyToJSON(await client.workflow.getHandle(id, runId).fetchHistory()));
+      // protobufjs's toJSON: camelCase fields, bytes as base64, enums by name, as Temporal's own JSON.
+      histories[id] = JSON.parse(JSON.stringify(await client.workflow.getHandle(id, runId).fetchHistory()));
     }
     return histories;
   } finally {

@@ -2,9 +2,11 @@ import type { JWK } from 'jose';
 import { type Checkpoint, checkpointProblem } from './checkpoint.js';
 import { MerkleTree, verifyConsistency } from './merkle.js';
 import { leafHash } from './record.js';
-import { type AuditEntry, AuditCorruptError, type AuditStore } from './store.js';
+import { AuditCorruptError, type AuditEntry, type AuditStore } from './store.js';
 
-export type AuditVerification = { ok: true; size: number } | { ok: false; firstBadIndex: number; message: string };
+export type AuditVerification =
+  | { ok: true; size: number }
+  | { ok: false; firstBadIndex: number; message: string };
 
 export interface VerifyOptions {
   /**
@@ -21,7 +23,11 @@ interface Fault {
 }
 
 /** Reads what the store can give, turning a corrupt read into a fault at its index. */
-async function readOrFault<T>(faults: Fault[], read: () => Promise<T>, fallback: (index: number) => Promise<T>) {
+async function readOrFault<T>(
+  faults: Fault[],
+  read: () => Promise<T>,
+  fallback: (index: number) => Promise<T>,
+) {
   try {
     return await read();
   } catch (error) {
@@ -35,11 +41,13 @@ function entryFaults(entries: readonly AuditEntry[], faults: Fault[]): Buffer[] 
   const seen = new Set<string>();
   return entries.map((entry, i) => {
     const recomputed = leafHash(entry.record);
-    if (entry.index !== i) faults.push({ index: i, message: `record ${i} is stored as index ${entry.index}` });
+    if (entry.index !== i)
+      faults.push({ index: i, message: `record ${i} is stored as index ${entry.index}` });
     if (recomputed !== entry.leafHash) {
       faults.push({ index: i, message: `record ${i} does not hash to its stored leaf hash` });
     }
-    if (seen.has(entry.identity)) faults.push({ index: i, message: `record ${i} repeats identity ${entry.identity}` });
+    if (seen.has(entry.identity))
+      faults.push({ index: i, message: `record ${i} repeats identity ${entry.identity}` });
     seen.add(entry.identity);
     return Buffer.from(recomputed, 'hex');
   });
@@ -64,7 +72,10 @@ function checkpointFaults(
       message: `a checkpoint covers ${checkpoint.size} records but only ${tree.size} are readable`,
     });
   } else if (tree.root(checkpoint.size).toString('base64') !== checkpoint.rootHash) {
-    faults.push({ index: blame, message: `the root of the first ${checkpoint.size} records differs from its checkpoint` });
+    faults.push({
+      index: blame,
+      message: `the root of the first ${checkpoint.size} records differs from its checkpoint`,
+    });
   }
 }
 
@@ -93,7 +104,10 @@ function chainFaults(
         tree.consistencyPath(previous.size, current.size),
       );
     if (!consistent) {
-      faults.push({ index: blame, message: `checkpoint of size ${current.size} is not consistent with its predecessor` });
+      faults.push({
+        index: blame,
+        message: `checkpoint of size ${current.size} is not consistent with its predecessor`,
+      });
     }
   });
 }
@@ -108,15 +122,26 @@ export async function verifyAuditLog(
   options: VerifyOptions = {},
 ): Promise<AuditVerification> {
   const faults: Fault[] = [];
-  const checkpoints = await readOrFault(faults, () => store.checkpoints(), async () => undefined);
+  const checkpoints = await readOrFault(
+    faults,
+    () => store.checkpoints(),
+    async () => undefined,
+  );
   const size = await store.size();
-  const entries = await readOrFault(faults, () => store.entries(0, size), (index) => store.entries(0, index));
+  const entries = await readOrFault(
+    faults,
+    () => store.entries(0, size),
+    (index) => store.entries(0, index),
+  );
   const tree = new MerkleTree(entryFaults(entries, faults));
   if (checkpoints) checkCheckpoints(checkpoints, size, tree, publicJwks.keys, faults);
   for (const anchor of options.anchors ?? []) {
     checkpointFaults(anchor, Math.max(anchor.size - 1, 0), tree, publicJwks.keys, faults);
   }
-  const first = faults.reduce<Fault | undefined>((min, f) => (min && min.index <= f.index ? min : f), undefined);
+  const first = faults.reduce<Fault | undefined>(
+    (min, f) => (min && min.index <= f.index ? min : f),
+    undefined,
+  );
   return first ? { ok: false, firstBadIndex: first.index, message: first.message } : { ok: true, size };
 }
 

@@ -79,7 +79,9 @@ export class ExecutorClient {
       return { status: 'started', receiptId, workflowId };
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      const reasons = [{ code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` }];
+      const reasons = [
+        { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
+      ];
       return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, signature.kid);
     }
   }
@@ -106,7 +108,8 @@ export class ExecutorClient {
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {
-    if (!RUN_ID_PATTERN.test(runId)) throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
+    if (!RUN_ID_PATTERN.test(runId))
+      throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
     const runs: RunSummary[] = [];
     for await (const execution of this.client.workflow.list({ query: `MarketOpsRunId = "${runId}"` })) {
       const attributes = execution.typedSearchAttributes;

@@ -2,8 +2,9 @@ import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure } from '@temporalio/common';
 
 /**
- * Maps a GitHub error to a Temporal failure. Every wait is expressed as a
- * `nextRetryDelay` so it lives in Temporal (and survives a crash), never inside Octokit.
+ * Maps a GitHub error to a Temporal failure. A rate limit ends the attempt with the
+ * wait GitHub asks for; the workflow sleeps on a durable timer and calls again, so no
+ * wait is ever held inside Octokit or a worker, and each survives a crash.
  */
 export const FailureCode = {
   badCredentials: 'GITHUB_BAD_CREDENTIALS',
@@ -17,12 +18,7 @@ export const FailureCode = {
   expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
 } as const;
 
-const SECONDARY_MIN_WAIT_SECONDS = 60;
-const SECONDARY_MAX_DOUBLINGS = 5;
-
 export interface RetryContext {
-  /** 1 for the first attempt of the activity. */
-  attempt: number;
   /** The authorization clock, epoch ms (see authorization-window.ts). */
   now: number;
   /** No write may be sent at or after this instant (the receipt's exp), epoch ms. */
@@ -32,21 +28,17 @@ export interface RetryContext {
 const nonRetryable = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
 
 export function expiredDuringExecution(detail: string): ApplicationFailure {
-  return nonRetryable(FailureCode.expiredDuringExecution, `The receipt expired before the GitHub write: ${detail}.`);
+  return nonRetryable(
+    FailureCode.expiredDuringExecution,
+    `The receipt expired before the GitHub write: ${detail}.`,
+  );
 }
 
 /** A retry that could only happen after the receipt's exp is pointless: end now, write nothing. */
-/** Without `delayMs` the activity's retry policy backs off exponentially. */
-function retryAfter(
-  type: string,
-  message: string,
-  delayMs: number | undefined,
-  context: RetryContext,
-): ApplicationFailure {
-  if (context.now + (delayMs ?? 0) >= context.notAfter) {
-    return expiredDuringExecution(`${message}; the next attempt would fall after the receipt's expiry`);
-  }
-  return ApplicationFailure.create({ type, message, nextRetryDelay: delayMs });
+/** Retried by the activity's policy, with exponential backoff, unless the receipt has expired. */
+function retryAfter(type: string, message: string, context: RetryContext): ApplicationFailure {
+  if (context.now >= context.notAfter) return expiredDuringExecution(message);
+  return ApplicationFailure.create({ type, message });
 }
 
 const header = (error: RequestError, name: string): string | undefined => {
@@ -61,16 +53,16 @@ function primaryResetDelayMs(error: RequestError): number {
   return Math.max(1_000, reset * 1_000 - serverNow + 1_000);
 }
 
-function secondaryDelayMs(error: RequestError, attempt: number): number {
-  const retryAfterSeconds = Number(header(error, 'retry-after'));
-  if (Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0) return retryAfterSeconds * 1_000;
-  return SECONDARY_MIN_WAIT_SECONDS * 1_000 * 2 ** Math.min(attempt - 1, SECONDARY_MAX_DOUBLINGS);
+function retryAfterMs(error: RequestError): number | undefined {
+  const seconds = Number(header(error, 'retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : undefined;
 }
 
 function isRateLimited(error: RequestError): 'primary' | 'secondary' | undefined {
   if (error.status !== 403 && error.status !== 429) return undefined;
   if (header(error, 'x-ratelimit-remaining') === '0') return 'primary';
-  if (header(error, 'retry-after') !== undefined || /secondary rate limit/i.test(error.message)) return 'secondary';
+  if (header(error, 'retry-after') !== undefined || /secondary rate limit/i.test(error.message))
+    return 'secondary';
   return error.status === 429 ? 'secondary' : undefined;
 }
 
@@ -78,19 +70,39 @@ function githubMessage(error: RequestError): string {
   return `GitHub answered ${error.status}: ${error.message}`;
 }
 
+/** A rate limit: not retried by the activity's policy but by the workflow, after `waitMs`. */
+export interface RateLimitDetails {
+  waitMs?: number;
+}
+
+function rateLimited(type: string, error: RequestError, waitMs: number | undefined, context: RetryContext) {
+  if (waitMs !== undefined && context.now + waitMs >= context.notAfter) {
+    return expiredDuringExecution(`${githubMessage(error)}; the limit resets after the receipt's expiry`);
+  }
+  const details: RateLimitDetails = { waitMs };
+  return ApplicationFailure.create({
+    type,
+    message: githubMessage(error),
+    nonRetryable: true,
+    details: [details],
+  });
+}
+
+export const isRateLimitType = (type: string | undefined | null): boolean =>
+  type === FailureCode.primaryRateLimit || type === FailureCode.secondaryRateLimit;
+
 export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   if (!(error instanceof RequestError) || error.status >= 500) {
     const detail = error instanceof Error ? error.message : String(error);
-    return retryAfter(FailureCode.unavailable, `GitHub is unavailable: ${detail}`, undefined, context);
+    return retryAfter(FailureCode.unavailable, `GitHub is unavailable: ${detail}`, context);
   }
   const limited = isRateLimited(error);
   if (limited === 'primary') {
-    return retryAfter(FailureCode.primaryRateLimit, githubMessage(error), primaryResetDelayMs(error), context);
+    return rateLimited(FailureCode.primaryRateLimit, error, primaryResetDelayMs(error), context);
   }
   if (limited === 'secondary') {
-    const delay = secondaryDelayMs(error, context.attempt);
-    return retryAfter(FailureCode.secondaryRateLimit, githubMessage(error), delay, context);
+    return rateLimited(FailureCode.secondaryRateLimit, error, retryAfterMs(error), context);
   }
   return nonRetryable(codeForStatus(error.status), githubMessage(error));
 }

@@ -1,5 +1,10 @@
+import type {
+  OpenPrRequest,
+  OperationRequest,
+  PublishReleaseRequest,
+  TagRepoRequest,
+} from '../receipts/index.js';
 import type { GitHubWritePlan } from '../shared.js';
-import type { OpenPrRequest, OperationRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
 
 /**
  * The exact GitHub write requests an operation sends. Dry-run returns them as its

@@ -22,7 +22,8 @@ const verdict = (owner: string, workflowId: string): Consumption =>
 /** One file per receipt, created with O_EXCL: the filesystem is the unique constraint. */
 async function openFileLedger(dir: string): Promise<ReceiptLedger> {
   await mkdir(dir, { recursive: true });
-  const pathFor = (receiptId: string) => join(dir, `${createHash('sha256').update(receiptId).digest('hex')}.json`);
+  const pathFor = (receiptId: string) =>
+    join(dir, `${createHash('sha256').update(receiptId).digest('hex')}.json`);
   return {
     async consume(receiptId, workflowId) {
       const path = pathFor(receiptId);

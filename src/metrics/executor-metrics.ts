@@ -11,9 +11,17 @@ export interface ExecutorMetrics {
 }
 
 export function createExecutorMetrics(meter: MetricMeter): ExecutorMetrics {
-  const receipts = meter.createCounter('marketops_receipts', '1', 'Receipts verified, by decision and reason code');
+  const receipts = meter.createCounter(
+    'marketops_receipts',
+    '1',
+    'Receipts verified, by decision and reason code',
+  );
   const calls = meter.createCounter('marketops_github_calls', '1', 'GitHub API calls, by HTTP status');
-  const waits = meter.createCounter('marketops_rate_limit_waits', '1', 'Retries deferred by a GitHub rate limit');
+  const waits = meter.createCounter(
+    'marketops_rate_limit_waits',
+    '1',
+    'Retries deferred by a GitHub rate limit',
+  );
   return {
     receipt: (decision, code = 'none') => receipts.add(1, { decision, code }),
     githubCall: (status) => calls.add(1, { status: String(status) }),

@@ -3,7 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { type DevServerConfig, type EphemeralServerExecutable, TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  type DevServerConfig,
+  type EphemeralServerExecutable,
+  TestWorkflowEnvironment,
+} from '@temporalio/testing';
 import { searchAttributes } from '../shared.js';
 
 const toolsBin = resolve(dirname(fileURLToPath(import.meta.url)), '../../.tools/bin');
@@ -34,7 +38,9 @@ export async function registerSearchAttributes(connection: Connection, namespace
 
 /** The time-skipping test server, for tests whose timers must pass in seconds. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable() },
+  });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }

@@ -20,7 +20,9 @@ async function readJson(path: string, what: string, fix: string): Promise<unknow
 /** Refuses to run a configuration that could write without authority or without credentials. */
 function assertWritable(config: Config): void {
   if (config.mode === 'prod' && config.github.auth.kind === 'none') {
-    throw new Error('MARKETOPS_MODE is prod but no GitHub credentials are set; set GITHUB_TOKEN or the GITHUB_APP_* variables.');
+    throw new Error(
+      'MARKETOPS_MODE is prod but no GitHub credentials are set; set GITHUB_TOKEN or the GITHUB_APP_* variables.',
+    );
   }
 }
 
@@ -45,10 +47,17 @@ export async function runWorkerProcess(config: Config): Promise<void> {
     },
   });
   const keys = await readKeyRingFile(config.receipts.keysFile);
-  const auditKey = await readJson(config.audit.keyFile, 'the audit signing key', 'create it with `marketops keygen --audit`');
+  const auditKey = await readJson(
+    config.audit.keyFile,
+    'the audit signing key',
+    'create it with `marketops keygen --audit`',
+  );
   const store = await openAuditStore(
     config.audit.store,
-    await checkpointSignerFromJwk(auditKey as Parameters<typeof checkpointSignerFromJwk>[0], config.audit.origin),
+    await checkpointSignerFromJwk(
+      auditKey as Parameters<typeof checkpointSignerFromJwk>[0],
+      config.audit.origin,
+    ),
   );
   const ledger = await openLedger(config.ledger);
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
@@ -59,7 +68,11 @@ export async function runWorkerProcess(config: Config): Promise<void> {
       validation: { keys, mode: config.mode, ...config.receipts },
       store,
       ledger,
-      octokit: createOctokit(config.github.apiUrl, config.github.auth, logger.child({ component: 'octokit' })),
+      octokit: createOctokit(
+        config.github.apiUrl,
+        config.github.auth,
+        logger.child({ component: 'octokit' }),
+      ),
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
     });

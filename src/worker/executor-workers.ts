@@ -41,7 +41,9 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     octokit: options.octokit,
     metrics: options.metrics,
   };
-  const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
+  const workflowSource = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath };
   return Promise.all([
     Worker.create({
       connection,

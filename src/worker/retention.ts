@@ -3,7 +3,10 @@ import type { NativeConnection } from '@temporalio/worker';
 /** The closed workflow must outlive every receipt that could still be presented. */
 export const RETENTION_MARGIN_SECONDS = 3600;
 
-export async function namespaceRetentionSeconds(connection: NativeConnection, namespace: string): Promise<number> {
+export async function namespaceRetentionSeconds(
+  connection: NativeConnection,
+  namespace: string,
+): Promise<number> {
   const description = await connection.workflowService.describeNamespace({ namespace });
   return Number(description.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
 }

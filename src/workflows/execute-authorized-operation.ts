@@ -8,7 +8,12 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
-import type { OpenPrRequest, OperationRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import type {
+  OpenPrRequest,
+  OperationRequest,
+  PublishReleaseRequest,
+  TagRepoRequest,
+} from '../receipts/index.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -19,6 +24,7 @@ import {
   type Reason,
   searchAttributes,
 } from '../shared.js';
+import { withRateLimitWaits } from './rate-limit-waits.js';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -44,8 +50,15 @@ type Effect = activities.GitHubEffect;
 type Failure = { code: string; message: string };
 
 function failureOf(error: unknown): Failure {
-  if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
-    return { code: EXPIRED, message: 'The receipt expired before GitHub accepted the write; no write was sent after expiry.' };
+  // Retries end at exp either by the schedule-to-close timeout itself or because the next one would pass it.
+  const expired =
+    error instanceof ActivityFailure &&
+    (error.cause instanceof TimeoutFailure || error.retryState === 'TIMEOUT');
+  if (expired) {
+    return {
+      code: EXPIRED,
+      message: 'The receipt expired before GitHub accepted the write; no write was sent after expiry.',
+    };
   }
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'FAILED', message: cause.message };
@@ -54,20 +67,24 @@ function failureOf(error: unknown): Failure {
 
 async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress): Promise<Effect> {
   const github = githubActivities(notAfter);
-  if (request.message === undefined) return github.createTagRef({ request, notAfter, targetSha: request.sha });
-  const created = await github.createTagObject({ request: { ...request, message: request.message }, notAfter });
+  const paced = <T>(call: () => Promise<T>) => withRateLimitWaits(call, notAfter, progress);
+  const { message } = request;
+  if (message === undefined)
+    return paced(() => github.createTagRef({ request, notAfter, targetSha: request.sha }));
+  const created = await paced(() => github.createTagObject({ request: { ...request, message }, notAfter }));
   if ('adopted' in created) return created.adopted;
   progress.writesDone += 1;
-  return github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha });
+  return paced(() => github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha }));
 }
 
 function perform(request: OperationRequest, notAfter: number, progress: Progress): Promise<Effect> {
   const github = githubActivities(notAfter);
+  const paced = <T>(call: () => Promise<T>) => withRateLimitWaits(call, notAfter, progress);
   switch (request.operation_kind) {
     case 'publish_release':
-      return github.publishRelease({ request: request as PublishReleaseRequest, notAfter });
+      return paced(() => github.publishRelease({ request: request as PublishReleaseRequest, notAfter }));
     case 'open_pr':
-      return github.openPullRequest({ request: request as OpenPrRequest, notAfter });
+      return paced(() => github.openPullRequest({ request: request as OpenPrRequest, notAfter }));
     case 'tag_repo':
       return tagRepository(request, notAfter, progress);
   }
@@ -78,7 +95,7 @@ function perform(request: OperationRequest, notAfter: number, progress: Progress
  * record. Deterministic; every effect and every clock read happens in activities.
  */
 export async function executeAuthorizedOperation(input: ExecuteOperationInput): Promise<ExecutionResult> {
-  const progress: Progress = { stage: 'validating', writesDone: 0 };
+  const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
   setHandler(progressQuery, () => progress);
 
   const validation = await core.validateSubmission(input);
@@ -115,11 +132,21 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   };
 
   if (validation.decision === 'rejected') {
-    return { status: 'rejected', reasons: validation.reasons, audit: await record('rejected', validation.reasons, null) };
+    return {
+      status: 'rejected',
+      reasons: validation.reasons,
+      audit: await record('rejected', validation.reasons, null),
+    };
   }
   if (validation.decision === 'blocked_by_mode') {
-    const reasons = [{ code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' }];
-    return { status: 'blocked_by_mode', plan: validation.plan, audit: await record('blocked_by_mode', reasons, null) };
+    const reasons = [
+      { code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' },
+    ];
+    return {
+      status: 'blocked_by_mode',
+      plan: validation.plan,
+      audit: await record('blocked_by_mode', reasons, null),
+    };
   }
 
   progress.stage = 'consuming';
@@ -136,7 +163,11 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
     const effect = await perform(validation.request, validation.notAfter, progress);
     progress.writesDone += effect.adopted ? 0 : 1;
     const { url, id, adopted } = effect;
-    return { status: 'succeeded', github: { url, id, adopted }, audit: await record('succeeded', [], effect) };
+    return {
+      status: 'succeeded',
+      github: { url, id, adopted },
+      audit: await record('succeeded', [], effect),
+    };
   } catch (error) {
     const { code, message } = failureOf(error);
     return { status: 'failed', code, message, audit: await record('failed', [{ code, message }], null) };

@@ -1,11 +1,18 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AuditRecord, type CheckpointSigner, checkpointSignerFromJwk, generateAuditKeys } from '../../src/audit/index.js';
+import {
+  type AuditRecord,
+  type CheckpointSigner,
+  checkpointSignerFromJwk,
+  generateAuditKeys,
+} from '../../src/audit/index.js';
 
 export const TEST_ORIGIN = 'test.marketops/audit';
 
-export async function testKeys(): Promise<Awaited<ReturnType<typeof generateAuditKeys>> & { signer: CheckpointSigner }> {
+export async function testKeys(): Promise<
+  Awaited<ReturnType<typeof generateAuditKeys>> & { signer: CheckpointSigner }
+> {
   const keys = await generateAuditKeys();
   return { ...keys, signer: await checkpointSignerFromJwk(keys.privateJwk, TEST_ORIGIN) };
 }
@@ -26,7 +33,12 @@ export function sampleRecord(n: number, runId = 'run-1'): AuditRecord {
     outcome: succeeded ? 'succeeded' : 'rejected',
     reasons: succeeded ? [] : [{ code: 'receipt_expired', message: `Receipt ${n} expired.` }],
     github: succeeded
-      ? { release_id: 1000 + n, url: `https://github.com/acme/widgets/releases/${n}`, tag_sha: 'a'.repeat(40), adopted: false }
+      ? {
+          release_id: 1000 + n,
+          url: `https://github.com/acme/widgets/releases/${n}`,
+          tag_sha: 'a'.repeat(40),
+          adopted: false,
+        }
       : null,
     temporal: { workflow_id: `receipt-rcpt-${n}`, run_id: `wf-run-${n}` },
     executor_version: '0.1.0',

@@ -10,7 +10,16 @@ import {
 } from '../../src/audit/merkle.js';
 
 // The RFC 6962 test vectors used by certificate-transparency and Trillian.
-const VECTOR_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+const VECTOR_LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+];
 const VECTOR_ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -45,34 +54,40 @@ describe('RFC 6962 Merkle tree', () => {
 
   it('inclusion proofs verify, and fail for any other index, leaf or altered node', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 80 }).chain((n) => fc.tuple(fc.constant(n), fc.nat(n - 1), fc.nat())), ([n, i, salt]) => {
-        const all = leaves(n);
-        const tree = new MerkleTree(all);
-        const path = tree.inclusionPath(i, n);
-        const root = tree.root(n);
-        expect(verifyInclusion(i, n, all[i] as Buffer, path, root)).toBe(true);
-        expect(verifyInclusion(i, n, hashLeaf(Buffer.from('other')), path, root)).toBe(false);
-        if (n > 1) expect(verifyInclusion((i + 1) % n, n, all[i] as Buffer, path, root)).toBe(false);
-        if (path.length > 0) {
-          const bad = path.map((node, k) => (k === salt % path.length ? hashLeaf(node) : node));
-          expect(verifyInclusion(i, n, all[i] as Buffer, bad, root)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 80 }).chain((n) => fc.tuple(fc.constant(n), fc.nat(n - 1), fc.nat())),
+        ([n, i, salt]) => {
+          const all = leaves(n);
+          const tree = new MerkleTree(all);
+          const path = tree.inclusionPath(i, n);
+          const root = tree.root(n);
+          expect(verifyInclusion(i, n, all[i] as Buffer, path, root)).toBe(true);
+          expect(verifyInclusion(i, n, hashLeaf(Buffer.from('other')), path, root)).toBe(false);
+          if (n > 1) expect(verifyInclusion((i + 1) % n, n, all[i] as Buffer, path, root)).toBe(false);
+          if (path.length > 0) {
+            const bad = path.map((node, k) => (k === salt % path.length ? hashLeaf(node) : node));
+            expect(verifyInclusion(i, n, all[i] as Buffer, bad, root)).toBe(false);
+          }
+        },
+      ),
     );
   });
 
   it('consistency proofs verify between any two sizes, and fail against a different history', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 80 }).chain((n) => fc.tuple(fc.nat(n), fc.constant(n))), ([m, n]) => {
-        const tree = new MerkleTree(leaves(n));
-        const proof = tree.consistencyPath(m, n);
-        expect(verifyConsistency(m, n, tree.root(m), tree.root(n), proof)).toBe(true);
-        if (m > 0 && m < n) {
-          const forked = new MerkleTree([hashLeaf(Buffer.from('forged')), ...leaves(n).slice(1)]);
-          expect(verifyConsistency(m, n, forked.root(m), tree.root(n), proof)).toBe(false);
-          expect(verifyConsistency(m, n, tree.root(m), forked.root(n), proof)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 80 }).chain((n) => fc.tuple(fc.nat(n), fc.constant(n))),
+        ([m, n]) => {
+          const tree = new MerkleTree(leaves(n));
+          const proof = tree.consistencyPath(m, n);
+          expect(verifyConsistency(m, n, tree.root(m), tree.root(n), proof)).toBe(true);
+          if (m > 0 && m < n) {
+            const forked = new MerkleTree([hashLeaf(Buffer.from('forged')), ...leaves(n).slice(1)]);
+            expect(verifyConsistency(m, n, forked.root(m), tree.root(n), proof)).toBe(false);
+            expect(verifyConsistency(m, n, tree.root(m), forked.root(n), proof)).toBe(false);
+          }
+        },
+      ),
     );
   });
 });

@@ -2,8 +2,14 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import {
+  AuditConflictError,
+  AuditCorruptError,
+  type AuditStore,
+  openAuditStore,
+  verifyAuditLog,
+} from '../../src/audit/index.js';
 import { verifyInclusion } from '../../src/audit/merkle.js';
-import { AuditConflictError, AuditCorruptError, type AuditStore, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
 import { freshPostgresLocation } from '../support/postgres.js';
 import { sampleRecord, tempDir, testKeys } from './fixtures.js';
 
@@ -23,9 +29,14 @@ describe.each(Object.entries(kinds))('%s store', (_kind, makeLocation) => {
       expect(first).toMatchObject({ index: 0, duplicate: false });
       expect(second).toMatchObject({ index: 1, duplicate: false });
       expect(retried).toEqual({ ...first, duplicate: true });
-      await expect(store.append('receipt-a/final', sampleRecord(3))).rejects.toBeInstanceOf(AuditConflictError);
+      await expect(store.append('receipt-a/final', sampleRecord(3))).rejects.toBeInstanceOf(
+        AuditConflictError,
+      );
       expect(await store.size()).toBe(2);
-      expect((await store.byRunId('run-1')).map((e) => e.identity)).toEqual(['receipt-a/final', 'receipt-b/final']);
+      expect((await store.byRunId('run-1')).map((e) => e.identity)).toEqual([
+        'receipt-a/final',
+        'receipt-b/final',
+      ]);
       expect(await verifyAuditLog(store, publicJwks)).toEqual({ ok: true, size: 2 });
     } finally {
       await store.close();
@@ -40,11 +51,15 @@ describe.each(Object.entries(kinds))('%s store', (_kind, makeLocation) => {
       const results = (
         await Promise.all(
           stores.map((store, w) =>
-            Promise.all(Array.from({ length: 25 }, (_, i) => store.append(`w${w}-${i}`, sampleRecord(w * 25 + i)))),
+            Promise.all(
+              Array.from({ length: 25 }, (_, i) => store.append(`w${w}-${i}`, sampleRecord(w * 25 + i))),
+            ),
           ),
         )
       ).flat();
-      expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i),
+      );
       const reader = stores[0] as AuditStore;
       expect(await verifyAuditLog(reader, publicJwks)).toEqual({ ok: true, size: 100 });
       // Each writer's own checkpoint proves its record, so the workflow result can anchor it.
@@ -52,7 +67,9 @@ describe.each(Object.entries(kinds))('%s store', (_kind, makeLocation) => {
         const proof = await reader.inclusionProof(r.index, r.checkpoint.size);
         const root = Buffer.from(r.checkpoint.rootHash, 'base64');
         const hashes = proof.map((h) => Buffer.from(h, 'hex'));
-        expect(verifyInclusion(r.index, r.checkpoint.size, Buffer.from(r.leafHash, 'hex'), hashes, root)).toBe(true);
+        expect(
+          verifyInclusion(r.index, r.checkpoint.size, Buffer.from(r.leafHash, 'hex'), hashes, root),
+        ).toBe(true);
       }
     } finally {
       await Promise.all(stores.map((s) => s.close()));
@@ -86,7 +103,9 @@ describe('PostgreSQL store tampering', () => {
     await sql.connect();
     try {
       for (let i = 0; i < 10; i++) await store.append(`id-${i}`, sampleRecord(i));
-      await sql.query(`UPDATE ${schema}.audit_entries SET record = replace(record, 'rcpt-7', 'rcpt-X') WHERE idx = 7`);
+      await sql.query(
+        `UPDATE ${schema}.audit_entries SET record = replace(record, 'rcpt-7', 'rcpt-X') WHERE idx = 7`,
+      );
       expect(await verifyAuditLog(store, publicJwks)).toMatchObject({ ok: false, firstBadIndex: 7 });
       // Also fixing the stored leaf hash does not help: the signed roots disagree from index 4 on.
       const { leafHash } = await import('../../src/audit/index.js');
@@ -115,7 +134,10 @@ describe('file store crash recovery', () => {
       const entries = join(dir, 'entries.jsonl');
       const line = (await readFile(entries, 'utf8')).split('\n')[0] as string;
       // A whole entry line without its checkpoint, then half a line: what a crash mid-append leaves.
-      await appendFile(entries, `${line.replace('"index":0', '"index":1').replace('"a"', '"b"')}\n{"index":2,"ide`);
+      await appendFile(
+        entries,
+        `${line.replace('"index":0', '"index":1').replace('"a"', '"b"')}\n{"index":2,"ide`,
+      );
       expect(await verifyAuditLog(store, publicJwks)).toEqual({ ok: true, size: 1 });
       const next = await store.append('c', sampleRecord(3));
       expect(next).toMatchObject({ index: 1, duplicate: false });

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationRequest } from '../../src/receipts/index.js';
-import { generateSigningKey, issueReceipt, DEFAULT_AUDIENCE } from '../../src/receipts/index.js';
+import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
 import {
@@ -26,8 +26,10 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const codes = (result: ExecutionResult) => (result.status === 'rejected' ? result.reasons.map((r) => r.code) : []);
-const writes = async () => (await harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
+const codes = (result: ExecutionResult) =>
+  result.status === 'rejected' ? result.reasons.map((r) => r.code) : [];
+const writes = async () =>
+  (await harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
 
 async function execute(receipt: string, request: unknown): Promise<ExecutionResult> {
   return harness.client.execute({ receipt, request });
@@ -37,7 +39,9 @@ describe('the eight original invariants, end to end', () => {
   it('1. mode must be exactly prod: dry-run blocks and lets zero writes reach GitHub', async () => {
     await harness.sandbox.admin.reset();
     const request = releaseRequest(runId(), 'v0.1.0-dry');
-    const result = await harness.withWorkers('dry-run', async () => execute(await harness.issue(request), request));
+    const result = await harness.withWorkers('dry-run', async () =>
+      execute(await harness.issue(request), request),
+    );
     expect(result.status).toBe('blocked_by_mode');
     if (result.status !== 'blocked_by_mode') return;
     expect(result.plan).toEqual([
@@ -49,7 +53,11 @@ describe('the eight original invariants, end to end', () => {
 
   describe('in prod', () => {
     const cases: { name: string; code: string; make: () => Promise<[string, OperationRequest]> }[] = [
-      { name: '2. a receipt must be present', code: 'RECEIPT_MISSING', make: async () => ['', releaseRequest(runId(), 'v-missing')] },
+      {
+        name: '2. a receipt must be present',
+        code: 'RECEIPT_MISSING',
+        make: async () => ['', releaseRequest(runId(), 'v-missing')],
+      },
       {
         name: '3. advisory receipts are rejected',
         code: 'NOT_ENFORCEABLE',
@@ -125,7 +133,9 @@ describe('the eight original invariants, end to end', () => {
       ]);
       expect(first).toMatchObject({ status: 'succeeded' });
       expect(codes(second)).toEqual(['ALREADY_CONSUMED']);
-      expect((await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases).toHaveLength(1);
+      expect(
+        (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases,
+      ).toHaveLength(1);
       const records = await harness.store.byRunId(request.run_id);
       expect(records.map((entry) => entry.record.outcome).sort()).toEqual(['rejected', 'succeeded']);
     });
@@ -169,7 +179,12 @@ describe('beyond the prototype', () => {
   it('each kind succeeds and its result carries the audit anchor', async () => {
     await harness.sandbox.admin.reset();
     const run = runId();
-    const requests = [releaseRequest(run, 'v1.0.0'), tagRequest(run, 'v1.0.0-annotated', 'Annotated'), tagRequest(run, 'v1.0.0-light'), pullRequest(run, 'Launch')];
+    const requests = [
+      releaseRequest(run, 'v1.0.0'),
+      tagRequest(run, 'v1.0.0-annotated', 'Annotated'),
+      tagRequest(run, 'v1.0.0-light'),
+      pullRequest(run, 'Launch'),
+    ];
     const results = await harness.withWorkers('prod', async () => {
       const out: ExecutionResult[] = [];
       for (const request of requests) out.push(await execute(await harness.issue(request), request));

@@ -2,7 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  type Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { JWK } from 'jose';
 import { type AuditStore, checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ExecutorClient } from '../../src/client/executor-client.js';
@@ -88,7 +93,10 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
   const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
   const audit = await generateSigningKey('audit-test');
   const dir = await mkdtemp(join(tmpdir(), 'marketops-executor-'));
-  const store = await openAuditStore(`file:${join(dir, 'audit')}`, await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'));
+  const store = await openAuditStore(
+    `file:${join(dir, 'audit')}`,
+    await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'),
+  );
   const ledger = await openLedger(`file:${join(dir, 'ledger')}`);
   const keys = loadKeyRing(publicJwks);
   const octokit = createOctokit(sandbox.url, { kind: 'token', token: sandbox.token });

@@ -15,9 +15,13 @@ import {
 import { fetchHistories } from '../../audit/temporal-histories.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 
-const STORE_HELP = 'audit store: file:DIR or postgres://… (default: $MARKETOPS_AUDIT_STORE or file:.data/audit)';
+const STORE_HELP =
+  'audit store: file:DIR or postgres://… (default: $MARKETOPS_AUDIT_STORE or file:.data/audit)';
 
-async function withStore<T>(location: string | undefined, work: (store: AuditStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  location: string | undefined,
+  work: (store: AuditStore) => Promise<T>,
+): Promise<T> {
   const store = await openAuditStore(location ?? defaultAuditStoreLocation());
   try {
     return await work(store);
@@ -25,6 +29,12 @@ async function withStore<T>(location: string | undefined, work: (store: AuditSto
     await store.close();
   }
 }
+
+/** A missing or malformed key file is the user's to fix: exit 2 with the path. */
+const readKeys = (path = auditKeyPaths().publicKeys) =>
+  readPublicJwks(path).catch((e: Error) => {
+    throw new UserError(e.message);
+  });
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -41,7 +51,10 @@ function registerShow(audit: Command): void {
     .requiredOption('--run-id <id>', 'the run whose records to show')
     .option('--store <location>', STORE_HELP)
     .option('--json', 'print the records as JSON')
-    .addHelpText('after', '\nExamples:\n  marketops audit show --run-id run-42\n  marketops audit show --run-id run-42 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  marketops audit show --run-id run-42\n  marketops audit show --run-id run-42 --json',
+    )
     .action(async (opts: { runId: string; store?: string; json?: boolean }) => {
       const entries = await withStore(opts.store, (store) => store.byRunId(opts.runId));
       if (opts.json) print(JSON.stringify(entries, null, 2));
@@ -55,7 +68,10 @@ function registerVerify(audit: Command): void {
     .command('verify')
     .description('Recompute every leaf and the tree; check every checkpoint signature and consistency.')
     .option('--store <location>', STORE_HELP)
-    .option('--keys <file>', 'trusted public JWKS (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)')
+    .option(
+      '--keys <file>',
+      'trusted public JWKS (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -63,9 +79,7 @@ function registerVerify(audit: Command): void {
         '  marketops audit verify\n  marketops audit verify --store postgres://marketops@127.0.0.1:54329/marketops --json',
     )
     .action(async (opts: { store?: string; keys?: string; json?: boolean }) => {
-      const keys = await readPublicJwks(opts.keys ?? auditKeyPaths().publicKeys).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const keys = await readKeys(opts.keys);
       const result = await withStore(opts.store, (store) => verifyAuditLog(store, keys));
       if (opts.json) print(JSON.stringify(result));
       else if (result.ok) print(`Audit log intact: ${result.size} records.`);
@@ -81,19 +95,21 @@ function registerExport(audit: Command): void {
     .requiredOption('--run-id <id>', 'the run to export')
     .requiredOption('--out <file>', 'where to write the bundle JSON')
     .option('--store <location>', STORE_HELP)
-    .option('--keys <file>', 'public JWKS to embed (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)')
+    .option(
+      '--keys <file>',
+      'public JWKS to embed (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)',
+    )
     .addHelpText(
       'after',
       "\nFetches the run's workflow histories from Temporal ($TEMPORAL_ADDRESS, default localhost:7233;\n" +
         '$TEMPORAL_NAMESPACE, default "default").\n\nExample:\n  marketops audit export --run-id run-42 --out run-42.audit.json',
     )
     .action(async (opts: { runId: string; out: string; store?: string; keys?: string }) => {
-      const publicJwks = await readPublicJwks(opts.keys ?? auditKeyPaths().publicKeys).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const publicJwks = await readKeys(opts.keys);
       const bundle = await withStore(opts.store, async (store) => {
         const entries = await store.byRunId(opts.runId);
-        if (entries.length === 0) throw new UserError(`No audit records for run ${opts.runId}; check the run id.`);
+        if (entries.length === 0)
+          throw new UserError(`No audit records for run ${opts.runId}; check the run id.`);
         return exportBundle(store, opts.runId, { publicJwks, histories: await fetchHistories(entries) });
       });
       await writeFile(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
@@ -106,9 +122,15 @@ function registerVerifyBundle(audit: Command): void {
     .command('verify-bundle')
     .description('Verify an exported bundle offline, with nothing but the bundle.')
     .argument('<file>', 'bundle JSON written by "marketops audit export"')
+    .option('--keys <file>', "also require the bundle's key to be in this trusted public JWKS")
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExits 0 when the bundle verifies, 5 when not.\n\nExample:\n  marketops audit verify-bundle run-42.audit.json')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExits 0 when the bundle verifies, 5 when not.\n\nExamples:\n  marketops audit verify-bundle run-42.audit.json\n' +
+        '  marketops audit verify-bundle run-42.audit.json --keys marketops-audit-keys.jwks.json',
+    )
+    .action(async (file: string, opts: { keys?: string; json?: boolean }) => {
+      const trustedKeys = opts.keys ? (await readKeys(opts.keys)).keys : undefined;
       const text = await readFile(file, 'utf8').catch(() => {
         throw new UserError(`Cannot read the bundle file ${file}; check the path.`);
       });
@@ -118,9 +140,10 @@ function registerVerifyBundle(audit: Command): void {
       } catch {
         content = undefined;
       }
-      const result = await verifyBundle(content);
+      const result = await verifyBundle(content, { trustedKeys });
       if (opts.json) print(JSON.stringify(result));
-      else print(result.ok ? `Bundle verified: ${result.records} records.` : `Bundle broken: ${result.message}`);
+      else
+        print(result.ok ? `Bundle verified: ${result.records} records.` : `Bundle broken: ${result.message}`);
       if (!result.ok) process.exitCode = ExitCode.auditBroken;
     });
 }
@@ -138,10 +161,15 @@ function registerKeygen(audit: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const paths = auditKeyPaths();
       const { kid } = await writeAuditKeys(paths).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') throw new UserError(`${paths.privateKey} already exists; move it away to make a new key.`);
+        if (e.code === 'EEXIST')
+          throw new UserError(`${paths.privateKey} already exists; move it away to make a new key.`);
         throw e;
       });
-      print(opts.json ? JSON.stringify({ kid, publicKeys: paths.publicKeys }) : `Created audit key ${kid}; publish ${paths.publicKeys}.`);
+      print(
+        opts.json
+          ? JSON.stringify({ kid, publicKeys: paths.publicKeys })
+          : `Created audit key ${kid}; publish ${paths.publicKeys}.`,
+      );
     });
 }
 
