@@ -35,7 +35,10 @@ if [[ ! -f "$DATA/PG_VERSION" ]]; then
   as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
 
-if ! as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+# Another checkout's cluster (e.g. CI's fresh clone on a developer's machine) may already serve the port.
+if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
+  :
+elif ! as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   echo "postgres.sh: starting PostgreSQL on 127.0.0.1:$PORT" >&2
   # The socket goes into the data directory so no system-wide /var/run/postgresql is needed.
   as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \

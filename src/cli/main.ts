@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerReceiptCommand } from './commands/receipt.js';
+import { registerRunsCommand, registerStatusCommand } from './commands/runs.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerSubmitCommand } from './commands/submit.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { ExitCode, UserError } from './exit-codes.js';
 
 const program = new Command('marketops')
@@ -15,6 +18,10 @@ registerAuditCommand(program);
 registerSandboxCommand(program);
 registerKeygenCommand(program);
 registerReceiptCommand(program);
+registerWorkerCommand(program);
+registerSubmitCommand(program);
+registerStatusCommand(program);
+registerRunsCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { JWK } from 'jose';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../../receipts/index.js';
 import { readJsonFile } from '../../receipts/json-file.js';
 import { ExitCode, UserError } from '../exit-codes.js';
+import { asUserError, readReceipt } from '../inputs.js';
 
 const ISSUE_EXAMPLES = `
 Examples:
@@ -128,19 +128,6 @@ function registerVerify(receipt: Command): void {
     });
 }
 
-async function readReceipt(source: string): Promise<string> {
-  if (source !== '-') {
-    return readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        `Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`,
-      );
-    });
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
 /** "90", "30s", "15m", "1h" → seconds; the 24 h ceiling is enforced by issueReceipt. */
@@ -148,13 +135,4 @@ export function parseTtl(value: string): number {
   const match = /^(\d{1,6})([smh]?)$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError('use seconds or a duration such as 30s, 15m or 1h.');
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
-}
-
-/** Library errors are single sentences about the user's input: show them as such. */
-async function asUserError<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
-  }
 }

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { runWorkerProcess } from '../../worker/bootstrap.js';
+import { asUserError, configFromEnv } from '../inputs.js';
+
+const EXAMPLES = `
+Examples:
+  $ MARKETOPS_MODE=prod GITHUB_TOKEN=… marketops worker
+  $ TEMPORAL_ADDRESS=temporal:7233 MARKETOPS_AUDIT_STORE=postgres://… marketops worker
+
+Configuration comes from the environment (see README, "Configuration"). MARKETOPS_MODE must be
+exactly "prod" for GitHub writes; "dry-run" (the default) blocks them; anything else stops start-up.
+The worker refuses a namespace whose retention is shorter than a receipt's lifetime plus an hour.
+It stops cleanly on SIGINT or SIGTERM.`;
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('Run the executor worker: workflows, validation, audit records and paced GitHub writes.')
+    .addHelpText('after', EXAMPLES)
+    .action(async () => {
+      const config = configFromEnv();
+      await asUserError(runWorkerProcess(config));
+    });
+}

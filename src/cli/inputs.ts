@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { UserError } from './exit-codes.js';
+
+/** A receipt from a file, or from stdin when the path is `-`. */
+export async function readReceipt(source: string): Promise<string> {
+  if (source !== '-') {
+    const text = await readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(
+        `Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`,
+      );
+    });
+    return text.trim();
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/** Library errors are single sentences about the user's input: show them as such. */
+export async function asUserError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
+  }
+}
+
+/** The configuration, with a bad variable reported as a usage error naming it. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(error.message);
+    throw error;
+  }
+}
