@@ -25,25 +25,23 @@ fi
 
 as_pg() { runuser -u "$RUN_AS" -- "$@"; }
 
-mkdir -p "$DATA"
-chown "$RUN_AS" "$DATA"
-chmod 700 "$DATA"
-
-if [[ ! -f "$DATA/PG_VERSION" ]]; then
-  echo "postgres.sh: initialising a cluster in .data/postgres" >&2
-  # Trust on loopback only: this cluster is for tests and local development, never exposed.
-  as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-fi
-
-# Another checkout's cluster (e.g. CI's fresh clone on a developer's machine) may already serve the port.
-if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
-  :
-elif ! as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+start_private_cluster() {
+  mkdir -p "$DATA"
+  chown "$RUN_AS" "$DATA"
+  chmod 700 "$DATA"
+  if [[ ! -f "$DATA/PG_VERSION" ]]; then
+    echo "postgres.sh: initialising a cluster in .data/postgres" >&2
+    # Trust on loopback only: this cluster is for tests and local development, never exposed.
+    as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  fi
   echo "postgres.sh: starting PostgreSQL on 127.0.0.1:$PORT" >&2
   # The socket goes into the data directory so no system-wide /var/run/postgresql is needed.
   as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c max_connections=200" start >/dev/null
-fi
+}
+
+# Up already (this checkout's cluster, or another checkout's, e.g. CI's fresh clone): just reuse it.
+"$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" || start_private_cluster
 
 psql_admin() { as_pg psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [[ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB'")" != 1 ]]; then

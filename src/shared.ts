@@ -36,7 +36,15 @@ export interface Reason {
 export interface AuditAnchor {
   index: number;
   leafHash: string;
-  checkpoint: { origin: string; size: number; rootHash: string; text: string };
+  /** The signed checkpoint exactly as the log issued it (see docs/audit.md). */
+  checkpoint: {
+    origin: string;
+    size: number;
+    rootHash: string;
+    signature: string;
+    keyId: string;
+    text: string;
+  };
 }
 
 export interface GitHubWritePlan {

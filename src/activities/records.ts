@@ -35,13 +35,8 @@ export function createRecordActivities({ store, ledger, executorVersion }: Recor
         executor_version: executorVersion,
         source: 'workflow',
       };
-      const appended = await store.append(`${workflowId}/${step}`, record);
-      const { origin, size, rootHash, text } = appended.checkpoint;
-      return {
-        index: appended.index,
-        leafHash: appended.leafHash,
-        checkpoint: { origin, size, rootHash, text },
-      };
+      const { index, leafHash, checkpoint } = await store.append(`${workflowId}/${step}`, record);
+      return { index, leafHash, checkpoint };
     },
   };
 }

@@ -113,6 +113,11 @@ class FileAuditStore implements AuditStore {
   private readonly byIdentity = new Map<string, AuditEntry>();
   private checkpointList: Checkpoint[] = [];
   private frontier: Buffer[] = [];
+  /**
+   * One checkpoint line per append, so the line count is the number of committed records: a forged
+   * size inside the last checkpoint cannot hide the records after it.
+   */
+  private checkpointLines = 0;
   private entryFault: AuditCorruptError | undefined;
   private checkpointFault: AuditCorruptError | undefined;
   /** Serialises this instance's own reads and writes of the in-memory state. */
@@ -134,12 +139,6 @@ class FileAuditStore implements AuditStore {
     this.queue = run.catch(() => undefined);
     return run;
   }
-
-  /**
-   * One checkpoint line per append, so the line count is the number of committed records: a forged
-   * size inside the last checkpoint cannot hide the records after it.
-   */
-  private checkpointLines = 0;
 
   private get committedSize(): number {
     return this.checkpointLines;

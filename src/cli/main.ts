@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerReceiptCommand } from './commands/receipt.js';
 import { registerRunsCommand, registerStatusCommand } from './commands/runs.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerStartCommand } from './commands/start.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { ExitCode, UserError } from './exit-codes.js';
@@ -14,6 +16,8 @@ const program = new Command('marketops')
   .exitOverride();
 
 // Each command module adds itself here.
+registerStartCommand(program);
+registerDemoCommand(program);
 registerAuditCommand(program);
 registerSandboxCommand(program);
 registerKeygenCommand(program);

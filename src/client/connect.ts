@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { openAuditStore } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { ExecutorClient } from './executor-client.js';
@@ -22,5 +23,12 @@ export async function connectExecutor(
     );
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  return { executor: new ExecutorClient(client, keys), client, close: () => connection.close() };
+  const auditStore = await openAuditStore(config.audit.store);
+  return {
+    executor: new ExecutorClient(client, keys, auditStore),
+    client,
+    async close() {
+      await Promise.allSettled([auditStore.close(), connection.close()]);
+    },
+  };
 }

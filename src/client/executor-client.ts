@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { RecordDraft } from '../activities/index.js';
+import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
 import { type KeyRing, parseOperationRequest, verifyReceiptSignature } from '../receipts/index.js';
 import {
@@ -59,7 +60,16 @@ export class ExecutorClient {
   constructor(
     private readonly client: Client,
     private readonly keys: KeyRing,
+    /** Read access to the audit log, for `getAuditTrail`. */
+    private readonly auditStore?: AuditStore,
   ) {}
+
+  /** Every final record of a run, in log order, with its leaf hash. */
+  async getAuditTrail({ runId }: { runId: string }): Promise<AuditEntry[]> {
+    if (!this.auditStore)
+      throw new Error('This client was created without an audit store; pass one to read audit trails.');
+    return this.auditStore.byRunId(runId);
+  }
 
   async submit(input: ExecuteOperationInput): Promise<Submission> {
     const signature = await verifyReceiptSignature(input.receipt, this.keys);

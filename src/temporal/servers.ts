@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import {
   type DevServerConfig,
   type EphemeralServerExecutable,
@@ -29,7 +29,8 @@ export const testServerExecutable = (): EphemeralServerExecutable =>
 
 /** Registers MarketOps' search attributes; registering them again is harmless. */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  // A default import: the package is CommonJS, whose named exports Node's ESM loader cannot see.
+  const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await connection.operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, keyword])),

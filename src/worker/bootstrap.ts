@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { checkpointSignerFromJwk, openAuditStore } from '../audit/index.js';
+import type pino from 'pino';
+import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
@@ -8,14 +8,6 @@ import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/
 import { createExecutorMetrics } from '../metrics/executor-metrics.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
-
-async function readJson(path: string, what: string, fix: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`Cannot read ${what} at ${path} (${(error as Error).message}); ${fix}.`);
-  }
-}
 
 /** Refuses to run a configuration that could write without authority or without credentials. */
 function assertWritable(config: Config): void {
@@ -34,10 +26,12 @@ function registerSecrets(config: Config): void {
   if (typeof apiKey === 'string') registerSecret(apiKey);
 }
 
-/** The worker process: installs logging and metrics, wires the stores, runs until SIGINT/SIGTERM. */
-export async function runWorkerProcess(config: Config): Promise<void> {
+/**
+ * Logging (redacted, core logs forwarded) and the Prometheus endpoint. Must run before
+ * anything touches Temporal's Runtime, so `start` calls it before the dev server starts.
+ */
+export function installRuntime(config: Config): pino.Logger {
   registerSecrets(config);
-  assertWritable(config);
   const logger = createLogger({ level: config.logLevel });
   Runtime.install({
     logger: temporalRuntimeLogger(logger),
@@ -46,19 +40,16 @@ export async function runWorkerProcess(config: Config): Promise<void> {
       metrics: { prometheus: { bindAddress: `0.0.0.0:${config.metricsPort}` } },
     },
   });
+  return logger;
+}
+
+/** The worker process: wires the stores and runs until SIGINT/SIGTERM. */
+export async function runWorkerProcess(config: Config, logger = installRuntime(config)): Promise<void> {
+  registerSecrets(config);
+  assertWritable(config);
   const keys = await readKeyRingFile(config.receipts.keysFile);
-  const auditKey = await readJson(
-    config.audit.keyFile,
-    'the audit signing key',
-    'create it with `marketops keygen --audit`',
-  );
-  const store = await openAuditStore(
-    config.audit.store,
-    await checkpointSignerFromJwk(
-      auditKey as Parameters<typeof checkpointSignerFromJwk>[0],
-      config.audit.origin,
-    ),
-  );
+  const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);
+  const store = await openAuditStore(config.audit.store, signer);
   const ledger = await openLedger(config.ledger);
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
   try {

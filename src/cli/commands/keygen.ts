@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { generateSigningKey } from '../../receipts/index.js';
+import { receiptKeyFileNames, writeReceiptKeyPair } from '../../keys/key-files.js';
 import { UserError } from '../exit-codes.js';
 
-export const PRIVATE_KEY_FILE = 'receipt-signing-key.jwk.json';
-export const PUBLIC_KEYS_FILE = 'receipt-keys.jwks.json';
+const { privateKey: PRIVATE_KEY_FILE, publicKeys: PUBLIC_KEYS_FILE } = receiptKeyFileNames;
 
 const EXAMPLES = `
 Examples:
@@ -17,6 +13,7 @@ Writes two files into --out:
   ${PRIVATE_KEY_FILE}  the private Ed25519 JWK (mode 0600) for \`marketops receipt issue --key\`
   ${PUBLIC_KEYS_FILE}    the public JWKS for the executor's key ring (\`--keys\`)
 To rotate, generate a new key and append its public JWK to the executor's JWKS "keys" array.
+The audit log's checkpoint key is separate: see \`marketops audit keygen\`.
 Never overwrites existing files.`;
 
 export function registerKeygenCommand(program: Command): void {
@@ -28,17 +25,10 @@ export function registerKeygenCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (options: { out: string; kid?: string; json?: boolean }) => {
-      const privateKeyFile = join(options.out, PRIVATE_KEY_FILE);
-      const publicKeysFile = join(options.out, PUBLIC_KEYS_FILE);
-      const { privateJwk, publicJwks } = await generateSigningKey(options.kid).catch((error: Error) => {
+      const written = await writeReceiptKeyPair(options.out, options.kid).catch((error: Error) => {
         throw new UserError(error.message);
       });
-      await mkdir(options.out, { recursive: true, mode: 0o700 });
-      // Checked up front so a half-written pair is never left behind; 'wx' below still closes the race.
-      for (const path of [privateKeyFile, publicKeysFile]) if (existsSync(path)) throw alreadyExists(path);
-      await writeNew(privateKeyFile, privateJwk, 0o600);
-      await writeNew(publicKeysFile, publicJwks, 0o644);
-      const kid = String(privateJwk.kid);
+      const { kid, privateKeyFile, publicKeysFile } = written;
       process.stdout.write(
         options.json
           ? `${JSON.stringify({ kid, privateKeyFile, publicKeysFile })}\n`
@@ -46,18 +36,3 @@ export function registerKeygenCommand(program: Command): void {
       );
     });
 }
-
-/** 'wx' makes creation atomic with the existence check, so a key is never overwritten. */
-async function writeNew(path: string, value: unknown, mode: number): Promise<void> {
-  try {
-    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { mode, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw alreadyExists(path);
-    }
-    throw error;
-  }
-}
-
-const alreadyExists = (path: string): UserError =>
-  new UserError(`${path} already exists; choose another --out directory or move the old key away first.`);

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { startLocalStack } from '../../stack/local-stack.js';
+import { installRuntime, runWorkerProcess } from '../../worker/bootstrap.js';
+import { asUserError, configFromEnv } from '../inputs.js';
+
+const EXAMPLES = `
+Examples:
+  $ npm start                                   # the same, with dependencies installed first
+  $ marketops start --data-dir /var/lib/marketops
+  $ GITHUB_API_URL=https://api.github.com GITHUB_TOKEN=… MARKETOPS_MODE=prod marketops start
+
+Without GITHUB_API_URL and GITHUB_TOKEN the GitHub sandbox is the target and the mode defaults to
+prod (nothing real can be written); against a real GitHub the mode defaults to dry-run.
+Ctrl-C stops everything; a second start resumes with the same data folder.`;
+
+interface StartFlags {
+  dataDir: string;
+  port: string;
+  uiPort: string;
+  sandboxPort: string;
+}
+
+function walkthrough(ui: string, sandbox: string | undefined, keysDir: string): string {
+  return `
+MarketOps Publisher is running.
+  Temporal Web UI   ${ui}
+  Temporal gRPC     localhost:7233 (TEMPORAL_ADDRESS)
+  GitHub target     ${sandbox ?? 'GITHUB_API_URL'}${sandbox ? ' (sandbox; state at /_sandbox/state)' : ''}
+  Metrics           http://localhost:9464/metrics
+
+Try it, in another terminal:
+  npx marketops demo
+or by hand:
+  cat > release.json <<'JSON'
+  {"run_id":"run-1","operation_kind":"publish_release","repository":"omega/marketops","tag_name":"v1.0.0",
+   "name":"v1.0.0","body":"First release","target_commitish":"main","draft":false,"prerelease":false}
+  JSON
+  npx marketops receipt issue --key ${keysDir}/receipt-signing-key.jwk.json --request release.json --ttl 1h > receipt.jws
+  npx marketops submit --receipt receipt.jws --request release.json --wait
+  npx marketops runs list --run-id run-1
+  npx marketops audit verify
+Then filter the Web UI by MarketOpsRunId="run-1". Ctrl-C stops everything.
+`;
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'Start the whole stack: Temporal dev server with its Web UI, the GitHub sandbox and the worker.',
+    )
+    .option('--data-dir <dir>', 'where Temporal, the audit log, the ledger and the keys persist', '.data')
+    .option('--port <port>', 'Temporal gRPC port', '7233')
+    .option('--ui-port <port>', 'Temporal Web UI port', '8233')
+    .option('--sandbox-port <port>', 'GitHub sandbox port', '8787')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: StartFlags) => {
+      const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
+      const logger = installRuntime(configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+      const stack = await asUserError(
+        startLocalStack({
+          dataDir: flags.dataDir,
+          temporalPort: Number(flags.port),
+          uiPort: Number(flags.uiPort),
+          sandboxPort: realGitHub ? undefined : Number(flags.sandboxPort),
+        }),
+      );
+      try {
+        const config = configFromEnv({
+          ...process.env,
+          MARKETOPS_DATA_DIR: flags.dataDir,
+          TEMPORAL_ADDRESS: stack.temporalAddress,
+          MARKETOPS_RECEIPT_KEYS: stack.keys.receipt.publicKeysFile,
+          MARKETOPS_AUDIT_KEY: stack.keys.audit.privateKeyFile,
+          MARKETOPS_AUDIT_KEYS: stack.keys.audit.publicKeysFile,
+          ...(stack.sandbox && {
+            GITHUB_API_URL: stack.sandbox.url,
+            GITHUB_TOKEN: stack.sandbox.token,
+            MARKETOPS_MODE: process.env.MARKETOPS_MODE ?? 'prod',
+            // The sandbox enforces GitHub's 80 writes a minute; one a second stays under it.
+            MARKETOPS_GITHUB_WRITES_PER_SECOND: process.env.MARKETOPS_GITHUB_WRITES_PER_SECOND ?? '1',
+          }),
+        });
+        process.stdout.write(walkthrough(stack.uiUrl, stack.sandbox?.url, `${flags.dataDir}/keys`));
+        await asUserError(runWorkerProcess(config, logger));
+      } finally {
+        await stack.stop();
+        process.stdout.write('MarketOps Publisher stopped.\n');
+      }
+    });
+}

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { writeAuditKeys } from '../audit/index.js';
+import { ensureReceiptKeyPair } from '../keys/key-files.js';
+import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
+import { searchAttributes } from '../shared.js';
+import { createLocalEnv } from '../temporal/servers.js';
+
+/** Closed workflows are kept three days: well past a receipt's 24 h plus the worker's margin. */
+export const LOCAL_RETENTION_SECONDS = 72 * 3600;
+
+export interface LocalStackOptions {
+  dataDir: string;
+  temporalPort: number;
+  uiPort: number;
+  /** Absent: a real GitHub is configured and no sandbox runs. */
+  sandboxPort?: number;
+}
+
+export interface LocalStack {
+  temporalAddress: string;
+  uiUrl: string;
+  sandbox?: RunningSandbox;
+  keys: {
+    receipt: { privateKeyFile: string; publicKeysFile: string };
+    audit: { privateKeyFile: string; publicKeysFile: string };
+  };
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+async function ensureAuditKeys(dir: string) {
+  const paths = {
+    privateKey: join(dir, 'audit-signing-key.jwk.json'),
+    publicKeys: join(dir, 'audit-keys.jwks.json'),
+  };
+  if (!existsSync(paths.privateKey)) await writeAuditKeys(paths);
+  return { privateKeyFile: paths.privateKey, publicKeysFile: paths.publicKeys };
+}
+
+async function setRetention(env: TestWorkflowEnvironment, namespace: string): Promise<void> {
+  await env.connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: msToTs(LOCAL_RETENTION_SECONDS * 1000) },
+  });
+}
+
+/**
+ * The dev server (SQLite in the data folder, Web UI on), the namespace with enough
+ * retention and the search attributes, the keys, and the sandbox. A second start
+ * resumes with the same database and keys.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const keysDir = join(dataDir, 'keys');
+  const keys = {
+    receipt: await ensureReceiptKeyPair(keysDir, 'local-federation-core'),
+    audit: await ensureAuditKeys(keysDir),
+  };
+  const env = await createLocalEnv({
+    dbFilename: join(dataDir, 'temporal.sqlite'),
+    port: options.temporalPort,
+    uiPort: options.uiPort,
+    searchAttributes: Object.values(searchAttributes),
+  });
+  try {
+    await setRetention(env, env.namespace ?? 'default');
+    const sandbox =
+      options.sandboxPort === undefined ? undefined : await startSandbox({ port: options.sandboxPort });
+    return {
+      temporalAddress: `127.0.0.1:${options.temporalPort}`,
+      uiUrl: `http://localhost:${options.uiPort}`,
+      sandbox,
+      keys,
+      env,
+      async stop() {
+        await sandbox?.close();
+        await env.teardown();
+      },
+    };
+  } catch (error) {
+    await env.teardown();
+    throw error;
+  }
+}
