@@ -32,3 +32,7 @@ export async function runNaive(octokit: Octokit, request: OperationRequest, opti
     }
   }
 }
+
+/** Three times the theoretical minimum, in real ms: past that, an operation counts as lost. */
+export const naiveDeadline = (minimumSeconds: number, timeCompression: number) =>
+  (3 * minimumSeconds * 1000) / timeCompression;

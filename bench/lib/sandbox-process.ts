@@ -24,7 +24,6 @@ export async function startSandboxProcess(config: SandboxConfig, dir: string): P
   await writeFile(configFile, JSON.stringify(config));
   const child = spawnMarketops(['sandbox', '--port', '0', '--json', '--config', configFile], {
     logFile: join(dir, 'sandbox.log'),
-    pipeStdout: true,
   });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await Promise.race([

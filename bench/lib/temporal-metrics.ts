@@ -1,4 +1,4 @@
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort } from './ports.js';
 
 /** Totals of one SDK latency histogram (milliseconds), per activity type when it has one. */
@@ -43,6 +43,7 @@ export function meanLatencies(after: LatencyTotals[], before: LatencyTotals[] = 
 export async function installMetricsRuntime(): Promise<{ scrape(): Promise<LatencyTotals[]> }> {
   const port = await freePort();
   Runtime.install({
+    logger: new DefaultLogger('WARN'),
     telemetryOptions: {
       logging: { forward: {}, filter: 'ERROR' },
       metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } },

@@ -1,0 +1,91 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { DEFAULT_AUDIT_ORIGIN } from '../../src/audit/keys.js';
+import { exited, peakRssMiB, spawnMarketops } from './cli-process.js';
+import { freePort } from './ports.js';
+import type { BenchStack } from './stack.js';
+
+/** The highest pace `marketops worker` accepts (MARKETOPS_GITHUB_WRITES_PER_SECOND ≤ 80/60). */
+export const MAX_CLI_WRITES_PER_SECOND = 80 / 60;
+
+export interface WorkerSupervisor {
+  /** Resolves once the current process has logged that it runs. */
+  running(): Promise<void>;
+  /** SIGKILLs the current process; the supervisor starts a new one at once. */
+  kill(): Promise<void>;
+  starts: number;
+  /** Peak RSS (MiB) of each process, read just before it was killed or stopped. */
+  peakRss: number[];
+  stop(): Promise<void>;
+}
+
+async function workerEnv(stack: BenchStack, dataDir: string): Promise<NodeJS.ProcessEnv> {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    MARKETOPS_MODE: 'prod',
+    MARKETOPS_DATA_DIR: dataDir,
+    MARKETOPS_RECEIPT_KEYS: stack.files.receiptKeys,
+    MARKETOPS_AUDIT_KEY: stack.files.auditKey,
+    MARKETOPS_AUDIT_KEYS: stack.files.auditKeys,
+    MARKETOPS_AUDIT_ORIGIN: DEFAULT_AUDIT_ORIGIN,
+    MARKETOPS_AUDIT_STORE: `file:${stack.files.audit}`,
+    MARKETOPS_LEDGER: `file:${stack.files.ledger}`,
+    MARKETOPS_METRICS_PORT: String(await freePort()),
+    MARKETOPS_GITHUB_WRITES_PER_SECOND: String(MAX_CLI_WRITES_PER_SECOND),
+    MARKETOPS_LOG_LEVEL: 'info',
+    GITHUB_API_URL: stack.sandbox.url,
+    GITHUB_TOKEN: stack.sandbox.token,
+  };
+}
+
+/**
+ * Keeps one `marketops worker` process alive: whenever it exits (killed, or gave up on a
+ * Temporal server that was restarting), a new one starts, until `stop`.
+ */
+export function superviseWorker(stack: BenchStack): WorkerSupervisor {
+  const logFile = join(stack.dataDir, 'worker.log');
+  let child: ChildProcess | undefined;
+  let ready: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const supervisor: WorkerSupervisor = {
+    starts: 0,
+    peakRss: [],
+    running: () => ready,
+    async kill() {
+      const current = child;
+      if (!current?.pid) return;
+      supervisor.peakRss.push(await peakRssMiB(current.pid).catch(() => Number.NaN));
+      current.kill('SIGKILL');
+      await exited(current);
+    },
+    async stop() {
+      stopping = true;
+      const current = child;
+      if (!current?.pid) return;
+      supervisor.peakRss.push(await peakRssMiB(current.pid).catch(() => Number.NaN));
+      current.kill('SIGTERM');
+      await exited(current);
+    },
+  };
+  const spawnOne = async (resolve: () => void) => {
+    const current = spawnMarketops(['worker'], { env: await workerEnv(stack, stack.dataDir), logFile });
+    child = current;
+    supervisor.starts += 1;
+    current.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('MarketOps worker running')) resolve();
+    });
+    current.once('exit', () => {
+      resolve();
+      start();
+    });
+  };
+  const start = () => {
+    if (stopping) return;
+    ready = new Promise((resolve) => void spawnOne(resolve));
+  };
+  start();
+  return supervisor;
+}

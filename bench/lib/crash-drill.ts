@@ -1,0 +1,100 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { superviseWorker } from './child-worker.js';
+import { type DrillVerdict, judgeDrill, readAuditEntries, type Settled } from './drill-checks.js';
+import { type BenchStack, startBenchStack } from './stack.js';
+import { mapPool } from './stats.js';
+import { benchRequests, benchSandboxConfig } from './workload.js';
+
+export interface CrashDrillOptions {
+  ops: number;
+  /** SIGKILLs of the worker process, each at a random moment after it came up. */
+  kills: number;
+  /** The dev server restarts (same port, same SQLite file) right after this kill. */
+  restartServerAfterKill: number;
+  /** A kill lands uniformly within this many ms after the worker reports it runs. */
+  maxKillDelayMs: number;
+  log?: (line: string) => void;
+}
+
+export interface CrashDrillReport {
+  verdict: DrillVerdict;
+  wallMs: number;
+  workerStarts: number;
+  kills: number;
+  serverRestarts: number;
+  workerPeakRssMiB: number[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the workflow's result through whatever server and client are current, across restarts. */
+async function finalOutcome(stack: BenchStack, receiptId: string): Promise<string> {
+  for (;;) {
+    try {
+      return (await stack.client().result(receiptId)).status;
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return `workflow failed: ${error.cause?.message ?? error.message}`;
+      await sleep(500);
+    }
+  }
+}
+
+/**
+ * The crash drill: every operation is submitted up front, then the `marketops worker` process
+ * is SIGKILLed at random moments and restarted, and the dev server is restarted once on its
+ * SQLite file, while the operations run. Returns the counts the drill's claims rest on.
+ */
+export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDrillReport> {
+  const log = options.log ?? (() => {});
+  const requests = benchRequests(`crash-${Date.now()}`, options.ops);
+  const stack = await startBenchStack(benchSandboxConfig(options.ops));
+  const worker = superviseWorker(stack);
+  const started = performance.now();
+  try {
+    const receipts = await Promise.all(requests.map((request) => stack.issue(request)));
+    const submissions = await mapPool(requests, 20, (request, i) =>
+      stack.client().submit({ receipt: receipts[i] as string, request }),
+    );
+    log(`submitted ${submissions.length}`);
+    let settledCount = 0;
+    const settling = Promise.all(
+      submissions.map(async (submission, i): Promise<Settled> => {
+        const outcome = submission.status === 'started' ? await finalOutcome(stack, submission.receiptId) : 'rejected';
+        settledCount += 1;
+        return { receiptId: String(submission.receiptId), request: requests[i]!, outcomes: [outcome] };
+      }),
+    );
+    let kills = 0;
+    let serverRestarts = 0;
+    while (kills < options.kills && settledCount < options.ops) {
+      await worker.running();
+      await sleep(Math.random() * options.maxKillDelayMs);
+      await worker.kill();
+      kills += 1;
+      log(`kill ${kills} after ${settledCount} settled`);
+      if (kills === options.restartServerAfterKill) {
+        await stack.restartTemporal();
+        serverRestarts += 1;
+        log('dev server restarted');
+      }
+    }
+    const settled = await settling;
+    await worker.stop();
+    const verdict = judgeDrill(
+      settled,
+      await stack.sandbox.admin.state(),
+      await readAuditEntries(stack.files.audit, stack.files.auditKeys),
+    );
+    return {
+      verdict,
+      wallMs: performance.now() - started,
+      workerStarts: worker.starts,
+      kills,
+      serverRestarts,
+      workerPeakRssMiB: worker.peakRss,
+    };
+  } finally {
+    await worker.stop();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,74 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { createOctokit } from '../../src/github/octokit.js';
+import { openLedger } from '../../src/ledger/index.js';
+import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
+import { DEFAULT_AUDIENCE, generateSigningKey, loadKeyRing } from '../../src/receipts/index.js';
+import { createLocalEnv } from '../../src/temporal/servers.js';
+import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
+import { executorBundle } from '../support/executor-harness.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createLocalEnv();
+});
+afterAll(() => env?.teardown());
+
+async function workersOnDevServer() {
+  const dir = await mkdtemp(join(tmpdir(), 'marketops-startup-'));
+  const receiptKeys = await generateSigningKey('startup');
+  const auditKey = await generateSigningKey('startup-audit');
+  return createExecutorWorkers({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    validation: {
+      keys: loadKeyRing(receiptKeys.publicJwks),
+      mode: 'prod',
+      audience: DEFAULT_AUDIENCE,
+      clockSkewSeconds: 60,
+      maxAgeSeconds: 86_400,
+    },
+    store: await openAuditStore(
+      `file:${join(dir, 'audit')}`,
+      await checkpointSignerFromJwk(auditKey.privateJwk, 'startup'),
+    ),
+    ledger: await openLedger(`file:${join(dir, 'ledger')}`),
+    octokit: createOctokit('http://127.0.0.1:9', { kind: 'none' }),
+    metrics: createExecutorMetrics(Runtime.instance().metricMeter),
+    githubWritesPerSecond: 1,
+    workflowBundle: await executorBundle(),
+  });
+}
+
+describe('the worker refuses unsafe start-up', () => {
+  it('refuses a namespace whose retention is shorter than a receipt can live, and accepts a longer one', async () => {
+    // The dev server's default namespace keeps closed workflows 24 h: receipts live up to 24 h, plus a margin.
+    await expect(workersOnDevServer()).rejects.toThrow(/retains closed workflows for 24 h.*at least 25 h/);
+    await env.connection.workflowService.updateNamespace({
+      namespace: 'default',
+      config: { workflowExecutionRetentionTtl: msToTs('48 hours') },
+    });
+    const workers = await workersOnDevServer();
+    expect(workers).toHaveLength(2);
+    // Started and stopped, so they release the connection the environment closes.
+    const running = runWorkers(workers);
+    for (const worker of workers) worker.shutdown();
+    await running;
+  });
+
+  it('refuses an unknown mode, naming the variable', () => {
+    expect(() => loadConfig({ MARKETOPS_MODE: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MARKETOPS_MODE: 'Prod' })).toThrow(
+      /MARKETOPS_MODE must be exactly "prod" or "dry-run"/,
+    );
+    expect(loadConfig({}).mode).toBe('dry-run');
+    expect(loadConfig({ MARKETOPS_MODE: 'prod' }).mode).toBe('prod');
+  });
+});

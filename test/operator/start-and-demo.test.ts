@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSandboxConfig, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Background, freePort, marketops, marketopsInBackground } from '../support/processes.js';
+
+/**
+ * A new user's path, end to end and as child processes: `start`, then `demo`, then the
+ * CLI, metrics and a restart. A canary GitHub token is planted and hunted for everywhere.
+ */
+const canary = `ghp_${randomBytes(18).toString('hex')}`;
+let sandbox: RunningSandbox;
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let stack: Background;
+let ports: { temporal: number; ui: number; sandbox: number; metrics: number };
+
+const startArgs = () => [
+  'start',
+  '--data-dir',
+  dataDir,
+  '--port',
+  String(ports.temporal),
+  '--ui-port',
+  String(ports.ui),
+];
+
+async function startStack(): Promise<Background> {
+  const started = marketopsInBackground(startArgs(), env);
+  await started.waitForOutput(/taskQueue":"marketops-github-writes","state":"RUNNING"/);
+  return started;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+beforeAll(async () => {
+  ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    sandbox: await freePort(),
+    metrics: await freePort(),
+  };
+  // A "real GitHub" from start's point of view: configured by URL and token, here the canary.
+  sandbox = await startSandbox({
+    config: { ...defaultSandboxConfig, tokens: [{ id: 'canary', token: canary }] },
+  });
+  dataDir = await mkdtemp(join(tmpdir(), 'marketops-start-'));
+  env = {
+    ...process.env,
+    GITHUB_API_URL: sandbox.url,
+    GITHUB_TOKEN: canary,
+    MARKETOPS_MODE: 'prod',
+    MARKETOPS_GITHUB_WRITES_PER_SECOND: '1',
+    MARKETOPS_METRICS_PORT: String(ports.metrics),
+    MARKETOPS_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+  };
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await sandbox?.close();
+});
+
+describe('start, demo, inspect, stop, resume', () => {
+  let demoRunId = '';
+
+  it('the demo succeeds three times, refuses three times and verifies the audit trail', async () => {
+    const demo = await marketops(['demo', '--json'], { env });
+    expect(demo.code, demo.stderr).toBe(0);
+    const report = JSON.parse(demo.stdout) as {
+      runId: string;
+      steps: { result: { status: string } }[];
+      verification: { ok: boolean };
+    };
+    demoRunId = report.runId;
+    expect(report.steps.map((step) => step.result.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    expect(report.verification.ok).toBe(true);
+    const state = await sandbox.admin.state();
+    const repo = state.repos.find((r) => r.name === 'marketops');
+    expect([repo?.releases.length, repo?.pulls.length, repo?.tags.length]).toEqual([1, 1, 1]);
+  });
+
+  it('runs list and audit verify explain the run', async () => {
+    const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
+    expect(runs.code).toBe(0);
+    const outcomes = (JSON.parse(runs.stdout) as { outcome: string }[]).map((run) => run.outcome);
+    expect(outcomes.sort()).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    const verify = await marketops(['audit', 'verify', '--json'], { env });
+    expect(verify.code).toBe(0);
+  });
+
+  it("exposes Prometheus metrics: ours and the Temporal runtime's", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+    expect(text).toMatch(/marketops_receipts\{[^}]*decision="accepted"/);
+    expect(text).toMatch(/marketops_receipts\{[^}]*code="PARAMS_MISMATCH"/);
+    expect(text).toMatch(/marketops_github_calls\{[^}]*status="201"/);
+    expect(text).toMatch(/temporal_activity_execution_latency/);
+  });
+
+  it('never lets the GitHub token out: not in logs, CLI output, audit records or workflow histories', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const client = new Client({ connection });
+    const histories: string[] = [];
+    for await (const execution of client.workflow.list()) {
+      histories.push(JSON.stringify(await client.workflow.getHandle(execution.workflowId).fetchHistory()));
+    }
+    await connection.close();
+    expect(histories.length).toBeGreaterThanOrEqual(6);
+    const status = await marketops(['status', 'no-such-receipt'], { env });
+    const stored = await Promise.all(
+      (await filesUnder(join(dataDir, 'audit'))).map((file) => readFile(file, 'utf8')),
+    );
+    for (const text of [stack.output(), status.stdout + status.stderr, ...histories, ...stored]) {
+      expect(text).not.toContain(canary);
+    }
+    expect(stored.join('').length).toBeGreaterThan(0);
+  });
+
+  it('Ctrl-C stops everything cleanly, and a second start resumes with the same data', async () => {
+    expect(await stack.stop('SIGINT')).toBe(0);
+    expect(stack.output()).toContain('MarketOps Publisher stopped.');
+    const leftovers = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes(dataDir));
+    expect(leftovers).toEqual([]);
+    stack = await startStack();
+    const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
+    expect(JSON.parse(runs.stdout)).toHaveLength(6);
+    const verify = await marketops(['audit', 'verify'], { env });
+    expect(verify.stdout).toContain('6 records');
+  });
+});
