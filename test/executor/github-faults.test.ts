@@ -1,35 +1,22 @@
 import { Octokit } from '@octokit/rest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionResult } from '../../src/shared.js';
-import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
-import { type ExecutorHarness, releaseRequest, startExecutorHarness } from '../support/executor-harness.js';
+import { releaseRequest, runIds, useTimeSkippingHarness } from '../support/executor-harness.js';
 
-let env: TestWorkflowEnvironment;
-let harness: ExecutorHarness;
-let seq = 0;
-const runId = () => `faults-${Date.now()}-${++seq}`;
+const suite = useTimeSkippingHarness();
+const runId = runIds('faults');
+beforeEach(() => suite.harness.sandbox.admin.reset());
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  harness = await startExecutorHarness(env);
-});
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
-beforeEach(() => harness.sandbox.admin.reset());
-
-const log = () => harness.sandbox.admin.requests();
+const log = () => suite.harness.sandbox.admin.requests();
 const posts = async () => (await log()).filter((entry) => entry.method === 'POST');
 const releases = async () =>
-  (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases;
+  (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases;
 
 /** Uses up the token's primary window so the executor's first call meets a 403 with remaining 0. */
 async function exhaustPrimaryLimit(): Promise<void> {
   // Two per hour: after the reset, the executor's read-before-write and its write both fit.
-  await harness.sandbox.admin.setLimits({ primaryPerHour: 2 });
-  const octokit = new Octokit({ baseUrl: harness.sandbox.url, auth: harness.sandbox.token });
+  await suite.harness.sandbox.admin.setLimits({ primaryPerHour: 2 });
+  const octokit = new Octokit({ baseUrl: suite.harness.sandbox.url, auth: suite.harness.sandbox.token });
   for (let i = 0; i < 2; i++) await octokit.rest.repos.get({ owner: 'omega', repo: 'marketops' });
 }
 
@@ -45,15 +32,15 @@ describe('GitHub faults, rate limits and the authorization window', () => {
   it('a primary rate-limit reset one hour away completes in seconds, with exactly one retry after the reset', async () => {
     await exhaustPrimaryLimit();
     const request = releaseRequest(runId(), 'v2.0.0');
-    const receipt = await harness.issue(request, { ttlSeconds: 2 * 3600 });
+    const receipt = await suite.harness.issue(request, { ttlSeconds: 2 * 3600 });
     const started = Date.now();
-    const result = await harness.withWorkers('prod', async () => {
-      const submission = await harness.client.submit({ receipt, request });
+    const result = await suite.harness.withWorkers('prod', async () => {
+      const submission = await suite.harness.client.submit({ receipt, request });
       if (submission.status !== 'started') throw new Error('submission was rejected');
       await waitFor(async () => (await log()).some((entry) => entry.status === 403));
       // The sandbox's clock follows Temporal's skipped hour (x-ratelimit-reset is rounded up to the second).
-      await harness.sandbox.admin.advanceClock(3601_000);
-      return harness.client.result(submission.receiptId);
+      await suite.harness.sandbox.admin.advanceClock(3601_000);
+      return suite.harness.client.result(submission.receiptId);
     });
     expect(result).toMatchObject({ status: 'succeeded' });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -66,13 +53,13 @@ describe('GitHub faults, rate limits and the authorization window', () => {
   });
 
   it('"effect applied, response lost" leaves exactly one release, adopted on retry', async () => {
-    await harness.sandbox.admin.addFault({
+    await suite.harness.sandbox.admin.addFault({
       route: 'POST /repos/{owner}/{repo}/releases',
       kind: 'drop-after-apply',
     });
     const request = releaseRequest(runId(), 'v2.1.0');
-    const result = await harness.withWorkers('prod', async () =>
-      harness.client.execute({ receipt: await harness.issue(request), request }),
+    const result = await suite.harness.withWorkers('prod', async () =>
+      suite.harness.client.execute({ receipt: await suite.harness.issue(request), request }),
     );
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: true } });
     expect(await releases()).toHaveLength(1);
@@ -82,23 +69,29 @@ describe('GitHub faults, rate limits and the authorization window', () => {
   it('a rate-limit reset after the receipt expires ends as EXPIRED_DURING_EXECUTION with no write', async () => {
     await exhaustPrimaryLimit();
     const request = releaseRequest(runId(), 'v2.2.0');
-    const result = await harness.withWorkers('prod', async () =>
-      harness.client.execute({ receipt: await harness.issue(request, { ttlSeconds: 600 }), request }),
+    const result = await suite.harness.withWorkers('prod', async () =>
+      suite.harness.client.execute({
+        receipt: await suite.harness.issue(request, { ttlSeconds: 600 }),
+        request,
+      }),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'EXPIRED_DURING_EXECUTION' });
     expect(await posts()).toEqual([]);
   });
 
   it('5xx retries stop at the receipt expiry: EXPIRED_DURING_EXECUTION, no write attempted after exp', async () => {
-    await harness.sandbox.admin.addFault({
+    await suite.harness.sandbox.admin.addFault({
       route: 'POST /repos/{owner}/{repo}/releases',
       kind: 'status',
       status: 503,
       times: 1000,
     });
     const request = releaseRequest(runId(), 'v2.3.0');
-    const result: ExecutionResult = await harness.withWorkers('prod', async () =>
-      harness.client.execute({ receipt: await harness.issue(request, { ttlSeconds: 120 }), request }),
+    const result: ExecutionResult = await suite.harness.withWorkers('prod', async () =>
+      suite.harness.client.execute({
+        receipt: await suite.harness.issue(request, { ttlSeconds: 120 }),
+        request,
+      }),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'EXPIRED_DURING_EXECUTION' });
     // Backoff 1 s, 2 s, 4 s … puts attempts at 0, 1, 3, 7, 15, 31 and 63 s: the next would fall after exp (120 s).
@@ -110,8 +103,8 @@ describe('GitHub faults, rate limits and the authorization window', () => {
 
   it("GitHub validation errors are final and carry GitHub's message", async () => {
     const request = { ...releaseRequest(runId(), 'v2.4.0'), target_commitish: 'no-such-branch' };
-    const result = await harness.withWorkers('prod', async () =>
-      harness.client.execute({ receipt: await harness.issue(request), request }),
+    const result = await suite.harness.withWorkers('prod', async () =>
+      suite.harness.client.execute({ receipt: await suite.harness.issue(request), request }),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'GITHUB_VALIDATION_FAILED' });
     expect((await posts()).length).toBe(1);
@@ -121,9 +114,9 @@ describe('GitHub faults, rate limits and the authorization window', () => {
     const run = runId();
     const first = releaseRequest(run, 'v2.5.0');
     const second = { ...first, body: 'Different notes' };
-    const results = await harness.withWorkers('prod', async () => [
-      await harness.client.execute({ receipt: await harness.issue(first), request: first }),
-      await harness.client.execute({ receipt: await harness.issue(second), request: second }),
+    const results = await suite.harness.withWorkers('prod', async () => [
+      await suite.harness.client.execute({ receipt: await suite.harness.issue(first), request: first }),
+      await suite.harness.client.execute({ receipt: await suite.harness.issue(second), request: second }),
     ]);
     expect(results.map((r) => (r.status === 'failed' ? r.code : r.status))).toEqual([
       'succeeded',

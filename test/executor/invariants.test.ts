@@ -1,46 +1,33 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
-import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
 import {
-  type ExecutorHarness,
   pullRequest,
   releaseRequest,
-  startExecutorHarness,
+  runIds,
   tagRequest,
+  useTimeSkippingHarness,
 } from '../support/executor-harness.js';
 
-let env: TestWorkflowEnvironment;
-let harness: ExecutorHarness;
-let seq = 0;
-const runId = () => `run-${Date.now()}-${++seq}`;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  harness = await startExecutorHarness(env);
-});
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness();
+const runId = runIds('run');
 
 const codes = (result: ExecutionResult) =>
   result.status === 'rejected' ? result.reasons.map((r) => r.code) : [];
 const writes = async () =>
-  (await harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
+  (await suite.harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
 
 async function execute(receipt: string, request: unknown): Promise<ExecutionResult> {
-  return harness.client.execute({ receipt, request });
+  return suite.harness.client.execute({ receipt, request });
 }
 
 describe('the eight original invariants, end to end', () => {
   it('1. mode must be exactly prod: dry-run blocks and lets zero writes reach GitHub', async () => {
-    await harness.sandbox.admin.reset();
+    await suite.harness.sandbox.admin.reset();
     const request = releaseRequest(runId(), 'v0.1.0-dry');
-    const result = await harness.withWorkers('dry-run', async () =>
-      execute(await harness.issue(request), request),
+    const result = await suite.harness.withWorkers('dry-run', async () =>
+      execute(await suite.harness.issue(request), request),
     );
     expect(result.status).toBe('blocked_by_mode');
     if (result.status !== 'blocked_by_mode') return;
@@ -63,7 +50,7 @@ describe('the eight original invariants, end to end', () => {
         code: 'NOT_ENFORCEABLE',
         make: async () => {
           const request = releaseRequest(runId(), 'v-advisory');
-          return [await harness.issue(request, { enforceable: false }), request];
+          return [await suite.harness.issue(request, { enforceable: false }), request];
         },
       },
       {
@@ -71,7 +58,7 @@ describe('the eight original invariants, end to end', () => {
         code: 'RUN_ID_MISMATCH',
         make: async () => {
           const request = releaseRequest(runId(), 'v-run');
-          return [await harness.issue(request), { ...request, run_id: 'another-run' }];
+          return [await suite.harness.issue(request), { ...request, run_id: 'another-run' }];
         },
       },
       {
@@ -79,7 +66,7 @@ describe('the eight original invariants, end to end', () => {
         code: 'OPERATION_KIND_MISMATCH',
         make: async () => {
           const run = runId();
-          return [await harness.issue(tagRequest(run, 'v-kind')), releaseRequest(run, 'v-kind')];
+          return [await suite.harness.issue(tagRequest(run, 'v-kind')), releaseRequest(run, 'v-kind')];
         },
       },
       {
@@ -87,8 +74,8 @@ describe('the eight original invariants, end to end', () => {
         code: 'EXPIRED',
         make: async () => {
           const request = releaseRequest(runId(), 'v-expired');
-          const now = new Date((await harness.now()).getTime() - 2 * 3600_000);
-          return [await harness.issue(request, { now, ttlSeconds: 3600 }), request];
+          const now = new Date((await suite.harness.now()).getTime() - 2 * 3600_000);
+          return [await suite.harness.issue(request, { now, ttlSeconds: 3600 }), request];
         },
       },
       {
@@ -96,8 +83,8 @@ describe('the eight original invariants, end to end', () => {
         code: 'STALE',
         make: async () => {
           const request = releaseRequest(runId(), 'v-stale');
-          const now = new Date((await harness.now()).getTime() - 25 * 3600_000);
-          return [await harness.issue(request, { now, ttlSeconds: 86_400 }), request];
+          const now = new Date((await suite.harness.now()).getTime() - 25 * 3600_000);
+          return [await suite.harness.issue(request, { now, ttlSeconds: 86_400 }), request];
         },
       },
       {
@@ -105,38 +92,38 @@ describe('the eight original invariants, end to end', () => {
         code: 'PARAMS_MISMATCH',
         make: async () => {
           const request = releaseRequest(runId(), 'v-params');
-          return [await harness.issue(request), { ...request, body: 'tampered notes' }];
+          return [await suite.harness.issue(request), { ...request, body: 'tampered notes' }];
         },
       },
     ];
 
     for (const { name, code, make } of cases) {
       it(`${name} (${code}), writing nothing and recording the rejection`, async () => {
-        await harness.sandbox.admin.reset();
+        await suite.harness.sandbox.admin.reset();
         const [receipt, request] = await make();
-        const result = await harness.withWorkers('prod', () => execute(receipt, request));
+        const result = await suite.harness.withWorkers('prod', () => execute(receipt, request));
         expect(codes(result)).toContain(code);
         expect(await writes()).toEqual([]);
-        const recorded = (await harness.store.entries()).at(-1)?.record;
+        const recorded = (await suite.harness.store.entries()).at(-1)?.record;
         expect(recorded?.outcome).toBe('rejected');
         expect(recorded?.reasons.map((r) => r.code)).toContain(code);
       });
     }
 
     it('6. one-time use: a second submission is ALREADY_CONSUMED and recorded', async () => {
-      await harness.sandbox.admin.reset();
+      await suite.harness.sandbox.admin.reset();
       const request = releaseRequest(runId(), 'v-once');
-      const receipt = await harness.issue(request);
-      const [first, second] = await harness.withWorkers('prod', async () => [
+      const receipt = await suite.harness.issue(request);
+      const [first, second] = await suite.harness.withWorkers('prod', async () => [
         await execute(receipt, request),
         await execute(receipt, request),
       ]);
       expect(first).toMatchObject({ status: 'succeeded' });
       expect(codes(second)).toEqual(['ALREADY_CONSUMED']);
       expect(
-        (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases,
+        (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases,
       ).toHaveLength(1);
-      const records = await harness.store.byRunId(request.run_id);
+      const records = await suite.harness.store.byRunId(request.run_id);
       expect(records.map((entry) => entry.record.outcome).sort()).toEqual(['rejected', 'succeeded']);
     });
   });
@@ -144,40 +131,40 @@ describe('the eight original invariants, end to end', () => {
 
 describe('beyond the prototype', () => {
   it('a forged receipt does not use up the genuine receipt id', async () => {
-    await harness.sandbox.admin.reset();
+    await suite.harness.sandbox.admin.reset();
     const request = releaseRequest(runId(), 'v-forged');
-    const receiptId = `forge-target-${seq}`;
+    const receiptId = `forge-target-${runId()}`;
     const attacker = await generateSigningKey('federation-test');
-    const [forgedResult, genuineResult] = await harness.withWorkers('prod', async () => {
+    const [forgedResult, genuineResult] = await suite.harness.withWorkers('prod', async () => {
       const forged = await issueReceipt(attacker.privateJwk, request, {
         ttlSeconds: 600,
-        now: await harness.now(),
+        now: await suite.harness.now(),
         audience: DEFAULT_AUDIENCE,
         receiptId,
       });
       const rejected = await execute(forged, request);
-      return [rejected, await execute(await harness.issue(request, { receiptId }), request)];
+      return [rejected, await execute(await suite.harness.issue(request, { receiptId }), request)];
     });
     expect(codes(forgedResult)).toContain('BAD_SIGNATURE');
     expect([genuineResult.status, codes(genuineResult)]).toEqual(['succeeded', []]);
   });
 
   it('20 parallel submissions of one receipt produce exactly one GitHub effect', async () => {
-    await harness.sandbox.admin.reset();
+    await suite.harness.sandbox.admin.reset();
     const request = pullRequest(runId(), 'Launch notes');
-    const receipt = await harness.issue(request);
-    const results = await harness.withWorkers('prod', () =>
+    const receipt = await suite.harness.issue(request);
+    const results = await suite.harness.withWorkers('prod', () =>
       Promise.all(Array.from({ length: 20 }, () => execute(receipt, request))),
     );
     expect(results.filter((r) => r.status === 'succeeded')).toHaveLength(1);
     expect(results.filter((r) => codes(r).includes('ALREADY_CONSUMED'))).toHaveLength(19);
-    const repo = (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
+    const repo = (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
     expect(repo?.pulls).toHaveLength(1);
     expect((await writes()).length).toBe(1);
   });
 
   it('each kind succeeds and its result carries the audit anchor', async () => {
-    await harness.sandbox.admin.reset();
+    await suite.harness.sandbox.admin.reset();
     const run = runId();
     const requests = [
       releaseRequest(run, 'v1.0.0'),
@@ -185,19 +172,19 @@ describe('beyond the prototype', () => {
       tagRequest(run, 'v1.0.0-light'),
       pullRequest(run, 'Launch'),
     ];
-    const results = await harness.withWorkers('prod', async () => {
+    const results = await suite.harness.withWorkers('prod', async () => {
       const out: ExecutionResult[] = [];
-      for (const request of requests) out.push(await execute(await harness.issue(request), request));
+      for (const request of requests) out.push(await execute(await suite.harness.issue(request), request));
       return out;
     });
     expect(results.map((r) => [r.status, codes(r)])).toEqual(requests.map(() => ['succeeded', []]));
-    const entries = await harness.store.byRunId(run);
+    const entries = await suite.harness.store.byRunId(run);
     expect(entries).toHaveLength(4);
     for (const [i, result] of results.entries()) {
       expect(result.audit.leafHash).toBe(entries[i]?.leafHash);
       expect(result.audit.checkpoint.size).toBeGreaterThan(result.audit.index);
     }
-    const status = await harness.client.status(entries[0]?.record.receipt_id ?? '');
+    const status = await suite.harness.client.status(entries[0]?.record.receipt_id ?? '');
     expect(status).toMatchObject({ status: 'COMPLETED', result: { status: 'succeeded' } });
   });
 });

@@ -1,35 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { marketops } from '../support/processes.js';
 import { openPr, tagRepo } from './fixtures.js';
-
-const BIN = resolve(import.meta.dirname, '../../bin/marketops.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI as a child process, as a shell user would. */
-function marketops(args: string[], stdin = ''): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 const keyFile = () => join(keys, 'receipt-signing-key.jwk.json');
 const jwksFile = () => join(keys, 'receipt-keys.jwks.json');
@@ -38,7 +12,7 @@ const issue = (...extra: string[]) =>
 const verify = (request: string, receipt: string, stdin = '', ...extra: string[]) =>
   marketops(
     ['receipt', 'verify', '--receipt', receipt, '--request', request, '--keys', jwksFile(), ...extra],
-    stdin,
+    { stdin },
   );
 
 let dir: string;
@@ -127,7 +101,7 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
         '--keys',
         join(keys, 'receipt-keys.jwks.json'),
       ],
-      summary.receipt,
+      { stdin: summary.receipt },
     );
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({

@@ -9,6 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { JWK } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { type AuditStore, checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ExecutorClient } from '../../src/client/executor-client.js';
 import { createOctokit } from '../../src/github/octokit.js';
@@ -24,6 +25,7 @@ import {
   type OperationRequest,
 } from '../../src/receipts/index.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
 
 export const REPO = 'omega/marketops';
@@ -146,4 +148,29 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
       await Promise.allSettled([sandbox.close(), store.close(), ledger.close()]);
     },
   };
+}
+
+/**
+ * One time-skipping server and one harness per test file (time skipping is global to
+ * a server). Read `suite.harness` inside tests: it exists once `beforeAll` has run.
+ */
+export function useTimeSkippingHarness(): { harness: ExecutorHarness } {
+  const suite = {} as { harness: ExecutorHarness };
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    const created = await createTimeSkippingEnv();
+    env = created;
+    suite.harness = await startExecutorHarness(created);
+  });
+  afterAll(async () => {
+    await suite.harness?.close();
+    await env?.teardown();
+  });
+  return suite;
+}
+
+/** Unique run ids per file, readable in the Web UI. */
+export function runIds(prefix: string): () => string {
+  let seq = 0;
+  return () => `${prefix}-${Date.now()}-${++seq}`;
 }
