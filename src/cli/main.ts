@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { redactSecrets } from '../logging/logger.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKeygenCommand } from './commands/keygen.js';
@@ -30,11 +31,11 @@ registerRunsCommand(program);
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof UserError) {
-    process.stderr.write(`marketops: ${error.message}\n`);
+    process.stderr.write(`marketops: ${redactSecrets(error.message)}\n`);
     return error.exitCode;
   }
   process.stderr.write(
-    `marketops: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`,
+    `marketops: unexpected failure: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`,
   );
   return ExitCode.failure;
 }

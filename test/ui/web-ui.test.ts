@@ -1,41 +1,43 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationRequest } from '../../src/receipts/index.js';
 import { searchAttributes } from '../../src/shared.js';
 import { createLocalEnv } from '../../src/temporal/servers.js';
 import { type LaunchedChromium, launchChromium } from '../support/browser.js';
-import { recordOutcome } from './fixtures/outcome-workflow.js';
+import {
+  type ExecutorHarness,
+  pullRequest,
+  releaseRequest,
+  startExecutorHarness,
+  tagRequest,
+} from '../support/executor-harness.js';
+import { freePort } from '../support/processes.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/ui/', import.meta.url));
-const TASK_QUEUE = 'ui-test';
 const ROW = '[data-testid="workflows-summary-configurable-table-row"]';
 
 const stamp = Date.now().toString(36);
 const runId = `run-ui-${stamp}`;
 const otherRunId = `run-ui-other-${stamp}`;
-/** The run under test, and another run that the filter must hide. */
-const workflows = [
-  { workflowId: `${runId}-tag`, runId, outcome: 'succeeded' },
-  { workflowId: `${runId}-release`, runId, outcome: 'rejected' },
-  { workflowId: `${runId}-pr`, runId, outcome: 'succeeded' },
-  { workflowId: `${otherRunId}-tag`, runId: otherRunId, outcome: 'succeeded' },
-  { workflowId: `${otherRunId}-pr`, runId: otherRunId, outcome: 'blocked' },
+/** The run under test (real executor workflows, one of them refused), and another run the filter must hide. */
+const planned: {
+  runId: string;
+  request: (run: string) => OperationRequest;
+  tamper?: boolean;
+  outcome: string;
+}[] = [
+  { runId, request: (run) => tagRequest(run, `v-ui-${stamp}`, 'UI test'), outcome: 'succeeded' },
+  { runId, request: (run) => releaseRequest(run, `v-ui-${stamp}`), tamper: true, outcome: 'rejected' },
+  { runId, request: (run) => pullRequest(run, `UI ${stamp}`), outcome: 'succeeded' },
+  { runId: otherRunId, request: (run) => releaseRequest(run, `v-other-${stamp}`), outcome: 'succeeded' },
 ];
-const ours = workflows.filter((w) => w.runId === runId);
+const workflows: { workflowId: string; runId: string; outcome: string }[] = [];
+const ours = () => workflows.filter((w) => w.runId === runId);
+const otherWorkflowId = () => workflows.find((w) => w.runId === otherRunId)?.workflowId ?? otherRunId;
 const runQuery = `MarketOpsRunId="${runId}"`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(address)));
-    });
-  });
-}
 
 /** Visibility is eventually consistent: wait until the server itself lists every finished run with its outcome. */
 async function waitForVisibility(env: TestWorkflowEnvironment): Promise<void> {
@@ -53,35 +55,32 @@ const rowTexts = (page: Page) => page.locator(ROW).allTextContents();
 describe('Temporal Web UI', () => {
   let env: TestWorkflowEnvironment;
   let chromium: LaunchedChromium;
+  let harness: ExecutorHarness;
   let uiUrl: string;
 
   beforeAll(async () => {
     const uiPort = await freePort();
     env = await createLocalEnv({ uiPort, searchAttributes: Object.values(searchAttributes) });
     uiUrl = `http://127.0.0.1:${uiPort}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowsPath: fileURLToPath(new URL('./fixtures/outcome-workflow.ts', import.meta.url)),
+    harness = await startExecutorHarness(env);
+    await harness.withWorkers('prod', async () => {
+      for (const plan of planned) {
+        const request = plan.request(plan.runId);
+        const receipt = await harness.issue(request);
+        const submitted = { receipt, request: plan.tamper ? { ...request, body: 'tampered' } : request };
+        const submission = await harness.client.submit(submitted);
+        if (submission.status !== 'started') throw new Error('the executor refused to start a workflow');
+        expect((await harness.client.result(submission.receiptId)).status).toBe(plan.outcome);
+        workflows.push({ workflowId: submission.workflowId, runId: plan.runId, outcome: plan.outcome });
+      }
     });
-    await worker.runUntil(
-      Promise.all(
-        workflows.map((w) =>
-          env.client.workflow.execute(recordOutcome, {
-            taskQueue: TASK_QUEUE,
-            workflowId: w.workflowId,
-            args: [w.outcome],
-            typedSearchAttributes: [{ key: searchAttributes.runId, value: w.runId }],
-          }),
-        ),
-      ),
-    );
     await waitForVisibility(env);
     chromium = await launchChromium();
   });
 
   afterAll(async () => {
     await chromium?.close();
+    await harness?.close();
     await env?.teardown();
   });
 
@@ -95,22 +94,22 @@ describe('Temporal Web UI', () => {
       .locator(ROW)
       .nth(workflows.length - 1)
       .waitFor();
-    expect((await rowTexts(page)).join('\n')).toContain(otherRunId);
+    expect((await rowTexts(page)).join('\n')).toContain(otherWorkflowId());
 
     // Filter the way an operator does: the raw query box.
     await page.getByTestId('toggle-manual-query').click();
     await page.getByLabel('Enter a query').fill(runQuery);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('query') === runQuery);
-    await page.locator(ROW, { hasText: otherRunId }).first().waitFor({ state: 'detached' });
-    await page.locator(ROW, { hasText: runId }).first().waitFor();
+    await page.locator(ROW, { hasText: otherWorkflowId() }).first().waitFor({ state: 'detached' });
+    await page.locator(ROW, { hasText: ours()[0]?.workflowId }).first().waitFor();
 
     const texts = await rowTexts(page);
-    expect(texts).toHaveLength(ours.length);
-    expect(texts.join('\n')).not.toContain(otherRunId);
-    for (const w of ours) expect(texts.filter((text) => text.includes(w.workflowId))).toHaveLength(1);
+    expect(texts).toHaveLength(ours().length);
+    expect(texts.join('\n')).not.toContain(otherWorkflowId());
+    for (const w of ours()) expect(texts.filter((text) => text.includes(w.workflowId))).toHaveLength(1);
     const statuses = await page.locator(`${ROW} [data-testid="execution-status"]`).allTextContents();
-    expect(statuses.map((s) => s.trim())).toEqual(ours.map(() => 'Completed'));
+    expect(statuses.map((s) => s.trim())).toEqual(ours().map(() => 'Completed'));
 
     // The outcome is a custom search attribute: add it as a column, as an operator would.
     await page.getByLabel('Configure Columns').click();
@@ -118,7 +117,7 @@ describe('Temporal Web UI', () => {
     await page.getByRole('button', { name: 'Close' }).first().click();
     await page.getByRole('heading', { name: 'Configure Workflows Table' }).waitFor({ state: 'hidden' });
     await page.locator('th', { hasText: 'MarketOpsOutcome' }).waitFor();
-    for (const w of ours) {
+    for (const w of ours()) {
       const row = page.locator(ROW, { hasText: w.workflowId });
       const cells = (await row.locator('td').allTextContents()).map((cell) => cell.trim());
       expect(cells).toContain(w.outcome);

@@ -3,6 +3,7 @@ import { connectExecutor } from '../../client/connect.js';
 import { readJsonFile } from '../../receipts/json-file.js';
 import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
 import { describeOutcome, exitCodeFor, print } from '../outcome.js';
+import { withProgress } from '../progress.js';
 
 const EXAMPLES = `
 Examples:
@@ -45,7 +46,11 @@ export function registerSubmitCommand(program: Command): void {
           process.exitCode = exitCodeFor(submission.status);
           return;
         }
-        const result = await executor.result(submission.receiptId);
+        const result = await withProgress(
+          executor,
+          submission.receiptId,
+          executor.result(submission.receiptId),
+        );
         print(
           flags.json,
           { receiptId: submission.receiptId, workflowId: submission.workflowId, ...result },
