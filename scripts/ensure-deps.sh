@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Brings node_modules and the Temporal servers in line with the committed lock files.
-# Sourced by the start and test scripts so each works alone on a fresh clone.
+# Run by the start and test scripts so each works alone on a fresh clone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null \
-   && ! [[ node_modules/.package-lock.json -nt package-lock.json ]]; then
+# npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
+if ! [[ node_modules/.package-lock.json -nt package-lock.json ]]; then
   echo "ensure-deps: installing node modules (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -24,15 +24,10 @@ import {
   type Reason,
   searchAttributes,
 } from '../shared.js';
+import { core } from './core-activities.js';
 import { withRateLimitWaits } from './rate-limit-waits.js';
 
 export const progressQuery = defineQuery<Progress>('progress');
-
-const core = proxyActivities<activities.CoreActivities>({
-  startToCloseTimeout: '30 seconds',
-  // A record must never be lost: records and validation retry until they succeed.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 const EXPIRED = 'EXPIRED_DURING_EXECUTION';
 
@@ -98,7 +93,7 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
   setHandler(progressQuery, () => progress);
 
-  const validation = await core.validateSubmission(input);
+  const validation = await core.validateSubmission({ ...input, workflowTime: Date.now() });
   const { facts } = validation;
   progress.receiptId = facts.receiptId ?? undefined;
   progress.operation = facts.operationKind ?? undefined;

@@ -1,11 +1,7 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { type AuditAnchor, searchAttributes } from '../shared.js';
-
-const { recordOutcome } = proxyActivities<activities.CoreActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+import { core } from './core-activities.js';
 
 /**
  * Records a submission the client refused before any execution workflow started
@@ -13,7 +9,7 @@ const { recordOutcome } = proxyActivities<activities.CoreActivities>({
  * audit log's signing key stays with the workers, never with submitters.
  */
 export async function recordSubmissionRejection(draft: activities.RecordDraft): Promise<AuditAnchor> {
-  const anchor = await recordOutcome({ step: 'client-rejection', draft });
+  const anchor = await core.recordOutcome({ step: 'client-rejection', draft });
   upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'rejected' }]);
   return anchor;
 }
