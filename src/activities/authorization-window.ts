@@ -2,13 +2,12 @@ import { Context } from '@temporalio/activity';
 import { expiredDuringExecution } from '../github/failures.js';
 
 /**
- * The latest of the local clock, the server's schedule time of this attempt and, for
- * local activities (scheduled by the worker itself), the workflow's time: under a
- * time-skipping server only Temporal's clocks move, and no check may fall behind
- * whichever clock is ahead.
+ * The later of the local clock and the server's schedule time of this attempt:
+ * under a time-skipping server only the latter moves, and a write must never
+ * slip past the receipt's exp because one of the two clocks lags.
  */
-export function authorizationNow(workflowTime = 0): number {
-  return Math.max(Date.now(), Context.current().info.currentAttemptScheduledTimestampMs, workflowTime);
+export function authorizationNow(): number {
+  return Math.max(Date.now(), Context.current().info.currentAttemptScheduledTimestampMs);
 }
 
 /** Called immediately before every GitHub write. */

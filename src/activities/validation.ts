@@ -52,14 +52,10 @@ const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]
 export function createValidationActivities(settings: ValidationSettings, metrics: ExecutorMetrics) {
   return {
     /** Every receipt invariant, the signature and the mode, decided in one place. */
-    async validateSubmission({
-      receipt,
-      request,
-      workflowTime,
-    }: ExecuteOperationInput & { workflowTime: number }): Promise<Validation> {
+    async validateSubmission({ receipt, request }: ExecuteOperationInput): Promise<Validation> {
       const verdict = await verifyReceipt(receipt, request, {
         ...settings,
-        now: new Date(authorizationNow(workflowTime)),
+        now: new Date(authorizationNow()),
       });
       const facts = factsFrom(request, verdict.receiptId, verdict.kid);
       if (verdict.accepted) {

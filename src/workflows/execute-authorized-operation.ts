@@ -93,7 +93,7 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
   setHandler(progressQuery, () => progress);
 
-  const validation = await core.validateSubmission({ ...input, workflowTime: Date.now() });
+  const validation = await core.validateSubmission(input);
   const { facts } = validation;
   progress.receiptId = facts.receiptId ?? undefined;
   progress.operation = facts.operationKind ?? undefined;
