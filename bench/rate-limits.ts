@@ -14,7 +14,7 @@ import { analyseLog, earliestSchedule, type LogAnalysis, SECONDARY } from './lib
 import { saveChart, saveResult } from './lib/results.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 import { startBenchStack } from './lib/stack.js';
-import { mapPool } from './lib/stats.js';
+import { mapPool, tally } from './lib/stats.js';
 import { lineChartSvg } from './lib/svg.js';
 import { installMetricsRuntime } from './lib/temporal-metrics.js';
 import { benchRequests, benchSandboxConfig, writesOf } from './lib/workload.js';
@@ -47,7 +47,9 @@ const submissions = await mapPool(requests, 50, (request, i) =>
   stack.client().submit({ receipt: receipts[i] as string, request }),
 );
 const outcomes = await mapPool(submissions, OPS, async (submission) =>
-  submission.status === 'started' ? (await stack.client().result(submission.receiptId)).status : submission.status,
+  submission.status === 'started'
+    ? (await stack.client().result(submission.receiptId)).status
+    : submission.status,
 );
 const executorWallMs = performance.now() - started;
 const executorLog = analyseLog(await stack.sandbox.admin.requests());
@@ -64,9 +66,7 @@ const naiveWallMs = performance.now() - naiveStarted;
 const naiveLog = analyseLog(await sandbox.admin.requests());
 await sandbox.close();
 
-const count = (items: string[]) =>
-  items.reduce<Record<string, number>>((acc, item) => ({ ...acc, [item]: (acc[item] ?? 0) + 1 }), {});
-const executorOutcomes = count(outcomes);
+const executorOutcomes = tally(outcomes);
 const naiveLost = naive.filter((result) => !result.done).length;
 const efficiency = (log: LogAnalysis) => minimumSeconds / Math.max(log.spanSeconds, 1e-9);
 const pct = (value: number) => `${(value * 100).toFixed(1)} %`;
@@ -107,15 +107,33 @@ await saveResult({
   summary: [
     ['Theoretical minimum (burst at 80/min, then the hour window)', githubMinutes(minimumSeconds)],
     ['Sustained 500/h bound', githubMinutes(sustainedSeconds)],
-    ['Executor completion (first request → last write)', `${githubMinutes(executorLog.spanSeconds)} (${(executorWallMs / 1000).toFixed(1)} s real)`],
-    ['Executor vs minimum / vs sustained bound', `${pct(efficiency(executorLog))} / ${pct(sustainedSeconds / executorLog.spanSeconds)}`, '≥ 95 %'],
-    ['Executor refusals (after the first)', `${executorLog.refused} (${executorLog.refusedAfterFirst})`, '(0)'],
+    [
+      'Executor completion (first request → last write)',
+      `${githubMinutes(executorLog.spanSeconds)} (${(executorWallMs / 1000).toFixed(1)} s real)`,
+    ],
+    [
+      'Executor vs minimum / vs sustained bound',
+      `${pct(efficiency(executorLog))} / ${pct(sustainedSeconds / executorLog.spanSeconds)}`,
+      '≥ 95 %',
+    ],
+    [
+      'Executor refusals (after the first)',
+      `${executorLog.refused} (${executorLog.refusedAfterFirst})`,
+      '(0)',
+    ],
     ['Executor outcomes', JSON.stringify(executorOutcomes)],
-    ['Naive completion', `${githubMinutes(naiveLog.spanSeconds)} (${(naiveWallMs / 1000).toFixed(1)} s real)`],
+    [
+      'Naive completion',
+      `${githubMinutes(naiveLog.spanSeconds)} (${(naiveWallMs / 1000).toFixed(1)} s real)`,
+    ],
     ['Naive vs minimum', pct(efficiency(naiveLog))],
     ['Naive refusals', String(naiveLog.refused)],
     ['Naive operations lost (not done by the deadline)', String(naiveLost)],
-    ['Writes applied: executor / naive', `${executorLog.appliedWrites} / ${naiveLog.appliedWrites}`, String(writes)],
+    [
+      'Writes applied: executor / naive',
+      `${executorLog.appliedWrites} / ${naiveLog.appliedWrites}`,
+      String(writes),
+    ],
   ],
   charts,
   notes: [
@@ -135,6 +153,10 @@ await saveResult({
   },
 });
 console.log(
-  JSON.stringify({ minimumSeconds, executor: { span: executorLog.spanSeconds, refused: executorLog.refused, executorOutcomes }, naive: { span: naiveLog.spanSeconds, refused: naiveLog.refused, naiveLost } }),
+  JSON.stringify({
+    minimumSeconds,
+    executor: { span: executorLog.spanSeconds, refused: executorLog.refused, executorOutcomes },
+    naive: { span: naiveLog.spanSeconds, refused: naiveLog.refused, naiveLost },
+  }),
 );
 process.exit(0);

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../../bin/marketops.js', import.meta.url));
 
 /** `node bin/marketops.js <args>`, its output appended to `logFile` (and stdout still readable). */
-export function spawnMarketops(args: string[], options: { env?: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
+export function spawnMarketops(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; logFile: string },
+): ChildProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(process.execPath, [CLI, ...args], {
     env: options.env ?? process.env,

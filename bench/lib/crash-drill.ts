@@ -1,4 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import type { OperationRequest } from '../../src/receipts/index.js';
 import { superviseWorker } from './child-worker.js';
 import { type DrillVerdict, judgeDrill, readAuditEntries, type Settled } from './drill-checks.js';
 import { type BenchStack, startBenchStack } from './stack.js';
@@ -27,13 +28,21 @@ export interface CrashDrillReport {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits for the workflow's result through whatever server and client are current, across restarts. */
+const POLL_MS = 10_000;
+
+/**
+ * Waits for the workflow's result through whatever server and client are current. A long poll
+ * on a connection closed by a server restart may never settle, so each attempt is bounded.
+ */
 async function finalOutcome(stack: BenchStack, receiptId: string): Promise<string> {
   for (;;) {
     try {
-      return (await stack.client().result(receiptId)).status;
+      const attempt = stack.client().result(receiptId);
+      const result = await Promise.race([attempt, sleep(POLL_MS).then(() => undefined)]);
+      if (result) return result.status;
     } catch (error) {
-      if (error instanceof WorkflowFailedError) return `workflow failed: ${error.cause?.message ?? error.message}`;
+      if (error instanceof WorkflowFailedError)
+        return `workflow failed: ${error.cause?.message ?? error.message}`;
       await sleep(500);
     }
   }
@@ -56,29 +65,31 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
       stack.client().submit({ receipt: receipts[i] as string, request }),
     );
     log(`submitted ${submissions.length}`);
-    let settledCount = 0;
-    const settling = Promise.all(
-      submissions.map(async (submission, i): Promise<Settled> => {
-        const outcome = submission.status === 'started' ? await finalOutcome(stack, submission.receiptId) : 'rejected';
-        settledCount += 1;
-        return { receiptId: String(submission.receiptId), request: requests[i]!, outcomes: [outcome] };
-      }),
-    );
     let kills = 0;
     let serverRestarts = 0;
-    while (kills < options.kills && settledCount < options.ops) {
+    while (kills < options.kills) {
       await worker.running();
       await sleep(Math.random() * options.maxKillDelayMs);
       await worker.kill();
       kills += 1;
-      log(`kill ${kills} after ${settledCount} settled`);
+      log(`kill ${kills} at ${Math.round(performance.now() - started)} ms`);
       if (kills === options.restartServerAfterKill) {
         await stack.restartTemporal();
         serverRestarts += 1;
         log('dev server restarted');
       }
     }
-    const settled = await settling;
+    const settled = await Promise.all(
+      submissions.map(
+        async (submission, i): Promise<Settled> => ({
+          receiptId: String(submission.receiptId),
+          request: requests[i] as OperationRequest,
+          outcomes: [
+            submission.status === 'started' ? await finalOutcome(stack, submission.receiptId) : 'rejected',
+          ],
+        }),
+      ),
+    );
     await worker.stop();
     const verdict = judgeDrill(
       settled,

@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { type AuditEntry, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import type { SandboxState } from '../../src/sandbox/index.js';
+import { tally } from './stats.js';
 import { effectCount } from './workload.js';
 
 /** One submission of a drill, after the fact: what its caller was told. */
@@ -40,9 +41,6 @@ export async function readAuditEntries(auditDir: string, publicKeysFile: string)
   }
 }
 
-const tally = (items: string[]) =>
-  items.reduce<Record<string, number>>((acc, item) => ({ ...acc, [item]: (acc[item] ?? 0) + 1 }), {});
-
 /** The drill's claims, counted: never twice, never lost, every outcome on the record. */
 export function judgeDrill(
   settled: readonly Settled[],
@@ -59,7 +57,8 @@ export function judgeDrill(
     submissions: settled.length,
     outcomes: tally(settled.flatMap((s) => s.outcomes)),
     withoutOneOutcome: settled.filter((s) => s.outcomes.length !== 1).length,
-    succeededWithoutOneEffect: settled.filter((s) => succeeded(s) && effectCount(state, s.request) !== 1).length,
+    succeededWithoutOneEffect: settled.filter((s) => succeeded(s) && effectCount(state, s.request) !== 1)
+      .length,
     unsucceededWithEffect: settled.filter((s) => !succeeded(s) && effectCount(state, s.request) !== 0).length,
     audit: {
       verified: audit.verification.ok,

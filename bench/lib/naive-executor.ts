@@ -18,7 +18,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * sleep in process (1 s, doubling to 5 min, GitHub time) and resend the whole operation.
  * No pacing, no reading of retry-after, and every wait dies with the process.
  */
-export async function runNaive(octokit: Octokit, request: OperationRequest, options: NaiveOptions, startedAt: number) {
+export async function runNaive(
+  octokit: Octokit,
+  request: OperationRequest,
+  options: NaiveOptions,
+  startedAt: number,
+) {
   for (let attempt = 0; ; attempt++) {
     try {
       await performDirect(octokit, request);
@@ -26,8 +31,10 @@ export async function runNaive(octokit: Octokit, request: OperationRequest, opti
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status !== 403 && status !== 429) throw error;
-      const backoffMs = (Math.min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** attempt) * 1000) / options.timeCompression;
-      if (performance.now() + backoffMs - startedAt > options.deadlineMs) return { done: false, attempts: attempt + 1 };
+      const backoffMs =
+        (Math.min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** attempt) * 1000) / options.timeCompression;
+      if (performance.now() + backoffMs - startedAt > options.deadlineMs)
+        return { done: false, attempts: attempt + 1 };
       await sleep(backoffMs);
     }
   }

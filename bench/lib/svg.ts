@@ -9,7 +9,7 @@ const PLOT_W = WIDTH - PAD.left - PAD.right;
 const PLOT_H = HEIGHT - PAD.top - PAD.bottom;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (value: number) =>
   Math.abs(value) >= 100 ? value.toFixed(0) : String(Number(value.toPrecision(3)));
 
@@ -17,9 +17,9 @@ function frame(title: string, xLabel: string, yLabel: string, body: string[]): s
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escape(title)}</text>`,
-    `<text x="${PAD.left + PLOT_W / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escape(xLabel)}</text>`,
-    `<text transform="translate(16 ${PAD.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
+    `<text x="${PAD.left + PLOT_W / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+    `<text transform="translate(16 ${PAD.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
     `<line x1="${PAD.left}" y1="${PAD.top + PLOT_H}" x2="${PAD.left + PLOT_W}" y2="${PAD.top + PLOT_H}" stroke="black"/>`,
     `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${PAD.top + PLOT_H}" stroke="black"/>`,
     ...body,
@@ -60,7 +60,10 @@ export function histogramSvg(options: {
   const bins = options.bins ?? 40;
   const xMax = Math.max(1, ...options.samples);
   const counts = new Array<number>(bins).fill(0);
-  for (const sample of options.samples) counts[Math.min(bins - 1, Math.floor((sample / xMax) * bins))]! += 1;
+  for (const sample of options.samples) {
+    const bin = Math.min(bins - 1, Math.floor((sample / xMax) * bins));
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
   const { x, y, ticks } = axes(xMax, Math.max(1, ...counts));
   const width = PLOT_W / bins;
   const bars = counts.map(
@@ -69,7 +72,7 @@ export function histogramSvg(options: {
   );
   const markers = (options.markers ?? []).flatMap((marker, i) => [
     `<line x1="${x(marker.value)}" y1="${PAD.top}" x2="${x(marker.value)}" y2="${PAD.top + PLOT_H}" stroke="${COLORS[(i % 4) + 1]}" stroke-dasharray="4 3"/>`,
-    `<text x="${x(marker.value) + 4}" y="${PAD.top + 12 + i * 14}" fill="${COLORS[(i % 4) + 1]}">${escape(`${marker.label} ${fmt(marker.value)}`)}</text>`,
+    `<text x="${x(marker.value) + 4}" y="${PAD.top + 12 + i * 14}" fill="${COLORS[(i % 4) + 1]}">${escapeXml(`${marker.label} ${fmt(marker.value)}`)}</text>`,
   ]);
   return frame(options.title, options.xLabel, 'operations', [...ticks, ...bars, ...markers]);
 }
@@ -95,7 +98,7 @@ export function lineChartSvg(options: {
     const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
     return [
       `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`,
-      `<text x="${PAD.left + 10}" y="${PAD.top + 14 + i * 16}" fill="${color}">${escape(series.name)}</text>`,
+      `<text x="${PAD.left + 10}" y="${PAD.top + 14 + i * 16}" fill="${color}">${escapeXml(series.name)}</text>`,
     ];
   });
   return frame(options.title, options.xLabel, options.yLabel, [...ticks, ...lines]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { DEFAULT_AUDIT_ORIGIN } from '../audit/keys.js';
 
 /**
  * Every setting of the worker, the client and `start`, read from the environment
@@ -24,7 +25,7 @@ const envSchema = z.object({
   MARKETOPS_AUDIT_STORE: z.string().min(1).optional(),
   MARKETOPS_AUDIT_KEY: z.string().min(1).optional(),
   MARKETOPS_AUDIT_KEYS: z.string().min(1).optional(),
-  MARKETOPS_AUDIT_ORIGIN: z.string().min(1).default('marketops.local/audit'),
+  MARKETOPS_AUDIT_ORIGIN: z.string().min(1).default(DEFAULT_AUDIT_ORIGIN),
   MARKETOPS_LEDGER: z.string().min(1).optional(),
   MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).default(0.13),
   MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),

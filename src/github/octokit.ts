@@ -12,11 +12,22 @@ export interface OctokitLog {
 const silent: OctokitLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
+ * Octokit logs every failed request as an error, including the 404s of our
+ * read-before-write checks; failures that matter surface as Temporal failures instead.
+ */
+const quieted = (log: OctokitLog): OctokitLog => ({
+  debug: (message) => log.debug(message),
+  info: (message) => log.debug(message),
+  warn: (message) => log.warn(message),
+  error: (message) => log.debug(message),
+});
+
+/**
  * @octokit/rest 22 ships without the retry and throttling plugins, and we keep it so:
  * every wait must live in Temporal, where it survives a crash.
  */
 export function createOctokit(apiUrl: string, auth: GitHubAuth, log: OctokitLog = silent): Octokit {
-  const base = { baseUrl: apiUrl.replace(/\/$/, ''), userAgent: 'marketops-publisher', log };
+  const base = { baseUrl: apiUrl.replace(/\/$/, ''), userAgent: 'marketops-publisher', log: quieted(log) };
   switch (auth.kind) {
     case 'token':
       return new Octokit({ ...base, auth: auth.token });

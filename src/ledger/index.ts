@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -19,7 +19,11 @@ export interface ReceiptLedger {
 const verdict = (owner: string, workflowId: string): Consumption =>
   owner === workflowId ? { consumed: true } : { consumed: false, consumedBy: owner };
 
-/** One file per receipt, created with O_EXCL: the filesystem is the unique constraint. */
+/**
+ * One file per receipt. The content is written and synced under a temporary name, then
+ * hard-linked into place: link() fails when the name exists, so it is the unique
+ * constraint, and a crash can never leave a claimed name without its owner.
+ */
 async function openFileLedger(dir: string): Promise<ReceiptLedger> {
   await mkdir(dir, { recursive: true });
   const pathFor = (receiptId: string) =>
@@ -27,20 +31,34 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
   return {
     async consume(receiptId, workflowId) {
       const path = pathFor(receiptId);
+      const pending = `${path}.${randomUUID()}.tmp`;
+      await writeSynced(
+        pending,
+        JSON.stringify({ receiptId, workflowId, consumedAt: new Date().toISOString() }),
+      );
       try {
-        const file = await open(path, 'wx');
-        await file.writeFile(JSON.stringify({ receiptId, workflowId, consumedAt: new Date().toISOString() }));
-        await file.sync();
-        await file.close();
+        await link(pending, path);
         return { consumed: true };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = JSON.parse(await readFile(path, 'utf8')) as { workflowId: string };
         return verdict(owner.workflowId, workflowId);
+      } finally {
+        await rm(pending, { force: true });
       }
     },
     async close() {},
   };
+}
+
+async function writeSynced(path: string, content: string): Promise<void> {
+  const file = await open(path, 'wx');
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
 
 async function openPostgresLedger(url: string): Promise<ReceiptLedger> {

@@ -1,9 +1,9 @@
 import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionResult } from '../../src/shared.js';
-import { releaseRequest, runIds, useTimeSkippingHarness } from '../support/executor-harness.js';
+import { releaseRequest, runIds, useExecutorHarness } from '../support/executor-harness.js';
 
-const suite = useTimeSkippingHarness();
+const suite = useExecutorHarness('time-skipping');
 const runId = runIds('faults');
 beforeEach(() => suite.harness.sandbox.admin.reset());
 

@@ -7,10 +7,10 @@ import {
   releaseRequest,
   runIds,
   tagRequest,
-  useTimeSkippingHarness,
+  useExecutorHarness,
 } from '../support/executor-harness.js';
 
-const suite = useTimeSkippingHarness();
+const suite = useExecutorHarness('time-skipping');
 const runId = runIds('run');
 
 const codes = (result: ExecutionResult) =>
@@ -147,20 +147,6 @@ describe('beyond the prototype', () => {
     });
     expect(codes(forgedResult)).toContain('BAD_SIGNATURE');
     expect([genuineResult.status, codes(genuineResult)]).toEqual(['succeeded', []]);
-  });
-
-  it('20 parallel submissions of one receipt produce exactly one GitHub effect', async () => {
-    await suite.harness.sandbox.admin.reset();
-    const request = pullRequest(runId(), 'Launch notes');
-    const receipt = await suite.harness.issue(request);
-    const results = await suite.harness.withWorkers('prod', () =>
-      Promise.all(Array.from({ length: 20 }, () => execute(receipt, request))),
-    );
-    expect(results.filter((r) => r.status === 'succeeded')).toHaveLength(1);
-    expect(results.filter((r) => codes(r).includes('ALREADY_CONSUMED'))).toHaveLength(19);
-    const repo = (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
-    expect(repo?.pulls).toHaveLength(1);
-    expect((await writes()).length).toBe(1);
   });
 
   it('each kind succeeds and its result carries the audit anchor', async () => {

@@ -25,7 +25,11 @@ import {
   type OperationRequest,
 } from '../../src/receipts/index.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
+import {
+  createLocalEnv,
+  createTimeSkippingEnv,
+  registerSearchAttributes,
+} from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
 
 export const REPO = 'omega/marketops';
@@ -151,15 +155,19 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
 }
 
 /**
- * One time-skipping server and one harness per test file (time skipping is global to
- * a server). Read `suite.harness` inside tests: it exists once `beforeAll` has run.
+ * One Temporal server and one harness per test file: the time-skipping server where
+ * time must pass quickly (time skipping is global to a server), the dev server where
+ * many workflows run at once and nothing needs to skip.
+ * Read `suite.harness` inside tests: it exists once `beforeAll` has run.
  */
-export function useTimeSkippingHarness(): { harness: ExecutorHarness } {
+export function useExecutorHarness(server: 'time-skipping' | 'dev-server'): { harness: ExecutorHarness } {
   const suite = {} as { harness: ExecutorHarness };
   let env: TestWorkflowEnvironment | undefined;
   beforeAll(async () => {
-    const created = await createTimeSkippingEnv();
+    const created = server === 'time-skipping' ? await createTimeSkippingEnv() : await createLocalEnv();
     env = created;
+    if (server === 'dev-server')
+      await registerSearchAttributes(created.connection, created.namespace ?? 'default');
     suite.harness = await startExecutorHarness(created);
   });
   afterAll(async () => {

@@ -1,0 +1,83 @@
+/**
+ * The full drills: 300 operations through a `marketops worker` process that is SIGKILLed at
+ * random moments and restarted, with one dev-server restart; then 100 parallel submissions
+ * of one receipt across three worker sets. CI runs smaller variants (test/faults).
+ * Run: npx tsx bench/fault-drill.ts [--ops 300] [--kills 10] [--max-kill-delay-ms 30000]
+ */
+import { parseArgs } from 'node:util';
+import { runConcurrencyDrill } from './lib/concurrency-drill.js';
+import { runCrashDrill } from './lib/crash-drill.js';
+import { saveResult } from './lib/results.js';
+
+const { values } = parseArgs({
+  options: {
+    ops: { type: 'string', default: '300' },
+    kills: { type: 'string', default: '10' },
+    'max-kill-delay-ms': { type: 'string', default: '30000' },
+  },
+});
+const kills = Number(values.kills);
+const crash = await runCrashDrill({
+  ops: Number(values.ops),
+  kills,
+  restartServerAfterKill: Math.ceil(kills / 2),
+  maxKillDelayMs: Number(values['max-kill-delay-ms']),
+  log: (line) => console.log(line),
+});
+const v = crash.verdict;
+await saveResult({
+  name: 'fault-drill',
+  title: `Crash drill (${v.submissions} operations, ${crash.kills} SIGKILLs, ${crash.serverRestarts} dev-server restart)`,
+  summary: [
+    ['Outcomes', JSON.stringify(v.outcomes)],
+    ['Submissions without exactly one outcome (lost or doubled)', String(v.withoutOneOutcome), '0'],
+    [
+      'Succeeded without exactly one effect (duplicates or missing)',
+      String(v.succeededWithoutOneEffect),
+      '0',
+    ],
+    ['Not succeeded but with an effect', String(v.unsucceededWithEffect), '0'],
+    ['Audit log verifies', `${v.audit.verified} (${v.audit.size} records)`, 'true'],
+    ['Submissions without exactly one final audit record', String(v.withoutOneRecord), '0'],
+    ['Worker processes started', String(crash.workerStarts)],
+    ['Worker peak RSS per process (VmHWM, MiB)', crash.workerPeakRssMiB.join(', ')],
+    ['Wall time', `${(crash.wallMs / 1000).toFixed(1)} s`],
+  ],
+  charts: [],
+  notes: [
+    'The worker runs as `node bin/marketops.js worker` (MARKETOPS_MODE=prod, file audit store and ledger) at the highest pace the CLI accepts, 80/60 writes per second.',
+    'Every operation is submitted before the first kill; the dev server restarts on the same port and SQLite file.',
+  ],
+  data: crash,
+});
+console.log(JSON.stringify(crash, null, 1));
+
+const concurrency = await runConcurrencyDrill(100, 3);
+await saveResult({
+  name: 'concurrency-drill',
+  title: 'Concurrency drill (one receipt, 100 parallel submissions, 3 worker processes)',
+  summary: [
+    [
+      'Submissions started / rejected ALREADY_CONSUMED',
+      `${concurrency.started} / ${concurrency.rejectedAlreadyConsumed}`,
+      '1 / 99',
+    ],
+    [
+      'Effects in the sandbox / writes applied',
+      `${concurrency.effects} / ${concurrency.appliedWrites}`,
+      '1 / 1',
+    ],
+    [
+      'Audit records: succeeded / ALREADY_CONSUMED',
+      `${concurrency.audit.succeeded} / ${concurrency.audit.alreadyConsumed}`,
+      '1 / 99',
+    ],
+    ['Audit log verifies', String(concurrency.audit.verified), 'true'],
+    ['Wall time', `${(concurrency.wallMs / 1000).toFixed(1)} s`],
+  ],
+  charts: [],
+  notes: ['Three `marketops worker` processes sharing the audit-store and ledger files.'],
+  data: concurrency,
+});
+console.log(JSON.stringify(concurrency, null, 1));
+process.exit(0);
