@@ -14,7 +14,6 @@ export {
   publicJwkOf,
 } from './checkpoint.js';
 export {
-  auditKeyPaths,
   DEFAULT_AUDIT_ORIGIN,
   generateAuditKeys,
   loadCheckpointSigner,
@@ -30,10 +29,6 @@ export {
   type AuditStore,
 } from './store.js';
 export { type AuditVerification, type VerifyOptions, verifyAuditLog } from './verify.js';
-
-/** The store location used when none is given. */
-export const defaultAuditStoreLocation = (): string =>
-  process.env.MARKETOPS_AUDIT_STORE || 'file:.data/audit';
 
 /**
  * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a

@@ -5,12 +5,6 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
 import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
 
-/** Where the worker's signing key and the published verification keys live, unless the environment says otherwise. */
-export const auditKeyPaths = () => ({
-  privateKey: process.env.MARKETOPS_AUDIT_KEY || '.data/keys/audit-signing-key.jwk.json',
-  publicKeys: process.env.MARKETOPS_AUDIT_KEYS || '.data/keys/audit-keys.jwks.json',
-});
-
 /** The log's name in every checkpoint; changing it starts a different log. */
 export const DEFAULT_AUDIT_ORIGIN = 'marketops-publisher/audit-log';
 
@@ -36,17 +30,14 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-export async function readPublicJwks(path = auditKeyPaths().publicKeys): Promise<{ keys: JWK[] }> {
+export async function readPublicJwks(path: string): Promise<{ keys: JWK[] }> {
   const parsed = jwksSchema.safeParse(await readJson(path, 'audit public key set'));
   if (!parsed.success)
     throw new Error(`The audit public key set at ${path} must be a JWKS with a "kid" on every key.`);
   return parsed.data as { keys: JWK[] };
 }
 
-export async function loadCheckpointSigner(
-  path = auditKeyPaths().privateKey,
-  origin = DEFAULT_AUDIT_ORIGIN,
-): Promise<CheckpointSigner> {
+export async function loadCheckpointSigner(path: string, origin: string): Promise<CheckpointSigner> {
   return checkpointSignerFromJwk((await readJson(path, 'audit signing key')) as JWK, origin);
 }
 
@@ -61,7 +52,10 @@ export async function generateAuditKeys(): Promise<{
 }
 
 /** Writes a new key pair; the private key file is readable by its owner only. */
-export async function writeAuditKeys(paths = auditKeyPaths()): Promise<{ kid: string }> {
+export async function writeAuditKeys(paths: {
+  privateKey: string;
+  publicKeys: string;
+}): Promise<{ kid: string }> {
   const { privateJwk, publicJwks } = await generateAuditKeys();
   await mkdir(dirname(paths.privateKey), { recursive: true });
   await mkdir(dirname(paths.publicKeys), { recursive: true });

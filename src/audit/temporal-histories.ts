@@ -1,20 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { AuditEntry } from './store.js';
 
 export interface TemporalTarget {
-  address: string;
+  connectionOptions: ConnectionOptions;
   namespace: string;
 }
-
-export const temporalTargetFromEnv = (): TemporalTarget => ({
-  address: process.env.TEMPORAL_ADDRESS || 'localhost:7233',
-  namespace: process.env.TEMPORAL_NAMESPACE || 'default',
-});
 
 /** The Temporal histories (as JSON) of the workflows that wrote these records, keyed by workflow id. */
 export async function fetchHistories(
   entries: readonly AuditEntry[],
-  target: TemporalTarget = temporalTargetFromEnv(),
+  target: TemporalTarget,
 ): Promise<Record<string, unknown>> {
   // The exact run that wrote the record, not whatever run holds the workflow id today.
   const runs = new Map(
@@ -23,7 +18,7 @@ export async function fetchHistories(
     ),
   );
   if (runs.size === 0) return {};
-  const connection = await Connection.connect({ address: target.address });
+  const connection = await Connection.connect(target.connectionOptions);
   try {
     const client = new Client({ connection, namespace: target.namespace });
     const histories: Record<string, unknown> = {};

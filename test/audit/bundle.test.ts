@@ -52,7 +52,7 @@ beforeAll(async () => {
   });
   const entries = await store.byRunId(RUN_ID);
   const histories = await fetchHistories(entries, {
-    address: env.address,
+    connectionOptions: { address: env.address },
     namespace: env.namespace ?? 'default',
   });
   bundle = await exportBundle(store, RUN_ID, { publicJwks, histories });

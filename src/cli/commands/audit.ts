@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import {
   type AuditEntry,
   type AuditStore,
-  auditKeyPaths,
-  defaultAuditStoreLocation,
   exportBundle,
   openAuditStore,
   readPublicJwks,
@@ -14,6 +12,7 @@ import {
 } from '../../audit/index.js';
 import { fetchHistories } from '../../audit/temporal-histories.js';
 import { ExitCode, UserError } from '../exit-codes.js';
+import { configFromEnv } from '../inputs.js';
 
 const STORE_HELP =
   'audit store: file:DIR or postgres://… (default: $MARKETOPS_AUDIT_STORE or file:.data/audit)';
@@ -22,7 +21,7 @@ async function withStore<T>(
   location: string | undefined,
   work: (store: AuditStore) => Promise<T>,
 ): Promise<T> {
-  const store = await openAuditStore(location ?? defaultAuditStoreLocation());
+  const store = await openAuditStore(location ?? configFromEnv().audit.store);
   try {
     return await work(store);
   } finally {
@@ -31,7 +30,7 @@ async function withStore<T>(
 }
 
 /** A missing or malformed key file is the user's to fix: exit 2 with the path. */
-const readKeys = (path = auditKeyPaths().publicKeys) =>
+const readKeys = (path = configFromEnv().audit.keysFile) =>
   readPublicJwks(path).catch((e: Error) => {
     throw new UserError(e.message);
   });
@@ -110,7 +109,10 @@ function registerExport(audit: Command): void {
         const entries = await store.byRunId(opts.runId);
         if (entries.length === 0)
           throw new UserError(`No audit records for run ${opts.runId}; check the run id.`);
-        return exportBundle(store, opts.runId, { publicJwks, histories: await fetchHistories(entries) });
+        return exportBundle(store, opts.runId, {
+          publicJwks,
+          histories: await fetchHistories(entries, configFromEnv().temporal),
+        });
       });
       await writeFile(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
       print(`Wrote ${bundle.entries.length} records of run ${opts.runId} to ${opts.out}.`);
@@ -159,7 +161,8 @@ function registerKeygen(audit: Command): void {
         'and $MARKETOPS_AUDIT_KEYS (default .data/keys/audit-keys.jwks.json).\n\nExample:\n  marketops audit keygen',
     )
     .action(async (opts: { json?: boolean }) => {
-      const paths = auditKeyPaths();
+      const { keyFile, keysFile } = configFromEnv().audit;
+      const paths = { privateKey: keyFile, publicKeys: keysFile };
       const { kid } = await writeAuditKeys(paths).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EEXIST')
           throw new UserError(`${paths.privateKey} already exists; move it away to make a new key.`);
