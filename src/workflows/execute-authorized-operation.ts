@@ -60,9 +60,16 @@ function failureOf(error: unknown): Failure {
   throw error;
 }
 
-async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress): Promise<Effect> {
+type Paced = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** An annotated tag is two writes, a tag object then its ref; a lightweight tag is the ref alone. */
+async function tagRepository(
+  request: TagRepoRequest,
+  notAfter: number,
+  progress: Progress,
+  paced: Paced,
+): Promise<Effect> {
   const github = githubActivities(notAfter);
-  const paced = <T>(call: () => Promise<T>) => withRateLimitWaits(call, notAfter, progress);
   const { message } = request;
   if (message === undefined)
     return paced(() => github.createTagRef({ request, notAfter, targetSha: request.sha }));
@@ -74,14 +81,14 @@ async function tagRepository(request: TagRepoRequest, notAfter: number, progress
 
 function perform(request: OperationRequest, notAfter: number, progress: Progress): Promise<Effect> {
   const github = githubActivities(notAfter);
-  const paced = <T>(call: () => Promise<T>) => withRateLimitWaits(call, notAfter, progress);
+  const paced: Paced = (call) => withRateLimitWaits(call, notAfter, progress);
   switch (request.operation_kind) {
     case 'publish_release':
       return paced(() => github.publishRelease({ request: request as PublishReleaseRequest, notAfter }));
     case 'open_pr':
       return paced(() => github.openPullRequest({ request: request as OpenPrRequest, notAfter }));
     case 'tag_repo':
-      return tagRepository(request, notAfter, progress);
+      return tagRepository(request, notAfter, progress, paced);
   }
 }
 
