@@ -62,7 +62,7 @@ export type ExecutionResult =
 
 export type Outcome = ExecutionResult['status'];
 
-export type Stage = 'validating' | 'consuming' | 'writing' | 'recording' | 'done';
+export type Stage = 'validating' | 'writing' | 'recording' | 'done';
 
 export interface Progress {
   stage: Stage;

@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { createGitHubActivities } from './github.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
@@ -6,14 +7,15 @@ import { createValidationActivities, type ValidationSettings } from './validatio
 
 export interface ActivityDependencies {
   validation: ValidationSettings;
+  ledger: ReceiptLedger;
   records: RecordSettings;
   octokit: Octokit;
   metrics: ExecutorMetrics;
 }
 
-/** Activities that run on the main task queue: validation and records. */
+/** Activities that run on the main task queue: authorization (with the ledger) and records. */
 export const createCoreActivities = (deps: ActivityDependencies) => ({
-  ...createValidationActivities(deps.validation, deps.metrics),
+  ...createValidationActivities(deps.validation, deps.metrics, deps.ledger),
   ...createRecordActivities(deps.records),
 });
 

@@ -1,34 +1,23 @@
-import { Context } from '@temporalio/activity';
 import type { AuditRecord, AuditStore } from '../audit/index.js';
-import type { ReceiptLedger } from '../ledger/index.js';
 import type { AuditAnchor } from '../shared.js';
+import { currentWorkflowExecution } from './workflow-execution.js';
 
 /** The record as the workflow knows it; the activity adds where and by what it ran. */
 export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 'source'>;
 
 export interface RecordSettings {
   store: AuditStore;
-  ledger: ReceiptLedger;
   executorVersion: string;
 }
 
-export function createRecordActivities({ store, ledger, executorVersion }: RecordSettings) {
-  const execution = () => {
-    const { workflowExecution } = Context.current().info;
-    if (!workflowExecution) throw new Error('audit records are written from workflows only');
-    return workflowExecution;
-  };
+export function createRecordActivities({ store, executorVersion }: RecordSettings) {
   return {
-    async consumeReceipt(receiptId: string) {
-      return ledger.consume(receiptId, execution().workflowId);
-    },
-
     /**
      * The record's identity is the workflow id plus the step, so a retried activity
      * cannot append twice, and a different record under that identity is refused.
      */
     async recordOutcome({ step, draft }: { step: string; draft: RecordDraft }): Promise<AuditAnchor> {
-      const { workflowId, runId } = execution();
+      const { workflowId, runId } = currentWorkflowExecution();
       const record: AuditRecord = {
         ...draft,
         temporal: { workflow_id: workflowId, run_id: runId },

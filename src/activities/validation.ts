@@ -1,4 +1,5 @@
 import { type GitHubWrite, planFor } from '../github/plan.js';
+import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import {
   type KeyRing,
@@ -9,6 +10,7 @@ import {
 } from '../receipts/index.js';
 import type { ExecuteOperationInput, Reason } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
+import { currentWorkflowId } from './workflow-execution.js';
 
 export interface ValidationSettings {
   keys: KeyRing;
@@ -49,30 +51,54 @@ function factsFrom(request: unknown, receiptId?: string, keyId?: string): Submis
 
 const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === 'MODE_NOT_PROD';
 
-export function createValidationActivities(settings: ValidationSettings, metrics: ExecutorMetrics) {
+function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
+  return async ({ receipt, request }: ExecuteOperationInput): Promise<Validation> => {
+    const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
+    const facts = factsFrom(request, verdict.receiptId, verdict.kid);
+    if (verdict.accepted) {
+      const parsed = parseOperationRequest(request);
+      if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
+      return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
+    }
+    if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons)) {
+      const parsed = parseOperationRequest(request);
+      if (parsed.ok) {
+        metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
+        return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
+      }
+    }
+    for (const reason of verdict.reasons) metrics.receipt('rejected', reason.code);
+    return { decision: 'rejected', facts, reasons: verdict.reasons };
+  };
+}
+
+export function createValidationActivities(
+  settings: ValidationSettings,
+  metrics: ExecutorMetrics,
+  ledger: ReceiptLedger,
+) {
+  const validate = decide(settings, metrics);
   return {
-    /** Every receipt invariant, the signature and the mode, decided in one place. */
-    async validateSubmission({ receipt, request }: ExecuteOperationInput): Promise<Validation> {
-      const verdict = await verifyReceipt(receipt, request, {
-        ...settings,
-        now: new Date(authorizationNow()),
-      });
-      const facts = factsFrom(request, verdict.receiptId, verdict.kid);
-      if (verdict.accepted) {
+    /**
+     * Every receipt invariant, the signature and the mode, decided in one place; an
+     * accepted receipt is then consumed in the durable ledger, before any GitHub write.
+     * One activity, so one server round trip, for both.
+     */
+    async authorizeSubmission(input: ExecuteOperationInput): Promise<Validation> {
+      const validation = await validate(input);
+      if (validation.decision !== 'accepted') return validation;
+      const consumption = await ledger.consume(String(validation.facts.receiptId), currentWorkflowId());
+      if (consumption.consumed) {
         metrics.receipt('accepted');
-        const parsed = parseOperationRequest(request);
-        if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
-        return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
+        return validation;
       }
-      if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons)) {
-        const parsed = parseOperationRequest(request);
-        if (parsed.ok) {
-          metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
-          return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
-        }
-      }
-      for (const reason of verdict.reasons) metrics.receipt('rejected', reason.code);
-      return { decision: 'rejected', facts, reasons: verdict.reasons };
+      metrics.receipt('rejected', 'ALREADY_CONSUMED');
+      const message = `This receipt was already used by ${consumption.consumedBy}.`;
+      return {
+        decision: 'rejected',
+        facts: validation.facts,
+        reasons: [{ code: 'ALREADY_CONSUMED', message }],
+      };
     },
   };
 }

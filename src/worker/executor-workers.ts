@@ -37,7 +37,8 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
   }
   const deps = {
     validation: options.validation,
-    records: { store: options.store, ledger: options.ledger, executorVersion },
+    ledger: options.ledger,
+    records: { store: options.store, executorVersion },
     octokit: options.octokit,
     metrics: options.metrics,
   };

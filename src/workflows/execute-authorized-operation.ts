@@ -93,14 +93,14 @@ function perform(request: OperationRequest, notAfter: number, progress: Progress
 }
 
 /**
- * One authorized GitHub operation, keyed by its receipt: validate, consume, write,
- * record. Deterministic; every effect and every clock read happens in activities.
+ * One authorized GitHub operation, keyed by its receipt: authorize (validate, then
+ * consume in the ledger), write, record. Deterministic; every effect and every clock read happens in activities.
  */
 export async function executeAuthorizedOperation(input: ExecuteOperationInput): Promise<ExecutionResult> {
   const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
   setHandler(progressQuery, () => progress);
 
-  const validation = await core.validateSubmission(input);
+  const validation = await core.authorizeSubmission(input);
   const { facts } = validation;
   progress.receiptId = facts.receiptId ?? undefined;
   progress.operation = facts.operationKind ?? undefined;
@@ -149,15 +149,6 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
       plan: validation.plan,
       audit: await record('blocked_by_mode', reasons, null),
     };
-  }
-
-  progress.stage = 'consuming';
-  const consumption = await core.consumeReceipt(String(facts.receiptId));
-  if (!consumption.consumed) {
-    const reasons = [
-      { code: 'ALREADY_CONSUMED', message: `This receipt was already used by ${consumption.consumedBy}.` },
-    ];
-    return { status: 'rejected', reasons, audit: await record('rejected', reasons, null) };
   }
 
   progress.stage = 'writing';
