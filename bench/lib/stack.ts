@@ -45,7 +45,7 @@ export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<Ben
   const keys = await readKeyRingFile(stack.keys.receipt.publicKeysFile);
   const signingKey = await readJwk(stack.keys.receipt.privateKeyFile);
   let env = stack.env;
-  let client = new ExecutorClient(env.client, keys);
+  let client = new ExecutorClient(env.client, { keys });
   return {
     dataDir,
     temporalAddress: stack.temporalAddress,
@@ -68,7 +68,7 @@ export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<Ben
         port: temporalPort,
         searchAttributes: Object.values(searchAttributes),
       });
-      client = new ExecutorClient(env.client, keys);
+      client = new ExecutorClient(env.client, { keys });
     },
     async stop() {
       await Promise.allSettled([sandbox.close(), env.teardown()]);

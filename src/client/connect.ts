@@ -10,12 +10,23 @@ export interface ConnectedExecutor {
   close(): Promise<void>;
 }
 
-/** Connects as Federation Core would: Temporal per its env conventions, receipts checked against the key ring. */
+async function readKeys(path: string) {
+  return readKeyRingFile(path).catch((error: Error) => {
+    throw new Error(
+      `${error.message.replace(/\.$/, '')}, or set MARKETOPS_RECEIPT_KEYS to the executor's receipt key ring.`,
+    );
+  });
+}
+
+/**
+ * Connects as Federation Core would: Temporal per its env conventions, receipts checked
+ * against the key ring (pass `null` for a client that only inspects runs).
+ */
 export async function connectExecutor(
   config: Config,
-  keysFile = config.receipts.keysFile,
+  keysFile: string | null = config.receipts.keysFile,
 ): Promise<ConnectedExecutor> {
-  const keys = await readKeyRingFile(keysFile);
+  const keys = keysFile === null ? undefined : await readKeys(keysFile);
   const connection = await Connection.connect(config.temporal.connectionOptions).catch((error: Error) => {
     const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
     throw new Error(
@@ -25,7 +36,7 @@ export async function connectExecutor(
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const auditStore = await openAuditStore(config.audit.store);
   return {
-    executor: new ExecutorClient(client, keys, auditStore),
+    executor: new ExecutorClient(client, { keys, auditStore }),
     client,
     async close() {
       await Promise.allSettled([auditStore.close(), connection.close()]);

@@ -59,20 +59,27 @@ function searchAttributesOf(request: unknown) {
 export class ExecutorClient {
   constructor(
     private readonly client: Client,
-    private readonly keys: KeyRing,
-    /** Read access to the audit log, for `getAuditTrail`. */
-    private readonly auditStore?: AuditStore,
+    private readonly options: {
+      /** The receipt key ring `submit` checks signatures against; inspection needs none. */
+      keys?: KeyRing;
+      /** Read access to the audit log, for `getAuditTrail`. */
+      auditStore?: AuditStore;
+    } = {},
   ) {}
 
   /** Every final record of a run, in log order, with its leaf hash. */
   async getAuditTrail({ runId }: { runId: string }): Promise<AuditEntry[]> {
-    if (!this.auditStore)
+    const { auditStore } = this.options;
+    if (!auditStore)
       throw new Error('This client was created without an audit store; pass one to read audit trails.');
-    return this.auditStore.byRunId(runId);
+    return auditStore.byRunId(runId);
   }
 
   async submit(input: ExecuteOperationInput): Promise<Submission> {
-    const signature = await verifyReceiptSignature(input.receipt, this.keys);
+    const { keys } = this.options;
+    if (!keys)
+      throw new Error('This client was created without a receipt key ring; pass one to submit receipts.');
+    const signature = await verifyReceiptSignature(input.receipt, keys);
     if (!signature.ok) return this.reject(input.request, null, signature.reasons, 'unverified');
     const receiptId = signature.claims.jti;
     const workflowId = workflowIdFor(receiptId);

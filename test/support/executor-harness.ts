@@ -125,7 +125,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
 
   return {
     sandbox,
-    client: new ExecutorClient(env.client, keys),
+    client: new ExecutorClient(env.client, { keys, auditStore: store }),
     keys,
     signingKey: privateJwk,
     store,

@@ -6,7 +6,7 @@ import { describeOutcome, print } from '../outcome.js';
 async function withExecutor<T>(
   work: (executor: Awaited<ReturnType<typeof connectExecutor>>['executor']) => Promise<T>,
 ) {
-  const { executor, close } = await asUserError(connectExecutor(configFromEnv()));
+  const { executor, close } = await asUserError(connectExecutor(configFromEnv(), null));
   try {
     return await work(executor);
   } finally {

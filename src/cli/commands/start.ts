@@ -18,15 +18,23 @@ interface StartFlags {
   port: string;
   uiPort: string;
   sandboxPort: string;
+  json?: boolean;
 }
 
-function walkthrough(ui: string, sandbox: string | undefined, keysDir: string): string {
+interface Endpoints {
+  temporalAddress: string;
+  uiUrl: string;
+  githubApiUrl: string;
+  metricsUrl: string;
+}
+
+function walkthrough(endpoints: Endpoints, sandbox: boolean, keysDir: string): string {
   return `
 MarketOps Publisher is running.
-  Temporal Web UI   ${ui}
-  Temporal gRPC     localhost:7233 (TEMPORAL_ADDRESS)
-  GitHub target     ${sandbox ?? 'GITHUB_API_URL'}${sandbox ? ' (sandbox; state at /_sandbox/state)' : ''}
-  Metrics           http://localhost:9464/metrics
+  Temporal Web UI   ${endpoints.uiUrl}
+  Temporal gRPC     ${endpoints.temporalAddress} (TEMPORAL_ADDRESS)
+  GitHub target     ${endpoints.githubApiUrl}${sandbox ? ' (the sandbox; its state is at /_sandbox/state)' : ''}
+  Metrics           ${endpoints.metricsUrl}
 
 Try it, in another terminal:
   npx marketops demo
@@ -53,10 +61,12 @@ export function registerStartCommand(program: Command): void {
     .option('--port <port>', 'Temporal gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
     .option('--sandbox-port <port>', 'GitHub sandbox port', '8787')
+    .option('--json', 'print the endpoints as one JSON line instead of the walkthrough')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: StartFlags) => {
       const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
       const logger = installRuntime(configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+      process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
       const stack = await asUserError(
         startLocalStack({
           dataDir: flags.dataDir,
@@ -81,7 +91,17 @@ export function registerStartCommand(program: Command): void {
             MARKETOPS_GITHUB_WRITES_PER_SECOND: process.env.MARKETOPS_GITHUB_WRITES_PER_SECOND ?? '1',
           }),
         });
-        process.stdout.write(walkthrough(stack.uiUrl, stack.sandbox?.url, `${flags.dataDir}/keys`));
+        const endpoints: Endpoints = {
+          temporalAddress: stack.temporalAddress,
+          uiUrl: stack.uiUrl,
+          githubApiUrl: config.github.apiUrl,
+          metricsUrl: `http://localhost:${config.metricsPort}/metrics`,
+        };
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify(endpoints)}\n`
+            : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`),
+        );
         await asUserError(runWorkerProcess(config, logger));
       } finally {
         await stack.stop();
