@@ -19,7 +19,7 @@ const run = `replay-${Date.now()}`;
 const scenarios: {
   name: string;
   request: OperationRequest;
-  submitted?: OperationRequest;
+  submitted?: unknown;
   mode?: 'dry-run';
 }[] = [
   { name: 'release-succeeded', request: releaseRequest(run, 'v9.0.0') },
