@@ -10,4 +10,8 @@ npx tsc --noEmit
 echo "== lint" >&2
 npx biome check .
 echo "== tests" >&2
-npx vitest run "$@"
+mkdir -p test-artifacts
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"
+# The plain closing line any CI reader understands.
+node -e 'const r = require("./test-artifacts/vitest.json");
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' 
