@@ -55,6 +55,15 @@ function parseEnv(env: NodeJS.ProcessEnv) {
   throw new ConfigError(`Environment variable ${String(issue?.path[0])} ${issue?.message}; fix or unset it.`);
 }
 
+function readAppKey(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`GITHUB_APP_PRIVATE_KEY_FILE ${path} cannot be read (${code}); fix the path.`);
+  }
+}
+
 function githubAuth(env: z.infer<typeof envSchema>): GitHubAuth {
   if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
   const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY_FILE, env.GITHUB_APP_INSTALLATION_ID];
@@ -67,7 +76,7 @@ function githubAuth(env: z.infer<typeof envSchema>): GitHubAuth {
   return {
     kind: 'app',
     appId: Number(env.GITHUB_APP_ID),
-    privateKey: readFileSync(String(env.GITHUB_APP_PRIVATE_KEY_FILE), 'utf8'),
+    privateKey: readAppKey(String(env.GITHUB_APP_PRIVATE_KEY_FILE)),
     installationId: Number(env.GITHUB_APP_INSTALLATION_ID),
   };
 }

@@ -1,0 +1,74 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+describe('configuration', () => {
+  it('has safe defaults: dry-run, the data folder, GitHub pacing under its limits', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('dry-run');
+    expect(config.audit.store).toBe('file:.data/audit');
+    expect(config.ledger).toBe('file:.data/ledger');
+    expect(config.receipts.keysFile).toBe('.data/keys/receipt-keys.jwks.json');
+    expect(config.github.writesPerSecond * 3600).toBeLessThan(500);
+    expect(config.github.auth).toEqual({ kind: 'none' });
+  });
+
+  it('moves every default with MARKETOPS_DATA_DIR', () => {
+    const config = loadConfig({ MARKETOPS_DATA_DIR: '/srv/marketops' });
+    expect([config.audit.store, config.ledger, config.audit.keyFile]).toEqual([
+      'file:/srv/marketops/audit',
+      'file:/srv/marketops/ledger',
+      '/srv/marketops/keys/audit-signing-key.jwk.json',
+    ]);
+  });
+
+  it.each([
+    [{ MARKETOPS_CLOCK_SKEW_SECONDS: 'soon' }, /MARKETOPS_CLOCK_SKEW_SECONDS/],
+    [{ MARKETOPS_GITHUB_WRITES_PER_SECOND: '5' }, /MARKETOPS_GITHUB_WRITES_PER_SECOND/],
+    [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL/],
+    [{ MARKETOPS_LOG_LEVEL: 'loud' }, /MARKETOPS_LOG_LEVEL/],
+    [{ GITHUB_APP_ID: '12' }, /GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID/],
+    [
+      {
+        GITHUB_APP_ID: '1',
+        GITHUB_APP_INSTALLATION_ID: '2',
+        GITHUB_APP_PRIVATE_KEY_FILE: '/no/such/key.pem',
+      },
+      /GITHUB_APP_PRIVATE_KEY_FILE \/no\/such\/key.pem cannot be read \(ENOENT\)/,
+    ],
+  ])('stops on a bad value with one sentence naming the variable: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('prefers a token, and reads GitHub App credentials from their files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'marketops-config-'));
+    const keyFile = join(dir, 'app.pem');
+    await writeFile(keyFile, 'app private key');
+    const app = {
+      GITHUB_APP_ID: '42',
+      GITHUB_APP_PRIVATE_KEY_FILE: keyFile,
+      GITHUB_APP_INSTALLATION_ID: '7',
+    };
+    expect(loadConfig(app).github.auth).toEqual({
+      kind: 'app',
+      appId: 42,
+      privateKey: 'app private key',
+      installationId: 7,
+    });
+    expect(loadConfig({ ...app, GITHUB_TOKEN: 't' }).github.auth).toEqual({ kind: 'token', token: 't' });
+  });
+
+  it("follows Temporal's conventions: the env-config file, overridden by TEMPORAL_* variables", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'marketops-config-'));
+    const file = join(dir, 'temporal.toml');
+    await writeFile(file, '[profile.default]\naddress = "temporal.internal:7233"\nnamespace = "releases"\n');
+    const fromFile = loadConfig({ TEMPORAL_CONFIG_FILE: file });
+    expect(fromFile.temporal.connectionOptions.address).toBe('temporal.internal:7233');
+    expect(fromFile.temporal.namespace).toBe('releases');
+    const overridden = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'localhost:7233' });
+    expect(overridden.temporal.connectionOptions.address).toBe('localhost:7233');
+  });
+});
