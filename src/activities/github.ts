@@ -129,13 +129,16 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
     return { commit: tag.object.sha, message: tag.message };
   }
 
-  /** Adopts an existing tag only when it names the same commit with the same kind and message. */
-  async function adoptTag(request: TagRepoRequest): Promise<GitHubEffect | undefined> {
-    const ref = await find(
+  const findTagRef = (request: TagRepoRequest) =>
+    find(
       'GET /repos/{owner}/{repo}/git/ref/{ref}',
       { ...repoParams(request.repository), ref: `tags/${request.tag}` },
       refSchema,
     );
+
+  /** Adopts an existing tag only when it names the same commit with the same kind and message. */
+  async function adoptTag(request: TagRepoRequest): Promise<GitHubEffect | undefined> {
+    const ref = await findTagRef(request);
     if (!ref) return undefined;
     const target = await existingTagTarget(request, ref);
     const sameMessage =
@@ -144,25 +147,91 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
     return refEffect(ref, true);
   }
 
+  /**
+   * A 422 on a write can mean "it already exists": a response lost earlier, or the
+   * same effect made elsewhere. Look again, and adopt a match rather than fail.
+   */
+  async function sendOrAdopt<S extends z.ZodType>(
+    write: GitHubWrite,
+    repository: string,
+    schema: S,
+    notAfter: number,
+    adopt: () => Promise<GitHubEffect | undefined>,
+  ): Promise<z.infer<S> | GitHubEffect> {
+    try {
+      return await send(write, repository, schema, notAfter);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 422) throw error;
+      const adopted = await adopt();
+      if (adopted) return adopted;
+      throw error;
+    }
+  }
+
+  async function findRelease(request: PublishReleaseRequest) {
+    const repo = repoParams(request.repository);
+    if (!request.draft) {
+      return find(
+        'GET /repos/{owner}/{repo}/releases/tags/{tag}',
+        { ...repo, tag: request.tag_name },
+        releaseSchema,
+      );
+    }
+    // A draft has no tag yet, so GitHub's by-tag lookup never returns it: search the newest releases.
+    const releases = await call(
+      'GET /repos/{owner}/{repo}/releases',
+      { ...repo, per_page: 100 },
+      releaseSchema.array(),
+    );
+    return releases.find((release) => release.tag_name === request.tag_name);
+  }
+
+  async function adoptRelease(request: PublishReleaseRequest): Promise<GitHubEffect | undefined> {
+    const existing = await findRelease(request);
+    if (!existing) return undefined;
+    if (!releaseMatches(existing, request)) throw conflict(`Release ${request.tag_name}`);
+    return releaseEffect(existing, true);
+  }
+
+  /** `head` may name a fork (`owner:branch`); GitHub's filter and label always carry the owner. */
+  const headLabel = (request: OpenPrRequest) =>
+    request.head.includes(':')
+      ? request.head
+      : `${splitRepository(request.repository).owner}:${request.head}`;
+
+  async function adoptPullRequest(request: OpenPrRequest): Promise<GitHubEffect | undefined> {
+    const label = headLabel(request);
+    const open = await call(
+      'GET /repos/{owner}/{repo}/pulls',
+      { ...repoParams(request.repository), head: label, base: request.base, state: 'open' },
+      pullSchema.array(),
+    );
+    const existing = open.find((pull) => pull.head.label === label && pull.base.ref === request.base);
+    if (!existing) return undefined;
+    const same = existing.title === request.title && (existing.body ?? '') === request.body;
+    if (!same) throw conflict(`An open pull request from ${request.head} into ${request.base}`);
+    return pullEffect(existing, true);
+  }
+
+  const isEffect = (value: unknown): value is GitHubEffect =>
+    typeof value === 'object' && value !== null && 'responseSha256' in value;
+
   return {
     async publishRelease({
       request,
       notAfter,
     }: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
       return guarded(notAfter, async () => {
-        const existing = await find(
-          'GET /repos/{owner}/{repo}/releases/tags/{tag}',
-          { ...repoParams(request.repository), tag: request.tag_name },
+        const adopted = await adoptRelease(request);
+        if (adopted) return adopted;
+        const sent = await sendOrAdopt(
+          releaseWrite(request),
+          request.repository,
           releaseSchema,
+          notAfter,
+          () => adoptRelease(request),
         );
-        if (existing) {
-          if (!releaseMatches(existing, request)) throw conflict(`Release ${request.tag_name}`);
-          return releaseEffect(existing, true);
-        }
-        return releaseEffect(
-          await send(releaseWrite(request), request.repository, releaseSchema, notAfter),
-          false,
-        );
+        return isEffect(sent) ? sent : releaseEffect(sent, false);
       });
     },
 
@@ -191,45 +260,33 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
       targetSha,
     }: GitHubActivityInput<TagRepoRequest> & { targetSha: string }): Promise<GitHubEffect> {
       return guarded(notAfter, async () => {
-        const ref = await find(
-          'GET /repos/{owner}/{repo}/git/ref/{ref}',
-          { ...repoParams(request.repository), ref: `tags/${request.tag}` },
+        const ref = await findTagRef(request);
+        if (ref?.object.sha === targetSha) return refEffect(ref, true);
+        const adopted = ref && (await adoptTag(request));
+        if (adopted) return adopted;
+        const sent = await sendOrAdopt(
+          tagRefWrite(request, targetSha),
+          request.repository,
           refSchema,
+          notAfter,
+          () => adoptTag(request),
         );
-        if (ref)
-          return ref.object.sha === targetSha
-            ? refEffect(ref, true)
-            : ((await adoptTag(request)) as GitHubEffect);
-        return refEffect(
-          await send(tagRefWrite(request, targetSha), request.repository, refSchema, notAfter),
-          false,
-        );
+        return isEffect(sent) ? sent : refEffect(sent, false);
       });
     },
 
     async openPullRequest({ request, notAfter }: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
       return guarded(notAfter, async () => {
-        const { owner } = splitRepository(request.repository);
-        const open = await call(
-          'GET /repos/{owner}/{repo}/pulls',
-          {
-            ...repoParams(request.repository),
-            head: `${owner}:${request.head}`,
-            base: request.base,
-            state: 'open',
-          },
-          pullSchema.array(),
+        const adopted = await adoptPullRequest(request);
+        if (adopted) return adopted;
+        const sent = await sendOrAdopt(
+          pullRequestWrite(request),
+          request.repository,
+          pullSchema,
+          notAfter,
+          () => adoptPullRequest(request),
         );
-        const existing = open[0];
-        if (existing) {
-          const same = existing.title === request.title && (existing.body ?? '') === request.body;
-          if (!same) throw conflict(`An open pull request from ${request.head} into ${request.base}`);
-          return pullEffect(existing, true);
-        }
-        return pullEffect(
-          await send(pullRequestWrite(request), request.repository, pullSchema, notAfter),
-          false,
-        );
+        return isEffect(sent) ? sent : pullEffect(sent, false);
       });
     },
   };

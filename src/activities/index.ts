@@ -26,5 +26,5 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
 export type { GitHubEffect } from './github.js';
-export type { RecordDraft } from './records.js';
+export type { RecordDraft, RejectionDraft } from './records.js';
 export type { SubmissionFacts, Validation } from './validation.js';

@@ -1,4 +1,6 @@
-import type { AuditRecord, AuditStore } from '../audit/index.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
+import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import type { AuditAnchor } from '../shared.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
 
@@ -8,24 +10,68 @@ export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 's
 export interface RecordSettings {
   store: AuditStore;
   executorVersion: string;
+  metrics: ExecutorMetrics;
 }
 
-export function createRecordActivities({ store, executorVersion }: RecordSettings) {
+/** Client-side refusals carry only what a refusal can say: no outcome but rejected, no GitHub effect. */
+export type RejectionDraft = Pick<
+  RecordDraft,
+  'run_id' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
+>;
+
+export function createRecordActivities({ store, executorVersion, metrics }: RecordSettings) {
+  /**
+   * The record's identity is the workflow id plus the step, so a retried activity cannot
+   * append twice. A different record under that identity is refused, and retrying cannot
+   * change that: it ends the attempt for good, with the reason.
+   */
+  async function append(step: string, record: AuditRecord): Promise<AuditAnchor> {
+    const identity = `${record.temporal?.workflow_id}/${step}`;
+    try {
+      const { index, leafHash, checkpoint } = await store.append(identity, record);
+      return { index, leafHash, checkpoint };
+    } catch (error) {
+      if (error instanceof AuditConflictError)
+        throw ApplicationFailure.nonRetryable(error.message, 'AUDIT_CONFLICT');
+      throw error;
+    }
+  }
+
+  const temporal = () => {
+    const { workflowId, runId } = currentWorkflowExecution();
+    return { workflow_id: workflowId, run_id: runId };
+  };
+
   return {
-    /**
-     * The record's identity is the workflow id plus the step, so a retried activity
-     * cannot append twice, and a different record under that identity is refused.
-     */
     async recordOutcome({ step, draft }: { step: string; draft: RecordDraft }): Promise<AuditAnchor> {
-      const { workflowId, runId } = currentWorkflowExecution();
-      const record: AuditRecord = {
+      return append(step, {
         ...draft,
-        temporal: { workflow_id: workflowId, run_id: runId },
+        temporal: temporal(),
         executor_version: executorVersion,
         source: 'workflow',
-      };
-      const { index, leafHash, checkpoint } = await store.append(`${workflowId}/${step}`, record);
-      return { index, leafHash, checkpoint };
+      });
+    },
+
+    /** Records a submission the client refused; the fields a refusal cannot vouch for are fixed here. */
+    async recordClientRejection({
+      draft,
+      recordedAt,
+    }: {
+      draft: RejectionDraft;
+      recordedAt: string;
+    }): Promise<AuditAnchor> {
+      // Counted here, so the worker's metrics show the refusals of every client.
+      for (const reason of draft.reasons) metrics.receipt('rejected', reason.code);
+      return append('client-rejection', {
+        ...draft,
+        recorded_at: recordedAt,
+        op_digest: null,
+        outcome: 'rejected',
+        github: null,
+        temporal: temporal(),
+        executor_version: executorVersion,
+        source: 'client',
+      });
     },
   };
 }

@@ -38,7 +38,9 @@ export type Validation =
 function factsFrom(request: unknown, receiptId?: string, keyId?: string): SubmissionFacts {
   const parsed = parseOperationRequest(request);
   const loose = (request ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 256) : null);
+  // Whatever the request claims, the record keeps at most a short, non-empty string.
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : null;
   return {
     receiptId: receiptId ?? null,
     keyId: keyId ?? null,

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import { firstIssueSentence } from '../receipts/zod-sentence.js';
 import { type Checkpoint, checkpointProblem, checkpointSchema } from './checkpoint.js';
 import { checkpointsIn, stringsIn, workflowResults } from './history-anchors.js';
 import { verifyConsistency, verifyInclusion } from './merkle.js';
@@ -147,7 +148,8 @@ export async function verifyBundle(
   options: { trustedKeys?: readonly JWK[] } = {},
 ): Promise<{ ok: true; records: number } | { ok: false; message: string }> {
   const parsed = auditBundleSchema.safeParse(bundle);
-  if (!parsed.success) return { ok: false, message: `not a valid audit bundle: ${parsed.error.message}` };
+  if (!parsed.success)
+    return { ok: false, message: `not a valid audit bundle: ${firstIssueSentence(parsed.error, 'bundle')}` };
   const b = parsed.data;
   const problem =
     (options.trustedKeys && untrustedKey(b, options.trustedKeys)) ||

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { TemporalUnreachableError } from '../client/connect.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { UserError } from './exit-codes.js';
+import { ExitCode, UserError } from './exit-codes.js';
 
 /** A receipt from a file, or from stdin when the path is `-`. */
 export async function readReceipt(source: string): Promise<string> {
@@ -17,11 +18,15 @@ export async function readReceipt(source: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-/** Library errors are single sentences about the user's input: show them as such. */
+/**
+ * Library errors are single sentences about the user's input: show them as such
+ * (exit 2), except an unreachable Temporal, which is an ordinary failure (exit 1).
+ */
 export async function asUserError<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
+    if (error instanceof TemporalUnreachableError) throw new UserError(error.message, ExitCode.failure);
     throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
   }
 }

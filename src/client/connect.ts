@@ -4,6 +4,11 @@ import type { Config } from '../config/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { ExecutorClient } from './executor-client.js';
 
+/** Not a usage mistake: the service is down or elsewhere. */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
 export interface ConnectedExecutor {
   executor: ExecutorClient;
   client: Client;
@@ -29,14 +34,14 @@ export async function connectExecutor(
   const keys = keysFile === null ? undefined : await readKeys(keysFile);
   const connection = await Connection.connect(config.temporal.connectionOptions).catch((error: Error) => {
     const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
-    throw new Error(
+    throw new TemporalUnreachableError(
       `Cannot reach Temporal at ${address} (${error.message}); start it with \`npm start\` or set TEMPORAL_ADDRESS.`,
     );
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const auditStore = await openAuditStore(config.audit.store);
   return {
-    executor: new ExecutorClient(client, { keys, auditStore }),
+    executor: new ExecutorClient(client, { keys, auditStore, audience: config.receipts.audience }),
     client,
     async close() {
       await Promise.allSettled([auditStore.close(), connection.close()]);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import type { RecordDraft } from '../activities/index.js';
+import type { RejectionDraft } from '../activities/index.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
-import { type KeyRing, parseOperationRequest, verifyReceiptSignature } from '../receipts/index.js';
+import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -18,7 +18,14 @@ import {
 
 export type Submission =
   | { status: 'started'; receiptId: string; workflowId: string }
-  | { status: 'rejected'; receiptId: string | null; reasons: Reason[]; audit: AuditAnchor };
+  | {
+      status: 'rejected';
+      receiptId: string | null;
+      reasons: Reason[];
+      audit: AuditAnchor;
+      /** The workflow that recorded the refusal (search it in the Web UI). */
+      workflowId: string;
+    };
 
 export interface RunStatus {
   receiptId: string;
@@ -64,6 +71,10 @@ export class ExecutorClient {
       keys?: KeyRing;
       /** Read access to the audit log, for `getAuditTrail`. */
       auditStore?: AuditStore;
+      /** The executor's identity receipts must name (default `marketops-executor`). */
+      audience?: string;
+      /** The clock receipts are checked against before submission (default: this machine's). */
+      now?: () => Date | Promise<Date>;
     } = {},
   ) {}
 
@@ -79,9 +90,20 @@ export class ExecutorClient {
     const { keys } = this.options;
     if (!keys)
       throw new Error('This client was created without a receipt key ring; pass one to submit receipts.');
-    const signature = await verifyReceiptSignature(input.receipt, keys);
-    if (!signature.ok) return this.reject(input.request, null, signature.reasons, 'unverified');
-    const receiptId = signature.claims.jti;
+    // Everything but the executor's mode is checked before the receipt's workflow id is
+    // taken: neither a forged receipt nor a genuine one paired with another request can use
+    // up a genuine receipt. The workflow checks it all again.
+    const verdict = await verifyReceipt(input.receipt, input.request, {
+      keys,
+      mode: 'prod',
+      now: await (this.options.now ?? (() => new Date()))(),
+      audience: this.options.audience ?? DEFAULT_AUDIENCE,
+    });
+    if (!verdict.accepted) {
+      const prefix = verdict.receiptId ? `refused-${verdict.receiptId}` : 'unverified';
+      return this.reject(input.request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
+    }
+    const { receiptId, kid } = verdict;
     const workflowId = workflowIdFor(receiptId);
     try {
       await this.client.workflow.start(WORKFLOW_TYPE, {
@@ -99,7 +121,7 @@ export class ExecutorClient {
       const reasons = [
         { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
       ];
-      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, signature.kid);
+      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, kid);
     }
   }
 
@@ -160,27 +182,24 @@ export class ExecutorClient {
     keyId: string | null = null,
   ): Promise<Submission> {
     const parsed = parseOperationRequest(request);
-    const draft: RecordDraft = {
-      recorded_at: new Date().toISOString(),
+    const draft: RejectionDraft = {
       run_id: parsed.ok ? parsed.request.run_id : null,
       receipt_id: receiptId,
       operation_kind: parsed.ok ? parsed.request.operation_kind : null,
       repository: parsed.ok ? parsed.request.repository : null,
-      op_digest: null,
       key_id: keyId,
-      outcome: 'rejected',
       reasons,
-      github: null,
     };
-    const audit = await this.client.workflow.execute<(draft: RecordDraft) => Promise<AuditAnchor>>(
+    const workflowId = `rejected-${idPrefix}-${randomUUID()}`;
+    const audit = await this.client.workflow.execute<(draft: RejectionDraft) => Promise<AuditAnchor>>(
       REJECTION_WORKFLOW_TYPE,
       {
-        workflowId: `rejected-${idPrefix}-${randomUUID()}`,
+        workflowId,
         taskQueue: TASK_QUEUE,
         args: [draft],
         typedSearchAttributes: searchAttributesOf(request),
       },
     );
-    return { status: 'rejected', receiptId, reasons, audit };
+    return { status: 'rejected', receiptId, reasons, audit, workflowId };
   }
 }

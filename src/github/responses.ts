@@ -33,7 +33,7 @@ export const pullSchema = z.looseObject({
   title: z.string(),
   body: z.string().nullable(),
   draft: z.boolean().optional(),
-  head: z.looseObject({ ref: z.string() }),
+  head: z.looseObject({ ref: z.string(), label: z.string() }),
   base: z.looseObject({ ref: z.string() }),
 });
 

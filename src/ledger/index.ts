@@ -38,6 +38,7 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
       );
       try {
         await link(pending, path);
+        await syncDirectory(dir);
         return { consumed: true };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -49,6 +50,16 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
     },
     async close() {},
   };
+}
+
+/** The new name must survive a power loss too, before any GitHub write relies on it. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function writeSynced(path: string, content: string): Promise<void> {

@@ -29,7 +29,11 @@ export interface ExecutorWorkerOptions {
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
 
-/** Two workers: workflows with validation and records, and the paced GitHub writes. */
+/**
+ * Workflows with authorization and records; and, in prod only, the paced GitHub writes.
+ * A dry-run worker never polls the write queue, so it cannot perform a write that a prod
+ * worker of the same namespace scheduled.
+ */
 export async function createExecutorWorkers(options: ExecutorWorkerOptions): Promise<Worker[]> {
   const { connection, namespace } = options;
   if (options.checkRetention !== false) {
@@ -38,29 +42,29 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
   const deps = {
     validation: options.validation,
     ledger: options.ledger,
-    records: { store: options.store, executorVersion },
+    records: { store: options.store, executorVersion, metrics: options.metrics },
     octokit: options.octokit,
     metrics: options.metrics,
   };
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath };
-  return Promise.all([
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: TASK_QUEUE,
-      ...workflowSource,
-      activities: createCoreActivities(deps),
-    }),
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: GITHUB_WRITES_TASK_QUEUE,
-      activities: createGitHubWriteActivities(deps),
-      maxTaskQueueActivitiesPerSecond: options.githubWritesPerSecond,
-    }),
-  ]);
+  const core = Worker.create({
+    connection,
+    namespace,
+    taskQueue: TASK_QUEUE,
+    ...workflowSource,
+    activities: createCoreActivities(deps),
+  });
+  if (options.validation.mode !== 'prod') return [await core];
+  const writes = Worker.create({
+    connection,
+    namespace,
+    taskQueue: GITHUB_WRITES_TASK_QUEUE,
+    activities: createGitHubWriteActivities(deps),
+    maxTaskQueueActivitiesPerSecond: options.githubWritesPerSecond,
+  });
+  return Promise.all([core, writes]);
 }
 
 /** Runs every worker until one stops (a shutdown signal stops them all), then lets the others drain. */

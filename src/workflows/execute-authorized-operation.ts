@@ -1,7 +1,10 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
+  isCancellation,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -31,13 +34,18 @@ export const progressQuery = defineQuery<Progress>('progress');
 
 const EXPIRED = 'EXPIRED_DURING_EXECUTION';
 
-/** GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout ends at exp. */
+/**
+ * GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout
+ * ends at exp, so the proxy is made per call, after any rate-limit wait. A cancelled
+ * workflow waits for a write in flight, so its record says what happened.
+ */
 function githubActivities(notAfter: number) {
   return proxyActivities<activities.GitHubWriteActivities>({
     taskQueue: GITHUB_WRITES_TASK_QUEUE,
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: Math.max(1, notAfter - Date.now()),
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 }
 
@@ -45,6 +53,13 @@ type Effect = activities.GitHubEffect;
 type Failure = { code: string; message: string };
 
 function failureOf(error: unknown): Failure {
+  if (isCancellation(error)) {
+    return {
+      code: 'CANCELLED',
+      message:
+        'The execution was cancelled; any GitHub write in flight was waited for, and none was sent after.',
+    };
+  }
   // Retries end at exp either by the schedule-to-close timeout itself or because the next one would pass it.
   const expired =
     error instanceof ActivityFailure &&
@@ -60,33 +75,31 @@ function failureOf(error: unknown): Failure {
   throw error;
 }
 
-type Paced = <T>(call: () => Promise<T>) => Promise<T>;
+type Paced = <T>(call: (github: ReturnType<typeof githubActivities>) => Promise<T>) => Promise<T>;
 
 /** An annotated tag is two writes, a tag object then its ref; a lightweight tag is the ref alone. */
-async function tagRepository(
-  request: TagRepoRequest,
-  notAfter: number,
-  progress: Progress,
-  paced: Paced,
-): Promise<Effect> {
-  const github = githubActivities(notAfter);
+async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress, paced: Paced) {
   const { message } = request;
   if (message === undefined)
-    return paced(() => github.createTagRef({ request, notAfter, targetSha: request.sha }));
-  const created = await paced(() => github.createTagObject({ request: { ...request, message }, notAfter }));
+    return paced((github) => github.createTagRef({ request, notAfter, targetSha: request.sha }));
+  const created = await paced((github) =>
+    github.createTagObject({ request: { ...request, message }, notAfter }),
+  );
   if ('adopted' in created) return created.adopted;
   progress.writesDone += 1;
-  return paced(() => github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha }));
+  return paced((github) => github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha }));
 }
 
 function perform(request: OperationRequest, notAfter: number, progress: Progress): Promise<Effect> {
-  const github = githubActivities(notAfter);
-  const paced: Paced = (call) => withRateLimitWaits(call, notAfter, progress);
+  const paced: Paced = (call) =>
+    withRateLimitWaits(() => call(githubActivities(notAfter)), notAfter, progress);
   switch (request.operation_kind) {
     case 'publish_release':
-      return paced(() => github.publishRelease({ request: request as PublishReleaseRequest, notAfter }));
+      return paced((github) =>
+        github.publishRelease({ request: request as PublishReleaseRequest, notAfter }),
+      );
     case 'open_pr':
-      return paced(() => github.openPullRequest({ request: request as OpenPrRequest, notAfter }));
+      return paced((github) => github.openPullRequest({ request: request as OpenPrRequest, notAfter }));
     case 'tag_repo':
       return tagRepository(request, notAfter, progress, paced);
   }
@@ -100,12 +113,20 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
   setHandler(progressQuery, () => progress);
 
-  const validation = await core.authorizeSubmission(input);
+  // Quick and consuming: let it finish even when a cancellation arrives meanwhile.
+  const validation = await CancellationScope.nonCancellable(() => core.authorizeSubmission(input));
   const { facts } = validation;
   progress.receiptId = facts.receiptId ?? undefined;
   progress.operation = facts.operationKind ?? undefined;
 
-  const record = async (outcome: Outcome, reasons: Reason[], github: Effect | null): Promise<AuditAnchor> => {
+  // Every outcome is recorded, a cancelled execution's included.
+  const record = (outcome: Outcome, reasons: Reason[], github: Effect | null) =>
+    CancellationScope.nonCancellable(() => recordFinal(outcome, reasons, github));
+  const recordFinal = async (
+    outcome: Outcome,
+    reasons: Reason[],
+    github: Effect | null,
+  ): Promise<AuditAnchor> => {
     progress.stage = 'recording';
     const anchor = await core.recordOutcome({
       step: 'final',

@@ -8,8 +8,8 @@ import { core } from './core-activities.js';
  * (a duplicate, malformed or forged receipt). It runs as a workflow so that the
  * audit log's signing key stays with the workers, never with submitters.
  */
-export async function recordSubmissionRejection(draft: activities.RecordDraft): Promise<AuditAnchor> {
-  const anchor = await core.recordOutcome({ step: 'client-rejection', draft });
+export async function recordSubmissionRejection(draft: activities.RejectionDraft): Promise<AuditAnchor> {
+  const anchor = await core.recordClientRejection({ draft, recordedAt: new Date(Date.now()).toISOString() });
   upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'rejected' }]);
   return anchor;
 }

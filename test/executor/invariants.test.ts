@@ -114,10 +114,14 @@ describe('the eight original invariants, end to end', () => {
       await suite.harness.sandbox.admin.reset();
       const request = releaseRequest(runId(), 'v-once');
       const receipt = await suite.harness.issue(request);
-      const [first, second] = await suite.harness.withWorkers('prod', async () => [
-        await execute(receipt, request),
-        await execute(receipt, request),
-      ]);
+      const { client } = suite.harness;
+      const [first, second] = await suite.harness.withWorkers('prod', async () => {
+        const started = await client.submit({ receipt, request });
+        const again = await client.submit({ receipt, request });
+        if (started.status !== 'started' || again.status !== 'rejected')
+          throw new Error('expected one start, one refusal');
+        return [await client.result(started.receiptId), again];
+      });
       expect([first.status, codes(first)]).toEqual(['succeeded', []]);
       expect(codes(second)).toEqual(['ALREADY_CONSUMED']);
       expect(

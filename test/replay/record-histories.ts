@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { OperationRequest } from '../../src/receipts/index.js';
+import { TASK_QUEUE, WORKFLOW_TYPE } from '../../src/shared.js';
 import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
 import {
   pullRequest,
@@ -35,16 +36,17 @@ const scenarios: {
 try {
   for (const scenario of scenarios) {
     const receipt = await harness.issue(scenario.request);
-    const submission = await harness.withWorkers(scenario.mode ?? 'prod', async () => {
-      const started = await harness.client.submit({
-        receipt,
-        request: scenario.submitted ?? scenario.request,
-      });
-      if (started.status !== 'started') throw new Error(`${scenario.name} did not start`);
-      await harness.client.result(started.receiptId);
-      return started;
-    });
-    const history = await env.client.workflow.getHandle(submission.workflowId).fetchHistory();
+    // Started directly, as a Federation Core on another SDK would: ExecutorClient refuses a
+    // mismatched request before any workflow starts, so only this path reaches the workflow.
+    const workflowId = `replay-${scenario.name}-${Date.now()}`;
+    await harness.withWorkers(scenario.mode ?? 'prod', () =>
+      env.client.workflow.execute(WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ receipt, request: scenario.submitted ?? scenario.request }],
+      }),
+    );
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     // protobufjs's own JSON form: the SDK's historyToJSON trips over the SDK's two protobufjs copies.
     await writeFile(new URL(`histories/${scenario.name}.json`, import.meta.url), JSON.stringify(history));
     console.log(`recorded ${scenario.name}`);

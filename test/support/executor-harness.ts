@@ -125,7 +125,11 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
 
   return {
     sandbox,
-    client: new ExecutorClient(env.client, { keys, auditStore: store }),
+    client: new ExecutorClient(env.client, {
+      keys,
+      auditStore: store,
+      now: async () => new Date(await env.currentTimeMs()),
+    }),
     keys,
     signingKey: privateJwk,
     store,
