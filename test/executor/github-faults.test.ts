@@ -124,4 +124,21 @@ describe('GitHub faults, rate limits and the authorization window', () => {
     ]);
     expect(await releases()).toHaveLength(1);
   });
+
+  it('a cancelled execution is recorded as failed/CANCELLED, and writes nothing after the cancellation', async () => {
+    await exhaustPrimaryLimit();
+    const request = releaseRequest(runId(), 'v2.6.0');
+    const receipt = await suite.harness.issue(request, { ttlSeconds: 2 * 3600 });
+    const result = await suite.harness.withWorkers('prod', async () => {
+      const submission = await suite.harness.client.submit({ receipt, request });
+      if (submission.status !== 'started') throw new Error('submission was rejected');
+      await waitFor(async () => (await log()).some((entry) => entry.status === 403));
+      await suite.harness.env.client.workflow.getHandle(submission.workflowId).cancel();
+      return suite.harness.client.result(submission.receiptId);
+    });
+    expect(result).toMatchObject({ status: 'failed', code: 'CANCELLED' });
+    expect(await posts()).toEqual([]);
+    const record = (await suite.harness.store.byRunId(request.run_id)).at(-1)?.record;
+    expect([record?.outcome, record?.reasons[0]?.code]).toEqual(['failed', 'CANCELLED']);
+  });
 });

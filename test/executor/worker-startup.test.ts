@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-async function workersOnDevServer() {
+async function workersOnDevServer(mode: 'prod' | 'dry-run' = 'prod') {
   const dir = await mkdtemp(join(tmpdir(), 'marketops-startup-'));
   const receiptKeys = await generateSigningKey('startup');
   const auditKey = await generateSigningKey('startup-audit');
@@ -30,7 +30,7 @@ async function workersOnDevServer() {
     namespace: 'default',
     validation: {
       keys: loadKeyRing(receiptKeys.publicJwks),
-      mode: 'prod',
+      mode,
       audience: DEFAULT_AUDIENCE,
       clockSkewSeconds: 60,
       maxAgeSeconds: 86_400,
@@ -47,6 +47,14 @@ async function workersOnDevServer() {
   });
 }
 
+/** Started and stopped, so the workers release the connection the environment closes. */
+async function runAndStop(workers: Awaited<ReturnType<typeof createExecutorWorkers>>): Promise<void> {
+  expect(workers.length).toBeGreaterThan(0);
+  const running = runWorkers(workers);
+  for (const worker of workers) worker.shutdown();
+  await running;
+}
+
 describe('the worker refuses unsafe start-up', () => {
   it('refuses a namespace whose retention is shorter than a receipt can live, and accepts a longer one', async () => {
     // The dev server's default namespace keeps closed workflows 24 h: receipts live up to 24 h, plus a margin.
@@ -55,12 +63,13 @@ describe('the worker refuses unsafe start-up', () => {
       namespace: 'default',
       config: { workflowExecutionRetentionTtl: msToTs('48 hours') },
     });
-    const workers = await workersOnDevServer();
-    expect(workers).toHaveLength(2);
-    // Started and stopped, so they release the connection the environment closes.
-    const running = runWorkers(workers);
-    for (const worker of workers) worker.shutdown();
-    await running;
+    await runAndStop(await workersOnDevServer());
+  });
+
+  it('in dry-run, never polls the GitHub write queue', async () => {
+    const workers = await workersOnDevServer('dry-run');
+    expect(workers.map((worker) => worker.options.taskQueue)).toEqual(['marketops-executor']);
+    await runAndStop(workers);
   });
 
   it('refuses an unknown mode, naming the variable', () => {

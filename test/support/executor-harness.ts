@@ -76,6 +76,7 @@ export const pullRequest = (runId: string, title: string): OperationRequest => (
 });
 
 export interface ExecutorHarness {
+  env: TestWorkflowEnvironment;
   sandbox: RunningSandbox;
   client: ExecutorClient;
   keys: KeyRing;
@@ -124,6 +125,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
   }
 
   return {
+    env,
     sandbox,
     client: new ExecutorClient(env.client, {
       keys,
