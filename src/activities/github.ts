@@ -148,22 +148,26 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
   }
 
   /**
-   * A 422 on a write can mean "it already exists": a response lost earlier, or the
-   * same effect made elsewhere. Look again, and adopt a match rather than fail.
+   * Adopts what already exists, or writes it. A 422 on the write can mean "it already
+   * exists" (a response lost earlier, or the same effect made elsewhere): look again and
+   * adopt a match rather than fail.
    */
-  async function sendOrAdopt<S extends z.ZodType>(
-    write: GitHubWrite,
-    repository: string,
-    schema: S,
-    notAfter: number,
-    adopt: () => Promise<GitHubEffect | undefined>,
-  ): Promise<z.infer<S> | GitHubEffect> {
+  async function adoptOrCreate<S extends z.ZodType>(spec: {
+    repository: string;
+    notAfter: number;
+    adopt: () => Promise<GitHubEffect | undefined>;
+    write: GitHubWrite;
+    schema: S;
+    created: (response: z.infer<S>) => GitHubEffect;
+  }): Promise<GitHubEffect> {
+    const adopted = await spec.adopt();
+    if (adopted) return adopted;
     try {
-      return await send(write, repository, schema, notAfter);
+      return spec.created(await send(spec.write, spec.repository, spec.schema, spec.notAfter));
     } catch (error) {
       if ((error as { status?: number }).status !== 422) throw error;
-      const adopted = await adopt();
-      if (adopted) return adopted;
+      const found = await spec.adopt();
+      if (found) return found;
       throw error;
     }
   }
@@ -213,26 +217,21 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
     return pullEffect(existing, true);
   }
 
-  const isEffect = (value: unknown): value is GitHubEffect =>
-    typeof value === 'object' && value !== null && 'responseSha256' in value;
-
   return {
     async publishRelease({
       request,
       notAfter,
     }: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
-      return guarded(notAfter, async () => {
-        const adopted = await adoptRelease(request);
-        if (adopted) return adopted;
-        const sent = await sendOrAdopt(
-          releaseWrite(request),
-          request.repository,
-          releaseSchema,
+      return guarded(notAfter, () =>
+        adoptOrCreate({
+          repository: request.repository,
           notAfter,
-          () => adoptRelease(request),
-        );
-        return isEffect(sent) ? sent : releaseEffect(sent, false);
-      });
+          adopt: () => adoptRelease(request),
+          write: releaseWrite(request),
+          schema: releaseSchema,
+          created: (release) => releaseEffect(release, false),
+        }),
+      );
     },
 
     /**
@@ -259,35 +258,34 @@ export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetric
       notAfter,
       targetSha,
     }: GitHubActivityInput<TagRepoRequest> & { targetSha: string }): Promise<GitHubEffect> {
-      return guarded(notAfter, async () => {
+      const adopt = async () => {
         const ref = await findTagRef(request);
         if (ref?.object.sha === targetSha) return refEffect(ref, true);
-        const adopted = ref && (await adoptTag(request));
-        if (adopted) return adopted;
-        const sent = await sendOrAdopt(
-          tagRefWrite(request, targetSha),
-          request.repository,
-          refSchema,
+        return ref ? adoptTag(request) : undefined;
+      };
+      return guarded(notAfter, () =>
+        adoptOrCreate({
+          repository: request.repository,
           notAfter,
-          () => adoptTag(request),
-        );
-        return isEffect(sent) ? sent : refEffect(sent, false);
-      });
+          adopt,
+          write: tagRefWrite(request, targetSha),
+          schema: refSchema,
+          created: (ref) => refEffect(ref, false),
+        }),
+      );
     },
 
     async openPullRequest({ request, notAfter }: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
-      return guarded(notAfter, async () => {
-        const adopted = await adoptPullRequest(request);
-        if (adopted) return adopted;
-        const sent = await sendOrAdopt(
-          pullRequestWrite(request),
-          request.repository,
-          pullSchema,
+      return guarded(notAfter, () =>
+        adoptOrCreate({
+          repository: request.repository,
           notAfter,
-          () => adoptPullRequest(request),
-        );
-        return isEffect(sent) ? sent : pullEffect(sent, false);
-      });
+          adopt: () => adoptPullRequest(request),
+          write: pullRequestWrite(request),
+          schema: pullSchema,
+          created: (pull) => pullEffect(pull, false),
+        }),
+      );
     },
   };
 }
