@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import { createGitHubActivities } from './github.js';
+import { createGitHubActivities } from './github/index.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
 
@@ -25,6 +25,6 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
-export type { GitHubEffect } from './github.js';
+export type { GitHubEffect } from './github/index.js';
 export type { RecordDraft, RejectionDraft } from './records.js';
 export type { SubmissionFacts, Validation } from './validation.js';

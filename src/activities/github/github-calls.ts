@@ -1,0 +1,100 @@
+import type { Octokit } from '@octokit/rest';
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import { FailureCode, toFailure } from '../../github/failures.js';
+import { type GitHubWrite, splitRepository } from '../../github/plan.js';
+import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
+import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js';
+
+/** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
+export interface GitHubEffect {
+  url: string;
+  id: string;
+  adopted: boolean;
+  identifiers: { release_id?: number; tag_sha?: string; pr_number?: number };
+  responseSha256: string;
+}
+
+export interface GitHubActivityInput<R> {
+  request: R;
+  /** The receipt's exp, epoch ms: no write is sent at or after it. */
+  notAfter: number;
+}
+
+export const conflict = (what: string) =>
+  ApplicationFailure.nonRetryable(
+    `${what} already exists on GitHub but differs from the authorized request; nothing was changed.`,
+    FailureCode.conflict,
+  );
+
+type Params = Record<string, unknown>;
+const statusOf = (error: unknown) => (error as { status?: number }).status;
+
+/** The GitHub calls every activity is built from: counted, parsed at the boundary, and guarded by exp. */
+export function githubCalls(octokit: Octokit, metrics: ExecutorMetrics) {
+  async function call<S extends z.ZodType>(route: string, params: Params, schema: S): Promise<z.infer<S>> {
+    try {
+      const response = await octokit.request(route, params);
+      metrics.githubCall(response.status);
+      return schema.parse(response.data);
+    } catch (error) {
+      metrics.githubCall(statusOf(error) ?? 0);
+      throw error;
+    }
+  }
+
+  /** A GET that treats 404 as "absent" rather than an error. */
+  async function find<S extends z.ZodType>(route: string, params: Params, schema: S) {
+    try {
+      return await call(route, params, schema);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  function send<S extends z.ZodType>(write: GitHubWrite, repository: string, schema: S, notAfter: number) {
+    assertBeforeExpiry(notAfter);
+    return call(`POST ${write.route}`, { ...splitRepository(repository), ...write.body }, schema);
+  }
+
+  /** Every GitHub error leaves as a Temporal failure carrying its retry decision. */
+  async function guarded<T>(notAfter: number, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      const failure = toFailure(error, { now: authorizationNow(), notAfter });
+      if (failure.type?.endsWith('RATE_LIMIT')) metrics.rateLimitWait(failure.type);
+      throw failure;
+    }
+  }
+
+  /**
+   * Adopts what already exists, or writes it. A 422 on the write can mean "it already
+   * exists" (a response lost earlier, or the same effect made elsewhere): look again and
+   * adopt a match rather than fail.
+   */
+  async function adoptOrCreate<S extends z.ZodType>(spec: {
+    repository: string;
+    notAfter: number;
+    adopt: () => Promise<GitHubEffect | undefined>;
+    write: GitHubWrite;
+    schema: S;
+    created: (response: z.infer<S>) => GitHubEffect;
+  }): Promise<GitHubEffect> {
+    const adopted = await spec.adopt();
+    if (adopted) return adopted;
+    try {
+      return spec.created(await send(spec.write, spec.repository, spec.schema, spec.notAfter));
+    } catch (error) {
+      if (statusOf(error) !== 422) throw error;
+      const found = await spec.adopt();
+      if (found) return found;
+      throw error;
+    }
+  }
+
+  return { call, find, send, guarded, adoptOrCreate };
+}
+
+export type GitHubCalls = ReturnType<typeof githubCalls>;
