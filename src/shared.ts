@@ -8,6 +8,8 @@ export const TASK_QUEUE = 'marketops-executor';
 /** GitHub writes run here, paced by the server-side task queue rate limit. */
 export const GITHUB_WRITES_TASK_QUEUE = 'marketops-github-writes';
 export const WORKFLOW_TYPE = 'executeAuthorizedOperation';
+/** Records a submission a client refused before any execution workflow started. */
+export const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';
 
 export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId}`;
 

@@ -35,8 +35,14 @@ export type Validation =
   | { decision: 'blocked_by_mode'; facts: SubmissionFacts; plan: GitHubWrite[] }
   | { decision: 'accepted'; facts: SubmissionFacts; request: OperationRequest; notAfter: number };
 
-function factsFrom(request: unknown, receiptId?: string, keyId?: string): SubmissionFacts {
-  const parsed = parseOperationRequest(request);
+type ParsedRequest = ReturnType<typeof parseOperationRequest>;
+
+function factsFrom(
+  request: unknown,
+  parsed: ParsedRequest,
+  receiptId?: string,
+  keyId?: string,
+): SubmissionFacts {
   const loose = (request ?? {}) as Record<string, unknown>;
   // Whatever the request claims, the record keeps at most a short, non-empty string.
   const text = (value: unknown) =>
@@ -56,18 +62,15 @@ const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]
 function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
   return async ({ receipt, request }: ExecuteOperationInput): Promise<Validation> => {
     const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
-    const facts = factsFrom(request, verdict.receiptId, verdict.kid);
+    const parsed = parseOperationRequest(request);
+    const facts = factsFrom(request, parsed, verdict.receiptId, verdict.kid);
     if (verdict.accepted) {
-      const parsed = parseOperationRequest(request);
       if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
       return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
     }
-    if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons)) {
-      const parsed = parseOperationRequest(request);
-      if (parsed.ok) {
-        metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
-        return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
-      }
+    if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons) && parsed.ok) {
+      metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
+      return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
     }
     for (const reason of verdict.reasons) metrics.receipt('rejected', reason.code);
     return { decision: 'rejected', facts, reasons: verdict.reasons };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
+import { readJsonFile } from '../receipts/json-file.js';
 import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
 
 /** The log's name in every checkpoint; changing it starts a different log. */
@@ -12,33 +13,18 @@ const jwksSchema = z.object({
   keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1) })).min(1),
 });
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new Error(
-      `Cannot read the ${what} at ${path}; create it with "marketops audit keygen" or set its path.`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(
-      `The ${what} at ${path} is not JSON; replace it with the file "marketops audit keygen" writes.`,
-    );
-  }
-}
+const readKeyFile = (path: string, what: string) =>
+  readJsonFile(path, `the ${what} (made by "marketops audit keygen")`);
 
 export async function readPublicJwks(path: string): Promise<{ keys: JWK[] }> {
-  const parsed = jwksSchema.safeParse(await readJson(path, 'audit public key set'));
+  const parsed = jwksSchema.safeParse(await readKeyFile(path, 'audit public key set'));
   if (!parsed.success)
     throw new Error(`The audit public key set at ${path} must be a JWKS with a "kid" on every key.`);
   return parsed.data as { keys: JWK[] };
 }
 
 export async function loadCheckpointSigner(path: string, origin: string): Promise<CheckpointSigner> {
-  return checkpointSignerFromJwk((await readJson(path, 'audit signing key')) as JWK, origin);
+  return checkpointSignerFromJwk((await readKeyFile(path, 'audit signing key')) as JWK, origin);
 }
 
 /** A fresh Ed25519 key pair: the private JWK (with kid) and the JWKS to publish. */

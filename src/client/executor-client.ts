@@ -3,12 +3,20 @@ import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle 
 import type { RejectionDraft } from '../activities/index.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
-import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
+import {
+  DEFAULT_AUDIENCE,
+  type KeyRing,
+  type OperationRequest,
+  parseOperationRequest,
+  verifyReceipt,
+} from '../receipts/index.js';
+import { runId as runIdSchema } from '../receipts/text-fields.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
   type ExecutionResult,
   type Progress,
+  REJECTION_WORKFLOW_TYPE,
   type Reason,
   searchAttributes,
   TASK_QUEUE,
@@ -44,14 +52,10 @@ export interface RunSummary {
   startTime: Date;
 }
 
-const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';
-const RUN_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** What a submitter can claim before any workflow runs; the executor re-checks all of it. */
-function searchAttributesOf(request: unknown) {
-  const parsed = parseOperationRequest(request);
-  if (!parsed.ok) return [];
-  const { run_id, operation_kind, repository } = parsed.request;
+function searchAttributesOf(request: OperationRequest | undefined) {
+  if (!request) return [];
+  const { run_id, operation_kind, repository } = request;
   return [
     { key: searchAttributes.runId, value: run_id },
     { key: searchAttributes.operationKind, value: operation_kind },
@@ -99,9 +103,11 @@ export class ExecutorClient {
       now: await (this.options.now ?? (() => new Date()))(),
       audience: this.options.audience ?? DEFAULT_AUDIENCE,
     });
+    const parsed = parseOperationRequest(input.request);
+    const request = parsed.ok ? parsed.request : undefined;
     if (!verdict.accepted) {
       const prefix = verdict.receiptId ? `refused-${verdict.receiptId}` : 'unverified';
-      return this.reject(input.request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
+      return this.reject(request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
     }
     const { receiptId, kid } = verdict;
     const workflowId = workflowIdFor(receiptId);
@@ -112,8 +118,8 @@ export class ExecutorClient {
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: searchAttributesOf(input.request),
-        staticSummary: this.summary(input.request),
+        typedSearchAttributes: searchAttributesOf(request),
+        staticSummary: request && summaryOf(request),
       });
       return { status: 'started', receiptId, workflowId };
     } catch (error) {
@@ -121,7 +127,7 @@ export class ExecutorClient {
       const reasons = [
         { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
       ];
-      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, kid);
+      return this.reject(request, receiptId, reasons, `duplicate-${receiptId}`, kid);
     }
   }
 
@@ -147,7 +153,7 @@ export class ExecutorClient {
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {
-    if (!RUN_ID_PATTERN.test(runId))
+    if (!runIdSchema().safeParse(runId).success)
       throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
     const runs: RunSummary[] = [];
     for await (const execution of this.client.workflow.list({ query: `MarketOpsRunId = "${runId}"` })) {
@@ -168,25 +174,19 @@ export class ExecutorClient {
     return this.client.workflow.getHandle(workflowIdFor(receiptId));
   }
 
-  private summary(request: unknown): string | undefined {
-    const parsed = parseOperationRequest(request);
-    return parsed.ok ? summaryOf(parsed.request) : undefined;
-  }
-
   /** Client-side refusals are audited too, by a workflow of their own on the executor's workers. */
   private async reject(
-    request: unknown,
+    request: OperationRequest | undefined,
     receiptId: string | null,
     reasons: Reason[],
     idPrefix: string,
     keyId: string | null = null,
   ): Promise<Submission> {
-    const parsed = parseOperationRequest(request);
     const draft: RejectionDraft = {
-      run_id: parsed.ok ? parsed.request.run_id : null,
+      run_id: request?.run_id ?? null,
       receipt_id: receiptId,
-      operation_kind: parsed.ok ? parsed.request.operation_kind : null,
-      repository: parsed.ok ? parsed.request.repository : null,
+      operation_kind: request?.operation_kind ?? null,
+      repository: request?.repository ?? null,
       key_id: keyId,
       reasons,
     };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { DEFAULT_AUDIT_ORIGIN } from '../audit/keys.js';
+import { auditKeyFileNames, receiptKeyFileNames } from '../keys/key-files.js';
 
 /**
  * Every setting of the worker, the client and `start`, read from the environment
@@ -104,15 +105,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir,
     temporal: temporalConnection(env),
     receipts: {
-      keysFile: parsed.MARKETOPS_RECEIPT_KEYS ?? `${dataDir}/keys/receipt-keys.jwks.json`,
+      keysFile: parsed.MARKETOPS_RECEIPT_KEYS ?? `${dataDir}/keys/${receiptKeyFileNames.publicKeys}`,
       audience: parsed.MARKETOPS_AUDIENCE,
       clockSkewSeconds: parsed.MARKETOPS_CLOCK_SKEW_SECONDS,
       maxAgeSeconds: parsed.MARKETOPS_MAX_RECEIPT_AGE_SECONDS,
     },
     audit: {
       store: parsed.MARKETOPS_AUDIT_STORE ?? `file:${dataDir}/audit`,
-      keyFile: parsed.MARKETOPS_AUDIT_KEY ?? `${dataDir}/keys/audit-signing-key.jwk.json`,
-      keysFile: parsed.MARKETOPS_AUDIT_KEYS ?? `${dataDir}/keys/audit-keys.jwks.json`,
+      keyFile: parsed.MARKETOPS_AUDIT_KEY ?? `${dataDir}/keys/${auditKeyFileNames.privateKey}`,
+      keysFile: parsed.MARKETOPS_AUDIT_KEYS ?? `${dataDir}/keys/${auditKeyFileNames.publicKeys}`,
       origin: parsed.MARKETOPS_AUDIT_ORIGIN,
     },
     ledger: parsed.MARKETOPS_LEDGER ?? `file:${dataDir}/ledger`,

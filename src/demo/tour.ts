@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import { describeOutcome } from '../cli/outcome.js';
 import type { ExecutorClient } from '../client/executor-client.js';
 import { DEFAULT_AUDIENCE, issueReceipt, type OperationRequest } from '../receipts/index.js';
+import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../sandbox/index.js';
 import type { ExecutionResult } from '../shared.js';
 
 export interface TourStep {
@@ -11,23 +12,20 @@ export interface TourStep {
   result: ExecutionResult;
 }
 
-const REPO = 'omega/marketops';
-const MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
-
 function tourRequests(runId: string, suffix: string): OperationRequest[] {
   return [
     {
       run_id: runId,
       operation_kind: 'tag_repo',
-      repository: REPO,
+      repository: DEFAULT_REPOSITORY,
       tag: `v0.2.0-${suffix}`,
-      sha: MAIN_SHA,
+      sha: DEFAULT_MAIN_SHA,
       message: 'MarketOps v0.2.0',
     },
     {
       run_id: runId,
       operation_kind: 'publish_release',
-      repository: REPO,
+      repository: DEFAULT_REPOSITORY,
       tag_name: `v0.2.0-${suffix}`,
       name: 'MarketOps v0.2.0',
       body: 'Phase 2 release, published by the demo.',
@@ -38,7 +36,7 @@ function tourRequests(runId: string, suffix: string): OperationRequest[] {
     {
       run_id: runId,
       operation_kind: 'open_pr',
-      repository: REPO,
+      repository: DEFAULT_REPOSITORY,
       head: 'feature/launch-notes',
       base: 'main',
       title: 'Launch notes',

@@ -9,6 +9,12 @@ export const receiptKeyFileNames = {
   publicKeys: 'receipt-keys.jwks.json',
 };
 
+/** Audit keys sign the log's checkpoints: the workers hold the private half, auditors the JWKS. */
+export const auditKeyFileNames = {
+  privateKey: 'audit-signing-key.jwk.json',
+  publicKeys: 'audit-keys.jwks.json',
+};
+
 export class KeyExistsError extends Error {
   constructor(readonly path: string) {
     super(`${path} already exists; choose another --out directory or move the old key away first.`);

@@ -71,6 +71,10 @@ export const sandboxConfigSchema = z
   });
 export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
 
+/** The default sandbox's first repository and its main commit: what demos and tests act on. */
+export const DEFAULT_REPOSITORY = 'omega/marketops';
+export const DEFAULT_MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+
 export const defaultSandboxConfig: SandboxConfig = sandboxConfigSchema.parse({
   tokens: [{ id: 'sandbox', token: 'sandbox-token' }],
   repos: [
@@ -79,7 +83,7 @@ export const defaultSandboxConfig: SandboxConfig = sandboxConfigSchema.parse({
       name: 'marketops',
       default_branch: 'main',
       branches: {
-        main: '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d',
+        main: DEFAULT_MAIN_SHA,
         'feature/launch-notes': '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a',
       },
     },

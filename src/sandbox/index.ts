@@ -1,5 +1,7 @@
 export { SandboxAdmin } from './admin-client.js';
 export {
+  DEFAULT_MAIN_SHA,
+  DEFAULT_REPOSITORY,
   defaultSandboxConfig,
   type Fault,
   faultSchema,

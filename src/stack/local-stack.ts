@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { writeAuditKeys } from '../audit/index.js';
-import { ensureReceiptKeyPair } from '../keys/key-files.js';
+import { auditKeyFileNames, ensureReceiptKeyPair } from '../keys/key-files.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
 import { searchAttributes } from '../shared.js';
 import { createLocalEnv } from '../temporal/servers.js';
@@ -34,8 +34,8 @@ export interface LocalStack {
 
 async function ensureAuditKeys(dir: string) {
   const paths = {
-    privateKey: join(dir, 'audit-signing-key.jwk.json'),
-    publicKeys: join(dir, 'audit-keys.jwks.json'),
+    privateKey: join(dir, auditKeyFileNames.privateKey),
+    publicKeys: join(dir, auditKeyFileNames.publicKeys),
   };
   if (!existsSync(paths.privateKey)) await writeAuditKeys(paths);
   return { privateKeyFile: paths.privateKey, publicKeysFile: paths.publicKeys };

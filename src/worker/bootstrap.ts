@@ -45,7 +45,6 @@ export function installRuntime(config: Config): pino.Logger {
 
 /** The worker process: wires the stores and runs until SIGINT/SIGTERM. */
 export async function runWorkerProcess(config: Config, logger = installRuntime(config)): Promise<void> {
-  registerSecrets(config);
   assertWritable(config);
   const keys = await readKeyRingFile(config.receipts.keysFile);
   const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);

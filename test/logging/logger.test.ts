@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLogger, redactSecrets, registerSecret } from '../../src/logging/logger.js';
 
@@ -19,12 +19,12 @@ function jsonLogger() {
   return { out, logger: createLogger({ pretty: false, destination: out.destination, level: 'trace' }) };
 }
 
-const PEM = [
-  '-----BEGIN PRIVATE KEY-----',
-  'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj',
-  'MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu',
-  '-----END PRIVATE KEY-----',
-].join('\n');
+// Generated per run, so no key material sits in the repository.
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString()
+  .trimEnd();
+const [, PEM_FIRST_LINE = '', PEM_SECOND_LINE = ''] = PEM.split('\n');
 
 describe('secret redaction in logs', () => {
   it('never writes a GitHub token, wherever it is logged', () => {
@@ -82,7 +82,8 @@ describe('secret redaction in logs', () => {
     logger.info(`loaded key ${PEM}`);
     logger.info({ raw: JSON.stringify({ kty: 'OKP', d, x: 'pub' }) }, 'jwk text');
     logger.info(`truncated ${PEM.slice(0, 80)}`);
-    expect(out.text()).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(out.text()).not.toContain(PEM_FIRST_LINE.slice(0, 32));
+    expect(out.text()).not.toContain(PEM_SECOND_LINE);
     expect(out.text()).not.toContain(d);
     expect(JSON.parse(out.lines[0] ?? '').msg).toBe('loaded key [REDACTED] PRIVATE KEY');
   });

@@ -1,6 +1,11 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { type RunningSandbox, type SandboxConfig, startSandbox } from '../../src/sandbox/index.js';
+import {
+  DEFAULT_MAIN_SHA,
+  type RunningSandbox,
+  type SandboxConfig,
+  startSandbox,
+} from '../../src/sandbox/index.js';
 import { validateResponse } from './openapi.js';
 
 /** One response Octokit received, keyed by the route template Octokit requested. */
@@ -60,7 +65,7 @@ export async function startRecorded(config?: SandboxConfig) {
 }
 
 export const repo = { owner: 'omega', repo: 'marketops' } as const;
-export const MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+export const MAIN_SHA = DEFAULT_MAIN_SHA;
 export const FEATURE_BRANCH = 'feature/launch-notes';
 export const FEATURE_SHA = '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a';
 

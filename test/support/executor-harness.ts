@@ -24,7 +24,12 @@ import {
   loadKeyRing,
   type OperationRequest,
 } from '../../src/receipts/index.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  DEFAULT_MAIN_SHA,
+  DEFAULT_REPOSITORY,
+  type RunningSandbox,
+  startSandbox,
+} from '../../src/sandbox/index.js';
 import {
   createLocalEnv,
   createTimeSkippingEnv,
@@ -32,8 +37,8 @@ import {
 } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
 
-export const REPO = 'omega/marketops';
-export const MAIN_SHA = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+export const REPO = DEFAULT_REPOSITORY;
+export const MAIN_SHA = DEFAULT_MAIN_SHA;
 export const FEATURE_BRANCH = 'feature/launch-notes';
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,5 +1,4 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export const MARKETOPS_BIN = 'bin/marketops.js';
 
@@ -66,11 +65,4 @@ export function marketopsInBackground(args: string[], env: NodeJS.ProcessEnv): B
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(address)));
-    });
-  });
-}
+export { freePort } from '../../bench/lib/ports.js';
