@@ -3,7 +3,8 @@ import { requiredAs } from './zod-sentence.js';
 
 /*
  * Field builders shared by the operation request and receipt claim schemas.
- * Lengths count UTF-16 code units (JavaScript string length).
+ * Lengths count UTF-16 code units (JavaScript string length), as GitHub counts them,
+ * so an astral character such as an emoji counts twice.
  */
 
 /** Any Unicode control character (C0, DEL, C1). */
@@ -13,11 +14,19 @@ const CONTROL_EXCEPT_WHITESPACE = /(?![\t\n\r])\p{Cc}/u;
 /** A lone UTF-16 surrogate: not valid Unicode, and RFC 8785 canonicalization refuses it. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/**
+ * zod's own min/max count code points, which would let a 257-unit emoji title through a
+ * 256 limit; the contract counts UTF-16 code units, so the bounds are checked on `length`.
+ */
 function boundedString(min: number, max: number) {
   return z
     .string({ error: requiredAs('a string') })
-    .min(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` })
-    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => value.length >= min, {
+      error: min === 1 ? 'must not be empty' : `must be at least ${min} characters`,
+    })
+    .refine((value) => value.length <= max, {
+      error: `must be at most ${max} characters (UTF-16 code units)`,
+    })
     .refine((value) => !LONE_SURROGATE.test(value), { error: 'must be valid Unicode (no lone surrogates)' });
 }
 

@@ -103,6 +103,20 @@ describe('parseOperationRequest', () => {
     };
     expect(parseOperationRequest({ ...atLimit, tag_name: 'v'.repeat(255) }).ok).toBe(true);
   });
+
+  it('counts lengths in UTF-16 code units, so an emoji counts as two', () => {
+    const emoji = '😀'; // U+1F600: one code point, two UTF-16 code units
+    const title = (units: number) => emoji.repeat(Math.floor(units / 2)) + 't'.repeat(units % 2);
+    expect(title(MAX_TITLE_LENGTH)).toHaveLength(MAX_TITLE_LENGTH);
+    expect(parseOperationRequest({ ...openPr, title: title(MAX_TITLE_LENGTH) }).ok).toBe(true);
+    // 257 units but only 129 code points: a code-point count would wrongly accept it.
+    expect(rejectionOf({ ...openPr, title: title(MAX_TITLE_LENGTH + 1) })).toBe(
+      `Field "title" of the operation request must be at most ${MAX_TITLE_LENGTH} characters (UTF-16 code units).`,
+    );
+    const body = (units: number) => emoji.repeat(units / 2);
+    expect(parseOperationRequest({ ...publishRelease, body: body(MAX_BODY_LENGTH) }).ok).toBe(true);
+    expect(rejectionOf({ ...publishRelease, body: `${body(MAX_BODY_LENGTH)}x` })).toContain('Field "body"');
+  });
 });
 
 describe('opDigest', () => {
