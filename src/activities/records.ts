@@ -16,7 +16,7 @@ export interface RecordSettings {
 /** Client-side refusals carry only what a refusal can say: no outcome but rejected, no GitHub effect. */
 export type RejectionDraft = Pick<
   RecordDraft,
-  'run_id' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
+  'run_id' | 'run_id_verified' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
 >;
 
 export function createRecordActivities({ store, executorVersion, metrics }: RecordSettings) {

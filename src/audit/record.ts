@@ -11,6 +11,12 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SH
 export const auditRecordSchema = z.strictObject({
   recorded_at: z.iso.datetime({ offset: true }),
   run_id: z.string().min(1).nullable(),
+  /**
+   * False when `run_id` was read from a request or receipt that did not verify: kept so the record is found
+   * under the run it claims, but only as a claim. Absent in records written before the field existed, and
+   * optional so that those keep hashing to the leaf hashes they were signed with.
+   */
+  run_id_verified: z.boolean().optional(),
   /** Null when a malformed receipt was rejected before an id could be read from it. */
   receipt_id: z.string().min(1).nullable(),
   operation_kind: z.string().min(1).nullable(),
