@@ -13,6 +13,26 @@ export const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';
 
 export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId}`;
 
+/**
+ * Id policies of an execution. A run that ends failed (a rejected receipt, e.g. a forged
+ * start) leaves the id free for the genuine receipt; the ledger makes it one-time.
+ */
+export const WORKFLOW_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY';
+export const WORKFLOW_ID_CONFLICT_POLICY = 'FAIL';
+
+/** Reason codes the executor adds to the receipt's own (src/receipts/reasons.ts). */
+export const ExecutorCode = {
+  /** The receipt's jti does not match the workflow id it runs under (`receipt-<jti>`). */
+  workflowIdMismatch: 'WORKFLOW_ID_MISMATCH',
+  /** The executor failed on its own bug while validating; nothing was consumed or written. */
+  internalError: 'INTERNAL_ERROR',
+  alreadyConsumed: 'ALREADY_CONSUMED',
+  malformed: 'MALFORMED',
+} as const;
+
+/** A rejected execution ends failed with this failure type; its details[0] is the ExecutionResult. */
+export const REJECTED_FAILURE_TYPE = 'RECEIPT_REJECTED';
+
 /** Custom search attributes: operators filter the Web UI and `runs list` by these. */
 export const searchAttributes = {
   runId: defineSearchAttributeKey('MarketOpsRunId', SearchAttributeType.KEYWORD),

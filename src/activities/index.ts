@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import { nonRetryableBugs } from './bug-class.js';
 import { createGitHubActivities } from './github/index.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
@@ -14,14 +15,15 @@ export interface ActivityDependencies {
 }
 
 /** Activities that run on the main task queue: authorization (with the ledger) and records. */
-export const createCoreActivities = (deps: ActivityDependencies) => ({
-  ...createValidationActivities(deps.validation, deps.metrics, deps.ledger),
-  ...createRecordActivities(deps.records),
-});
+export const createCoreActivities = (deps: ActivityDependencies) =>
+  nonRetryableBugs({
+    ...createValidationActivities(deps.validation, deps.metrics, deps.ledger),
+    ...createRecordActivities(deps.records),
+  });
 
 /** GitHub writes, on the paced task queue. */
 export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
-  createGitHubActivities(deps.octokit, deps.metrics);
+  nonRetryableBugs(createGitHubActivities(deps.octokit, deps.metrics));
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;

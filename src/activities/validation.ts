@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type GitHubWrite, planFor } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
@@ -6,11 +7,13 @@ import {
   type OperationRequest,
   opDigest,
   parseOperationRequest,
+  type ReceiptVerdict,
   verifyReceipt,
 } from '../receipts/index.js';
-import type { ExecuteOperationInput, Reason } from '../shared.js';
+import { ExecutorCode, type Reason, workflowIdFor } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
-import { currentWorkflowId } from './workflow-execution.js';
+import { internalError, isBugClass } from './bug-class.js';
+import { currentWorkflowExecution } from './workflow-execution.js';
 
 export interface ValidationSettings {
   keys: KeyRing;
@@ -25,6 +28,8 @@ export interface SubmissionFacts {
   receiptId: string | null;
   keyId: string | null;
   runId: string | null;
+  /** Whether a verified receipt's op_digest covers `runId`; otherwise it is only what the request claims. */
+  runIdVerified: boolean;
   operationKind: string | null;
   repository: string | null;
   opDigest: string | null;
@@ -37,20 +42,35 @@ export type Validation =
 
 type ParsedRequest = ReturnType<typeof parseOperationRequest>;
 
-function factsFrom(
-  request: unknown,
-  parsed: ParsedRequest,
-  receiptId?: string,
-  keyId?: string,
-): SubmissionFacts {
-  const loose = (request ?? {}) as Record<string, unknown>;
+/** The contract's one argument. Anything else a starter can send is refused, not crashed on. */
+const inputSchema = z.strictObject({ receipt: z.unknown(), request: z.unknown() });
+
+const noFacts: SubmissionFacts = {
+  receiptId: null,
+  keyId: null,
+  runId: null,
+  runIdVerified: false,
+  operationKind: null,
+  repository: null,
+  opDigest: null,
+};
+
+/** The digest covers run_id, so a verified signature with no binding failure vouches for it. */
+const bindingFailures = new Set(['INVALID_REQUEST', 'RUN_ID_MISMATCH', 'PARAMS_MISMATCH']);
+const runIdVerified = (verdict: ReceiptVerdict) =>
+  verdict.accepted ||
+  (verdict.receiptId !== undefined && !verdict.reasons.some((reason) => bindingFailures.has(reason.code)));
+
+function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerdict): SubmissionFacts {
+  const loose = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
   // Whatever the request claims, the record keeps at most a short, non-empty string.
   const text = (value: unknown) =>
     typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : null;
   return {
-    receiptId: receiptId ?? null,
-    keyId: keyId ?? null,
+    receiptId: verdict.receiptId ?? null,
+    keyId: verdict.kid ?? null,
     runId: text(loose.run_id),
+    runIdVerified: runIdVerified(verdict),
     operationKind: text(loose.operation_kind),
     repository: text(loose.repository),
     opDigest: parsed.ok ? opDigest(parsed.request) : null,
@@ -59,22 +79,64 @@ function factsFrom(
 
 const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === 'MODE_NOT_PROD';
 
+/** A receipt runs only as `receipt-<jti>`, so workflow-id uniqueness and the records stay one per receipt. */
+function workflowIdReasons(receiptId: string | undefined): Reason[] {
+  const { workflowId } = currentWorkflowExecution();
+  if (receiptId === undefined || workflowIdFor(receiptId) === workflowId) return [];
+  const message = `Receipt ${receiptId} runs only as workflow ${workflowIdFor(receiptId)}, not ${workflowId}; start it under that id.`;
+  return [{ code: ExecutorCode.workflowIdMismatch, message }];
+}
+
+function describeInput(input: unknown): string {
+  if (input === null || input === undefined) return String(input);
+  if (Array.isArray(input)) return 'an array';
+  if (typeof input !== 'object') return `a ${typeof input}`;
+  const extra = Object.keys(input).filter((key) => key !== 'receipt' && key !== 'request');
+  return `an object with the unknown member ${JSON.stringify(extra[0]?.slice(0, 64))}`;
+}
+
+function inputReasons(input: unknown): Reason[] {
+  if (inputSchema.safeParse(input).success) return [];
+  const message = `The workflow input must be one object { receipt, request } and nothing else, not ${describeInput(input)}.`;
+  return [{ code: ExecutorCode.malformed, message }];
+}
+
 function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
-  return async ({ receipt, request }: ExecuteOperationInput): Promise<Validation> => {
+  return async (input: unknown): Promise<Validation> => {
+    const malformed = inputReasons(input);
+    if (malformed.length > 0) {
+      for (const reason of malformed) metrics.receipt('rejected', reason.code);
+      return { decision: 'rejected', facts: noFacts, reasons: malformed };
+    }
+    const { receipt, request } = inputSchema.parse(input);
     const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
     const parsed = parseOperationRequest(request);
-    const facts = factsFrom(request, parsed, verdict.receiptId, verdict.kid);
-    if (verdict.accepted) {
+    const facts = factsFrom(request, parsed, verdict);
+    const reasons = [...(verdict.accepted ? [] : verdict.reasons), ...workflowIdReasons(verdict.receiptId)];
+    if (verdict.accepted && reasons.length === 0) {
       if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
       return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
     }
-    if (settings.mode === 'dry-run' && onlyModeFailed(verdict.reasons) && parsed.ok) {
+    if (settings.mode === 'dry-run' && onlyModeFailed(reasons) && parsed.ok) {
       metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
       return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
     }
-    for (const reason of verdict.reasons) metrics.receipt('rejected', reason.code);
-    return { decision: 'rejected', facts, reasons: verdict.reasons };
+    for (const reason of reasons) metrics.receipt('rejected', reason.code);
+    return { decision: 'rejected', facts, reasons };
   };
+}
+
+/** Fails closed on our own bugs: a rejection that says so, rather than an activity retried forever. */
+async function rejectingBugs(validate: () => Promise<Validation>, metrics: ExecutorMetrics) {
+  try {
+    return await validate();
+  } catch (error) {
+    if (!isBugClass(error)) throw error;
+    metrics.receipt('rejected', ExecutorCode.internalError);
+    const message = `The executor failed while validating (${internalError(error)}); nothing was consumed or written.`;
+    const reasons = [{ code: ExecutorCode.internalError, message }];
+    return { decision: 'rejected' as const, facts: noFacts, reasons };
+  }
 }
 
 export function createValidationActivities(
@@ -85,24 +147,25 @@ export function createValidationActivities(
   const validate = decide(settings, metrics);
   return {
     /**
-     * Every receipt invariant, the signature and the mode, decided in one place; an
-     * accepted receipt is then consumed in the durable ledger, before any GitHub write.
-     * One activity, so one server round trip, for both.
+     * Every receipt invariant, the signature, the workflow id and the mode, decided in one
+     * place; an accepted receipt is then consumed in the durable ledger by this workflow
+     * run, before any GitHub write. One activity, so one server round trip, for both.
      */
-    async authorizeSubmission(input: ExecuteOperationInput): Promise<Validation> {
-      const validation = await validate(input);
+    async authorizeSubmission(input: unknown): Promise<Validation> {
+      const validation = await rejectingBugs(() => validate(input), metrics);
       if (validation.decision !== 'accepted') return validation;
-      const consumption = await ledger.consume(String(validation.facts.receiptId), currentWorkflowId());
+      const { receiptId } = validation.facts;
+      const consumption = await ledger.consume(String(receiptId), currentWorkflowExecution());
       if (consumption.consumed) {
         metrics.receipt('accepted');
         return validation;
       }
-      metrics.receipt('rejected', 'ALREADY_CONSUMED');
+      metrics.receipt('rejected', ExecutorCode.alreadyConsumed);
       const message = `This receipt was already used by ${consumption.consumedBy}.`;
       return {
         decision: 'rejected',
         facts: validation.facts,
-        reasons: [{ code: 'ALREADY_CONSUMED', message }],
+        reasons: [{ code: ExecutorCode.alreadyConsumed, message }],
       };
     },
   };

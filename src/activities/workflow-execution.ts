@@ -6,5 +6,3 @@ export function currentWorkflowExecution(): { workflowId: string; runId: string 
   if (!workflowExecution) throw new Error('this activity runs for workflows only');
   return workflowExecution;
 }
-
-export const currentWorkflowId = (): string => currentWorkflowExecution().workflowId;

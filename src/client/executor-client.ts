@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { RejectionDraft } from '../activities/index.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
@@ -16,10 +22,13 @@ import {
   type ExecuteOperationInput,
   type ExecutionResult,
   type Progress,
+  REJECTED_FAILURE_TYPE,
   REJECTION_WORKFLOW_TYPE,
   type Reason,
   searchAttributes,
   TASK_QUEUE,
+  WORKFLOW_ID_CONFLICT_POLICY,
+  WORKFLOW_ID_REUSE_POLICY,
   WORKFLOW_TYPE,
   workflowIdFor,
 } from '../shared.js';
@@ -61,6 +70,29 @@ function searchAttributesOf(request: OperationRequest | undefined) {
     { key: searchAttributes.operationKind, value: operation_kind },
     { key: searchAttributes.repository, value: repository },
   ];
+}
+
+/**
+ * A rejected execution ends failed (so a forged start cannot occupy a genuine receipt's
+ * id); its result travels as the failure's details. Any other failure is not an outcome.
+ */
+export function rejectionOf(error: unknown): ExecutionResult | undefined {
+  if (!(error instanceof WorkflowFailedError)) return undefined;
+  const { cause } = error;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== REJECTED_FAILURE_TYPE) return undefined;
+  const result = cause.details?.[0] as ExecutionResult | undefined;
+  return result?.status === 'rejected' ? result : undefined;
+}
+
+/** The outcome of a closed execution, whether it completed or ended failed as a rejection. */
+export async function executionResult(handle: WorkflowHandle): Promise<ExecutionResult> {
+  try {
+    return await handle.result();
+  } catch (error) {
+    const rejected = rejectionOf(error);
+    if (rejected) return rejected;
+    throw error;
+  }
 }
 
 /**
@@ -116,8 +148,8 @@ export class ExecutorClient {
         workflowId,
         taskQueue: TASK_QUEUE,
         args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: WORKFLOW_ID_REUSE_POLICY,
+        workflowIdConflictPolicy: WORKFLOW_ID_CONFLICT_POLICY,
         typedSearchAttributes: searchAttributesOf(request),
         staticSummary: request && summaryOf(request),
       });
@@ -139,7 +171,7 @@ export class ExecutorClient {
   }
 
   result(receiptId: string): Promise<ExecutionResult> {
-    return this.handle(receiptId).result();
+    return executionResult(this.handle(receiptId));
   }
 
   /** Live progress while running (answered by a worker); the final outcome once closed. */
@@ -148,8 +180,13 @@ export class ExecutorClient {
     const { status } = await handle.describe();
     const base = { receiptId, workflowId: handle.workflowId, status: status.name };
     if (status.name === 'RUNNING') return { ...base, progress: await handle.query<Progress>('progress') };
-    if (status.name !== 'COMPLETED') return base;
-    return { ...base, result: await handle.result() };
+    if (status.name !== 'COMPLETED' && status.name !== 'FAILED') return base;
+    try {
+      return { ...base, result: await executionResult(handle) };
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return base;
+      throw error;
+    }
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {

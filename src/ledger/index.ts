@@ -4,20 +4,31 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /**
- * The durable consumed-receipts ledger: the second defence of one-time use, for
- * when Temporal no longer retains the closed workflow that holds the receipt's id.
- * Written before any GitHub write; a receipt id can be consumed by one workflow only.
+ * The durable consumed-receipts ledger: what makes a receipt one-time. Temporal's id
+ * policies let a receipt's workflow id run again after a run that ended failed (a forged
+ * start must not burn a genuine receipt), and a closed workflow outlives no retention,
+ * so the ledger, written before any GitHub write, is the authority: a receipt id can be
+ * consumed by one workflow *run* only.
  */
 export type Consumption = { consumed: true } | { consumed: false; consumedBy: string };
 
+/** One run of one workflow: a second run under the same workflow id is another consumer. */
+export interface Consumer {
+  workflowId: string;
+  runId: string;
+}
+
 export interface ReceiptLedger {
-  /** Idempotent for the same workflow, so an activity retry is not a second use. */
-  consume(receiptId: string, workflowId: string): Promise<Consumption>;
+  /** Idempotent for the same run, so an activity retry is not a second use. */
+  consume(receiptId: string, consumer: Consumer): Promise<Consumption>;
   close(): Promise<void>;
 }
 
-const verdict = (owner: string, workflowId: string): Consumption =>
-  owner === workflowId ? { consumed: true } : { consumed: false, consumedBy: owner };
+/** Older entries name no run (null): no run matches them, so they stay consumed for good. */
+const verdict = (owner: { workflowId: string; runId: string | null }, consumer: Consumer): Consumption =>
+  owner.workflowId === consumer.workflowId && owner.runId === consumer.runId
+    ? { consumed: true }
+    : { consumed: false, consumedBy: `${owner.workflowId} (run ${owner.runId ?? 'unknown'})` };
 
 /**
  * One file per receipt. The content is written and synced under a temporary name, then
@@ -29,12 +40,12 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
   const pathFor = (receiptId: string) =>
     join(dir, `${createHash('sha256').update(receiptId).digest('hex')}.json`);
   return {
-    async consume(receiptId, workflowId) {
+    async consume(receiptId, consumer) {
       const path = pathFor(receiptId);
       const pending = `${path}.${randomUUID()}.tmp`;
       await writeSynced(
         pending,
-        JSON.stringify({ receiptId, workflowId, consumedAt: new Date().toISOString() }),
+        JSON.stringify({ receiptId, ...consumer, consumedAt: new Date().toISOString() }),
       );
       try {
         await link(pending, path);
@@ -42,8 +53,8 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
         return { consumed: true };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = JSON.parse(await readFile(path, 'utf8')) as { workflowId: string };
-        return verdict(owner.workflowId, workflowId);
+        const owner = JSON.parse(await readFile(path, 'utf8')) as { workflowId: string; runId?: string };
+        return verdict({ workflowId: owner.workflowId, runId: owner.runId ?? null }, consumer);
       } finally {
         await rm(pending, { force: true });
       }
@@ -78,20 +89,23 @@ async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
     receipt_id text PRIMARY KEY,
     workflow_id text NOT NULL,
     consumed_at timestamptz NOT NULL DEFAULT now())`);
+  // Ledgers created before runs were recorded gain the column; their rows keep NULL.
+  await pool.query('ALTER TABLE marketops_consumed_receipts ADD COLUMN IF NOT EXISTS run_id text');
   return {
-    async consume(receiptId, workflowId) {
+    async consume(receiptId, consumer) {
       const inserted = await pool.query(
-        `INSERT INTO marketops_consumed_receipts (receipt_id, workflow_id) VALUES ($1, $2)
+        `INSERT INTO marketops_consumed_receipts (receipt_id, workflow_id, run_id) VALUES ($1, $2, $3)
          ON CONFLICT (receipt_id) DO NOTHING`,
-        [receiptId, workflowId],
+        [receiptId, consumer.workflowId, consumer.runId],
       );
       if (inserted.rowCount === 1) return { consumed: true };
       // A separate statement: its snapshot sees the row a concurrent insert just committed.
-      const { rows } = await pool.query<{ workflow_id: string }>(
-        'SELECT workflow_id FROM marketops_consumed_receipts WHERE receipt_id = $1',
+      const { rows } = await pool.query<{ workflow_id: string; run_id: string | null }>(
+        'SELECT workflow_id, run_id FROM marketops_consumed_receipts WHERE receipt_id = $1',
         [receiptId],
       );
-      return verdict(String(rows[0]?.workflow_id), workflowId);
+      const owner = rows[0];
+      return verdict({ workflowId: String(owner?.workflow_id), runId: owner?.run_id ?? null }, consumer);
     },
     close: () => pool.end(),
   };

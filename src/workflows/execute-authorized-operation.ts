@@ -5,6 +5,7 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -24,6 +25,7 @@ import {
   GITHUB_WRITES_TASK_QUEUE,
   type Outcome,
   type Progress,
+  REJECTED_FAILURE_TYPE,
   type Reason,
   searchAttributes,
 } from '../shared.js';
@@ -105,6 +107,24 @@ function perform(request: OperationRequest, notAfter: number, progress: Progress
   }
 }
 
+type Rejected = Extract<ExecutionResult, { status: 'rejected' }>;
+
+/**
+ * A rejected run ends failed, with the result in the failure's details: the id policy
+ * then lets the genuine receipt run after a forged start under its id, and the Web UI
+ * tells a refusal from a success. Runs started before this change complete as before.
+ */
+function endRejected(result: Rejected): Rejected {
+  if (!patched('rejected-runs-end-failed')) return result;
+  const codes = result.reasons.map((reason) => reason.code).join(', ');
+  throw ApplicationFailure.create({
+    type: REJECTED_FAILURE_TYPE,
+    message: `Receipt rejected (${codes}): ${result.reasons[0]?.message ?? 'no reason given'}`,
+    nonRetryable: true,
+    details: [result],
+  });
+}
+
 /**
  * One authorized GitHub operation, keyed by its receipt: authorize (validate, then
  * consume in the ledger), write, record. Deterministic; every effect and every clock read happens in activities.
@@ -155,11 +175,8 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   };
 
   if (validation.decision === 'rejected') {
-    return {
-      status: 'rejected',
-      reasons: validation.reasons,
-      audit: await record('rejected', validation.reasons, null),
-    };
+    const audit = await record('rejected', validation.reasons, null);
+    return endRejected({ status: 'rejected', reasons: validation.reasons, audit });
   }
   if (validation.decision === 'blocked_by_mode') {
     const reasons = [

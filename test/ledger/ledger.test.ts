@@ -11,16 +11,17 @@ const locations: [string, () => Promise<string>][] = [
 ];
 
 describe.each(locations)('%s', (_name, location) => {
-  it('lets one workflow consume a receipt, idempotently, and tells every other workflow who did', async () => {
+  it('lets one workflow run consume a receipt, idempotently, and tells every other run who did', async () => {
     const ledger = await openLedger(await location());
     const receiptId = `receipt-${Date.now()}-${Math.random()}`;
+    const first = { workflowId: 'receipt-wf-1', runId: 'run-a' };
     try {
-      expect(await ledger.consume(receiptId, 'receipt-wf-1')).toEqual({ consumed: true });
-      expect(await ledger.consume(receiptId, 'receipt-wf-1')).toEqual({ consumed: true });
-      expect(await ledger.consume(receiptId, 'other-wf')).toEqual({
-        consumed: false,
-        consumedBy: 'receipt-wf-1',
-      });
+      expect(await ledger.consume(receiptId, first)).toEqual({ consumed: true });
+      expect(await ledger.consume(receiptId, first)).toEqual({ consumed: true });
+      const refusal = { consumed: false, consumedBy: 'receipt-wf-1 (run run-a)' };
+      expect(await ledger.consume(receiptId, { workflowId: 'other-wf', runId: 'run-a' })).toEqual(refusal);
+      // The same workflow id run again (allowed by Temporal after a failed run) is another consumer.
+      expect(await ledger.consume(receiptId, { ...first, runId: 'run-b' })).toEqual(refusal);
     } finally {
       await ledger.close();
     }
@@ -32,12 +33,14 @@ describe.each(locations)('%s', (_name, location) => {
     const receiptId = `race-${Date.now()}-${Math.random()}`;
     try {
       const verdicts = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => ledgers[i % ledgers.length]?.consume(receiptId, `wf-${i}`)),
+        Array.from({ length: 20 }, (_, i) =>
+          ledgers[i % ledgers.length]?.consume(receiptId, { workflowId: 'receipt-same', runId: `run-${i}` }),
+        ),
       );
       const winners = verdicts.filter((verdict) => verdict?.consumed);
       expect(winners).toHaveLength(1);
       const owner = verdicts.find((verdict) => verdict && !verdict.consumed);
-      expect(owner && !owner.consumed && owner.consumedBy).toMatch(/^wf-\d+$/);
+      expect(owner && !owner.consumed && owner.consumedBy).toMatch(/^receipt-same \(run run-\d+\)$/);
     } finally {
       await Promise.all(ledgers.map((ledger) => ledger.close()));
     }
