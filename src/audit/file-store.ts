@@ -228,7 +228,14 @@ class FileAuditStore implements AuditStore {
         if (existing)
           return resultForExisting(existing, record, this.checkpointList[existing.index] as Checkpoint);
         const size = this.entryList.length;
-        const { entry, checkpoint } = prepareAppend(signer, identity, record, size, this.frontier);
+        const { entry, checkpoint } = prepareAppend(
+          signer,
+          identity,
+          record,
+          size,
+          this.frontier,
+          this.checkpointList.at(-1),
+        );
         await appendLine(this.entriesTail.path, entry);
         await appendLine(this.checkpointsTail.path, checkpoint);
         await this.refresh();

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { readJsonFile } from '../receipts/json-file.js';
 import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
 
-/** The log's name in every checkpoint; changing it starts a different log. */
+/**
+ * The origin every log had before origins were per log. Logs that began with it keep it (a log keeps its
+ * origin for life); new logs get their own (see `originForAppend`).
+ */
 export const DEFAULT_AUDIT_ORIGIN = 'marketops-publisher/audit-log';
 
 const jwksSchema = z.object({
@@ -23,7 +26,8 @@ export async function readPublicJwks(path: string): Promise<{ keys: JWK[] }> {
   return parsed.data as { keys: JWK[] };
 }
 
-export async function loadCheckpointSigner(path: string, origin: string): Promise<CheckpointSigner> {
+/** `origin` names a new log; without it a new log gets a generated name and an existing log keeps its own. */
+export async function loadCheckpointSigner(path: string, origin?: string): Promise<CheckpointSigner> {
   return checkpointSignerFromJwk((await readKeyFile(path, 'audit signing key')) as JWK, origin);
 }
 

@@ -129,7 +129,8 @@ class PostgresAuditStore implements AuditStore {
         return resultForExisting(entry, record, await this.checkpointOfSize(client, entry.index + 1));
       }
       const frontier = (head.rows[0]?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex'));
-      const prepared = prepareAppend(signer, identity, record, size, frontier);
+      const latest = size > 0 ? await this.checkpointOfSize(client, size) : undefined;
+      const prepared = prepareAppend(signer, identity, record, size, frontier, latest);
       const { entry, checkpoint } = prepared;
       await client.query(
         `INSERT INTO ${this.s}.audit_entries (idx, identity, run_id, record, leaf_hash) VALUES ($1, $2, $3, $4, $5)`,

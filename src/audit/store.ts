@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Checkpoint, CheckpointSigner } from './checkpoint.js';
 import { appendToFrontier, frontierRoot, MerkleTree } from './merkle.js';
@@ -105,13 +106,35 @@ export interface PreparedAppend {
   checkpoint: Checkpoint;
 }
 
-/** Hashes the record, extends the compact range and signs the checkpoint of the grown tree. */
+/** A log's name must tell it apart from every other MarketOps log, so a fresh one gets a random name. */
+export const generatedOrigin = (): string => `marketops.local/${randomBytes(12).toString('hex')}`;
+
+/**
+ * The origin the next checkpoint names. A log keeps the origin of its first checkpoint for life (changing
+ * it would start another log); an empty log takes the configured one, else a generated one, which its
+ * first checkpoint then persists.
+ */
+export function originForAppend(logOrigin: string | undefined, configured: string | undefined): string {
+  if (logOrigin === undefined) return configured ?? generatedOrigin();
+  if (configured !== undefined && configured !== logOrigin) {
+    throw new Error(
+      `The audit log's origin is "${logOrigin}" but MARKETOPS_AUDIT_ORIGIN is "${configured}"; a log keeps its origin, so unset the variable or set it to "${logOrigin}".`,
+    );
+  }
+  return logOrigin;
+}
+
+/**
+ * Hashes the record, extends the compact range and signs the checkpoint of the grown tree.
+ * `latest` is the log's newest checkpoint (undefined while empty): it fixes the log's origin.
+ */
 export function prepareAppend(
   signer: CheckpointSigner,
   identity: string,
   record: AuditRecord,
   size: number,
   frontier: readonly Buffer[],
+  latest: Checkpoint | undefined,
 ): PreparedAppend {
   const parsed = auditRecordSchema.parse(record);
   const leaf = leafHash(parsed);
@@ -119,7 +142,7 @@ export function prepareAppend(
   return {
     entry: { index: size, identity, record: parsed, leafHash: leaf },
     frontier: next,
-    checkpoint: signer.sign(size + 1, frontierRoot(next)),
+    checkpoint: signer.sign(originForAppend(latest?.origin, signer.origin), size + 1, frontierRoot(next)),
   };
 }
 
