@@ -25,6 +25,10 @@ const write = (repository: string, suffix: string, body: Record<string, unknown>
   body,
 });
 
+/**
+ * The activity sends the SHA that target_commitish resolved to (see docs/github-adoption.md), so
+ * a branch moving after the check cannot change what is released.
+ */
 export const releaseWrite = (request: PublishReleaseRequest): GitHubWrite =>
   write(request.repository, 'releases', {
     tag_name: request.tag_name,
@@ -57,11 +61,15 @@ export const pullRequestWrite = (request: OpenPrRequest): GitHubWrite =>
   });
 
 const TAG_OBJECT_SHA_PLACEHOLDER = '<sha of the tag object created by the previous request>';
+/** A dry run reads nothing from GitHub, so the commit is named by what it will be resolved from. */
+const resolvedCommitPlaceholder = (commitish: string) => `<sha of the commit ${commitish} resolves to>`;
 
 export function planFor(request: OperationRequest): GitHubWrite[] {
   switch (request.operation_kind) {
     case 'publish_release':
-      return [releaseWrite(request)];
+      return [
+        releaseWrite({ ...request, target_commitish: resolvedCommitPlaceholder(request.target_commitish) }),
+      ];
     case 'open_pr':
       return [pullRequestWrite(request)];
     case 'tag_repo':

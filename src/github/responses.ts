@@ -27,6 +27,9 @@ export const tagObjectSchema = z.looseObject({
   object: z.looseObject({ sha: z.string() }),
 });
 
+/** GET /repos/{owner}/{repo}/commits/{ref}: the commit a branch, tag or SHA names. */
+export const commitSchema = z.looseObject({ sha: z.string() });
+
 export const pullSchema = z.looseObject({
   number: z.number(),
   html_url: z.string(),

@@ -9,6 +9,7 @@ import {
 
 const clockSchema = z.object({ now: z.number() });
 const errorSchema = z.object({ message: z.string() });
+const branchSchema = z.object({ ref: z.string(), sha: z.string() });
 
 /**
  * Typed client for the sandbox's admin API. It speaks HTTP, so a test in another
@@ -27,6 +28,15 @@ export class SandboxAdmin {
 
   async state(): Promise<SandboxState> {
     return sandboxStateSchema.parse(await this.call('GET', '/state'));
+  }
+
+  /**
+   * Creates `branch` in `repository` (`owner/name`) or moves it to `sha`, a commit the sandbox then
+   * knows: what a push would do. Returns the branch's ref as the state lists it.
+   */
+  async setBranch(repository: string, branch: string, sha: string): Promise<{ ref: string; sha: string }> {
+    const path = `/repos/${repository}/branches/${encodeURIComponent(branch)}`;
+    return branchSchema.parse(await this.call('PUT', path, { sha }));
   }
 
   /** The GitHub routes served, as `METHOD /template` in the spelling of GitHub's OpenAPI document. */

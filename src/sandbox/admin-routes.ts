@@ -7,6 +7,7 @@ import type { Sandbox } from './sandbox.js';
 export const ADMIN_PREFIX = '/_sandbox';
 
 const advanceBody = z.object({ ms: z.number().int().nonnegative() });
+const branchBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/, 'must be 40 lowercase hex digits') });
 
 /** Admin input errors are the caller's to fix, so they come back as 400 with the field named. */
 function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -19,7 +20,7 @@ function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 const json = (body: unknown): RouteResponse => ({ status: 200, body });
 
-/** The sandbox's own control API: state, request log, limits, faults and clock. */
+/** The sandbox's own control API: state, branches, request log, limits, faults and clock. */
 export function adminRoutes(sandbox: Sandbox): Route[] {
   const at = (path: string) => `${ADMIN_PREFIX}${path}`;
   return [
@@ -58,6 +59,18 @@ export function adminRoutes(sandbox: Sandbox): Route[] {
       handle: () => {
         sandbox.faults.clear();
         return json([]);
+      },
+    },
+    {
+      // The sandbox has no git push: this creates or moves a branch to a commit, new or known.
+      method: 'PUT',
+      template: at('/repos/{owner}/{repo}/branches/{branch}'),
+      greedyLast: true,
+      handle: ({ params, body }) => {
+        const repo = sandbox.store.repo(params.owner ?? '', params.repo ?? '', docs.root);
+        const { sha } = parseAdminBody(branchBody, body);
+        const { ref, record } = sandbox.store.setBranch(repo, params.branch ?? '', sha);
+        return json({ ref, ...record });
       },
     },
     { method: 'GET', template: at('/clock'), handle: () => json({ now: sandbox.clock.now() }) },

@@ -3,7 +3,7 @@ import { docs, unprocessable } from './github-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Representations } from './representations.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
-import type { GitHubStore } from './store.js';
+import { GET_COMMIT_DOCS, type GitHubStore } from './store.js';
 
 const createRefBody = z.object({ ref: z.string(), sha: z.string() });
 const createTagBody = z.object({
@@ -116,6 +116,15 @@ export function githubRoutes(store: GitHubStore, render: Representations, limite
       handle: (request: RouteRequest) => {
         const repo = repoOf(request, docs.getTag);
         return ok(render.gitTag(repo, store.getTag(repo, request.params.tag_sha ?? '')));
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/commits/{ref}',
+      greedyLast: true,
+      handle: (request: RouteRequest) => {
+        const repo = repoOf(request, GET_COMMIT_DOCS);
+        return ok(render.commit(repo, store.getCommit(repo, request.params.ref ?? '')));
       },
     },
     {

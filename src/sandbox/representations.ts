@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PullRecord, RefRecord, ReleaseRecord, TagObjectRecord } from './records.js';
 import type { Repo } from './store.js';
 
@@ -8,7 +9,7 @@ const nodeId = (kind: string, id: string | number): string => Buffer.from(`${kin
 
 /**
  * Renders sandbox records in GitHub's REST response shapes (the OpenAPI schemas
- * full-repository, git-ref, git-tag, release, pull-request, pull-request-simple).
+ * full-repository, git-ref, git-tag, commit, release, pull-request, pull-request-simple).
  * `api` is the sandbox's own URL, which plays api.github.com.
  */
 export class Representations {
@@ -164,6 +165,48 @@ export class Representations {
         payload: null,
         verified_at: null,
       },
+    };
+  }
+
+  /**
+   * The `commit` schema. The sandbox stores no history, trees or authors, so a commit has no
+   * parents and no files, and its tree SHA and message are derived from its own SHA.
+   */
+  commit(repo: Repo, sha: string): Record<string, unknown> {
+    const api = `${this.api}/repos/${repo.owner}/${repo.name}`;
+    const html = `${SANDBOX_HTML_HOST}/${repo.owner}/${repo.name}/commit/${sha}`;
+    const person = {
+      name: 'MarketOps Sandbox',
+      email: 'sandbox@sandbox.github.local',
+      date: repo.created_at,
+    };
+    const tree = createHash('sha1').update(`tree\0${sha}`).digest('hex');
+    return {
+      url: `${api}/commits/${sha}`,
+      sha,
+      node_id: nodeId('Commit', sha),
+      html_url: html,
+      comments_url: `${api}/commits/${sha}/comments`,
+      commit: {
+        url: `${api}/git/commits/${sha}`,
+        author: person,
+        committer: person,
+        message: `Sandbox commit ${sha.slice(0, 7)}`,
+        comment_count: 0,
+        tree: { sha: tree, url: `${api}/git/trees/${tree}` },
+        verification: {
+          verified: false,
+          reason: 'unsigned',
+          signature: null,
+          payload: null,
+          verified_at: null,
+        },
+      },
+      author: this.user(),
+      committer: this.user(),
+      parents: [],
+      stats: { additions: 0, deletions: 0, total: 0 },
+      files: [],
     };
   }
 

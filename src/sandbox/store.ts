@@ -45,6 +45,8 @@ interface Repo extends Omit<RepoState, 'refs'> {
   commits: Set<string>;
 }
 
+/** GitHub's page for GET /repos/{owner}/{repo}/commits/{ref}, which its error bodies point at. */
+export const GET_COMMIT_DOCS = `${docs.root}/commits/commits#get-a-commit`;
 const SANDBOX_TAGGER = { name: 'MarketOps Sandbox', email: 'sandbox@sandbox.github.local' };
 const isoAt = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -148,6 +150,25 @@ export class GitHubStore {
     return tag;
   }
 
+  /** GET /commits/{ref}: GitHub answers a commit-ish that names nothing with this 422. */
+  getCommit(repo: Repo, ref: string): string {
+    const sha = this.commitOf(repo, ref);
+    if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`, GET_COMMIT_DOCS);
+    return sha;
+  }
+
+  /**
+   * Admin only: points `branch` at `sha`, creating the branch or moving it, and makes `sha` a
+   * known commit. This is how tests push a commit, which the sandbox otherwise has no way to do.
+   */
+  setBranch(repo: Repo, branch: string, sha: string): { ref: string; record: RefRecord } {
+    const ref = `refs/heads/${branch}`;
+    const record: RefRecord = { sha, type: 'commit' };
+    repo.commits.add(sha);
+    repo.refs.set(ref, record);
+    return { ref, record };
+  }
+
   /** Like GitHub: a missing tag is created at target_commitish (default branch by default), except for drafts. */
   createRelease(repo: Repo, input: CreateReleaseInput): ReleaseRecord {
     if (repo.releases.some((release) => release.tag_name === input.tag_name)) {
@@ -160,7 +181,7 @@ export class GitHubStore {
     const target = input.target_commitish ?? repo.default_branch;
     const tagRef = `refs/tags/${input.tag_name}`;
     if (!repo.refs.has(tagRef)) {
-      const sha = this.resolveCommitish(repo, target);
+      const sha = this.commitOf(repo, target);
       if (!sha) {
         throw validationFailed(docs.createRelease, {
           resource: 'Release',
@@ -267,10 +288,17 @@ export class GitHubStore {
     return repo.tags.some((tag) => tag.sha === sha) ? 'tag' : undefined;
   }
 
-  private resolveCommitish(repo: Repo, commitish: string): string | undefined {
-    const branch = repo.refs.get(`refs/heads/${commitish}`);
-    if (branch) return branch.sha;
-    return repo.commits.has(commitish) ? commitish : undefined;
+  /**
+   * The commit a commit-ish names, as git's rev-parse resolves it: a full known SHA, then
+   * `refs/<ref>` (so `heads/x` and `tags/x` work), `refs/tags/<ref>`, `refs/heads/<ref>`;
+   * an annotated tag is peeled to its commit. A `ref` already starting with `refs/` is a full name.
+   */
+  private commitOf(repo: Repo, ref: string): string | undefined {
+    if (repo.commits.has(ref)) return ref;
+    const names = [ref, `refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`];
+    const record = names.map((name) => repo.refs.get(name)).find((found) => found !== undefined);
+    if (record?.type === 'commit') return record.sha;
+    return repo.tags.find((tag) => tag.sha === record?.sha)?.object.sha;
   }
 
   private newSha(...parts: (string | Repo)[]): string {

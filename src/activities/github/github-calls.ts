@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import { conflictMessage, type Difference } from '../../github/adoption.js';
 import { FailureCode, toFailure } from '../../github/failures.js';
 import { type GitHubWrite, splitRepository } from '../../github/plan.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
@@ -21,11 +22,11 @@ export interface GitHubActivityInput<R> {
   notAfter: number;
 }
 
-export const conflict = (what: string) =>
-  ApplicationFailure.nonRetryable(
-    `${what} already exists on GitHub but differs from the authorized request; nothing was changed.`,
-    FailureCode.conflict,
-  );
+/** Fails with CONFLICT when `found` names any difference; adoption goes on only when it is empty. */
+export function assertAdoptable(subject: string, found: readonly Difference[]): void {
+  if (found.length > 0)
+    throw ApplicationFailure.nonRetryable(conflictMessage(subject, found), FailureCode.conflict);
+}
 
 type Params = Record<string, unknown>;
 const statusOf = (error: unknown) => (error as { status?: number }).status;
@@ -43,12 +44,12 @@ export function githubCalls(octokit: Octokit, metrics: ExecutorMetrics) {
     }
   }
 
-  /** A GET that treats 404 as "absent" rather than an error. */
-  async function find<S extends z.ZodType>(route: string, params: Params, schema: S) {
+  /** A GET that treats `absentStatus` (GitHub's 404, or the 422 of an unknown commit) as "absent". */
+  async function find<S extends z.ZodType>(route: string, params: Params, schema: S, absentStatus = 404) {
     try {
       return await call(route, params, schema);
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === absentStatus) return undefined;
       throw error;
     }
   }

@@ -1,8 +1,14 @@
 import type { z } from 'zod';
+import { differences } from '../../github/adoption.js';
 import { pullRequestWrite, splitRepository } from '../../github/plan.js';
 import { pullSchema, responseSha256 } from '../../github/responses.js';
 import type { OpenPrRequest } from '../../receipts/index.js';
-import { conflict, type GitHubActivityInput, type GitHubCalls, type GitHubEffect } from './github-calls.js';
+import {
+  assertAdoptable,
+  type GitHubActivityInput,
+  type GitHubCalls,
+  type GitHubEffect,
+} from './github-calls.js';
 
 const pullEffect = (pull: z.infer<typeof pullSchema>, adopted: boolean): GitHubEffect => ({
   url: pull.html_url,
@@ -24,10 +30,15 @@ export function pullRequestActivities({ call, guarded, adoptOrCreate }: GitHubCa
       { ...splitRepository(request.repository), head: label, base: request.base, state: 'open' },
       pullSchema.array(),
     );
+    // GitHub allows one open pull request per head and base, so this is the one to adopt or refuse.
     const existing = open.find((pull) => pull.head.label === label && pull.base.ref === request.base);
     if (!existing) return undefined;
-    const same = existing.title === request.title && (existing.body ?? '') === request.body;
-    if (!same) throw conflict(`An open pull request from ${request.head} into ${request.base}`);
+    const found = differences(
+      'pull_request',
+      { ...existing, head: existing.head.label, base: existing.base.ref },
+      { ...request, head: label },
+    );
+    assertAdoptable(`Pull request #${existing.number} from ${request.head} into ${request.base}`, found);
     return pullEffect(existing, true);
   }
 

@@ -1,8 +1,15 @@
 import type { z } from 'zod';
-import { splitRepository, tagObjectWrite, tagRefWrite } from '../../github/plan.js';
+import { differences } from '../../github/adoption.js';
+import { tagObjectWrite, tagRefWrite } from '../../github/plan.js';
 import { refSchema, responseSha256, tagObjectSchema } from '../../github/responses.js';
 import type { TagRepoRequest } from '../../receipts/index.js';
-import { conflict, type GitHubActivityInput, type GitHubCalls, type GitHubEffect } from './github-calls.js';
+import { gitReads } from './git-reads.js';
+import {
+  assertAdoptable,
+  type GitHubActivityInput,
+  type GitHubCalls,
+  type GitHubEffect,
+} from './github-calls.js';
 
 type Ref = z.infer<typeof refSchema>;
 
@@ -14,32 +21,16 @@ const refEffect = (ref: Ref, adopted: boolean): GitHubEffect => ({
   responseSha256: responseSha256(ref),
 });
 
-export function tagActivities({ call, find, send, guarded, adoptOrCreate }: GitHubCalls) {
-  const findTagRef = (request: TagRepoRequest) =>
-    find(
-      'GET /repos/{owner}/{repo}/git/ref/{ref}',
-      { ...splitRepository(request.repository), ref: `tags/${request.tag}` },
-      refSchema,
-    );
-
-  async function existingTagTarget(request: TagRepoRequest, ref: Ref) {
-    if (ref.object.type !== 'tag') return { commit: ref.object.sha, message: undefined };
-    const tag = await call(
-      'GET /repos/{owner}/{repo}/git/tags/{tag_sha}',
-      { ...splitRepository(request.repository), tag_sha: ref.object.sha },
-      tagObjectSchema,
-    );
-    return { commit: tag.object.sha, message: tag.message };
-  }
+export function tagActivities(calls: GitHubCalls) {
+  const { send, guarded, adoptOrCreate } = calls;
+  const { findTag } = gitReads(calls);
 
   /** Adopts an existing tag only when it names the same commit with the same kind and message. */
   async function adoptTag(request: TagRepoRequest): Promise<GitHubEffect | undefined> {
-    const ref = await findTagRef(request);
-    if (!ref) return undefined;
-    const target = await existingTagTarget(request, ref);
-    const sameMessage = target.message?.trimEnd() === request.message?.trimEnd();
-    if (target.commit !== request.sha || !sameMessage) throw conflict(`Tag ${request.tag}`);
-    return refEffect(ref, true);
+    const existing = await findTag(request.repository, request.tag);
+    if (!existing) return undefined;
+    assertAdoptable(`Tag ${request.tag}`, differences('tag', existing, request));
+    return refEffect(existing.ref, true);
   }
 
   return {
@@ -67,16 +58,11 @@ export function tagActivities({ call, find, send, guarded, adoptOrCreate }: GitH
       notAfter,
       targetSha,
     }: GitHubActivityInput<TagRepoRequest> & { targetSha: string }): Promise<GitHubEffect> {
-      const adopt = async () => {
-        const ref = await findTagRef(request);
-        if (ref?.object.sha === targetSha) return refEffect(ref, true);
-        return ref ? adoptTag(request) : undefined;
-      };
       return guarded(notAfter, () =>
         adoptOrCreate({
           repository: request.repository,
           notAfter,
-          adopt,
+          adopt: () => adoptTag(request),
           write: tagRefWrite(request, targetSha),
           schema: refSchema,
           created: (ref) => refEffect(ref, false),
