@@ -21,12 +21,13 @@ export type RejectionDraft = Pick<
 
 export function createRecordActivities({ store, executorVersion, metrics }: RecordSettings) {
   /**
-   * The record's identity is the workflow id plus the step, so a retried activity cannot
-   * append twice. A different record under that identity is refused, and retrying cannot
+   * The record's identity is the workflow run plus the step, so a retried activity cannot
+   * append twice, while a second run of a receipt's workflow id (allowed after a failed
+   * one, such as a forged start) keeps its own record. A different record under that identity is refused, and retrying cannot
    * change that: it ends the attempt for good, with the reason.
    */
   async function append(step: string, record: AuditRecord): Promise<AuditAnchor> {
-    const identity = `${record.temporal?.workflow_id}/${step}`;
+    const identity = `${record.temporal?.workflow_id}/${record.temporal?.run_id}/${step}`;
     try {
       const { index, leafHash, checkpoint } = await store.append(identity, record);
       return { index, leafHash, checkpoint };
