@@ -5,8 +5,15 @@ import { requiredAs } from './zod-sentence.js';
 
 /** The pinned `typ` of the protected header: no other JWS, JWT or receipt type is ever accepted. */
 export const RECEIPT_TYPE = 'marketops-receipt+jwt';
-/** The only signature algorithm: EdDSA over Ed25519 (RFC 8037). */
+/**
+ * The `alg` this code issues: "EdDSA" (RFC 8037), which every JOSE library verifies.
+ * RFC 9864 deprecates that polymorphic name for the fully specified "Ed25519", so both are
+ * accepted; with the ring holding only OKP Ed25519 keys they name the same pure Ed25519.
+ */
 export const RECEIPT_ALG = 'EdDSA';
+export const ACCEPTED_ALGS = [RECEIPT_ALG, 'Ed25519'] as const;
+/** For messages: `"EdDSA" or "Ed25519"`. */
+export const ACCEPTED_ALGS_TEXT = ACCEPTED_ALGS.map((alg) => `"${alg}"`).join(' or ');
 /** The executor's identity, the `aud` a receipt must carry unless configured otherwise. */
 export const DEFAULT_AUDIENCE = 'marketops-executor';
 export const DEFAULT_ISSUER = 'federation-core';
@@ -39,6 +46,7 @@ export const receiptClaimsSchema = z
     exp: numericDate(),
     op_digest: base64url32Bytes(),
   })
-  .refine((claims) => claims.sub === claims.run_id, { error: 'must equal run_id', path: ['sub'] });
+  .refine((claims) => claims.sub === claims.run_id, { error: 'must equal run_id', path: ['sub'] })
+  .refine((claims) => claims.exp > claims.iat, { error: 'must be after iat', path: ['exp'] });
 
 export type ReceiptClaims = z.infer<typeof receiptClaimsSchema>;

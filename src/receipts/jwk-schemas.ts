@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECEIPT_ALG } from './claims.js';
+import { ACCEPTED_ALGS, ACCEPTED_ALGS_TEXT } from './claims.js';
 import { base64url32Bytes, singleLineText } from './text-fields.js';
 import { firstIssueSentence } from './zod-sentence.js';
 
@@ -10,7 +10,12 @@ const ed25519PublicMembers = {
   crv: z.literal('Ed25519', { error: 'must be "Ed25519"' }),
   x: base64url32Bytes(),
   kid: keyIdSchema,
-  alg: z.literal(RECEIPT_ALG, { error: `must be "${RECEIPT_ALG}" when present` }).optional(),
+  // Either name means pure Ed25519 for an Ed25519 key, so either lets the key verify both.
+  alg: z
+    .enum(ACCEPTED_ALGS, {
+      error: `must be ${ACCEPTED_ALGS_TEXT} when present`,
+    })
+    .optional(),
   use: z.literal('sig', { error: 'must be "sig" when present' }).optional(),
   key_ops: z.array(z.string()).optional(),
 };

@@ -3,6 +3,8 @@ export const reasonCodes = [
   'MODE_NOT_PROD',
   'RECEIPT_MISSING',
   'MALFORMED',
+  /** A member name repeats in one JSON object of the header or claims: parsers disagree on which wins. */
+  'DUPLICATE_MEMBER',
   'BAD_SIGNATURE',
   'UNKNOWN_KEY',
   'WRONG_TYPE',

@@ -1,9 +1,17 @@
 import type { KeyObject } from 'node:crypto';
 import { compactVerify } from 'jose';
-import { RECEIPT_ALG, RECEIPT_TYPE, type ReceiptClaims, receiptClaimsSchema } from './claims.js';
-import { decodeCompactHeader, parseJsonObject, show } from './compact-jws.js';
+import {
+  ACCEPTED_ALGS,
+  ACCEPTED_ALGS_TEXT,
+  RECEIPT_TYPE,
+  type ReceiptClaims,
+  receiptClaimsSchema,
+} from './claims.js';
+import { decodeCompactHeader } from './compact-jws.js';
 import type { KeyRing } from './key-ring.js';
 import { type Reason, reason } from './reasons.js';
+import { show } from './show.js';
+import { parseStrictJsonObject } from './strict-json.js';
 import { firstIssueSentence } from './zod-sentence.js';
 
 export type SignatureCheck =
@@ -29,11 +37,11 @@ export async function verifyReceiptSignature(token: unknown, keys: KeyRing): Pro
     return rejected(malformed(`must be a string in JWS compact serialization, not ${typeof token}`));
   }
   const decoded = decodeCompactHeader(token);
-  if (!decoded.ok) return rejected(malformed(decoded.problem));
+  if (!decoded.ok) return rejected(reason(decoded.code, `The receipt ${decoded.problem}.`));
   const header = checkHeader(decoded.header, keys);
   if (!header.ok) return header;
   try {
-    const { payload } = await compactVerify(token, header.key, { algorithms: [RECEIPT_ALG] });
+    const { payload } = await compactVerify(token, header.key, { algorithms: [...ACCEPTED_ALGS] });
     return checkClaims(payload, header.kid);
   } catch {
     return rejected(
@@ -50,11 +58,11 @@ type HeaderCheck = { ok: true; kid: string; key: KeyObject } | { ok: false; reas
 /** Every header rule is evaluated so the rejection lists all of them. */
 function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderCheck {
   const reasons: Reason[] = [];
-  if (header.alg !== RECEIPT_ALG) {
+  if (!ACCEPTED_ALGS.some((alg) => alg === header.alg)) {
     reasons.push(
       reason(
         'ALG_NOT_ALLOWED',
-        `The header alg is ${show(header.alg)}; only "${RECEIPT_ALG}" (Ed25519) is accepted.`,
+        `The header alg is ${show(header.alg)}; only ${ACCEPTED_ALGS_TEXT} (Ed25519) is accepted.`,
       ),
     );
   }
@@ -97,9 +105,9 @@ function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderChec
 }
 
 function checkClaims(payload: Uint8Array, kid: string): SignatureCheck {
-  const json = parseJsonObject(payload);
-  if (!json) return rejected(malformed('has a payload that is not a JSON object'));
-  const claims = receiptClaimsSchema.safeParse(json);
+  const json = parseStrictJsonObject(payload);
+  if (!json.ok) return rejected(reason(json.code, `The receipt payload ${json.problem}.`));
+  const claims = receiptClaimsSchema.safeParse(json.value);
   if (!claims.success) {
     return rejected(reason('MALFORMED', firstIssueSentence(claims.error, 'receipt claims')));
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MAX_LIFETIME_SECONDS, type ReceiptClaims } from './claims.js';
-import { show } from './compact-jws.js';
 import { KeyRing } from './key-ring.js';
 import { opDigest } from './op-digest.js';
 import {
@@ -9,6 +8,7 @@ import {
   parseOperationRequest,
 } from './operation-request.js';
 import { type Reason, reason } from './reasons.js';
+import { show } from './show.js';
 import { timeReasons } from './time-checks.js';
 import { verifyReceiptSignature } from './verify-signature.js';
 

@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
 import {
   DEFAULT_AUDIENCE,
@@ -116,6 +117,17 @@ export function signRaw(
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: 'EdDSA', typ: RECEIPT_TYPE, kid: issuer.kid, ...header })
     .sign(key);
+}
+
+/**
+ * Signs exact header and claims text with node:crypto, as an issuer in another language would:
+ * for JSON that no JavaScript object serializes to (repeated names, 5.0, a BOM).
+ */
+export function signText(issuer: Issuer, claimsText: string, headerText?: string): string {
+  const header = headerText ?? JSON.stringify({ alg: 'EdDSA', typ: RECEIPT_TYPE, kid: issuer.kid });
+  const input = `${b64(header)}.${b64(claimsText)}`;
+  const signature = sign(null, Buffer.from(input), loadSigningKey(issuer.privateJwk).key);
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 export const b64 = (value: unknown): string =>

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt, verifyReceiptSignature } from '../../src/receipts/index.js';
+import { opDigest, verifyReceipt, verifyReceiptSignature } from '../../src/receipts/index.js';
 import {
   at,
   b64,
@@ -14,6 +14,7 @@ import {
   publishRelease,
   requests,
   signRaw,
+  signText,
   T0_SECONDS,
   tagRepo,
 } from './fixtures.js';
@@ -24,6 +25,10 @@ beforeAll(async () => {
   issuer = await makeIssuer('fc-2025');
   stranger = await makeIssuer('fc-2025');
 });
+
+/** The message of the first reason, for verdicts expected to carry exactly one. */
+const messageOf = (verdict: { accepted: boolean; reasons?: { message: string }[] }): string =>
+  verdict.reasons?.[0]?.message ?? '';
 
 const verifyAt = (token: unknown, request: unknown, secondsFromT0 = 10) =>
   verifyReceipt(token, request, prodOptions(issuer.ring, at(secondsFromT0)));
@@ -43,6 +48,28 @@ describe('verifyReceipt accepts', () => {
       });
     },
   );
+
+  it('alg "Ed25519" (RFC 9864) as well as "EdDSA", both with the same Ed25519 key', async () => {
+    const token = await signRaw(issuer, claimsFor(tagRepo), { alg: 'Ed25519' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString())).toMatchObject({
+      alg: 'Ed25519',
+    });
+    expect(await verifyAt(token, tagRepo)).toMatchObject({ accepted: true, kid: 'fc-2025' });
+    for (const alg of ['ed25519', 'Ed448', 'EdDSA ']) {
+      const header = JSON.stringify({ alg, typ: 'marketops-receipt+jwt', kid: 'fc-2025' });
+      const other = signText(issuer, JSON.stringify(claimsFor(tagRepo)), header);
+      expect(codesOf(await verifyAt(other, tagRepo)), alg).toEqual(['ALG_NOT_ALLOWED']);
+    }
+  });
+
+  it('string claims up to their limit in UTF-16 code units, astral characters counting two', async () => {
+    const iss = '😀'.repeat(128);
+    expect(iss).toHaveLength(256);
+    expect((await verifyAt(await signRaw(issuer, claimsFor(tagRepo, { iss })), tagRepo)).accepted).toBe(true);
+    const over = await verifyAt(await signRaw(issuer, claimsFor(tagRepo, { iss: `${iss}x` })), tagRepo);
+    expect(codesOf(over)).toEqual(['MALFORMED']);
+    expect(messageOf(over)).toContain('Field "iss" of the receipt claims must be at most 256');
+  });
 
   it('a request whose fields arrive in another order (canonicalization)', async () => {
     const reordered = Object.fromEntries(Object.entries(publishRelease).reverse());
@@ -101,6 +128,10 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
   it('MALFORMED for signed claims of the wrong shape, naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [claimsFor(tagRepo, { op_digest: undefined }), 'op_digest'],
+      [claimsFor(tagRepo, { op_digest: 'not-a-digest' }), 'op_digest'],
+      [claimsFor(tagRepo, { op_digest: `${opDigest(tagRepo)}=` }), 'op_digest'],
+      [claimsFor(tagRepo, { op_digest: Buffer.alloc(32).toString('hex') }), 'op_digest'],
+      [claimsFor(tagRepo, { iat: -1 }), 'iat'],
       [claimsFor(tagRepo, { exp: 1.5 }), 'exp'],
       [claimsFor(tagRepo, { sub: 'someone-else' }), 'sub'],
       [claimsFor(tagRepo, { enforceable: 'true' }), 'enforceable'],
@@ -112,6 +143,103 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
       expect(codesOf(verdict)).toEqual(['MALFORMED']);
       if (verdict.accepted) throw new Error('unreachable');
       expect(verdict.reasons[0]?.message).toContain(`"${field}"`);
+    }
+  });
+
+  it('MALFORMED naming op_digest when it is not 32 bytes of canonical base64url (43 characters)', async () => {
+    const digest = opDigest(tagRepo);
+    const twin = `${digest.slice(0, 42)}${String.fromCharCode(digest.charCodeAt(42) + 1)}`;
+    expect(Buffer.from(twin, 'base64url')).toEqual(Buffer.from(digest, 'base64url'));
+    for (const op_digest of [twin, digest.slice(1), `${digest}A`, digest.replace(/./, '+')]) {
+      const verdict = await verifyAt(await signRaw(issuer, claimsFor(tagRepo, { op_digest })), tagRepo);
+      expect(codesOf(verdict), op_digest).toEqual(['MALFORMED']);
+      expect(messageOf(verdict)).toContain('Field "op_digest" of the receipt claims must be 32 bytes');
+    }
+  });
+
+  it('MALFORMED naming sub when sub differs from run_id', async () => {
+    const verdict = await verifyAt(
+      await signRaw(issuer, claimsFor(tagRepo, { sub: 'run-2025-002' })),
+      tagRepo,
+    );
+    expect(verdict).toEqual({
+      accepted: false,
+      reasons: [{ code: 'MALFORMED', message: 'Field "sub" of the receipt claims must equal run_id.' }],
+    });
+  });
+
+  it('MALFORMED naming exp unless exp is after iat; one second is enough', async () => {
+    for (const exp of [T0_SECONDS, T0_SECONDS - 1, 0]) {
+      const verdict = await verifyAt(await signRaw(issuer, claimsFor(tagRepo, { exp })), tagRepo, 0);
+      expect(verdict).toEqual({
+        accepted: false,
+        reasons: [{ code: 'MALFORMED', message: 'Field "exp" of the receipt claims must be after iat.' }],
+      });
+    }
+    const oneSecond = await signRaw(issuer, claimsFor(tagRepo, { exp: T0_SECONDS + 1 }));
+    expect((await verifyAt(oneSecond, tagRepo, 0)).accepted).toBe(true);
+  });
+
+  it('MALFORMED for a time written with a fraction or exponent, even one JSON.parse reads as an integer', async () => {
+    const claims = JSON.stringify(claimsFor(tagRepo));
+    for (const [claim, written] of [
+      ['iat', `${T0_SECONDS}.0`],
+      ['nbf', `${T0_SECONDS / 100}e2`],
+      ['exp', `${T0_SECONDS + 3600}E0`],
+    ] as const) {
+      const text = claims.replace(`"${claim}":${JSON.parse(claims)[claim]}`, `"${claim}":${written}`);
+      expect(JSON.parse(text)).toEqual(JSON.parse(claims));
+      const verdict = await verifyAt(signText(issuer, text), tagRepo);
+      expect(codesOf(verdict), written).toEqual(['MALFORMED']);
+      expect(messageOf(verdict)).toContain(`number "${written}" in "${claim}"`);
+    }
+    expect((await verifyAt(signText(issuer, claims), tagRepo)).accepted).toBe(true);
+  });
+
+  it('MALFORMED for a header or payload that starts with a byte order mark', async () => {
+    const header = JSON.stringify({ alg: 'EdDSA', typ: 'marketops-receipt+jwt', kid: 'fc-2025' });
+    const claims = JSON.stringify(claimsFor(tagRepo));
+    for (const token of [signText(issuer, claims, `\uFEFF${header}`), signText(issuer, `\uFEFF${claims}`)]) {
+      expect(codesOf(await verifyAt(token, tagRepo))).toEqual(['MALFORMED']);
+    }
+  });
+
+  it('DUPLICATE_MEMBER for a name repeated in the header, at any depth, before any other header check', async () => {
+    const claims = JSON.stringify(claimsFor(tagRepo));
+    const headers = [
+      // Last-wins parsing would read alg "EdDSA" and accept this genuinely signed token.
+      '{"alg":"HS256","typ":"marketops-receipt+jwt","kid":"fc-2025","alg":"EdDSA"}',
+      '{"alg":"EdDSA","typ":"marketops-receipt+jwt","kid":"elsewhere","\\u006bid":"fc-2025"}',
+      '{"alg":"EdDSA","typ":"marketops-receipt+jwt","kid":"fc-2025","jwk":{"x":"a","x":"b"}}',
+    ];
+    for (const header of headers) {
+      const verdict = await verifyAt(signText(issuer, claims, header), tagRepo);
+      expect(codesOf(verdict), header).toEqual(['DUPLICATE_MEMBER']);
+      expect(verdict).not.toHaveProperty('receiptId');
+    }
+    const verdict = await verifyAt(signText(issuer, claims, headers[0]), tagRepo);
+    expect(verdict).toEqual({
+      accepted: false,
+      reasons: [{ code: 'DUPLICATE_MEMBER', message: 'The receipt header repeats the member name "alg".' }],
+    });
+  });
+
+  it('DUPLICATE_MEMBER for a name repeated in the signed claims, and no receipt_id is reported', async () => {
+    const claims = JSON.stringify(claimsFor(tagRepo, { aud: 'staging-executor' }));
+    for (const [name, value] of [
+      ['aud', '"marketops-executor"'],
+      ['jti', '"rcpt-0002"'],
+      ['exp', String(T0_SECONDS + 60)],
+    ]) {
+      const token = signText(issuer, `${claims.slice(0, -1)},"${name}":${value}}`);
+      const verdict = await verifyAt(token, { ...tagRepo, force: true });
+      expect(verdict).toEqual({
+        accepted: false,
+        reasons: [
+          { code: 'DUPLICATE_MEMBER', message: `The receipt payload repeats the member name "${name}".` },
+          expect.objectContaining({ code: 'INVALID_REQUEST' }),
+        ],
+      });
     }
   });
 
