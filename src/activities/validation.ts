@@ -61,18 +61,24 @@ const runIdVerified = (verdict: ReceiptVerdict) =>
   verdict.accepted ||
   (verdict.receiptId !== undefined && !verdict.reasons.some((reason) => bindingFailures.has(reason.code)));
 
-function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerdict): SubmissionFacts {
+/** What a request claims about itself, valid or not: at most a short, non-empty string per field. */
+export function claimedFields(request: unknown) {
   const loose = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
-  // Whatever the request claims, the record keeps at most a short, non-empty string.
   const text = (value: unknown) =>
     typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : null;
   return {
-    receiptId: verdict.receiptId ?? null,
-    keyId: verdict.kid ?? null,
     runId: text(loose.run_id),
-    runIdVerified: runIdVerified(verdict),
     operationKind: text(loose.operation_kind),
     repository: text(loose.repository),
+  };
+}
+
+function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerdict): SubmissionFacts {
+  return {
+    receiptId: verdict.receiptId ?? null,
+    keyId: verdict.kid ?? null,
+    ...claimedFields(request),
+    runIdVerified: runIdVerified(verdict),
     opDigest: parsed.ok ? opDigest(parsed.request) : null,
   };
 }

@@ -7,6 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { RejectionDraft } from '../activities/index.js';
+import { claimedFields } from '../activities/validation.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
 import {
@@ -61,15 +62,17 @@ export interface RunSummary {
   startTime: Date;
 }
 
-/** What a submitter can claim before any workflow runs; the executor re-checks all of it. */
-function searchAttributesOf(request: OperationRequest | undefined) {
-  if (!request) return [];
-  const { run_id, operation_kind, repository } = request;
+/**
+ * What a submission claims, valid or not, so a run's refusals are found with it; the
+ * executor re-checks all of it, and records say whether a receipt vouched for the run id.
+ */
+function searchAttributesOf(request: unknown) {
+  const claimed = claimedFields(request);
   return [
-    { key: searchAttributes.runId, value: run_id },
-    { key: searchAttributes.operationKind, value: operation_kind },
-    { key: searchAttributes.repository, value: repository },
-  ];
+    { key: searchAttributes.runId, value: claimed.runId },
+    { key: searchAttributes.operationKind, value: claimed.operationKind },
+    { key: searchAttributes.repository, value: claimed.repository },
+  ].flatMap(({ key, value }) => (value === null ? [] : [{ key, value }]));
 }
 
 /**
@@ -139,7 +142,7 @@ export class ExecutorClient {
     const request = parsed.ok ? parsed.request : undefined;
     if (!verdict.accepted) {
       const prefix = verdict.receiptId ? `refused-${verdict.receiptId}` : 'unverified';
-      return this.reject(request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
+      return this.reject(input.request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
     }
     const { receiptId, kid } = verdict;
     const workflowId = workflowIdFor(receiptId);
@@ -159,7 +162,7 @@ export class ExecutorClient {
       const reasons = [
         { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
       ];
-      return this.reject(request, receiptId, reasons, `duplicate-${receiptId}`, kid);
+      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, kid, true);
     }
   }
 
@@ -213,17 +216,20 @@ export class ExecutorClient {
 
   /** Client-side refusals are audited too, by a workflow of their own on the executor's workers. */
   private async reject(
-    request: OperationRequest | undefined,
+    request: unknown,
     receiptId: string | null,
     reasons: Reason[],
     idPrefix: string,
     keyId: string | null = null,
+    runIdVerified = false,
   ): Promise<Submission> {
+    const claimed = claimedFields(request);
     const draft: RejectionDraft = {
-      run_id: request?.run_id ?? null,
+      run_id: claimed.runId,
+      run_id_verified: runIdVerified,
       receipt_id: receiptId,
-      operation_kind: request?.operation_kind ?? null,
-      repository: request?.repository ?? null,
+      operation_kind: claimed.operationKind,
+      repository: claimed.repository,
       key_id: keyId,
       reasons,
     };

@@ -153,6 +153,7 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
       draft: {
         recorded_at: new Date(Date.now()).toISOString(),
         run_id: facts.runId,
+        run_id_verified: facts.runIdVerified,
         receipt_id: facts.receiptId,
         operation_kind: facts.operationKind,
         repository: facts.repository,

@@ -9,8 +9,9 @@ import { executorBundle } from '../support/executor-harness.js';
  * against today's workflow code: a change that would strand open executions after a
  * deploy (a non-determinism error) fails here, before it ships.
  */
+// One folder per recording: older ones stay while executions they describe may be open.
 const dir = new URL('histories/', import.meta.url);
-const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+const names = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith('.json'));
 
 describe('replaying recorded histories against the current workflow code', () => {
   it('has recorded histories to replay', () => {
