@@ -10,13 +10,7 @@ import type { RejectionDraft } from '../activities/index.js';
 import { claimedFields } from '../activities/validation.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
-import {
-  DEFAULT_AUDIENCE,
-  type KeyRing,
-  type OperationRequest,
-  parseOperationRequest,
-  verifyReceipt,
-} from '../receipts/index.js';
+import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
 import { runId as runIdSchema } from '../receipts/text-fields.js';
 import {
   type AuditAnchor,
