@@ -61,6 +61,7 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
       accepted: true,
       receiptId: expect.any(String),
       reasons: [],
+      note: expect.stringContaining('cannot know whether this receipt was already used'),
     });
 
     const fromStdin = await verify(requestFile, '-', issued.stdout);
@@ -139,5 +140,15 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
     const run = await marketops(['receipt', 'issue', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
+  });
+
+  it('verify says, in its --help and with every verdict, that it is an offline check', async () => {
+    const help = await marketops(['receipt', 'verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('offline');
+    expect(help.stdout).toContain('cannot know whether the receipt was already used');
+    const rejected = await verify(requestFile, '-', 'not-a-receipt');
+    expect(rejected.code).toBe(3);
+    expect(JSON.parse(rejected.stdout).note).toMatch(/^Offline check: .*already used.*ALREADY_CONSUMED/);
   });
 });

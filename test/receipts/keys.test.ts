@@ -9,7 +9,17 @@ import {
   readKeyRingFile,
   verifyReceipt,
 } from '../../src/receipts/index.js';
-import { at, codesOf, issueAtT0, makeIssuer, prodOptions, T0, tagRepo } from './fixtures.js';
+import {
+  at,
+  claimsFor,
+  codesOf,
+  issueAtT0,
+  makeIssuer,
+  prodOptions,
+  signRaw,
+  T0,
+  tagRepo,
+} from './fixtures.js';
 
 const loadError = (jwks: unknown): string => {
   try {
@@ -55,6 +65,23 @@ describe('loadKeyRing', () => {
     ['an oct key', { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'k' }] }, 'private key material ("k")'],
   ])('rejects %s with a clear sentence', (_label, jwks, expected) => {
     expect(loadError(jwks)).toContain(expected);
+  });
+
+  it('takes alg "EdDSA" or "Ed25519" on a key; either verifies receipts under either header alg', async () => {
+    const issuer = await makeIssuer('fc');
+    const [publicJwk] = issuer.publicJwks.keys;
+    for (const alg of ['EdDSA', 'Ed25519']) {
+      const ring = loadKeyRing({ keys: [{ ...publicJwk, alg }] });
+      for (const headerAlg of ['EdDSA', 'Ed25519']) {
+        const token = await signRaw(issuer, claimsFor(tagRepo), { alg: headerAlg });
+        expect((await verifyReceipt(token, tagRepo, prodOptions(ring))).accepted, `${alg}/${headerAlg}`).toBe(
+          true,
+        );
+      }
+    }
+    expect(loadError({ keys: [{ ...publicJwk, alg: 'Ed448' }] })).toContain(
+      'Field "alg" of the key #1 of the JWKS must be "EdDSA" or "Ed25519" when present',
+    );
   });
 
   it('rejects private key material without echoing it', async () => {

@@ -29,8 +29,16 @@ Examples:
   $ marketops receipt verify --receipt receipt.jws --request release.json --keys keys/receipt-keys.jwks.json
   $ cat receipt.jws | marketops receipt verify --receipt - --request release.json --keys jwks.json --mode dry-run
 
-Prints {"accepted":…,"receiptId":…,"reasons":[{"code":…,"message":…}]}.
-Exit codes: 0 accepted, 3 rejected, 2 usage error (unreadable file, bad key ring).`;
+Prints {"accepted":…,"receiptId":…,"reasons":[{"code":…,"message":…}],"note":…}.
+Exit codes: 0 accepted, 3 rejected, 2 usage error (unreadable file, bad key ring).
+
+This is an offline check: it cannot know whether the receipt was already used. Each receipt_id
+authorizes one execution; only the executor knows which ids are spent (it rejects a reuse as
+ALREADY_CONSUMED), so "accepted" here does not mean the executor will run the operation.`;
+
+/** Printed with every verdict: an accepted receipt may still have been spent. */
+const OFFLINE_NOTE =
+  'Offline check: signature, claims, request binding and time only. It cannot know whether this receipt was already used; the executor rejects a reused receipt_id as ALREADY_CONSUMED.';
 
 export function registerReceiptCommand(program: Command): void {
   const receipt = program
@@ -104,7 +112,9 @@ interface VerifyFlags {
 function registerVerify(receipt: Command): void {
   receipt
     .command('verify')
-    .description('Check a receipt against an operation request and a key ring; prints the verdict as JSON.')
+    .description(
+      'Check a receipt against an operation request and a key ring, offline: it cannot know whether the receipt was already used. Prints the verdict as JSON.',
+    )
     .requiredOption('--receipt <file>', 'receipt file, or - to read it from stdin')
     .requiredOption('--request <file>', 'operation request JSON file')
     .requiredOption('--keys <file>', 'JWKS of trusted Ed25519 public keys')
@@ -122,7 +132,12 @@ function registerVerify(receipt: Command): void {
         audience: flags.audience,
       });
       const reasons = verdict.accepted ? [] : verdict.reasons;
-      const output = { accepted: verdict.accepted, receiptId: verdict.receiptId ?? null, reasons };
+      const output = {
+        accepted: verdict.accepted,
+        receiptId: verdict.receiptId ?? null,
+        reasons,
+        note: OFFLINE_NOTE,
+      };
       process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       process.exitCode = verdict.accepted ? ExitCode.ok : ExitCode.rejected;
     });
