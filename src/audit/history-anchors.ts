@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { type Checkpoint, checkpointSchema } from './checkpoint.js';
+import { hexHash } from './store.js';
+import type { KeptAnchor } from './verify.js';
 
 /**
  * What a Temporal history (in Temporal's JSON form, as `temporal workflow show --output json` and
@@ -23,14 +26,31 @@ function decodePayload(payload: JsonPayload): unknown {
   }
 }
 
-/** The decoded results of every completed-execution event in the history (normally one). */
+interface CloseEvent {
+  workflowExecutionCompletedEventAttributes?: { result?: { payloads?: unknown } };
+  workflowExecutionFailedEventAttributes?: {
+    failure?: { applicationFailureInfo?: { details?: { payloads?: unknown } } };
+  };
+}
+
+/** A completed execution's result, or the details of the application failure a rejected execution ends with. */
+function closePayloads(event: CloseEvent): unknown {
+  return (
+    event?.workflowExecutionCompletedEventAttributes?.result?.payloads ??
+    event?.workflowExecutionFailedEventAttributes?.failure?.applicationFailureInfo?.details?.payloads
+  );
+}
+
+/**
+ * The decoded values the history's close events carry (normally one event): a completed execution's result,
+ * or, for an execution that ends failed (a rejection), its application failure's details, whose first
+ * element is the same result object.
+ */
 export function workflowResults(history: unknown): unknown[] {
   const events = (history as { events?: unknown })?.events;
   if (!Array.isArray(events)) return [];
   return events.flatMap((event) => {
-    const payloads = (
-      event as { workflowExecutionCompletedEventAttributes?: { result?: { payloads?: unknown } } }
-    )?.workflowExecutionCompletedEventAttributes?.result?.payloads;
+    const payloads = closePayloads(event as CloseEvent);
     return Array.isArray(payloads) ? payloads.map((p) => decodePayload(p as JsonPayload)) : [];
   });
 }
@@ -59,4 +79,46 @@ export function checkpointsIn(value: unknown): Checkpoint[] {
     if (parsed.success) found.push(parsed.data);
   });
   return found;
+}
+
+/** Where a record sits in the log, as a workflow returns it (AuditAnchor in src/shared.ts). */
+const auditAnchorSchema = z.object({
+  index: z.number().int().nonnegative(),
+  leafHash: hexHash,
+  checkpoint: checkpointSchema,
+});
+export type RecordAnchor = z.infer<typeof auditAnchorSchema>;
+
+/** Every audit anchor embedded in the value: a result's `audit`, or a rejection workflow's whole result. */
+export function anchorsIn(value: unknown): RecordAnchor[] {
+  const found: RecordAnchor[] = [];
+  walk(value, (node) => {
+    const parsed = auditAnchorSchema.safeParse(node);
+    if (parsed.success) found.push(parsed.data);
+  });
+  return found;
+}
+
+/**
+ * Every kept checkpoint in the value, with the record it vouches for when it comes as an anchor. The value
+ * may be a workflow result, an anchor, a bare checkpoint, a Temporal history (its close events are read),
+ * or anything holding them.
+ */
+export function keptAnchorsIn(value: unknown, source: string): KeptAnchor[] {
+  const values = [value, ...workflowResults(value)];
+  const anchored = values.flatMap(anchorsIn);
+  const seen = new Set(anchored.map((anchor) => anchor.checkpoint.text));
+  const loose = values.flatMap(checkpointsIn).filter((checkpoint) => {
+    const fresh = !seen.has(checkpoint.text);
+    seen.add(checkpoint.text);
+    return fresh;
+  });
+  return [
+    ...anchored.map(({ index, leafHash, checkpoint }) => ({
+      source,
+      checkpoint,
+      record: { index, leafHash },
+    })),
+    ...loose.map((checkpoint) => ({ source, checkpoint })),
+  ];
 }

@@ -31,6 +31,13 @@ export class MerkleTree {
     return this.leaves.length;
   }
 
+  /** The hash of leaf `index`. */
+  leaf(index: number): Buffer {
+    const leaf = this.leaves[index];
+    if (!leaf) throw new RangeError(`Index ${index} is outside a tree of size ${this.size}.`);
+    return leaf;
+  }
+
   /** MTH(D[0:size]). */
   root(size = this.leaves.length): Buffer {
     this.checkSize(size);

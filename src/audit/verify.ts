@@ -8,13 +8,22 @@ export type AuditVerification =
   | { ok: true; size: number }
   | { ok: false; firstBadIndex: number; message: string };
 
+/** A checkpoint kept outside the store, and where it was kept. */
+export interface KeptAnchor {
+  /** Named in any failure: "workflow receipt-…", "kept.txt line 4". */
+  source: string;
+  checkpoint: Checkpoint;
+  /** The record the keeper vouches for, when it names one (a workflow's result names its own record). */
+  record?: { index: number; leafHash: string };
+}
+
 export interface VerifyOptions {
   /**
-   * Checkpoints known from elsewhere (a workflow result in Temporal's history, a witness, an earlier
-   * verification). A store rewritten or truncated wholesale is consistent with itself; it cannot be
+   * Checkpoints known from elsewhere (a workflow result in Temporal's history, a witness, a file the
+   * auditor kept). A store rewritten or cut back wholesale is consistent with itself; it cannot be
    * consistent with a checkpoint signed before the rewrite.
    */
-  anchors?: Checkpoint[];
+  anchors?: KeptAnchor[];
 }
 
 interface Fault {
@@ -79,6 +88,41 @@ function checkpointFaults(
   }
 }
 
+/**
+ * Checks a kept checkpoint against the recomputed tree, naming where it was kept. A kept checkpoint larger
+ * than the log is the one thing the log's own checkpoints cannot show: records cut from its end.
+ */
+function anchorFaults(
+  { source, checkpoint, record }: KeptAnchor,
+  tree: MerkleTree,
+  keys: readonly JWK[],
+  logOrigin: string | undefined,
+  faults: Fault[],
+): void {
+  const blame = Math.max(checkpoint.size - 1, 0);
+  const problem = checkpointProblem(checkpoint, keys);
+  if (problem) faults.push({ index: blame, message: `${source} keeps a bad ${problem}` });
+  else if (logOrigin !== undefined && checkpoint.origin !== logOrigin) {
+    faults.push({
+      index: blame,
+      message: `${source} keeps a checkpoint of the log "${checkpoint.origin}", not of this log "${logOrigin}"`,
+    });
+  } else if (checkpoint.size > tree.size) {
+    faults.push({
+      index: tree.size,
+      message: `${source} keeps a checkpoint of size ${checkpoint.size} but the log holds only ${tree.size} records: its end was cut off`,
+    });
+  } else if (tree.root(checkpoint.size).toString('base64') !== checkpoint.rootHash) {
+    faults.push({
+      index: blame,
+      message: `the first ${checkpoint.size} records differ from the checkpoint ${source} keeps`,
+    });
+  }
+  if (record && record.index < tree.size && tree.leaf(record.index).toString('hex') !== record.leafHash) {
+    faults.push({ index: record.index, message: `record ${record.index} is not the one ${source} names` });
+  }
+}
+
 /** Proves each checkpoint extends the previous one (RFC 9162 consistency), from the recomputed leaves. */
 function chainFaults(
   checkpoints: readonly Checkpoint[],
@@ -135,9 +179,8 @@ export async function verifyAuditLog(
   );
   const tree = new MerkleTree(entryFaults(entries, faults));
   if (checkpoints) checkCheckpoints(checkpoints, size, tree, publicJwks.keys, faults);
-  for (const anchor of options.anchors ?? []) {
-    checkpointFaults(anchor, Math.max(anchor.size - 1, 0), tree, publicJwks.keys, faults);
-  }
+  const logOrigin = checkpoints?.at(-1)?.origin;
+  for (const anchor of options.anchors ?? []) anchorFaults(anchor, tree, publicJwks.keys, logOrigin, faults);
   const first = faults.reduce<Fault | undefined>(
     (min, f) => (min && min.index <= f.index ? min : f),
     undefined,

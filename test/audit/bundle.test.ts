@@ -8,8 +8,8 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditBundle, exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
-import { fetchHistories } from '../../src/audit/temporal-histories.js';
-import { createLocalEnv } from '../../src/temporal/servers.js';
+import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
+import { createLocalEnv, registerSearchAttributes } from '../../src/temporal/servers.js';
 import { anchorSignal, returnAuditAnchor } from './anchor-workflow.js';
 import { sampleRecord, tempDir, testKeys } from './fixtures.js';
 
@@ -23,6 +23,7 @@ let keysFile: string;
 /** Runs workflows that each append their record and return the append result, like the executor does. */
 beforeAll(async () => {
   env = await createLocalEnv();
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const { signer, publicJwks } = await testKeys();
   storeDir = await tempDir('audit-bundle');
   const store = await openAuditStore(storeDir, signer);
@@ -51,7 +52,7 @@ beforeAll(async () => {
     }
   });
   const entries = await store.byRunId(RUN_ID);
-  const histories = await fetchHistories(entries, {
+  const histories = await fetchRunHistories(RUN_ID, entries, {
     connectionOptions: { address: env.address },
     namespace: env.namespace ?? 'default',
   });

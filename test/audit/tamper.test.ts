@@ -166,9 +166,12 @@ describe('anchors', () => {
     const store = await openAuditStore(dir);
     try {
       expect(await verifyAuditLog(store, jwks)).toEqual({ ok: true, size: 9 });
-      expect(await verifyAuditLog(store, jwks, { anchors: [anchor] })).toMatchObject({
+      expect(
+        await verifyAuditLog(store, jwks, { anchors: [{ source: 'the auditor', checkpoint: anchor }] }),
+      ).toEqual({
         ok: false,
         firstBadIndex: 9,
+        message: `the auditor keeps a checkpoint of size ${RECORDS} but the log holds only 9 records: its end was cut off`,
       });
     } finally {
       await store.close();

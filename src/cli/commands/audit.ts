@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { JWK } from 'jose';
 import {
   type AuditEntry,
   type AuditStore,
@@ -10,7 +11,9 @@ import {
   verifyBundle,
   writeAuditKeys,
 } from '../../audit/index.js';
-import { fetchHistories } from '../../audit/temporal-histories.js';
+import { readKeptCheckpoints } from '../../audit/kept-checkpoints.js';
+import { fetchRunHistories, fetchTemporalAnchors } from '../../audit/temporal-histories.js';
+import type { KeptAnchor } from '../../audit/verify.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
 
@@ -37,29 +40,88 @@ const readKeys = (path = configFromEnv().audit.keysFile) =>
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
+/** A run id taken from a submission that did not verify is a claim, and shown as one. */
 function describeEntry({ index, record }: AuditEntry): string {
   const reasons = record.reasons.map((r) => r.code).join(',') || '-';
   const subject = [record.operation_kind, record.repository].filter(Boolean).join(' ') || '(no operation)';
-  return `#${index} ${record.recorded_at} ${record.outcome} ${subject} receipt=${record.receipt_id ?? '-'} reasons=${reasons}`;
+  const run = `${record.run_id ?? '-'}${record.run_id_verified === false ? ' (unverified)' : ''}`;
+  return `#${index} ${record.recorded_at} ${record.outcome} ${subject} run=${run} receipt=${record.receipt_id ?? '-'} reasons=${reasons}`;
+}
+
+const DEFAULT_SHOW_LIMIT = 20;
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UserError(`--limit ${value} must be a positive whole number.`);
+  return n;
+}
+
+/** The run's records, or the newest `limit` records of the whole log, in log order. */
+async function recordsToShow(store: AuditStore, runId: string | undefined, limit: number) {
+  if (runId !== undefined) return store.byRunId(runId);
+  const size = await store.size();
+  return store.entries(Math.max(0, size - limit), size);
 }
 
 function registerShow(audit: Command): void {
   audit
     .command('show')
-    .description("Print a run's audit records.")
-    .requiredOption('--run-id <id>', 'the run whose records to show')
+    .description("Print a run's audit records, or the latest records of the log.")
+    .option('--run-id <id>', 'the run whose records to show (default: the latest records of any run)')
+    .option(
+      '--limit <n>',
+      `without --run-id: how many of the latest records (default ${DEFAULT_SHOW_LIMIT})`,
+      positiveInteger,
+    )
     .option('--store <location>', STORE_HELP)
     .option('--json', 'print the records as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  marketops audit show --run-id run-42\n  marketops audit show --run-id run-42 --json',
+      '\nA run id marked "(unverified)" was read from a request or receipt that did not verify.\n\nExamples:\n' +
+        '  marketops audit show\n  marketops audit show --limit 100\n  marketops audit show --run-id run-42\n' +
+        '  marketops audit show --run-id run-42 --json',
     )
-    .action(async (opts: { runId: string; store?: string; json?: boolean }) => {
-      const entries = await withStore(opts.store, (store) => store.byRunId(opts.runId));
+    .action(async (opts: { runId?: string; limit?: number; store?: string; json?: boolean }) => {
+      const entries = await withStore(opts.store, (store) =>
+        recordsToShow(store, opts.runId, opts.limit ?? DEFAULT_SHOW_LIMIT),
+      );
       if (opts.json) print(JSON.stringify(entries, null, 2));
-      else if (entries.length === 0) print(`No audit records for run ${opts.runId}.`);
+      else if (entries.length === 0)
+        print(
+          opts.runId === undefined ? 'The audit log is empty.' : `No audit records for run ${opts.runId}.`,
+        );
       else for (const entry of entries) print(describeEntry(entry));
     });
+}
+
+interface VerifyFlags {
+  store?: string;
+  keys?: string;
+  checkpoints?: string;
+  temporal?: boolean;
+  json?: boolean;
+}
+
+/** The checkpoints kept outside the store that the log must be consistent with. */
+async function keptAnchors(flags: VerifyFlags, keys: { keys: JWK[] }) {
+  const anchors: KeptAnchor[] = [];
+  const notes: string[] = [];
+  if (flags.checkpoints) {
+    anchors.push(
+      ...(await readKeptCheckpoints(flags.checkpoints, keys.keys).catch((e: Error) => {
+        throw new UserError(e.message);
+      })),
+    );
+  }
+  if (flags.temporal) {
+    const kept = await fetchTemporalAnchors(configFromEnv().temporal);
+    anchors.push(...kept.anchors);
+    notes.push(`${kept.executions} closed executions in Temporal`);
+    if (kept.silent.length > 0)
+      notes.push(`${kept.silent.length} of them ended before recording (${kept.silent.join(', ')})`);
+  }
+  return { anchors, notes };
 }
 
 function registerVerify(audit: Command): void {
@@ -71,20 +133,40 @@ function registerVerify(audit: Command): void {
       '--keys <file>',
       'trusted public JWKS (default: $MARKETOPS_AUDIT_KEYS or .data/keys/audit-keys.jwks.json)',
     )
+    .option(
+      '--checkpoints <file>',
+      'also check the log against checkpoints kept elsewhere: signed notes and/or JSON results (docs/audit.md)',
+    )
+    .option('--temporal', "also check the log against every checkpoint in Temporal's workflow results")
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nExits 0 when the log is intact, 5 when not (naming the first bad index).\n\nExamples:\n' +
-        '  marketops audit verify\n  marketops audit verify --store postgres://marketops@127.0.0.1:54329/marketops --json',
+      '\nExits 0 when the log is intact, 5 when not (naming the first bad index). A log cut back at its end\n' +
+        'together with its checkpoints is consistent with itself; only a checkpoint kept elsewhere shows the cut.\n' +
+        'With --temporal, connects to $TEMPORAL_ADDRESS (default localhost:7233), $TEMPORAL_NAMESPACE.\n\nExamples:\n' +
+        '  marketops audit verify\n  marketops audit verify --temporal\n  marketops audit verify --checkpoints kept-checkpoints.txt\n' +
+        '  marketops audit verify --store postgres://marketops@127.0.0.1:54329/marketops --json',
     )
-    .action(async (opts: { store?: string; keys?: string; json?: boolean }) => {
-      const keys = await readKeys(opts.keys);
-      const result = await withStore(opts.store, (store) => verifyAuditLog(store, keys));
-      if (opts.json) print(JSON.stringify(result));
-      else if (result.ok) print(`Audit log intact: ${result.size} records.`);
-      else print(`Audit log broken at index ${result.firstBadIndex}: ${result.message}`);
+    .action(async (flags: VerifyFlags) => {
+      const keys = await readKeys(flags.keys);
+      const { anchors, notes } = await keptAnchors(flags, keys);
+      const result = await withStore(flags.store, (store) => verifyAuditLog(store, keys, { anchors }));
+      const against = anchors.length > 0 ? `; consistent with ${anchors.length} kept checkpoints` : '';
+      const context = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+      if (flags.json) print(JSON.stringify({ ...result, keptCheckpoints: anchors.length }));
+      else if (result.ok) print(`Audit log intact: ${result.size} records${against}${context}.`);
+      else print(`Audit log broken at index ${result.firstBadIndex}: ${result.message}.`);
       if (!result.ok) process.exitCode = ExitCode.auditBroken;
     });
+}
+
+/** No records at all: a wrong run id, unless Temporal knows the run's workflows, when the log lost them. */
+function noRecords(runId: string, workflowIds: readonly string[]): UserError {
+  if (workflowIds.length === 0) return new UserError(`No audit records for run ${runId}; check the run id.`);
+  return new UserError(
+    `The audit log has no records for run ${runId}, but Temporal knows its workflows ${workflowIds.join(', ')}: the log is missing their records.`,
+    ExitCode.auditBroken,
+  );
 }
 
 function registerExport(audit: Command): void {
@@ -100,19 +182,18 @@ function registerExport(audit: Command): void {
     )
     .addHelpText(
       'after',
-      "\nFetches the run's workflow histories from Temporal ($TEMPORAL_ADDRESS, default localhost:7233;\n" +
+      "\nFinds the run's workflows in Temporal (search attribute MarketOpsRunId) as well as in the log, and\n" +
+        'embeds their histories: a workflow whose record the log lacks makes the bundle fail verification.\n' +
+        'Temporal connection ($TEMPORAL_ADDRESS, default localhost:7233;\n' +
         '$TEMPORAL_NAMESPACE, default "default").\n\nExample:\n  marketops audit export --run-id run-42 --out run-42.audit.json',
     )
     .action(async (opts: { runId: string; out: string; store?: string; keys?: string }) => {
       const publicJwks = await readKeys(opts.keys);
       const bundle = await withStore(opts.store, async (store) => {
         const entries = await store.byRunId(opts.runId);
-        if (entries.length === 0)
-          throw new UserError(`No audit records for run ${opts.runId}; check the run id.`);
-        return exportBundle(store, opts.runId, {
-          publicJwks,
-          histories: await fetchHistories(entries, configFromEnv().temporal),
-        });
+        const histories = await fetchRunHistories(opts.runId, entries, configFromEnv().temporal);
+        if (entries.length === 0) throw noRecords(opts.runId, Object.keys(histories));
+        return exportBundle(store, opts.runId, { publicJwks, histories });
       });
       await writeFile(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
       print(`Wrote ${bundle.entries.length} records of run ${opts.runId} to ${opts.out}.`);
