@@ -7,6 +7,20 @@ export const SANDBOX_HTML_HOST = 'http://sandbox.github.local';
 
 const nodeId = (kind: string, id: string | number): string => Buffer.from(`${kind}:${id}`).toString('base64');
 
+/** Characters a URL path segment may carry raw (RFC 3986 pchar) that encodeURIComponent escapes anyway. */
+const RAW_IN_SEGMENT = /%(?:24|26|2B|2C|3B|3D|3A|40)/g;
+
+/**
+ * A ref or tag name as URL path segments, the way GitHub sends it: UTF-8 percent-encoded
+ * (`release/リリース` → `release/%E3%83%AA…`), slashes kept as separators. Such URLs also go
+ * out as `Location` headers, which cannot carry raw non-ASCII text; ASCII names read as before.
+ */
+const refPath = (name: string): string =>
+  name
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(RAW_IN_SEGMENT, decodeURIComponent))
+    .join('/');
+
 /**
  * Renders sandbox records in GitHub's REST response shapes (the OpenAPI schemas
  * full-repository, git-ref, git-tag, commit, release, pull-request, pull-request-simple).
@@ -143,7 +157,7 @@ export class Representations {
     return {
       ref,
       node_id: nodeId('Ref', `${repo.id}:${ref}`),
-      url: `${url}/git/${ref}`,
+      url: `${url}/git/${refPath(ref)}`,
       object: { type: record.type, sha: record.sha, url: `${url}/git/${objectPath}/${record.sha}` },
     };
   }
@@ -214,12 +228,14 @@ export class Representations {
     const url = `${this.api}/repos/${repo.owner}/${repo.name}/releases/${release.id}`;
     const html = `${SANDBOX_HTML_HOST}/${repo.owner}/${repo.name}`;
     const archive = (format: string): string | null =>
-      release.draft ? null : `${this.api}/repos/${repo.owner}/${repo.name}/${format}/${release.tag_name}`;
+      release.draft
+        ? null
+        : `${this.api}/repos/${repo.owner}/${repo.name}/${format}/${refPath(release.tag_name)}`;
     return {
       url,
       html_url: release.draft
         ? `${html}/releases/tag/untagged-${release.id}`
-        : `${html}/releases/tag/${release.tag_name}`,
+        : `${html}/releases/tag/${refPath(release.tag_name)}`,
       assets_url: `${url}/assets`,
       upload_url: `${SANDBOX_HTML_HOST}/uploads/repos/${repo.owner}/${repo.name}/releases/${release.id}/assets{?name,label}`,
       tarball_url: archive('tarball'),
