@@ -77,6 +77,46 @@ describe('repositories and refs', () => {
   });
 });
 
+describe('commits', () => {
+  const commitOf = async (ref: string) => (await t.octokit.repos.getCommit({ ...repo, ref })).data.sha;
+
+  it('resolves a branch, a qualified ref, a SHA and a tag (annotated ones peeled) to a commit', async () => {
+    const { data, status } = await t.octokit.repos.getCommit({ ...repo, ref: FEATURE_BRANCH });
+    expect([status, data.sha, data.url]).toEqual([
+      200,
+      FEATURE_SHA,
+      `${t.sandbox.url}/repos/omega/marketops/commits/${FEATURE_SHA}`,
+    ]);
+    expect(await commitOf(`heads/${FEATURE_BRANCH}`)).toBe(FEATURE_SHA);
+    expect(await commitOf(MAIN_SHA)).toBe(MAIN_SHA);
+    await t.octokit.git.createRef({ ...repo, ref: 'refs/tags/v1-light', sha: FEATURE_SHA });
+    const tag = await t.octokit.git.createTag({
+      ...repo,
+      tag: 'v1',
+      message: 'm',
+      object: FEATURE_SHA,
+      type: 'commit',
+    });
+    await t.octokit.git.createRef({ ...repo, ref: 'refs/tags/v1', sha: tag.data.sha });
+    expect([await commitOf('v1-light'), await commitOf('tags/v1')]).toEqual([FEATURE_SHA, FEATURE_SHA]);
+  });
+
+  it('follows a branch the admin API moves, and answers an unknown ref with GitHub’s 422', async () => {
+    const pushed = 'c'.repeat(40);
+    expect(await t.sandbox.admin.setBranch('omega/marketops', 'main', pushed)).toEqual({
+      ref: 'refs/heads/main',
+      sha: pushed,
+    });
+    expect(await commitOf('main')).toBe(pushed);
+    await expectGitHubError(
+      t.octokit.repos.getCommit({ ...repo, ref: 'no-such-branch' }),
+      422,
+      'No commit found for SHA: no-such-branch',
+      'commits/commits#get-a-commit',
+    );
+  });
+});
+
 describe('annotated tags', () => {
   it('creates a tag object, reads it by sha, and points a tag ref at it', async () => {
     const tag = await t.octokit.git.createTag({
@@ -307,6 +347,7 @@ describe('OpenAPI fidelity', () => {
       'GET /repos/{owner}/{repo} 404',
       'GET /repos/{owner}/{repo}/git/ref/{ref} 404',
       'GET /repos/{owner}/{repo}/git/tags/{tag_sha} 404',
+      'GET /repos/{owner}/{repo}/commits/{ref} 422',
       'GET /repos/{owner}/{repo}/releases/tags/{tag} 404',
       'POST /repos/{owner}/{repo}/git/refs 422',
       'POST /repos/{owner}/{repo}/git/tags 422',

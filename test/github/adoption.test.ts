@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AuthorizedRelease,
+  conflictMessage,
+  differences,
+  type ExistingRelease,
+  type PullRequestFields,
+} from '../../src/github/adoption.js';
+
+const MAIN = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
+const FEATURE = '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a';
+
+const fieldsOf = (found: { field: string }[]) => found.map((difference) => difference.field);
+
+describe('release', () => {
+  const authorized: AuthorizedRelease = {
+    name: 'MarketOps v1.0.0',
+    body: 'Notes',
+    draft: false,
+    prerelease: false,
+    target_commitish: 'main',
+    commit: MAIN,
+  };
+  const existing: ExistingRelease = { ...authorized, commit: { via: 'tag', sha: MAIN } };
+
+  it('adopts a release equal in every authorized field; GitHub’s null name and body equal ""', () => {
+    expect(differences('release', existing, authorized)).toEqual([]);
+    const blank = { ...authorized, name: '', body: '' };
+    expect(differences('release', { ...existing, name: null, body: null }, blank)).toEqual([]);
+  });
+
+  it.each<[string, Partial<ExistingRelease>, string]>([
+    ['commit', { commit: { via: 'tag', sha: FEATURE } }, 'its tag points at 2e4b6d8, not main (1f3a9c2)'],
+    ['name', { name: 'Other' }, 'its name is "Other", not "MarketOps v1.0.0"'],
+    ['body', { body: 'Other notes' }, 'its body differs'],
+    ['draft', { draft: true }, 'it is a draft, not published'],
+    ['prerelease', { prerelease: true }, 'it is a prerelease, not a full release'],
+  ])('names a differing %s', (field, change, description) => {
+    expect(differences('release', { ...existing, ...change }, authorized)).toEqual([{ field, description }]);
+  });
+
+  it('compares a draft without a tag by the commit its target resolves to, or none', () => {
+    const draft = (sha: string | undefined): ExistingRelease => ({
+      ...existing,
+      commit: { via: 'target', target: 'feature/launch-notes', sha },
+    });
+    expect(differences('release', draft(MAIN), authorized)).toEqual([]);
+    expect(differences('release', draft(FEATURE), authorized)[0]?.description).toBe(
+      'its target feature/launch-notes resolves to 2e4b6d8, not main (1f3a9c2)',
+    );
+    expect(differences('release', draft(undefined), authorized)[0]?.description).toBe(
+      'its target feature/launch-notes resolves to no commit, not main (1f3a9c2)',
+    );
+  });
+
+  it('names an authorized SHA once, and every differing field in one sentence', () => {
+    const bySha = { ...authorized, target_commitish: MAIN };
+    const found = differences(
+      'release',
+      { ...existing, commit: { via: 'tag', sha: FEATURE }, draft: true },
+      bySha,
+    );
+    expect(fieldsOf(found)).toEqual(['commit', 'draft']);
+    expect(conflictMessage('Release v1.0.0', found)).toBe(
+      'Release v1.0.0 exists but its tag points at 2e4b6d8, not 1f3a9c2, and it is a draft, not published; nothing was changed.',
+    );
+  });
+});
+
+describe('the tag a new release would use', () => {
+  it('must already point at the authorized commit', () => {
+    const authorized = { target_commitish: 'feature/launch-notes', commit: FEATURE };
+    expect(differences('release_tag', { commit: FEATURE }, authorized)).toEqual([]);
+    expect(differences('release_tag', { commit: MAIN, annotation: { message: 'm' } }, authorized)).toEqual([
+      { field: 'commit', description: 'points at 1f3a9c2, not feature/launch-notes (2e4b6d8)' },
+    ]);
+  });
+});
+
+describe('tag', () => {
+  it('adopts the same commit with the same kind, and an annotated message up to trailing newlines', () => {
+    expect(differences('tag', { commit: MAIN }, { sha: MAIN })).toEqual([]);
+    expect(
+      differences(
+        'tag',
+        { commit: MAIN, annotation: { message: 'Release\n' } },
+        { sha: MAIN, message: 'Release' },
+      ),
+    ).toEqual([]);
+  });
+
+  it.each<
+    [string, Parameters<typeof differences<'tag'>>[1], Parameters<typeof differences<'tag'>>[2], string]
+  >([
+    ['sha', { commit: FEATURE }, { sha: MAIN }, 'points at 2e4b6d8, not 1f3a9c2'],
+    ['kind', { commit: MAIN, annotation: { message: 'm' } }, { sha: MAIN }, 'is annotated, not lightweight'],
+    ['kind', { commit: MAIN }, { sha: MAIN, message: 'm' }, 'is lightweight, not annotated'],
+    [
+      'message',
+      { commit: MAIN, annotation: { message: 'a' } },
+      { sha: MAIN, message: 'b' },
+      'its message differs',
+    ],
+  ])('names a differing %s', (field, existing, authorized, description) => {
+    expect(differences('tag', existing, authorized)).toEqual([{ field, description }]);
+  });
+});
+
+describe('pull request', () => {
+  const authorized: PullRequestFields = {
+    head: 'omega:feature/launch-notes',
+    base: 'main',
+    title: 'Launch notes',
+    body: 'For review',
+    draft: false,
+  };
+
+  it('adopts a pull request equal in every authorized field', () => {
+    expect(differences('pull_request', { ...authorized }, authorized)).toEqual([]);
+    expect(differences('pull_request', { ...authorized, body: null }, { ...authorized, body: '' })).toEqual(
+      [],
+    );
+  });
+
+  it.each<[string, Partial<PullRequestFields>, string]>([
+    ['head', { head: 'omega:other' }, 'its head is omega:other, not omega:feature/launch-notes'],
+    ['base', { base: 'release' }, 'its base is release, not main'],
+    ['title', { title: 'Other' }, 'its title is "Other", not "Launch notes"'],
+    ['body', { body: 'Other' }, 'its body differs'],
+    ['draft', { draft: true }, 'it is a draft, not ready for review'],
+    ['draft', { draft: undefined }, 'GitHub does not say whether it is a draft'],
+  ])('names a differing %s', (field, change, description) => {
+    expect(differences('pull_request', { ...authorized, ...change }, authorized)).toEqual([
+      { field, description },
+    ]);
+  });
+});
