@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { opDigest, verifyReceipt, verifyReceiptSignature } from '../../src/receipts/index.js';
+import { opDigest, reasonCodes, verifyReceipt, verifyReceiptSignature } from '../../src/receipts/index.js';
 import {
   at,
   b64,
@@ -446,5 +448,15 @@ describe('verifyReceiptSignature', () => {
   it('rejects a forgery before anything could record its receipt_id', async () => {
     const check = await verifyReceiptSignature(await signRaw(stranger, claimsFor(tagRepo)), issuer.ring);
     expect(check).toEqual({ ok: false, reasons: [expect.objectContaining({ code: 'BAD_SIGNATURE' })] });
+  });
+});
+
+describe('docs/receipt-format.md', () => {
+  it('has a reason-code table listing exactly the codes verdicts can carry', async () => {
+    const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
+    const table = doc.split('### 4.1 Reason codes')[1]?.split('###')[0] ?? '';
+    const documented = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((match) => match[1]);
+    expect(new Set(documented)).toEqual(new Set(reasonCodes));
+    expect(documented).toHaveLength(reasonCodes.length);
   });
 });
