@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pino from 'pino';
 import { ADMIN_PREFIX, adminRoutes } from './admin-routes.js';
 import { SandboxClock } from './clock.js';
 import type { ParsedFault, SandboxConfig } from './config.js';
@@ -74,6 +75,7 @@ export class Sandbox {
   constructor(
     private readonly config: SandboxConfig,
     url: string,
+    private readonly logger: pino.Logger,
   ) {
     this.clock = new SandboxClock(config.timeCompression);
     const now = () => this.clock.now();
@@ -97,9 +99,24 @@ export class Sandbox {
     this.requestLog = [];
   }
 
+  /**
+   * Answers one request and never rejects: whatever fails (a handler, a header Node refuses to
+   * write), the client gets GitHub's JSON 500 if the answer has not started, and the process
+   * serving the sandbox lives on.
+   */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const at = this.clock.now();
     const requestId = randomBytes(8).toString('hex').toUpperCase();
+    try {
+      await this.serve(request, response, requestId);
+    } catch (error) {
+      const failure = this.failure(request, error);
+      if (response.headersSent) response.destroy();
+      else this.write(response, failure.status, failure.body, { 'x-github-request-id': requestId });
+    }
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
+    const at = this.clock.now();
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const caller = authenticate(this.config, request.headers.authorization);
@@ -110,8 +127,8 @@ export class Sandbox {
         ? await this.dispatch(request, url, method, caller, isAdmin)
         : { response: asResponse(badCredentials()), route: null, dropped: false, fault: null };
     } catch (error) {
-      // A bug in the sandbox must still come back as GitHub would: a JSON 500.
-      const failure = new GitHubError(500, `Sandbox failure: ${(error as Error).message}`, docs.root);
+      // Caught here rather than in handle() so that the request log shows the 500 too.
+      const failure = this.failure(request, error);
       outcome = { response: asResponse(failure), route: null, dropped: false, fault: null };
     }
     if (!isAdmin) {
@@ -203,6 +220,13 @@ export class Sandbox {
     }
   }
 
+  /** A bug in the sandbox is logged and comes back as GitHub would send it: a JSON 500. */
+  private failure(request: IncomingMessage, error: unknown): GitHubError {
+    this.logger.error({ err: error, method: request.method, path: request.url }, 'Sandbox request failed');
+    const message = error instanceof Error ? error.message : String(error);
+    return new GitHubError(500, `Sandbox failure: ${message}`, docs.root);
+  }
+
   private send(
     response: ServerResponse,
     result: RouteResponse,
@@ -219,15 +243,21 @@ export class Sandbox {
           'x-ratelimit-reset': String(Math.ceil(this.clock.now() / 1000) + 3600),
           'x-ratelimit-resource': 'core',
         };
-    const payload = JSON.stringify(result.body);
-    response.writeHead(result.status, {
+    this.write(response, result.status, result.body, {
+      'x-github-request-id': requestId,
+      ...rateHeaders,
+      ...result.headers,
+    });
+  }
+
+  private write(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
+    const payload = JSON.stringify(body);
+    response.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
       date: new Date(this.clock.now()).toUTCString(),
       'x-github-media-type': 'github.v3; format=json',
-      'x-github-request-id': requestId,
-      ...rateHeaders,
-      ...result.headers,
+      ...headers,
     });
     response.end(payload);
   }

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createLogger } from '../logging/logger.js';
 import { SandboxAdmin } from './admin-client.js';
 import { defaultSandboxConfig, type SandboxConfig } from './config.js';
 import { Sandbox } from './sandbox.js';
@@ -10,6 +12,8 @@ export interface StartSandboxOptions {
   /** Defaults to 127.0.0.1: the sandbox is a local stand-in, not a service. */
   host?: string;
   config?: SandboxConfig;
+  /** Where failures of the sandbox itself are logged; defaults to JSON lines on stderr. */
+  logger?: pino.Logger;
 }
 
 export interface RunningSandbox {
@@ -36,7 +40,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${urlHost(host)}:${port}`;
-  const sandbox = new Sandbox(config, url);
+  // stderr by default: `marketops sandbox --json` keeps stdout for its one line.
+  const logger = options.logger ?? createLogger({ destination: pino.destination({ dest: 2, sync: true }) });
+  const sandbox = new Sandbox(config, url, logger);
   server.on('request', (request, response) => void sandbox.handle(request, response));
   // biome-ignore lint/style/noNonNullAssertion: the schema requires at least one token.
   const token = config.tokens[0]!.token;
