@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
 
 /**
  * Names shared by the client, the worker and any Federation Core that starts
@@ -19,6 +20,28 @@ export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId
  */
 export const WORKFLOW_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY';
 export const WORKFLOW_ID_CONFLICT_POLICY = 'FAIL';
+
+/**
+ * Failure types of GitHub writes and of their workflow-side endings: raised in activities,
+ * read by the workflow (which must not import Octokit), reported in results and records.
+ */
+export const FailureCode = {
+  badCredentials: 'GITHUB_BAD_CREDENTIALS',
+  notFound: 'GITHUB_NOT_FOUND',
+  validationFailed: 'GITHUB_VALIDATION_FAILED',
+  forbidden: 'GITHUB_FORBIDDEN',
+  primaryRateLimit: 'GITHUB_PRIMARY_RATE_LIMIT',
+  secondaryRateLimit: 'GITHUB_SECONDARY_RATE_LIMIT',
+  unavailable: 'GITHUB_UNAVAILABLE',
+  conflict: 'CONFLICT',
+  expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
+  cancelled: 'CANCELLED',
+} as const;
+
+/** A rate limit's failure details: not retried by the activity's policy but by the workflow, after `waitMs`. */
+export interface RateLimitDetails {
+  waitMs?: number;
+}
 
 /** Reason codes the executor adds to the receipt's own (src/receipts/reasons.ts). */
 export const ExecutorCode = {
@@ -85,6 +108,9 @@ export type ExecutionResult =
 export type Outcome = ExecutionResult['status'];
 
 export type Stage = 'validating' | 'writing' | 'recording' | 'done';
+
+/** Live progress of an execution, answered by a worker while it runs. */
+export const progressQuery = defineQuery<Progress>('progress');
 
 export interface Progress {
   stage: Stage;

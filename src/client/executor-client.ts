@@ -17,6 +17,7 @@ import {
   type ExecuteOperationInput,
   type ExecutionResult,
   type Progress,
+  progressQuery,
   REJECTED_FAILURE_TYPE,
   REJECTION_WORKFLOW_TYPE,
   type Reason,
@@ -176,7 +177,7 @@ export class ExecutorClient {
     const handle = this.handle(receiptId);
     const { status } = await handle.describe();
     const base = { receiptId, workflowId: handle.workflowId, status: status.name };
-    if (status.name === 'RUNNING') return { ...base, progress: await handle.query<Progress>('progress') };
+    if (status.name === 'RUNNING') return { ...base, progress: await handle.query(progressQuery) };
     if (status.name !== 'COMPLETED' && status.name !== 'FAILED') return base;
     try {
       return { ...base, result: await executionResult(handle) };
@@ -190,7 +191,7 @@ export class ExecutorClient {
     if (!runIdSchema().safeParse(runId).success)
       throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
     const runs: RunSummary[] = [];
-    for await (const execution of this.client.workflow.list({ query: `MarketOpsRunId = "${runId}"` })) {
+    for await (const execution of this.client.workflow.list({ query: `${searchAttributes.runId.name} = "${runId}"` })) {
       const attributes = execution.typedSearchAttributes;
       runs.push({
         workflowId: execution.workflowId,

@@ -1,22 +1,14 @@
 import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure } from '@temporalio/common';
 
+import { FailureCode, type RateLimitDetails } from '../shared.js';
+
 /**
  * Maps a GitHub error to a Temporal failure. A rate limit ends the attempt with the
  * wait GitHub asks for; the workflow sleeps on a durable timer and calls again, so no
  * wait is ever held inside Octokit or a worker, and each survives a crash.
  */
-export const FailureCode = {
-  badCredentials: 'GITHUB_BAD_CREDENTIALS',
-  notFound: 'GITHUB_NOT_FOUND',
-  validationFailed: 'GITHUB_VALIDATION_FAILED',
-  forbidden: 'GITHUB_FORBIDDEN',
-  primaryRateLimit: 'GITHUB_PRIMARY_RATE_LIMIT',
-  secondaryRateLimit: 'GITHUB_SECONDARY_RATE_LIMIT',
-  unavailable: 'GITHUB_UNAVAILABLE',
-  conflict: 'CONFLICT',
-  expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
-} as const;
+export { FailureCode };
 
 export interface RetryContext {
   /** The authorization clock, epoch ms (see authorization-window.ts). */
@@ -68,11 +60,6 @@ function isRateLimited(error: RequestError): 'primary' | 'secondary' | undefined
 
 function githubMessage(error: RequestError): string {
   return `GitHub answered ${error.status}: ${error.message}`;
-}
-
-/** A rate limit: not retried by the activity's policy but by the workflow, after `waitMs`. */
-export interface RateLimitDetails {
-  waitMs?: number;
 }
 
 function rateLimited(type: string, error: RequestError, waitMs: number | undefined, context: RetryContext) {

@@ -1,63 +1,41 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   patched,
-  proxyActivities,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
-import type {
-  OpenPrRequest,
-  OperationRequest,
-  PublishReleaseRequest,
-  TagRepoRequest,
-} from '../receipts/index.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
   type ExecutionResult,
-  GITHUB_WRITES_TASK_QUEUE,
+  FailureCode,
   type Outcome,
   type Progress,
+  progressQuery,
   REJECTED_FAILURE_TYPE,
   type Reason,
   searchAttributes,
 } from '../shared.js';
 import { core } from './core-activities.js';
-import { withRateLimitWaits } from './rate-limit-waits.js';
-
-export const progressQuery = defineQuery<Progress>('progress');
-
-const EXPIRED = 'EXPIRED_DURING_EXECUTION';
-
-/**
- * GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout
- * ends at exp, so the proxy is made per call, after any rate-limit wait. A cancelled
- * workflow waits for a write in flight, so its record says what happened.
- */
-function githubActivities(notAfter: number) {
-  return proxyActivities<activities.GitHubWriteActivities>({
-    taskQueue: GITHUB_WRITES_TASK_QUEUE,
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: Math.max(1, notAfter - Date.now()),
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
-}
+import { performOperation } from './github-steps.js';
 
 type Effect = activities.GitHubEffect;
-type Failure = { code: string; message: string };
+type Facts = activities.SubmissionFacts;
+type Rejected = Extract<ExecutionResult, { status: 'rejected' }>;
 
-function failureOf(error: unknown): Failure {
+/**
+ * A write that ended in a known way becomes a `failed` outcome; anything else is a bug
+ * of ours, rethrown so the workflow task fails and the execution waits for a fix.
+ */
+function failureOrRethrow(error: unknown): Reason {
   if (isCancellation(error)) {
     return {
-      code: 'CANCELLED',
+      code: FailureCode.cancelled,
       message:
         'The execution was cancelled; any GitHub write in flight was waited for, and none was sent after.',
     };
@@ -68,7 +46,7 @@ function failureOf(error: unknown): Failure {
     (error.cause instanceof TimeoutFailure || error.retryState === 'TIMEOUT');
   if (expired) {
     return {
-      code: EXPIRED,
+      code: FailureCode.expiredDuringExecution,
       message: 'The receipt expired before GitHub accepted the write; no write was sent after expiry.',
     };
   }
@@ -77,76 +55,15 @@ function failureOf(error: unknown): Failure {
   throw error;
 }
 
-type Paced = <T>(call: (github: ReturnType<typeof githubActivities>) => Promise<T>) => Promise<T>;
-
-/** An annotated tag is two writes, a tag object then its ref; a lightweight tag is the ref alone. */
-async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress, paced: Paced) {
-  const { message } = request;
-  if (message === undefined)
-    return paced((github) => github.createTagRef({ request, notAfter, targetSha: request.sha }));
-  const created = await paced((github) =>
-    github.createTagObject({ request: { ...request, message }, notAfter }),
-  );
-  if ('adopted' in created) return created.adopted;
-  progress.writesDone += 1;
-  return paced((github) => github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha }));
-}
-
-function perform(request: OperationRequest, notAfter: number, progress: Progress): Promise<Effect> {
-  const paced: Paced = (call) =>
-    withRateLimitWaits(() => call(githubActivities(notAfter)), notAfter, progress);
-  switch (request.operation_kind) {
-    case 'publish_release':
-      return paced((github) =>
-        github.publishRelease({ request: request as PublishReleaseRequest, notAfter }),
-      );
-    case 'open_pr':
-      return paced((github) => github.openPullRequest({ request: request as OpenPrRequest, notAfter }));
-    case 'tag_repo':
-      return tagRepository(request, notAfter, progress, paced);
-  }
-}
-
-type Rejected = Extract<ExecutionResult, { status: 'rejected' }>;
-
-/**
- * A rejected run ends failed, with the result in the failure's details: the id policy
- * then lets the genuine receipt run after a forged start under its id, and the Web UI
- * tells a refusal from a success. Runs started before this change complete as before.
- */
-function endRejected(result: Rejected): Rejected {
-  if (!patched('rejected-runs-end-failed')) return result;
-  const codes = result.reasons.map((reason) => reason.code).join(', ');
-  throw ApplicationFailure.create({
-    type: REJECTED_FAILURE_TYPE,
-    message: `Receipt rejected (${codes}): ${result.reasons[0]?.message ?? 'no reason given'}`,
-    nonRetryable: true,
-    details: [result],
-  });
-}
-
-/**
- * One authorized GitHub operation, keyed by its receipt: authorize (validate, then
- * consume in the ledger), write, record. Deterministic; every effect and every clock read happens in activities.
- */
-export async function executeAuthorizedOperation(input: ExecuteOperationInput): Promise<ExecutionResult> {
-  const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
-  setHandler(progressQuery, () => progress);
-
-  // Quick and consuming: let it finish even when a cancellation arrives meanwhile.
-  const validation = await CancellationScope.nonCancellable(() => core.authorizeSubmission(input));
-  const { facts } = validation;
-  progress.receiptId = facts.receiptId ?? undefined;
-  progress.operation = facts.operationKind ?? undefined;
-
-  // Every outcome is recorded, a cancelled execution's included.
-  const record = (outcome: Outcome, reasons: Reason[], github: Effect | null) =>
-    CancellationScope.nonCancellable(() => recordFinal(outcome, reasons, github));
-  const recordFinal = async (
-    outcome: Outcome,
-    reasons: Reason[],
-    github: Effect | null,
-  ): Promise<AuditAnchor> => {
+/** Every outcome is recorded, a cancelled execution's included, so the record is not cancellable. */
+function recordOutcome(
+  facts: Facts,
+  progress: Progress,
+  outcome: Outcome,
+  reasons: Reason[],
+  github: Effect | null,
+): Promise<AuditAnchor> {
+  return CancellationScope.nonCancellable(async () => {
     progress.stage = 'recording';
     const anchor = await core.recordOutcome({
       step: 'final',
@@ -173,35 +90,73 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
     progress.stage = 'done';
     progress.outcome = outcome;
     return anchor;
-  };
+  });
+}
 
-  if (validation.decision === 'rejected') {
-    const audit = await record('rejected', validation.reasons, null);
-    return endRejected({ status: 'rejected', reasons: validation.reasons, audit });
-  }
-  if (validation.decision === 'blocked_by_mode') {
-    const reasons = [
-      { code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' },
-    ];
-    return {
-      status: 'blocked_by_mode',
-      plan: validation.plan,
-      audit: await record('blocked_by_mode', reasons, null),
-    };
-  }
+/**
+ * A rejected run ends failed, with the result in the failure's details: the id policy
+ * then lets the genuine receipt run after a forged start under its id, and the Web UI
+ * tells a refusal from a success. Runs started before this change complete as before.
+ */
+function endRejected(result: Rejected): Rejected {
+  if (!patched('rejected-runs-end-failed')) return result;
+  const codes = result.reasons.map((reason) => reason.code).join(', ');
+  throw ApplicationFailure.create({
+    type: REJECTED_FAILURE_TYPE,
+    message: `Receipt rejected (${codes}): ${result.reasons[0]?.message ?? 'no reason given'}`,
+    nonRetryable: true,
+    details: [result],
+  });
+}
 
+async function ship(
+  accepted: Extract<activities.Validation, { decision: 'accepted' }>,
+  progress: Progress,
+): Promise<ExecutionResult> {
+  const { facts, request, notAfter } = accepted;
   progress.stage = 'writing';
   try {
-    const effect = await perform(validation.request, validation.notAfter, progress);
+    const effect = await performOperation(request, notAfter, progress);
     progress.writesDone += effect.adopted ? 0 : 1;
     const { url, id, adopted } = effect;
-    return {
-      status: 'succeeded',
-      github: { url, id, adopted },
-      audit: await record('succeeded', [], effect),
-    };
+    const audit = await recordOutcome(facts, progress, 'succeeded', [], effect);
+    return { status: 'succeeded', github: { url, id, adopted }, audit };
   } catch (error) {
-    const { code, message } = failureOf(error);
-    return { status: 'failed', code, message, audit: await record('failed', [{ code, message }], null) };
+    const { code, message } = failureOrRethrow(error);
+    const audit = await recordOutcome(facts, progress, 'failed', [{ code, message }], null);
+    return { status: 'failed', code, message, audit };
+  }
+}
+
+const modeBlocked: Reason[] = [
+  { code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' },
+];
+
+/**
+ * One authorized GitHub operation, keyed by its receipt: authorize (validate, then consume
+ * in the ledger), write, record. Deterministic; every effect and every clock read happens in activities.
+ */
+export async function executeAuthorizedOperation(input: ExecuteOperationInput): Promise<ExecutionResult> {
+  const progress: Progress = { stage: 'validating', writesDone: 0, rateLimitWaits: 0 };
+  setHandler(progressQuery, () => progress);
+
+  // Quick and consuming: let it finish even when a cancellation arrives meanwhile.
+  const validation = await CancellationScope.nonCancellable(() => core.authorizeSubmission(input));
+  const { facts } = validation;
+  progress.receiptId = facts.receiptId ?? undefined;
+  progress.operation = facts.operationKind ?? undefined;
+
+  switch (validation.decision) {
+    case 'rejected': {
+      const { reasons } = validation;
+      const audit = await recordOutcome(facts, progress, 'rejected', reasons, null);
+      return endRejected({ status: 'rejected', reasons, audit });
+    }
+    case 'blocked_by_mode': {
+      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', modeBlocked, null);
+      return { status: 'blocked_by_mode', plan: validation.plan, audit };
+    }
+    case 'accepted':
+      return ship(validation, progress);
   }
 }

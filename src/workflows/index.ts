@@ -1,2 +1,2 @@
-export { executeAuthorizedOperation, progressQuery } from './execute-authorized-operation.js';
+export { executeAuthorizedOperation } from './execute-authorized-operation.js';
 export { recordSubmissionRejection } from './record-submission-rejection.js';

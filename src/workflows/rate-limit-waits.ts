@@ -1,9 +1,8 @@
 import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
-import type { RateLimitDetails } from '../github/failures.js';
-import type { Progress } from '../shared.js';
+import { FailureCode, type Progress, type RateLimitDetails } from '../shared.js';
 
-const PRIMARY = 'GITHUB_PRIMARY_RATE_LIMIT';
-const SECONDARY = 'GITHUB_SECONDARY_RATE_LIMIT';
+const PRIMARY = FailureCode.primaryRateLimit;
+const SECONDARY = FailureCode.secondaryRateLimit;
 const SECONDARY_MIN_WAIT_MS = 60_000;
 const SECONDARY_MAX_DOUBLINGS = 5;
 
@@ -49,7 +48,7 @@ export async function withRateLimitWaits<T>(
       if (Date.now() + waitMs >= notAfter) {
         throw ApplicationFailure.nonRetryable(
           `${limit.message}; the limit lifts after the receipt's expiry.`,
-          'EXPIRED_DURING_EXECUTION',
+          FailureCode.expiredDuringExecution,
         );
       }
       progress.rateLimitWaits += 1;
