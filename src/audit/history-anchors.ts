@@ -105,7 +105,8 @@ export function anchorsIn(value: unknown): RecordAnchor[] {
  * or anything holding them.
  */
 export function keptAnchorsIn(value: unknown, source: string): KeptAnchor[] {
-  const values = [value, ...workflowResults(value)];
+  const values = [value];
+  walk(value, (node) => values.push(...workflowResults(node)));
   const anchored = values.flatMap(anchorsIn);
   const seen = new Set(anchored.map((anchor) => anchor.checkpoint.text));
   const loose = values.flatMap(checkpointsIn).filter((checkpoint) => {
