@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { openAuditStore } from '../../src/audit/index.js';
+import { leafHash, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
 import { sampleRecord, tempDir, testKeys } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -51,5 +51,39 @@ describe('marketops audit verify / show', () => {
     await expect(
       run('./bin/marketops.js', ['audit', 'verify', '--store', dir, '--keys', join(dir, 'absent.json')]),
     ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/absent\.json/) });
+  });
+
+  it('show without --run-id lists the latest records (default 20, --limit N) and marks unverified run ids', async () => {
+    const { signer, publicJwks } = await testKeys();
+    const dir = await tempDir('audit-cli-show');
+    const store = await openAuditStore(dir, signer);
+    for (let i = 0; i < 24; i++) await store.append(`id-${i}`, sampleRecord(i, `run-${i % 2}`));
+    // A request that did not verify still says which run it claimed; the record keeps that claim, marked.
+    await store.append('forged', { ...sampleRecord(24, 'run-0'), run_id_verified: false });
+    // Records written before the field existed, and records with it, verify alike.
+    await expect(verifyAuditLog(store, publicJwks)).resolves.toEqual({ ok: true, size: 25 });
+    await store.close();
+    const show = async (...args: string[]) =>
+      (await run('./bin/marketops.js', ['audit', 'show', '--store', dir, ...args])).stdout.trim().split('\n');
+
+    const latest = await show();
+    expect(latest).toHaveLength(20);
+    expect(latest[0]).toMatch(/^#5 .* run=run-1 /);
+    expect(latest.at(-1)).toMatch(/^#24 .* run=run-0 \(unverified\) receipt=rcpt-24/);
+    expect(await show('--limit', '2')).toEqual([
+      expect.stringMatching(/^#23 /),
+      expect.stringMatching(/^#24 /),
+    ]);
+    expect(await show('--run-id', 'run-0')).toHaveLength(13);
+    await expect(show('--limit', '0')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--limit 0/),
+    });
+  });
+
+  it('an older record without run_id_verified keeps the leaf hash it was signed with', () => {
+    const record = sampleRecord(3);
+    expect(leafHash({ ...record, run_id_verified: undefined })).toBe(leafHash(record));
+    expect(leafHash({ ...record, run_id_verified: true })).not.toBe(leafHash(record));
   });
 });

@@ -15,6 +15,14 @@ describe('configuration', () => {
     expect(config.github.auth).toEqual({ kind: 'none' });
   });
 
+  it('leaves the audit origin to the log unless set (compose passes an unset variable as empty)', () => {
+    expect(loadConfig({}).audit.origin).toBeUndefined();
+    expect(loadConfig({ MARKETOPS_AUDIT_ORIGIN: '' }).audit.origin).toBeUndefined();
+    expect(loadConfig({ MARKETOPS_AUDIT_ORIGIN: 'audit.example.com/marketops' }).audit.origin).toBe(
+      'audit.example.com/marketops',
+    );
+  });
+
   it('moves every default with MARKETOPS_DATA_DIR', () => {
     const config = loadConfig({ MARKETOPS_DATA_DIR: '/srv/marketops' });
     expect([config.audit.store, config.ledger, config.audit.keyFile]).toEqual([
@@ -29,6 +37,10 @@ describe('configuration', () => {
     [{ MARKETOPS_GITHUB_WRITES_PER_SECOND: '5' }, /MARKETOPS_GITHUB_WRITES_PER_SECOND/],
     [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL/],
     [{ MARKETOPS_LOG_LEVEL: 'loud' }, /MARKETOPS_LOG_LEVEL/],
+    [
+      { MARKETOPS_AUDIT_ORIGIN: 'my audit log' },
+      /MARKETOPS_AUDIT_ORIGIN must be one word without spaces or "\+"/,
+    ],
     [{ GITHUB_APP_ID: '12' }, /GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID/],
     [
       {
