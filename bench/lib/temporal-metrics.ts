@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { freePort } from './ports.js';
+import { freePort } from '../../test/support/ports.js';
 
 /** Totals of one SDK latency histogram (milliseconds), per activity type when it has one. */
 export interface LatencyTotals {

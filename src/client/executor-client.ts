@@ -191,7 +191,9 @@ export class ExecutorClient {
     if (!runIdSchema().safeParse(runId).success)
       throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
     const runs: RunSummary[] = [];
-    for await (const execution of this.client.workflow.list({ query: `${searchAttributes.runId.name} = "${runId}"` })) {
+    for await (const execution of this.client.workflow.list({
+      query: `${searchAttributes.runId.name} = "${runId}"`,
+    })) {
       const attributes = execution.typedSearchAttributes;
       runs.push({
         workflowId: execution.workflowId,

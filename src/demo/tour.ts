@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { describeOutcome } from '../cli/outcome.js';
+import { describeOutcome } from '../client/describe-outcome.js';
 import type { ExecutorClient } from '../client/executor-client.js';
 import { DEFAULT_AUDIENCE, issueReceipt, type OperationRequest } from '../receipts/index.js';
 import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../sandbox/index.js';

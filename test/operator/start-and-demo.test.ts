@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { type Background, freePort, marketops, marketopsInBackground } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { type Background, marketops, marketopsInBackground } from '../support/processes.js';
 
 /**
  * A new user's path, end to end and as child processes: `start`, then `demo`, then the

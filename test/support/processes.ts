@@ -64,5 +64,3 @@ export function marketopsInBackground(args: string[], env: NodeJS.ProcessEnv): B
     },
   };
 }
-
-export { freePort } from '../../bench/lib/ports.js';

@@ -14,7 +14,7 @@ import {
   startExecutorHarness,
   tagRequest,
 } from '../support/executor-harness.js';
-import { freePort } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/ui/', import.meta.url));
 const ROW = '[data-testid="workflows-summary-configurable-table-row"]';

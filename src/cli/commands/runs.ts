@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { connectExecutor } from '../../client/connect.js';
+import { describeOutcome } from '../../client/describe-outcome.js';
 import { asUserError, configFromEnv } from '../inputs.js';
-import { describeOutcome, print } from '../outcome.js';
+import { print } from '../outcome.js';
 
 async function withExecutor<T>(
   work: (executor: Awaited<ReturnType<typeof connectExecutor>>['executor']) => Promise<T>,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { connectExecutor } from '../../client/connect.js';
+import { describeOutcome } from '../../client/describe-outcome.js';
 import { readJsonFile } from '../../receipts/json-file.js';
 import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
-import { describeOutcome, exitCodeFor, print } from '../outcome.js';
+import { exitCodeFor, print } from '../outcome.js';
 import { withProgress } from '../progress.js';
 
 const EXAMPLES = `

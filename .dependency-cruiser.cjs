@@ -1,0 +1,100 @@
+/**
+ * The written layering (docs/architecture.md), enforced by `npm test`. Higher layers may
+ * import lower ones, never the reverse; nothing imports in a cycle.
+ */
+const upper = (...folders) => `^src/(${folders.join('|')})/`;
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'shared-is-dependency-free',
+      comment:
+        'src/shared.ts holds the names shared across the workflow boundary; it imports nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/shared\\.ts$' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'foundations-stay-below-the-executor',
+      comment:
+        'receipts, keys, audit, ledger, github, sandbox, config, logging, metrics and temporal are building blocks.',
+      severity: 'error',
+      from: {
+        path: upper(
+          'receipts',
+          'keys',
+          'audit',
+          'ledger',
+          'github',
+          'sandbox',
+          'config',
+          'logging',
+          'metrics',
+          'temporal',
+        ),
+      },
+      to: { path: upper('activities', 'workflows', 'client', 'worker', 'demo', 'stack', 'cli') },
+    },
+    {
+      name: 'config-is-a-leaf',
+      comment:
+        'Configuration parses the environment into values; loading what they name belongs to its users.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/(?!config/|shared\\.ts$)' },
+    },
+    {
+      name: 'sandbox-stands-alone',
+      comment: 'The sandbox plays GitHub: it shares nothing with the executor but logging.',
+      severity: 'error',
+      from: { path: '^src/sandbox/' },
+      to: { path: '^src/(?!sandbox/|logging/)' },
+    },
+    {
+      name: 'activities-below-workflows',
+      severity: 'error',
+      from: { path: '^src/activities/' },
+      to: { path: upper('workflows', 'client', 'worker', 'demo', 'stack', 'cli') },
+    },
+    {
+      name: 'workflows-import-only-shared-names-and-types',
+      comment:
+        'Workflow code is bundled into the deterministic sandbox: activities and requests as types only.',
+      severity: 'error',
+      from: { path: '^src/workflows/' },
+      to: { path: '^src/(?!workflows/|shared\\.ts$)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'client-and-worker-below-the-entry-points',
+      severity: 'error',
+      from: { path: upper('client', 'worker', 'workflows') },
+      to: { path: upper('demo', 'stack', 'cli') },
+    },
+    {
+      name: 'demo-and-stack-below-the-cli',
+      severity: 'error',
+      from: { path: upper('demo', 'stack') },
+      to: { path: upper('cli') },
+    },
+    {
+      name: 'src-does-not-import-tests-or-benchmarks',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'test-support-does-not-import-benchmarks',
+      comment:
+        'Benchmarks build on the test support, not the reverse; test/faults may run the drills of bench/lib.',
+      severity: 'error',
+      from: { path: '^test/support/' },
+      to: { path: '^bench/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
