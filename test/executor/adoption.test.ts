@@ -168,6 +168,35 @@ describe('publish_release adopts or creates only at the authorized commit', () =
     expect(after.releases[0]?.target_commitish).toBe(MAIN_SHA);
   });
 
+  it('a retry that finds the branch moved since its lost write fails closed: CONFLICT, one release, at the first commit', async () => {
+    const moved = 'd'.repeat(40);
+    await admin().addFault({ route: 'POST /repos/{owner}/{repo}/releases', kind: 'drop-after-apply' });
+    // The retry's resolve is held back long enough to move main after the lost write.
+    const resolve = 'GET /repos/{owner}/{repo}/commits/{ref}';
+    await admin().addFault({ route: resolve, kind: 'latency', latencyMs: 1500, afterRequests: 1 });
+    const request = releaseRequest(runId(), 'v3.8.0');
+    const result = await suite.harness.withWorkers('prod', async () => {
+      const submission = await suite.harness.client.submit({
+        receipt: await suite.harness.issue(request),
+        request,
+      });
+      if (submission.status !== 'started') throw new Error('submission was rejected');
+      await waitFor(async () => (await writes()).some((entry) => entry.dropped));
+      await admin().setBranch(REPO, 'main', moved);
+      return suite.harness.client.result(submission.receiptId);
+    });
+    expect(result).toMatchObject({
+      status: 'failed',
+      code: 'CONFLICT',
+      message:
+        'Release v3.8.0 exists but its tag points at 1f3a9c2, not main (ddddddd); nothing was changed.',
+    });
+    const after = await marketops();
+    expect(after.releases).toHaveLength(1);
+    expect(after.refs['refs/tags/v3.8.0']).toEqual({ sha: MAIN_SHA, type: 'commit' });
+    expect((await writes()).length).toBe(1);
+  });
+
   it('a target_commitish that names no commit fails before any write', async () => {
     const request = {
       ...releaseRequest(runId(), 'v3.7.0'),
