@@ -28,7 +28,7 @@ export {
   type AuditEntry,
   type AuditStore,
 } from './store.js';
-export { type AuditVerification, type VerifyOptions, verifyAuditLog } from './verify.js';
+export { type AuditVerification, type KeptAnchor, type VerifyOptions, verifyAuditLog } from './verify.js';
 
 /**
  * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a

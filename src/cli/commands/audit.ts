@@ -5,6 +5,7 @@ import {
   type AuditEntry,
   type AuditStore,
   exportBundle,
+  type KeptAnchor,
   openAuditStore,
   readPublicJwks,
   verifyAuditLog,
@@ -13,7 +14,6 @@ import {
 } from '../../audit/index.js';
 import { readKeptCheckpoints } from '../../audit/kept-checkpoints.js';
 import { fetchRunHistories, fetchTemporalAnchors } from '../../audit/temporal-histories.js';
-import type { KeptAnchor } from '../../audit/verify.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
 
