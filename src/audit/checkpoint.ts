@@ -38,7 +38,7 @@ export interface CheckpointSigner {
 const ED25519_ALGORITHM = 0x01;
 /** signed-note key names (and so our origins): non-empty, no whitespace, no "+". */
 const keyNamePattern = /^[^\s+]+$/;
-export const isKeyName = (name: string): boolean => keyNamePattern.test(name);
+const isKeyName = (name: string): boolean => keyNamePattern.test(name);
 
 const noteBody = (origin: string, size: number, rootHash: string): string =>
   `${origin}\n${size}\n${rootHash}\n`;
@@ -61,7 +61,7 @@ function rawPublicKey(jwk: JWK): Buffer {
 
 const originProblem = (origin: string | undefined) =>
   origin !== undefined && !isKeyName(origin)
-    ? `The audit log origin "${origin}" must be one word without spaces or "+" (it is also the signature's key name).`
+    ? `The audit log origin "${origin}" (MARKETOPS_AUDIT_ORIGIN) must be one word without spaces or "+", e.g. audit.example.com/marketops: it is also the signature's key name.`
     : undefined;
 
 /**

@@ -110,6 +110,8 @@ describe('the log origin', () => {
 
   it('must be usable as a key name', async () => {
     const { privateJwk } = await testKeys();
-    await expect(checkpointSignerFromJwk(privateJwk, 'my log')).rejects.toThrow(/without spaces or "\+"/);
+    await expect(checkpointSignerFromJwk(privateJwk, 'my log')).rejects.toThrow(
+      /"my log" \(MARKETOPS_AUDIT_ORIGIN\) must be one word without spaces or "\+"/,
+    );
   });
 });

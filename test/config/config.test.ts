@@ -37,10 +37,6 @@ describe('configuration', () => {
     [{ MARKETOPS_GITHUB_WRITES_PER_SECOND: '5' }, /MARKETOPS_GITHUB_WRITES_PER_SECOND/],
     [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL/],
     [{ MARKETOPS_LOG_LEVEL: 'loud' }, /MARKETOPS_LOG_LEVEL/],
-    [
-      { MARKETOPS_AUDIT_ORIGIN: 'my audit log' },
-      /MARKETOPS_AUDIT_ORIGIN must be one word without spaces or "\+"/,
-    ],
     [{ GITHUB_APP_ID: '12' }, /GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID/],
     [
       {
