@@ -87,10 +87,10 @@ const auditAnchorSchema = z.object({
   leafHash: hexHash,
   checkpoint: checkpointSchema,
 });
-export type RecordAnchor = z.infer<typeof auditAnchorSchema>;
+type RecordAnchor = z.infer<typeof auditAnchorSchema>;
 
 /** Every audit anchor embedded in the value: a result's `audit`, or a rejection workflow's whole result. */
-export function anchorsIn(value: unknown): RecordAnchor[] {
+function anchorsIn(value: unknown): RecordAnchor[] {
   const found: RecordAnchor[] = [];
   walk(value, (node) => {
     const parsed = auditAnchorSchema.safeParse(node);
