@@ -3,11 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type pino from 'pino';
 import { writeAuditKeys } from '../audit/index.js';
 import { auditKeyFileNames, ensureReceiptKeyPair } from '../keys/key-files.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
 import { searchAttributes } from '../shared.js';
 import { createLocalEnv } from '../temporal/servers.js';
+import { watchPort } from './port-watch.js';
+import type { Supervisor } from './supervisor.js';
 
 /** Closed workflows are kept three days: well past a receipt's 24 h plus the worker's margin. */
 export const LOCAL_RETENTION_SECONDS = 72 * 3600;
@@ -18,6 +21,10 @@ export interface LocalStackOptions {
   uiPort: number;
   /** Absent: a real GitHub is configured and no sandbox runs. */
   sandboxPort?: number;
+  /** Where the sandbox logs its own failures. */
+  logger?: pino.Logger;
+  /** Present (in `start`): the sandbox runs as its part, and a dead Temporal server is reported. */
+  supervisor?: Supervisor;
 }
 
 export interface LocalStack {
@@ -69,15 +76,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   try {
     await setRetention(env, env.namespace ?? 'default');
-    const sandbox =
-      options.sandboxPort === undefined ? undefined : await startSandbox({ port: options.sandboxPort });
+    const { sandboxPort, supervisor, logger } = options;
+    const sandboxPart = () =>
+      sandboxPort === undefined ? undefined : startSandbox({ port: sandboxPort, logger });
+    const sandbox = await (supervisor ? supervisor.run('the GitHub sandbox', sandboxPart) : sandboxPart());
+    const address = `127.0.0.1:${options.temporalPort}`;
+    const unwatch = supervisor
+      ? watchPort('127.0.0.1', options.temporalPort, (error) =>
+          supervisor.fail(
+            'the Temporal dev server',
+            `stopped: nothing accepts connections on ${address} (${error.code ?? error.message})`,
+          ),
+        )
+      : () => {};
     return {
-      temporalAddress: `127.0.0.1:${options.temporalPort}`,
+      temporalAddress: address,
       uiUrl: `http://localhost:${options.uiPort}`,
       sandbox,
       keys,
       env,
       async stop() {
+        unwatch();
         await sandbox?.close();
         await env.teardown();
       },

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { startLocalStack } from '../../stack/local-stack.js';
+import { type PartFailure, Supervisor } from '../../stack/supervisor.js';
 import { installRuntime, runWorkerProcess } from '../../worker/bootstrap.js';
+import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
 const EXAMPLES = `
@@ -11,7 +13,9 @@ Examples:
 
 Without GITHUB_API_URL and GITHUB_TOKEN the GitHub sandbox is the target and the mode defaults to
 prod (nothing real can be written); against a real GitHub the mode defaults to dry-run.
-Ctrl-C stops everything; a second start resumes with the same data folder.`;
+Ctrl-C stops everything; a second start resumes with the same data folder. If one part fails (the
+Temporal dev server, the sandbox or the worker), start stops the others, names the part and exits 1:
+restarting the whole stack, e.g. by a supervisor, resumes every execution from the data folder.`;
 
 interface StartFlags {
   dataDir: string;
@@ -66,6 +70,7 @@ export function registerStartCommand(program: Command): void {
     .action(async (flags: StartFlags) => {
       const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
       const logger = installRuntime(configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+      const supervisor = new Supervisor(logger);
       process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
       const stack = await asUserError(
         startLocalStack({
@@ -73,8 +78,11 @@ export function registerStartCommand(program: Command): void {
           temporalPort: Number(flags.port),
           uiPort: Number(flags.uiPort),
           sandboxPort: realGitHub ? undefined : Number(flags.sandboxPort),
+          logger: logger.child({ component: 'sandbox' }),
+          supervisor,
         }),
       );
+      let failure: PartFailure | undefined;
       try {
         const config = configFromEnv({
           ...process.env,
@@ -102,10 +110,13 @@ export function registerStartCommand(program: Command): void {
             ? `${JSON.stringify(endpoints)}\n`
             : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`),
         );
-        await asUserError(runWorkerProcess(config, logger));
+        failure = await supervisor.runWorker(() => runWorkerProcess(config, logger));
       } finally {
         await stack.stop();
         process.stdout.write('MarketOps Publisher stopped.\n');
+      }
+      if (failure) {
+        throw new UserError(`${failure.part} ${failure.reason}; stopped every part.`, ExitCode.failure);
       }
     });
 }

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
+import { marketopsInBackground } from '../support/processes.js';
+
+/** Issue 11, point 7: when one part of `marketops start` dies, every part stops and the part is named. */
+
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  args: string;
+}
+
+function processes(): ProcessRow[] {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,args='])
+    .toString()
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args: args ?? '' }));
+}
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+describe('start supervises its parts', () => {
+  it('stops the worker and the sandbox, names the part and exits 1 when the dev server dies', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'marketops-supervision-'));
+    const ports = { temporal: await freePort(), ui: await freePort() };
+    const env: NodeJS.ProcessEnv = { ...process.env, MARKETOPS_METRICS_PORT: String(await freePort()) };
+    for (const name of ['GITHUB_API_URL', 'GITHUB_TOKEN', 'MARKETOPS_MODE', 'TEMPORAL_ADDRESS'])
+      delete env[name];
+    const start = marketopsInBackground(
+      [
+        'start',
+        '--data-dir',
+        dataDir,
+        '--port',
+        String(ports.temporal),
+        '--ui-port',
+        String(ports.ui),
+        // The dev server takes free ports of its own as it starts: a port picked now could be gone.
+        '--sandbox-port',
+        '0',
+        '--json',
+      ],
+      env,
+    );
+    try {
+      await start.waitForOutput(/taskQueue":"marketops-github-writes","state":"RUNNING"/);
+      const { githubApiUrl } = JSON.parse(/^\{"temporalAddress".*$/m.exec(start.output())?.[0] ?? '{}');
+      const sandboxPort = Number(new URL(githubApiUrl).port);
+      expect(await listening(sandboxPort)).toBe(true);
+      const devServer = processes().find(
+        (row) => row.ppid === start.child.pid && row.args.includes('server start-dev'),
+      );
+      expect(devServer, 'the dev server is a child of start').toBeDefined();
+      process.kill(devServer?.pid ?? 0, 'SIGKILL');
+
+      const code = await new Promise<number | null>((resolve) => {
+        if (start.child.exitCode !== null) resolve(start.child.exitCode);
+        else start.child.once('exit', resolve);
+      });
+      expect(code, start.output()).toBe(1);
+      expect(start.output()).toMatch(
+        new RegExp(
+          `marketops: the Temporal dev server stopped: nothing accepts connections on 127\\.0\\.0\\.1:${ports.temporal} \\(.*\\); stopped every part\\.\\n`,
+        ),
+      );
+      expect(start.output()).toContain('MarketOps Publisher stopped.');
+      expect(processes().filter((row) => row.args.includes(dataDir))).toEqual([]);
+      expect(await listening(sandboxPort)).toBe(false);
+    } finally {
+      await start.stop('SIGKILL');
+    }
+  });
+});
