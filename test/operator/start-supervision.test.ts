@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,4 +84,49 @@ describe('start supervises its parts', () => {
       await start.stop('SIGKILL');
     }
   });
+
+  /**
+   * In its own process, as in `start`: the real supervisor and sandbox, and a worker that, like
+   * runWorkerProcess, runs until a shutdown signal. `PART` throws where nothing catches it.
+   */
+  const inProcessCrash = `
+    import pino from 'pino';
+    import { startSandbox } from './src/sandbox/index.ts';
+    import { Supervisor } from './src/stack/supervisor.ts';
+    const supervisor = new Supervisor(pino({ level: 'silent' }));
+    const sandbox = await supervisor.run('the GitHub sandbox', () => startSandbox());
+    const crash = () => setTimeout(() => { throw new Error('boom'); }, 100);
+    const failure = await supervisor.runWorker(() => new Promise((drained) => {
+      process.once('SIGTERM', () => drained());
+      supervisor.run(process.env.PART, crash);
+    }));
+    await sandbox.close();
+    process.stdout.write(JSON.stringify({ failure, sandbox: sandbox.url }));
+  `;
+
+  it.each(['the GitHub sandbox', 'the worker'])(
+    'an uncaught exception in %s drains the worker, closes the sandbox and names the part',
+    async (part) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', inProcessCrash],
+        {
+          env: { ...process.env, PART: part },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code, stderr).toBe(0);
+      const result = JSON.parse(stdout) as { failure: unknown; sandbox: string };
+      expect(result.failure).toEqual({ part, reason: 'crashed: boom' });
+      expect(await listening(Number(new URL(result.sandbox).port))).toBe(false);
+    },
+  );
 });
