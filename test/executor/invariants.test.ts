@@ -34,7 +34,10 @@ describe('the eight original invariants, end to end', () => {
     expect(result.plan).toEqual([
       expect.objectContaining({ method: 'POST', path: '/repos/omega/marketops/releases' }),
     ]);
-    expect(result.plan[0]?.body).toMatchObject({ tag_name: 'v0.1.0-dry', target_commitish: 'main' });
+    expect(result.plan[0]?.body).toMatchObject({
+      tag_name: 'v0.1.0-dry',
+      target_commitish: '<sha of the commit main resolves to>',
+    });
     expect(await writes()).toEqual([]);
   });
 

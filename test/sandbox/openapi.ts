@@ -31,6 +31,23 @@ const SHARED_RESPONSE: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+/**
+ * OpenAPI 3.0 marks some compositions nullable without a `type` (the commit schema's author and
+ * committer: `nullable` beside `oneOf`). That is not JSON Schema and ajv refuses to compile it, so
+ * such a schema gets null as one more alternative: the meaning the document intends.
+ */
+function nullAsAlternative(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  const alternatives = schema.oneOf ?? schema.anyOf;
+  if (schema.nullable === true && schema.type === undefined && Array.isArray(alternatives)) {
+    delete schema.nullable;
+    alternatives.push({ type: 'null' });
+  }
+  for (const child of Object.values(schema)) nullAsAlternative(child);
+}
+nullAsAlternative(document);
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 // strict: false because the document carries OpenAPI keywords (example, x-github, nullable…) beside JSON Schema.
 const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
