@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pino from 'pino';
 
 /** The parts of `marketops start`, as its one-line failure message names them. */
-export type Part = 'the Temporal dev server' | 'the GitHub sandbox' | 'the worker';
+type Part = 'the Temporal dev server' | 'the GitHub sandbox' | 'the worker';
 
 export interface PartFailure {
   /** "the start command" when an uncaught error comes from outside every part. */
