@@ -1,11 +1,12 @@
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import { firstIssueSentence } from '../receipts/zod-sentence.js';
+import { sha256Hex } from '../common/hex.js';
+import { firstIssueSentence } from '../common/zod-sentence.js';
 import { type Checkpoint, checkpointProblem, checkpointSchema } from './checkpoint.js';
 import { checkpointsIn, stringsIn, workflowResults } from './history-anchors.js';
 import { verifyConsistency, verifyInclusion } from './merkle.js';
 import { auditRecordSchema, leafHash } from './record.js';
-import { type AuditStore, hexHash } from './store.js';
+import type { AuditStore } from './store.js';
 
 export const AUDIT_BUNDLE_FORMAT = 'marketops-audit-bundle/1';
 
@@ -30,13 +31,13 @@ export const auditBundleSchema = z.strictObject({
         index: z.number().int().nonnegative(),
         identity: z.string().min(1),
         record: auditRecordSchema,
-        leafHash: hexHash,
-        inclusionProof: z.array(hexHash),
+        leafHash: sha256Hex,
+        inclusionProof: z.array(sha256Hex),
       }),
     )
     .min(1),
   /** Tree size -> consistency proof from that size to the bundle's checkpoint, for checkpoints in histories. */
-  consistencyProofs: z.record(z.string().regex(/^\d+$/), z.array(hexHash)),
+  consistencyProofs: z.record(z.string().regex(/^\d+$/), z.array(sha256Hex)),
   /** Workflow id -> its Temporal history, in Temporal's JSON form. */
   histories: z.record(z.string(), z.unknown()),
 });

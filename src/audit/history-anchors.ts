@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { sha256Hex } from '../common/hex.js';
 import { type Checkpoint, checkpointSchema } from './checkpoint.js';
-import { hexHash } from './store.js';
 import type { KeptAnchor } from './verify.js';
 
 /**
@@ -84,7 +84,7 @@ export function checkpointsIn(value: unknown): Checkpoint[] {
 /** Where a record sits in the log, as a workflow returns it (AuditAnchor in src/shared.ts). */
 const auditAnchorSchema = z.object({
   index: z.number().int().nonnegative(),
-  leafHash: hexHash,
+  leafHash: sha256Hex,
   checkpoint: checkpointSchema,
 });
 type RecordAnchor = z.infer<typeof auditAnchorSchema>;

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
+import { readTextFile } from '../common/files.js';
 import { checkpointFromNote } from './checkpoint.js';
 import { keptAnchorsIn } from './history-anchors.js';
 import type { KeptAnchor } from './verify.js';
@@ -78,10 +78,6 @@ export function parseKeptCheckpoints(text: string, name: string, keys: readonly 
 }
 
 export async function readKeptCheckpoints(path: string, keys: readonly JWK[]): Promise<KeptAnchor[]> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      `Cannot read the checkpoints file ${path} (${error.code ?? 'read failed'}); check the path.`,
-    );
-  });
+  const text = await readTextFile(path, 'the kept checkpoints');
   return parseKeptCheckpoints(text, path, keys);
 }

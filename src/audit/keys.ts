@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
-import { readJsonFile } from '../receipts/json-file.js';
+import { readJsonFile } from '../common/files.js';
 import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
 
 /**

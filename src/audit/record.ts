@@ -1,8 +1,7 @@
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import { sha256Hex } from '../common/hex.js';
 import { hashLeaf } from './merkle.js';
-
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 
 /**
  * One final decision about one submission. Strict objects: an unknown field is a sign of tampering

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../common/hex.js';
 import type { Checkpoint, CheckpointSigner } from './checkpoint.js';
 import { appendToFrontier, frontierRoot, MerkleTree } from './merkle.js';
 import { type AuditRecord, auditRecordSchema, canonicalRecord, leafHash } from './record.js';
@@ -59,12 +60,10 @@ export class AuditCorruptError extends Error {
   }
 }
 
-export const hexHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
-
 const storedEntrySchema = z.strictObject({
   index: z.number().int().nonnegative(),
   identity: z.string().min(1),
-  leafHash: hexHash,
+  leafHash: sha256Hex,
   record: auditRecordSchema,
 });
 

@@ -1,17 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { TemporalUnreachableError } from '../client/connect.js';
+import { readTextFile } from '../common/files.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { ExitCode, UserError } from './exit-codes.js';
 
 /** A receipt from a file, or from stdin when the path is `-`. */
 export async function readReceipt(source: string): Promise<string> {
   if (source !== '-') {
-    const text = await readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        `Cannot read the receipt from ${source} (${error.code ?? 'read failed'}); check the path.`,
-      );
-    });
-    return text.trim();
+    return (await readTextFile(source, 'the receipt')).trim();
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -11,7 +11,7 @@ import { claimedFields } from '../activities/validation.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import { summaryOf } from '../github/plan.js';
 import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
-import { runId as runIdSchema } from '../receipts/text-fields.js';
+import { identifier } from '../receipts/text-fields.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -188,7 +188,7 @@ export class ExecutorClient {
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {
-    if (!runIdSchema().safeParse(runId).success)
+    if (!identifier().safeParse(runId).success)
       throw new Error(`Run id ${JSON.stringify(runId)} has characters a run id cannot have.`);
     const runs: RunSummary[] = [];
     for await (const execution of this.client.workflow.list({

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 
+/** The first issue's field (dotted path, null for the whole value) and its predicate. */
+export function firstIssue(error: z.ZodError): { field: string | null; message: string } {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : null;
+  return { field, message: issue?.message ?? 'is invalid' };
+}
+
 /**
  * Turns the first zod issue into one sentence that names the field to fix.
  * Field-level schemas phrase their errors as predicates ("must be …"), so the

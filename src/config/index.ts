@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { firstIssue } from '../common/zod-sentence.js';
 import { auditKeyFileNames, receiptKeyFileNames } from '../keys/key-files.js';
 
 /**
@@ -56,8 +57,8 @@ export class ConfigError extends Error {
 function parseEnv(env: NodeJS.ProcessEnv) {
   const parsed = envSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ConfigError(`Environment variable ${String(issue?.path[0])} ${issue?.message}; fix or unset it.`);
+  const { field, message } = firstIssue(parsed.error);
+  throw new ConfigError(`Environment variable ${field} ${message}; fix or unset it.`);
 }
 
 function readAppKey(path: string): string {

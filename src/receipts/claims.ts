@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { requiredAs } from '../common/zod-sentence.js';
 import { operationKinds } from './operation-request.js';
-import { base64url32Bytes, patternText, runId, singleLineText } from './text-fields.js';
-import { requiredAs } from './zod-sentence.js';
+import { base64url32Bytes, identifier, singleLineText } from './text-fields.js';
 
 /** The pinned `typ` of the protected header: no other JWS, JWT or receipt type is ever accepted. */
 export const RECEIPT_TYPE = 'marketops-receipt+jwt';
@@ -20,9 +20,6 @@ export const DEFAULT_ISSUER = 'federation-core';
 /** exp − iat may not exceed this, and a receipt is stale once now − iat exceeds the max age (default the same). */
 export const MAX_LIFETIME_SECONDS = 86_400;
 
-/** A receipt_id becomes part of a workflow id, so it keeps to a safe alphabet. */
-export const RECEIPT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** 9999-12-31T23:59:59Z: keeps every time printable as an ISO date. */
 export const MAX_NUMERIC_DATE = 253_402_300_799;
 
@@ -34,11 +31,11 @@ const numericDate = () =>
 
 export const receiptClaimsSchema = z
   .strictObject({
-    jti: patternText(RECEIPT_ID_PATTERN, '1-128 of A-Z a-z 0-9 . _ : -'),
+    jti: identifier(),
     iss: singleLineText(1, 256),
     aud: singleLineText(1, 256),
-    sub: runId(),
-    run_id: runId(),
+    sub: identifier(),
+    run_id: identifier(),
     operation_kind: z.enum(operationKinds, { error: `must be one of ${operationKinds.join(', ')}` }),
     enforceable: z.boolean({ error: requiredAs('true or false') }),
     iat: numericDate(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
+import { firstIssueSentence } from '../common/zod-sentence.js';
 import {
   DEFAULT_ISSUER,
   MAX_LIFETIME_SECONDS,
@@ -11,7 +12,6 @@ import {
 import { opDigest } from './op-digest.js';
 import { type OperationRequest, parseOperationRequest } from './operation-request.js';
 import { loadSigningKey } from './signing-key.js';
-import { firstIssueSentence } from './zod-sentence.js';
 
 export interface IssueOptions {
   /** 1..86400: exp = iat + ttlSeconds. */

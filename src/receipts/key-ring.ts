@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { readJsonFile } from './json-file.js';
+import { readJsonFile } from '../common/files.js';
 import { ed25519PublicJwkSchema, PRIVATE_JWK_MEMBERS, parseJwk } from './jwk-schemas.js';
 
 /** The public Ed25519 keys a verifier trusts, by kid. Several at once allow rotation. */

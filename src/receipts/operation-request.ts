@@ -1,16 +1,16 @@
 import { z } from 'zod';
+import { firstIssueSentence, requiredAs } from '../common/zod-sentence.js';
 import {
   gitRefName,
+  identifier,
   isGitRefName,
   MAX_REF_LENGTH,
   multiLineText,
   OWNER_PATTERN,
   patternText,
   repositoryName,
-  runId,
   singleLineText,
 } from './text-fields.js';
-import { firstIssueSentence, requiredAs } from './zod-sentence.js';
 
 export const operationKinds = ['publish_release', 'tag_repo', 'open_pr'] as const;
 export type OperationKind = (typeof operationKinds)[number];
@@ -37,7 +37,7 @@ function headRef() {
   );
 }
 
-const common = { run_id: runId(), repository: repositoryName() };
+const common = { run_id: identifier(), repository: repositoryName() };
 
 export const publishReleaseRequestSchema = z.strictObject({
   operation_kind: z.literal('publish_release'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredAs } from './zod-sentence.js';
+import { requiredAs } from '../common/zod-sentence.js';
 
 /*
  * Field builders shared by the operation request and receipt claim schemas.
@@ -77,9 +77,14 @@ export function repositoryName() {
   );
 }
 
-/** Ties a receipt to one run of the authority: also used as a Temporal search attribute value. */
-export function runId() {
-  return patternText(/^[A-Za-z0-9._:-]{1,128}$/, '1-128 of A-Z a-z 0-9 . _ : -');
+/**
+ * Receipt ids and run ids: one becomes part of a workflow id, the other a Temporal search
+ * attribute value, so both keep to a safe alphabet.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function identifier() {
+  return patternText(ID_PATTERN, '1-128 of A-Z a-z 0-9 . _ : -');
 }
 
 /** Exactly 32 bytes in canonical base64url without padding (43 characters): Ed25519 keys, SHA-256 digests. */

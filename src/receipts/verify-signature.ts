@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { compactVerify } from 'jose';
+import { firstIssueSentence } from '../common/zod-sentence.js';
 import {
   ACCEPTED_ALGS,
   ACCEPTED_ALGS_TEXT,
@@ -12,7 +13,6 @@ import type { KeyRing } from './key-ring.js';
 import { type Reason, reason } from './reasons.js';
 import { show } from './show.js';
 import { parseStrictJsonObject } from './strict-json.js';
-import { firstIssueSentence } from './zod-sentence.js';
 
 export type SignatureCheck =
   | { ok: true; claims: ReceiptClaims; kid: string }

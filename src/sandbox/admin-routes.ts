@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../common/zod-sentence.js';
 import { faultSchema, limitsPatchSchema } from './config.js';
 import { docs, GitHubError } from './github-errors.js';
 import type { Route, RouteResponse } from './router.js';
@@ -13,9 +14,8 @@ const branchBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/, 'must be 4
 function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || 'body';
-  throw new GitHubError(400, `Invalid ${field}: ${issue?.message ?? 'invalid value'}.`, docs.root);
+  const { field, message } = firstIssue(result.error);
+  throw new GitHubError(400, `Invalid ${field ?? 'body'}: ${message}.`, docs.root);
 }
 
 const json = (body: unknown): RouteResponse => ({ status: 200, body });

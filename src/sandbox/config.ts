@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readTextFile } from '../common/files.js';
+import { firstIssue } from '../common/zod-sentence.js';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'must be a 40-character lowercase hex commit SHA');
 const positiveOrOff = z.number().int().positive().nullable();
@@ -99,32 +100,20 @@ export const defaultSandboxConfig: SandboxConfig = sandboxConfigSchema.parse({
   ],
 });
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'the file';
-  return `${where}: ${issue.message}`;
-}
-
 /** Parses an already-read config object; the error names the first field to fix. */
 export function parseSandboxConfig(raw: unknown, source: string): SandboxConfig {
   const result = sandboxConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const first = result.error.issues[0];
+  const { field, message } = firstIssue(result.error);
   throw new Error(
-    `Sandbox config ${source} is invalid at ${first ? describeIssue(first) : 'an unknown place'}; fix that field.`,
+    `Sandbox config ${source} is invalid at ${field ?? 'the file'}: ${message}; fix that field.`,
   );
 }
 
 /** Loads a YAML or JSON sandbox config (JSON is YAML); without a path, the built-in default. */
 export async function loadSandboxConfig(path?: string): Promise<SandboxConfig> {
   if (path === undefined) return defaultSandboxConfig;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `Cannot read sandbox config ${path} (${(error as NodeJS.ErrnoException).code}); check the path.`,
-    );
-  }
+  const text = await readTextFile(path, 'the sandbox config');
   let raw: unknown;
   try {
     raw = parseYaml(text);

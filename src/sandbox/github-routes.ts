@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../common/zod-sentence.js';
 import { docs, unprocessable } from './github-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Representations } from './representations.js';
@@ -34,12 +35,8 @@ const pullStateQuery = z.enum(['open', 'closed', 'all']);
 function parseBody<T>(schema: z.ZodType<T>, body: unknown, documentationUrl: string): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || 'body';
-  throw unprocessable(
-    `Invalid request.\n\nFor '${field}': ${issue?.message ?? 'invalid value'}.`,
-    documentationUrl,
-  );
+  const { field, message } = firstIssue(result.error);
+  throw unprocessable(`Invalid request.\n\nFor '${field ?? 'body'}': ${message}.`, documentationUrl);
 }
 
 /** GitHub's `per_page` (default 30, at most 100) and `page` (from 1) slicing. */

@@ -124,7 +124,7 @@ describe('loadSandboxConfig', () => {
       /default branch "dev" must be one of its branches/,
     );
     await expect(loadSandboxConfig(join(dir, 'absent.yaml'))).rejects.toThrow(
-      /Cannot read sandbox config .* \(ENOENT\); check the path\./,
+      /Cannot read the sandbox config from .* \(ENOENT\); check the path\./,
     );
     const broken = join(dir, 'broken.yaml');
     await writeFile(broken, 'tokens: [\n');

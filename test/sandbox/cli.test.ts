@@ -71,6 +71,8 @@ describe('marketops sandbox', () => {
     expect(badPort.stderr).toContain('--port must be an integer from 0 to 65535');
     const badConfig = await exitOf(run('--config', '/nonexistent/sandbox.yaml'));
     expect(badConfig.code).toBe(2);
-    expect(badConfig.stderr).toMatch(/Cannot read sandbox config \/nonexistent\/sandbox\.yaml \(ENOENT\)/);
+    expect(badConfig.stderr).toMatch(
+      /Cannot read the sandbox config from \/nonexistent\/sandbox\.yaml \(ENOENT\)/,
+    );
   });
 });

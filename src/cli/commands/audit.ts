@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../audit/index.js';
 import { readKeptCheckpoints } from '../../audit/kept-checkpoints.js';
 import { fetchRunHistories, fetchTemporalAnchors } from '../../audit/temporal-histories.js';
+import { readTextFile } from '../../common/files.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
 
@@ -214,8 +215,8 @@ function registerVerifyBundle(audit: Command): void {
     )
     .action(async (file: string, opts: { keys?: string; json?: boolean }) => {
       const trustedKeys = opts.keys ? (await readKeys(opts.keys)).keys : undefined;
-      const text = await readFile(file, 'utf8').catch(() => {
-        throw new UserError(`Cannot read the bundle file ${file}; check the path.`);
+      const text = await readTextFile(file, 'the bundle').catch((error: Error) => {
+        throw new UserError(error.message);
       });
       let content: unknown;
       try {

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { JWK } from 'jose';
 import { openAuditStore, readPublicJwks, verifyAuditLog } from '../../audit/index.js';
 import { connectExecutor } from '../../client/connect.js';
+import { readJsonFile } from '../../common/files.js';
 import { formatStep, runTour, stepPassed } from '../../demo/tour.js';
 import { receiptKeyFileNames } from '../../keys/key-files.js';
-import { readJsonFile } from '../../receipts/json-file.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { JWK } from 'jose';
+import { readJsonFile } from '../../common/files.js';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
@@ -10,7 +11,6 @@ import {
   readKeyRingFile,
   verifyReceipt,
 } from '../../receipts/index.js';
-import { readJsonFile } from '../../receipts/json-file.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, readReceipt } from '../inputs.js';
 

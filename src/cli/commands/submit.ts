@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connectExecutor } from '../../client/connect.js';
 import { describeOutcome } from '../../client/describe-outcome.js';
-import { readJsonFile } from '../../receipts/json-file.js';
+import { readJsonFile } from '../../common/files.js';
 import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
 import { exitCodeFor, print } from '../outcome.js';
 import { withProgress } from '../progress.js';
