@@ -46,7 +46,8 @@ module.exports = {
     },
     {
       name: 'sandbox-stands-alone',
-      comment: 'The sandbox plays GitHub: it shares nothing with the executor but logging and the generic helpers.',
+      comment:
+        'The sandbox plays GitHub: it shares nothing with the executor but logging and the generic helpers.',
       severity: 'error',
       from: { path: '^src/sandbox/' },
       to: { path: '^src/(?!sandbox/|logging/|common/)' },
