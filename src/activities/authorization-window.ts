@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { expiredDuringExecution } from '../github/failures.js';
+import { expiredDuringExecution } from './github/failures.js';
 
 /**
  * The later of the local clock and the server's schedule time of this attempt:

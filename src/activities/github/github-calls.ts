@@ -2,10 +2,11 @@ import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { conflictMessage, type Difference } from '../../github/adoption.js';
-import { FailureCode, toFailure } from '../../github/failures.js';
 import { type GitHubWrite, splitRepository } from '../../github/plan.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
+import { FailureCode } from '../../shared.js';
 import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js';
+import { toFailure } from './failures.js';
 
 /** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
 export interface GitHubEffect {

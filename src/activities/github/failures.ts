@@ -1,0 +1,51 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyGitHubError } from '../../github/error-class.js';
+import { ExecutorCode, FailureCode, type RateLimitDetails } from '../../shared.js';
+import { internalError, isBugClass } from '../bug-class.js';
+
+export interface RetryContext {
+  /** The authorization clock, epoch ms (see authorization-window.ts). */
+  now: number;
+  /** No write may be sent at or after this instant (the receipt's exp), epoch ms. */
+  notAfter: number;
+}
+
+export function expiredDuringExecution(detail: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `The receipt expired before the GitHub write: ${detail}.`,
+    FailureCode.expiredDuringExecution,
+  );
+}
+
+/**
+ * Every GitHub error leaves an activity as a Temporal failure carrying its retry decision.
+ * A retry that could only happen after the receipt's exp is pointless: it ends now, writing
+ * nothing. A rate limit ends the attempt with the wait GitHub asks for; the workflow sleeps
+ * on a durable timer and calls again, so no wait is held inside Octokit or a worker.
+ */
+export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  // Octokit wraps network failures in its RequestError, so these are ours, or a response unlike GitHub's.
+  if (isBugClass(error))
+    return ApplicationFailure.nonRetryable(internalError(error), ExecutorCode.internalError);
+  const decided = classifyGitHubError(error);
+  switch (decided.kind) {
+    case 'unavailable':
+      if (context.now >= context.notAfter) return expiredDuringExecution(decided.message);
+      return ApplicationFailure.create({ type: FailureCode.unavailable, message: decided.message });
+    case 'rate-limit': {
+      const { waitMs } = decided;
+      if (waitMs !== undefined && context.now + waitMs >= context.notAfter)
+        return expiredDuringExecution(`${decided.message}; the limit resets after the receipt's expiry`);
+      const details: RateLimitDetails = { waitMs };
+      return ApplicationFailure.create({
+        type: decided.code,
+        message: decided.message,
+        nonRetryable: true,
+        details: [details],
+      });
+    }
+    case 'final':
+      return ApplicationFailure.nonRetryable(decided.message, decided.code);
+  }
+}

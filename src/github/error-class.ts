@@ -1,0 +1,68 @@
+import { RequestError } from '@octokit/request-error';
+import { FailureCode } from '../shared.js';
+
+/**
+ * What a GitHub error means for the next attempt, decided from the error alone (in the
+ * spirit of octokit plugin-retry's error-request): retry with backoff, wait for a rate
+ * limit, or stop. Temporal failures are built from this in src/activities.
+ */
+export type GitHubErrorClass =
+  /** 5xx, a network error, anything that is not GitHub's answer: worth another attempt. */
+  | { kind: 'unavailable'; message: string }
+  /** GitHub asks to wait `waitMs` (unknown for a secondary limit without retry-after). */
+  | { kind: 'rate-limit'; code: RateLimitCode; message: string; waitMs?: number }
+  /** A 4xx answer that the same request will always get again. */
+  | { kind: 'final'; code: FinalCode; message: string };
+
+type RateLimitCode = typeof FailureCode.primaryRateLimit | typeof FailureCode.secondaryRateLimit;
+type FinalCode =
+  | typeof FailureCode.badCredentials
+  | typeof FailureCode.notFound
+  | typeof FailureCode.validationFailed
+  | typeof FailureCode.forbidden;
+
+const header = (error: RequestError, name: string): string | undefined => {
+  const value = error.response?.headers[name];
+  return value === undefined ? undefined : String(value);
+};
+
+/** Waits are computed on GitHub's clock (reset minus its Date header), so local clock skew cannot shorten them. */
+function primaryResetDelayMs(error: RequestError): number {
+  const reset = Number(header(error, 'x-ratelimit-reset'));
+  const serverNow = Date.parse(header(error, 'date') ?? '') || Date.now();
+  return Math.max(1_000, reset * 1_000 - serverNow + 1_000);
+}
+
+function retryAfterMs(error: RequestError): number | undefined {
+  const seconds = Number(header(error, 'retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : undefined;
+}
+
+function rateLimitOf(error: RequestError): RateLimitCode | undefined {
+  if (error.status !== 403 && error.status !== 429) return undefined;
+  if (header(error, 'x-ratelimit-remaining') === '0') return FailureCode.primaryRateLimit;
+  if (header(error, 'retry-after') !== undefined || /secondary rate limit/i.test(error.message))
+    return FailureCode.secondaryRateLimit;
+  return error.status === 429 ? FailureCode.secondaryRateLimit : undefined;
+}
+
+function finalCode(status: number): FinalCode {
+  if (status === 401) return FailureCode.badCredentials;
+  if (status === 404) return FailureCode.notFound;
+  if (status === 422) return FailureCode.validationFailed;
+  return FailureCode.forbidden;
+}
+
+export function classifyGitHubError(error: unknown): GitHubErrorClass {
+  if (!(error instanceof RequestError) || error.status >= 500) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { kind: 'unavailable', message: `GitHub is unavailable: ${detail}` };
+  }
+  const message = `GitHub answered ${error.status}: ${error.message}`;
+  const limit = rateLimitOf(error);
+  if (limit === FailureCode.primaryRateLimit)
+    return { kind: 'rate-limit', code: limit, message, waitMs: primaryResetDelayMs(error) };
+  if (limit === FailureCode.secondaryRateLimit)
+    return { kind: 'rate-limit', code: limit, message, waitMs: retryAfterMs(error) };
+  return { kind: 'final', code: finalCode(error.status), message };
+}
