@@ -12,6 +12,9 @@ export const WORKFLOW_TYPE = 'executeAuthorizedOperation';
 /** Records a submission a client refused before any execution workflow started. */
 export const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';
 
+/** The executor's mode: exactly `prod` writes; `dry-run` shows what it would write. */
+export type Mode = 'prod' | 'dry-run';
+
 export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId}`;
 
 /**

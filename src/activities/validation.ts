@@ -10,14 +10,14 @@ import {
   type ReceiptVerdict,
   verifyReceipt,
 } from '../receipts/index.js';
-import { ExecutorCode, type Reason, workflowIdFor } from '../shared.js';
+import { ExecutorCode, type Mode, type Reason, workflowIdFor } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
 
 export interface ValidationSettings {
   keys: KeyRing;
-  mode: 'prod' | 'dry-run';
+  mode: Mode;
   audience: string;
   clockSkewSeconds: number;
   maxAgeSeconds: number;

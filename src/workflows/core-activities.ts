@@ -7,7 +7,7 @@ import type * as activities from '../activities/index.js';
  * Not local activities: the time-skipping test server cannot see those, skips past the
  * workflow task timeout while one runs, and so makes tests of these paths meaningless.
  */
-export const core = proxyActivities<activities.CoreActivities>({
+export const coreActivities = proxyActivities<activities.CoreActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -21,7 +21,7 @@ import {
   type Reason,
   searchAttributes,
 } from '../shared.js';
-import { core } from './core-activities.js';
+import { coreActivities } from './core-activities.js';
 import { performOperation } from './github-steps.js';
 
 type Effect = activities.GitHubEffect;
@@ -65,7 +65,7 @@ function recordOutcome(
 ): Promise<AuditAnchor> {
   return CancellationScope.nonCancellable(async () => {
     progress.stage = 'recording';
-    const anchor = await core.recordOutcome({
+    const anchor = await coreActivities.recordOutcome({
       step: 'final',
       draft: {
         recorded_at: new Date(Date.now()).toISOString(),
@@ -141,7 +141,7 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   setHandler(progressQuery, () => progress);
 
   // Quick and consuming: let it finish even when a cancellation arrives meanwhile.
-  const validation = await CancellationScope.nonCancellable(() => core.authorizeSubmission(input));
+  const validation = await CancellationScope.nonCancellable(() => coreActivities.authorizeSubmission(input));
   const { facts } = validation;
   progress.receiptId = facts.receiptId ?? undefined;
   progress.operation = facts.operationKind ?? undefined;

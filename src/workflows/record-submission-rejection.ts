@@ -1,7 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { type AuditAnchor, searchAttributes } from '../shared.js';
-import { core } from './core-activities.js';
+import { coreActivities } from './core-activities.js';
 
 /**
  * Records a submission the client refused before any execution workflow started
@@ -9,7 +9,10 @@ import { core } from './core-activities.js';
  * audit log's signing key stays with the workers, never with submitters.
  */
 export async function recordSubmissionRejection(draft: activities.RejectionDraft): Promise<AuditAnchor> {
-  const anchor = await core.recordClientRejection({ draft, recordedAt: new Date(Date.now()).toISOString() });
+  const anchor = await coreActivities.recordClientRejection({
+    draft,
+    recordedAt: new Date(Date.now()).toISOString(),
+  });
   upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'rejected' }]);
   return anchor;
 }
