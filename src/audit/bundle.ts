@@ -4,7 +4,7 @@ import { sha256Hex } from '../common/hex.js';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import { type Checkpoint, checkpointProblem, checkpointSchema } from './checkpoint.js';
 import { checkpointsIn, stringsIn, workflowResults } from './history-anchors.js';
-import { verifyConsistency, verifyInclusion } from './merkle.js';
+import { verifyConsistency, verifyInclusion } from './merkle/verify.js';
 import { auditRecordSchema, leafHash } from './record.js';
 import type { AuditStore } from './store.js';
 

@@ -2,7 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
-import { appendToFrontier } from './merkle.js';
+import { appendToFrontier } from './merkle/compact-range.js';
 import type { AuditRecord } from './record.js';
 import {
   type AppendResult,

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { sha256Hex } from '../common/hex.js';
-import { hashLeaf } from './merkle.js';
+import { hashLeaf } from './merkle/hasher.js';
 
 /**
  * One final decision about one submission. Strict objects: an unknown field is a sign of tampering

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { sha256Hex } from '../common/hex.js';
 import type { Checkpoint, CheckpointSigner } from './checkpoint.js';
-import { appendToFrontier, frontierRoot, MerkleTree } from './merkle.js';
+import { appendToFrontier, frontierRoot } from './merkle/compact-range.js';
+import { MerkleTree } from './merkle/tree.js';
 import { type AuditRecord, auditRecordSchema, canonicalRecord, leafHash } from './record.js';
 
 export interface AuditEntry {

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { type Checkpoint, checkpointProblem } from './checkpoint.js';
-import { MerkleTree, verifyConsistency } from './merkle.js';
+import { MerkleTree } from './merkle/tree.js';
+import { verifyConsistency } from './merkle/verify.js';
 import { leafHash } from './record.js';
 import { AuditCorruptError, type AuditEntry, type AuditStore } from './store.js';
 

@@ -9,7 +9,7 @@ import {
   openAuditStore,
   verifyAuditLog,
 } from '../../src/audit/index.js';
-import { verifyInclusion } from '../../src/audit/merkle.js';
+import { verifyInclusion } from '../../src/audit/merkle/verify.js';
 import { freshPostgresLocation } from '../support/postgres.js';
 import { sampleRecord, tempDir, testKeys } from './fixtures.js';
 
