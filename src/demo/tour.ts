@@ -2,8 +2,8 @@ import type { JWK } from 'jose';
 import { describeOutcome } from '../client/describe-outcome.js';
 import type { ExecutorClient } from '../client/executor-client.js';
 import { DEFAULT_AUDIENCE, issueReceipt, type OperationRequest } from '../receipts/index.js';
-import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../sandbox/index.js';
 import type { ExecutionResult } from '../shared.js';
+import { pullRequest, releaseRequest, tagRequest } from './requests.js';
 
 export interface TourStep {
   title: string;
@@ -12,38 +12,18 @@ export interface TourStep {
   result: ExecutionResult;
 }
 
-function tourRequests(runId: string, suffix: string): OperationRequest[] {
-  return [
-    {
-      run_id: runId,
-      operation_kind: 'tag_repo',
-      repository: DEFAULT_REPOSITORY,
-      tag: `v0.2.0-${suffix}`,
-      sha: DEFAULT_MAIN_SHA,
-      message: 'MarketOps v0.2.0',
-    },
-    {
-      run_id: runId,
-      operation_kind: 'publish_release',
-      repository: DEFAULT_REPOSITORY,
-      tag_name: `v0.2.0-${suffix}`,
+/** The tour's three operations, their tags made unique by `suffix`. */
+function tourRequests(runId: string, suffix: string) {
+  const tag = `v0.2.0-${suffix}`;
+  return {
+    tag: tagRequest(runId, tag, 'MarketOps v0.2.0'),
+    release: {
+      ...releaseRequest(runId, tag),
       name: 'MarketOps v0.2.0',
       body: 'Phase 2 release, published by the demo.',
-      target_commitish: 'main',
-      draft: false,
-      prerelease: false,
     },
-    {
-      run_id: runId,
-      operation_kind: 'open_pr',
-      repository: DEFAULT_REPOSITORY,
-      head: 'feature/launch-notes',
-      base: 'main',
-      title: 'Launch notes',
-      body: 'Opened by the MarketOps demo.',
-      draft: false,
-    },
-  ];
+    pull: { ...pullRequest(runId, 'Launch notes'), body: 'Opened by the MarketOps demo.' },
+  };
 }
 
 /**
@@ -72,11 +52,7 @@ export async function runTour(
     report(done);
   };
 
-  const [tag, release, pull] = tourRequests(runId, runId.replace(/[^A-Za-z0-9]/g, '').slice(-8)) as [
-    OperationRequest,
-    OperationRequest,
-    OperationRequest,
-  ];
+  const { tag, release, pull } = tourRequests(runId, runId.replace(/[^A-Za-z0-9]/g, '').slice(-8));
   await step('Tag the repository (annotated tag)', 'succeeded', await issue(tag), tag);
   const releaseReceipt = await issue(release);
   await step('Publish the release', 'succeeded', releaseReceipt, release);

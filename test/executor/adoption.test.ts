@@ -1,17 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { FEATURE_BRANCH, pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
+import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
-import {
-  FEATURE_BRANCH,
-  MAIN_SHA,
-  pullRequest,
-  REPO,
-  releaseRequest,
-  runIds,
-  tagRequest,
-  useExecutorHarness,
-} from '../support/executor-harness.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('adoption');
@@ -61,8 +54,8 @@ async function expectConflict(request: OperationRequest, message: string): Promi
 
 const marketops = async () => {
   const state = await admin().state();
-  const found = state.repos.find((r) => `${r.owner}/${r.name}` === REPO);
-  if (!found) throw new Error(`${REPO} is not in the sandbox`);
+  const found = state.repos.find((r) => `${r.owner}/${r.name}` === DEFAULT_REPOSITORY);
+  if (!found) throw new Error(`${DEFAULT_REPOSITORY} is not in the sandbox`);
   return found;
 };
 
@@ -119,7 +112,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
 
   it.each([
     ['a branch name', 'main'],
-    ['a SHA', MAIN_SHA],
+    ['a SHA', DEFAULT_MAIN_SHA],
   ])('control: a release at the authorized commit, given as %s, is adopted', async (_how, target) => {
     const request = { ...releaseRequest(runId(), 'v3.4.0'), target_commitish: target } as OperationRequest;
     await existingRelease(request, { target_commitish: 'main' });
@@ -129,7 +122,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
   });
 
   it('control: an annotated tag already at the authorized commit gets the release, and keeps its object', async () => {
-    await annotatedTag('v3.5.0', MAIN_SHA, 'Tagged ahead of the release');
+    await annotatedTag('v3.5.0', DEFAULT_MAIN_SHA, 'Tagged ahead of the release');
     const tagRef = (await marketops()).refs['refs/tags/v3.5.0'];
     const result = await execute(releaseRequest(runId(), 'v3.5.0'));
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: false } });
@@ -156,7 +149,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
       await waitFor(async () =>
         (await admin().requests()).some((entry) => entry.route === 'GET /repos/{owner}/{repo}/commits/{ref}'),
       );
-      await admin().setBranch(REPO, 'main', moved);
+      await admin().setBranch(DEFAULT_REPOSITORY, 'main', moved);
       // The log lists a request once it is handled: the write had not been, so it saw the move.
       expect((await writes()).length).toBe(0);
       return suite.harness.client.result(submission.receiptId);
@@ -164,8 +157,8 @@ describe('publish_release adopts or creates only at the authorized commit', () =
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: false } });
     const after = await marketops();
     expect(after.refs['refs/heads/main']?.sha).toBe(moved);
-    expect(after.refs['refs/tags/v3.6.0']).toEqual({ sha: MAIN_SHA, type: 'commit' });
-    expect(after.releases[0]?.target_commitish).toBe(MAIN_SHA);
+    expect(after.refs['refs/tags/v3.6.0']).toEqual({ sha: DEFAULT_MAIN_SHA, type: 'commit' });
+    expect(after.releases[0]?.target_commitish).toBe(DEFAULT_MAIN_SHA);
   });
 
   it('a retry that finds the branch moved since its lost write fails closed: CONFLICT, one release, at the first commit', async () => {
@@ -182,7 +175,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
       });
       if (submission.status !== 'started') throw new Error('submission was rejected');
       await waitFor(async () => (await writes()).some((entry) => entry.dropped));
-      await admin().setBranch(REPO, 'main', moved);
+      await admin().setBranch(DEFAULT_REPOSITORY, 'main', moved);
       return suite.harness.client.result(submission.receiptId);
     });
     expect(result).toMatchObject({
@@ -193,7 +186,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
     });
     const after = await marketops();
     expect(after.releases).toHaveLength(1);
-    expect(after.refs['refs/tags/v3.8.0']).toEqual({ sha: MAIN_SHA, type: 'commit' });
+    expect(after.refs['refs/tags/v3.8.0']).toEqual({ sha: DEFAULT_MAIN_SHA, type: 'commit' });
     expect((await writes()).length).toBe(1);
   });
 
@@ -225,19 +218,19 @@ describe('tag_repo adopts only the same commit, kind and message', () => {
     ],
     [
       'kind (annotated found, lightweight authorized)',
-      () => annotatedTag('v4.0.0', MAIN_SHA, 'Release'),
+      () => annotatedTag('v4.0.0', DEFAULT_MAIN_SHA, 'Release'),
       tagRequest('run', 'v4.0.0'),
       'is annotated, not lightweight',
     ],
     [
       'kind (lightweight found, annotated authorized)',
-      () => lightweightTag('v4.0.0', MAIN_SHA),
+      () => lightweightTag('v4.0.0', DEFAULT_MAIN_SHA),
       tagRequest('run', 'v4.0.0', 'Release'),
       'is lightweight, not annotated',
     ],
     [
       'message',
-      () => annotatedTag('v4.0.0', MAIN_SHA, 'Another message'),
+      () => annotatedTag('v4.0.0', DEFAULT_MAIN_SHA, 'Another message'),
       tagRequest('run', 'v4.0.0', 'Release'),
       'its message differs',
     ],
@@ -250,8 +243,8 @@ describe('tag_repo adopts only the same commit, kind and message', () => {
   });
 
   it.each([
-    ['lightweight', () => lightweightTag('v4.1.0', MAIN_SHA), undefined],
-    ['annotated', () => annotatedTag('v4.1.0', MAIN_SHA, 'Release'), 'Release'],
+    ['lightweight', () => lightweightTag('v4.1.0', DEFAULT_MAIN_SHA), undefined],
+    ['annotated', () => annotatedTag('v4.1.0', DEFAULT_MAIN_SHA, 'Release'), 'Release'],
   ])('control: the same %s tag is adopted', async (_kind, seed, message) => {
     await seed();
     const before = await admin().state();

@@ -1,7 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { releaseRequest } from '../../src/demo/requests.js';
 import type { ExecutionResult } from '../../src/shared.js';
-import { releaseRequest, runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('faults');

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
-import {
-  pullRequest,
-  releaseRequest,
-  runIds,
-  tagRequest,
-  useExecutorHarness,
-} from '../support/executor-harness.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { codesOf } from '../support/results.js';
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('run');
 
-const codes = (result: ExecutionResult) =>
-  result.status === 'rejected' ? result.reasons.map((r) => r.code) : [];
 const writes = async () =>
   (await suite.harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
 
@@ -105,7 +99,7 @@ describe('the eight original invariants, end to end', () => {
         await suite.harness.sandbox.admin.reset();
         const [receipt, request] = await make();
         const result = await suite.harness.withWorkers('prod', () => execute(receipt, request));
-        expect(codes(result)).toContain(code);
+        expect(codesOf(result)).toContain(code);
         expect(await writes()).toEqual([]);
         const recorded = (await suite.harness.store.entries()).at(-1)?.record;
         expect(recorded?.outcome).toBe('rejected');
@@ -125,8 +119,8 @@ describe('the eight original invariants, end to end', () => {
           throw new Error('expected one start, one refusal');
         return [await client.result(started.receiptId), again];
       });
-      expect([first.status, codes(first)]).toEqual(['succeeded', []]);
-      expect(codes(second)).toEqual(['ALREADY_CONSUMED']);
+      expect([first.status, codesOf(first)]).toEqual(['succeeded', []]);
+      expect(codesOf(second)).toEqual(['ALREADY_CONSUMED']);
       expect(
         (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases,
       ).toHaveLength(1);
@@ -152,8 +146,8 @@ describe('beyond the prototype', () => {
       const rejected = await execute(forged, request);
       return [rejected, await execute(await suite.harness.issue(request, { receiptId }), request)];
     });
-    expect(codes(forgedResult)).toContain('BAD_SIGNATURE');
-    expect([genuineResult.status, codes(genuineResult)]).toEqual(['succeeded', []]);
+    expect(codesOf(forgedResult)).toContain('BAD_SIGNATURE');
+    expect([genuineResult.status, codesOf(genuineResult)]).toEqual(['succeeded', []]);
   });
 
   it('each kind succeeds and its result carries the audit anchor', async () => {
@@ -170,7 +164,7 @@ describe('beyond the prototype', () => {
       for (const request of requests) out.push(await execute(await suite.harness.issue(request), request));
       return out;
     });
-    expect(results.map((r) => [r.status, codes(r)])).toEqual(requests.map(() => ['succeeded', []]));
+    expect(results.map((r) => [r.status, codesOf(r)])).toEqual(requests.map(() => ['succeeded', []]));
     const entries = await suite.harness.store.byRunId(run);
     expect(entries).toHaveLength(4);
     for (const [i, result] of results.entries()) {

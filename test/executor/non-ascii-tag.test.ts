@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { MAIN_SHA, REPO, runIds, tagRequest, useExecutorHarness } from '../support/executor-harness.js';
+import { tagRequest } from '../../src/demo/requests.js';
+import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 
 /**
  * Issue 11, point 7: a tag that is valid under the git-ref rule but not ASCII once crashed
@@ -14,7 +16,9 @@ const ENCODED = 'release/%E3%83%AA%E3%83%AA%E3%83%BC%E3%82%B9-%C3%BC';
 
 async function sandboxRef(name: string) {
   const state = await suite.harness.sandbox.admin.state();
-  return state.repos.find((repo) => `${repo.owner}/${repo.name}` === REPO)?.refs[`refs/tags/${name}`];
+  return state.repos.find((repo) => `${repo.owner}/${repo.name}` === DEFAULT_REPOSITORY)?.refs[
+    `refs/tags/${name}`
+  ];
 }
 
 /** One request exactly as written, for request targets `fetch` would refuse to send. */
@@ -48,7 +52,9 @@ describe('a tag with non-ASCII characters ships through the stack', () => {
     expect(result).toMatchObject({ status: 'succeeded' });
     if (result.status !== 'succeeded') return;
     expect(result.github.url).toMatch(/^[\x21-\x7e]+$/);
-    expect(decodeURI(result.github.url)).toBe(`${harness.sandbox.url}/repos/${REPO}/git/refs/tags/${tag}`);
+    expect(decodeURI(result.github.url)).toBe(
+      `${harness.sandbox.url}/repos/${DEFAULT_REPOSITORY}/git/refs/tags/${tag}`,
+    );
     expect(await sandboxRef(tag)).toMatchObject({ type });
   });
 });
@@ -58,16 +64,16 @@ describe('the sandbox over HTTP', () => {
     const { sandbox } = suite.harness;
     const tag = 'release/リリース-ü';
     await sandbox.admin.reset();
-    const response = await fetch(`${sandbox.url}/repos/${REPO}/git/refs`, {
+    const response = await fetch(`${sandbox.url}/repos/${DEFAULT_REPOSITORY}/git/refs`, {
       method: 'POST',
       headers: { authorization: `token ${sandbox.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ref: `refs/tags/${tag}`, sha: MAIN_SHA }),
+      body: JSON.stringify({ ref: `refs/tags/${tag}`, sha: DEFAULT_MAIN_SHA }),
     });
     expect(response.status).toBe(201);
-    const expected = `${sandbox.url}/repos/${REPO}/git/refs/tags/${ENCODED}`;
+    const expected = `${sandbox.url}/repos/${DEFAULT_REPOSITORY}/git/refs/tags/${ENCODED}`;
     expect(response.headers.get('location')).toBe(expected);
     expect(await response.json()).toMatchObject({ ref: `refs/tags/${tag}`, url: expected });
-    expect(await sandboxRef(tag)).toMatchObject({ type: 'commit', sha: MAIN_SHA });
+    expect(await sandboxRef(tag)).toMatchObject({ type: 'commit', sha: DEFAULT_MAIN_SHA });
   });
 
   it('answers a request it cannot serve with GitHub’s JSON 500 and keeps serving', async () => {
@@ -80,7 +86,7 @@ describe('the sandbox over HTTP', () => {
       documentation_url: 'https://docs.github.com/rest',
       status: '500',
     });
-    const next = await fetch(`${sandbox.url}/repos/${REPO}`, {
+    const next = await fetch(`${sandbox.url}/repos/${DEFAULT_REPOSITORY}`, {
       headers: { authorization: `token ${sandbox.token}` },
     });
     expect(next.status).toBe(200);

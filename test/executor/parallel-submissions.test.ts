@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionResult } from '../../src/shared.js';
-import { pullRequest, runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { pullRequest } from '../../src/demo/requests.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { codesOf } from '../support/results.js';
 
 // On the dev server: twenty workflows at once need no time skipping, and a real server's
 // workflow-id uniqueness is what is under test.
 const suite = useExecutorHarness('dev-server');
 const runId = runIds('parallel');
-
-const codes = (result: ExecutionResult) =>
-  result.status === 'rejected' ? result.reasons.map((r) => r.code) : [];
 
 describe('one receipt submitted many times at once', () => {
   it('20 parallel submissions produce exactly one GitHub effect and 19 recorded ALREADY_CONSUMED', async () => {
@@ -19,7 +17,7 @@ describe('one receipt submitted many times at once', () => {
       Promise.all(Array.from({ length: 20 }, () => harness.client.execute({ receipt, request }))),
     );
     expect(results.filter((r) => r.status === 'succeeded')).toHaveLength(1);
-    expect(results.filter((r) => codes(r).includes('ALREADY_CONSUMED'))).toHaveLength(19);
+    expect(results.filter((r) => codesOf(r).includes('ALREADY_CONSUMED'))).toHaveLength(19);
     const repo = (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
     expect(repo?.pulls).toHaveLength(1);
     const writes = (await harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');

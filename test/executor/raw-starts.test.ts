@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { executionResult } from '../../src/client/executor-client.js';
+import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
-import { type ExecutionResult, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
-import { releaseRequest, runIds, tagRequest, useExecutorHarness } from '../support/executor-harness.js';
+import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { codesOf } from '../support/results.js';
 
 // Started with the raw Temporal client, as any Federation Core on another SDK (or anyone
 // with access to the namespace) can: the workflow alone must hold. The dev server, because
 // real id-policy semantics are under test and nothing here needs time to skip.
 const suite = useExecutorHarness('dev-server');
 const runId = runIds('raw');
-
-const codes = (result: ExecutionResult) =>
-  result.status === 'rejected' ? result.reasons.map((reason) => reason.code) : [];
 
 interface IdPolicies {
   workflowIdReusePolicy?: WorkflowIdReusePolicy;
@@ -64,7 +63,7 @@ describe('any input a starter can send ends rejected, recorded and closed', () =
         executionResult(await start(workflowId, args)),
       );
       expect(result.status).toBe('rejected');
-      expect(codes(result).length).toBeGreaterThan(0);
+      expect(codesOf(result).length).toBeGreaterThan(0);
       const [record] = await recordsOf(workflowId);
       expect(record?.record.outcome).toBe('rejected');
       expect(record?.leafHash).toBe(result.audit.leafHash);
@@ -93,7 +92,7 @@ describe('a receipt executes only under its own workflow id', () => {
     const receipt = await harness.issue(request);
     await harness.withWorkers('prod', async () => {
       const foreign = await executionResult(await start(`my-scheme-${randomUUID()}`, [{ receipt, request }]));
-      expect(codes(foreign)).toEqual(['WORKFLOW_ID_MISMATCH']);
+      expect(codesOf(foreign)).toEqual(['WORKFLOW_ID_MISMATCH']);
       expect(await harness.client.execute({ receipt, request })).toMatchObject({ status: 'succeeded' });
     });
     expect(await releasesPosted()).toBe(1);
@@ -117,7 +116,7 @@ describe('a forged start cannot burn a genuine receipt', () => {
     const workflowId = workflowIdFor(receiptId);
     await harness.withWorkers('prod', async () => {
       const refused = await executionResult(await start(workflowId, [{ receipt: forged, request }]));
-      expect(codes(refused)).toContain('BAD_SIGNATURE');
+      expect(codesOf(refused)).toContain('BAD_SIGNATURE');
       expect(await harness.client.execute({ receipt, request })).toMatchObject({ status: 'succeeded' });
       // Used now: a third start is refused by the id policy, and a raw restart by the ledger.
       expect(await harness.client.execute({ receipt, request })).toMatchObject({ status: 'rejected' });

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -14,6 +12,7 @@ import { DEFAULT_AUDIENCE, generateSigningKey, loadKeyRing } from '../../src/rec
 import { createLocalEnv } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
 import { executorBundle } from '../support/executor-harness.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -22,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => env?.teardown());
 
 async function workersOnDevServer(mode: 'prod' | 'dry-run' = 'prod') {
-  const dir = await mkdtemp(join(tmpdir(), 'marketops-startup-'));
+  const dir = await tempDir('startup');
   const receiptKeys = await generateSigningKey('startup');
   const auditKey = await generateSigningKey('startup-audit');
   return createExecutorWorkers({

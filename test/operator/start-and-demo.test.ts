@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { freePort } from '../support/ports.js';
 import { type Background, marketops, marketopsInBackground } from '../support/processes.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 /**
  * A new user's path, end to end and as child processes: `start`, then `demo`, then the
@@ -52,7 +52,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     config: { ...defaultSandboxConfig, tokens: [{ id: 'canary', token: canary }] },
   });
-  dataDir = await mkdtemp(join(tmpdir(), 'marketops-start-'));
+  dataDir = await tempDir('start');
   env = {
     ...process.env,
     GITHUB_API_URL: sandbox.url,

@@ -1,11 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 import { marketopsInBackground } from '../support/processes.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 /** Issue 11, point 7: when one part of `marketops start` dies, every part stops and the part is named. */
 
@@ -35,7 +33,7 @@ const listening = (port: number): Promise<boolean> =>
 
 describe('start supervises its parts', () => {
   it('stops the worker and the sandbox, names the part and exits 1 when the dev server dies', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'marketops-supervision-'));
+    const dataDir = await tempDir('supervision');
     const ports = { temporal: await freePort(), ui: await freePort() };
     const env: NodeJS.ProcessEnv = { ...process.env, MARKETOPS_METRICS_PORT: String(await freePort()) };
     for (const name of ['GITHUB_API_URL', 'GITHUB_TOKEN', 'MARKETOPS_MODE', 'TEMPORAL_ADDRESS'])

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marketops } from '../support/processes.js';
+import { codesOf } from '../support/results.js';
+import { tempDir } from '../support/temp-dirs.js';
 import { openPr, tagRepo } from './fixtures.js';
 
 const keyFile = () => join(keys, 'receipt-signing-key.jwk.json');
@@ -20,7 +21,7 @@ let keys: string;
 let requestFile: string;
 let receiptFile: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'marketops-cli-'));
+  dir = await tempDir('cli');
   keys = join(dir, 'keys');
   requestFile = join(dir, 'tag.json');
   receiptFile = join(dir, 'receipt.jws');
@@ -75,11 +76,7 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
     expect(run.code).toBe(3);
     const verdict = JSON.parse(run.stdout);
     expect(verdict.accepted).toBe(false);
-    expect(verdict.reasons.map((reason: { code: string }) => reason.code)).toEqual([
-      'MODE_NOT_PROD',
-      'OPERATION_KIND_MISMATCH',
-      'PARAMS_MISMATCH',
-    ]);
+    expect(codesOf(verdict)).toEqual(['MODE_NOT_PROD', 'OPERATION_KIND_MISMATCH', 'PARAMS_MISMATCH']);
   });
 
   it('an advisory receipt is issued but rejected as NOT_ENFORCEABLE; --json reports its id', async () => {

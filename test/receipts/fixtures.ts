@@ -1,5 +1,6 @@
 import { sign } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
+import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import {
   DEFAULT_AUDIENCE,
   generateSigningKey,
@@ -7,52 +8,29 @@ import {
   type KeyRing,
   loadKeyRing,
   loadSigningKey,
-  type OpenPrRequest,
   type OperationRequest,
   opDigest,
-  type PublishReleaseRequest,
   RECEIPT_TYPE,
   type ReceiptClaims,
-  type TagRepoRequest,
   type VerifyOptions,
 } from '../../src/receipts/index.js';
+
+/** For test/receipts/keys.test.ts, which imports it from here: its home is test/support/results.ts. */
+export { codesOf } from '../support/results.js';
 
 /** 2025-01-01T00:00:00Z: every test pins its clock. */
 export const T0 = new Date('2025-01-01T00:00:00Z');
 export const T0_SECONDS = T0.getTime() / 1000;
 export const at = (secondsFromT0: number): Date => new Date((T0_SECONDS + secondsFromT0) * 1000);
 
-export const publishRelease: PublishReleaseRequest = {
-  operation_kind: 'publish_release',
-  run_id: 'run-2025-001',
-  repository: 'acme/widgets',
-  tag_name: 'v1.2.0',
-  name: 'Widgets 1.2.0',
+const RUN_ID = 'run-2025-001';
+/** A body with a tab and a CRLF, so the canonical form is exercised on more than plain ASCII. */
+export const publishRelease = {
+  ...releaseRequest(RUN_ID, 'v1.2.0'),
   body: '## Changes\n\n- Faster widgets\n\t- and smaller\r\n',
-  target_commitish: 'main',
-  draft: false,
-  prerelease: false,
 };
-
-export const tagRepo: TagRepoRequest = {
-  operation_kind: 'tag_repo',
-  run_id: 'run-2025-001',
-  repository: 'acme/widgets',
-  tag: 'v1.2.0',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  message: 'Release 1.2.0',
-};
-
-export const openPr: OpenPrRequest = {
-  operation_kind: 'open_pr',
-  run_id: 'run-2025-001',
-  repository: 'acme/widgets',
-  head: 'release/1.2.0',
-  base: 'main',
-  title: 'Release 1.2.0',
-  body: 'Bumps the version.',
-  draft: true,
-};
+export const tagRepo = tagRequest(RUN_ID, 'v1.2.0', 'Release 1.2.0');
+export const openPr = { ...pullRequest(RUN_ID, 'Release 1.2.0'), draft: true };
 
 export const requests: OperationRequest[] = [publishRelease, tagRepo, openPr];
 
@@ -132,6 +110,3 @@ export function signText(issuer: Issuer, claimsText: string, headerText?: string
 
 export const b64 = (value: unknown): string =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-
-export const codesOf = (verdict: { accepted: boolean; reasons?: { code: string }[] }): string[] =>
-  (verdict.reasons ?? []).map((reason) => reason.code);

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type OperationRequest, parseOperationRequest, verifyReceipt } from '../../src/receipts/index.js';
+import { codesOf } from '../support/results.js';
 import {
   b64,
   claimsFor,
-  codesOf,
   type Issuer,
   issueAtT0,
   makeIssuer,

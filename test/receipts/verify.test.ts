@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { opDigest, reasonCodes, verifyReceipt, verifyReceiptSignature } from '../../src/receipts/index.js';
+import { codesOf } from '../support/results.js';
 import {
   at,
   b64,
   claimsFor,
-  codesOf,
   type Issuer,
   issueAtT0,
   makeIssuer,

@@ -9,7 +9,7 @@ import {
   type PublishReleaseRequest,
   verifyReceipt,
 } from '../../src/receipts/index.js';
-import { codesOf } from './fixtures.js';
+import { codesOf } from '../support/results.js';
 
 /** The RFC 8037 appendix A.1 key: public knowledge, so the example is reproducible anywhere. */
 const privateJwk = {

@@ -6,15 +6,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { executionResult } from '../../src/client/executor-client.js';
+import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
 import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
-import {
-  pullRequest,
-  releaseRequest,
-  startExecutorHarness,
-  tagRequest,
-} from '../support/executor-harness.js';
+import { startExecutorHarness } from '../support/executor-harness.js';
 
 const env = await createTimeSkippingEnv();
 const harness = await startExecutorHarness(env);

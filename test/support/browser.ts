@@ -1,24 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { tempDir } from './temp-dirs.js';
 
 /** Debian's chromium, installed by scripts/chromium.sh: these machines cannot download a browser build. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-export interface LaunchedChromium {
-  context: BrowserContext;
-  /** Closes the browser and removes its profile. */
-  close(): Promise<void>;
-}
-
 /**
- * Headless chromium on a fresh temporary profile (its --user-data-dir), with every background service that would
+ * Headless chromium on a fresh temporary profile (its --user-data-dir, removed when the process exits), with every background service that would
  * phone home switched off, so a test's only traffic goes to the pages it opens.
  */
-export async function launchChromium(): Promise<LaunchedChromium> {
-  const profile = mkdtempSync(join(tmpdir(), 'marketops-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+export async function launchChromium(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(await tempDir('chromium'), {
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1440, height: 900 },
@@ -32,11 +23,4 @@ export async function launchChromium(): Promise<LaunchedChromium> {
       '--disable-sync',
     ],
   });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
 }

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -24,22 +22,17 @@ import {
   loadKeyRing,
   type OperationRequest,
 } from '../../src/receipts/index.js';
-import {
-  DEFAULT_MAIN_SHA,
-  DEFAULT_REPOSITORY,
-  type RunningSandbox,
-  startSandbox,
-} from '../../src/sandbox/index.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   createLocalEnv,
   createTimeSkippingEnv,
   registerSearchAttributes,
 } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
+import { tempDir } from './temp-dirs.js';
 
-export const REPO = DEFAULT_REPOSITORY;
-export const MAIN_SHA = DEFAULT_MAIN_SHA;
-export const FEATURE_BRANCH = 'feature/launch-notes';
+/** For test/audit/anchored-cli.test.ts, which imports them from here: their home is src/demo/requests.ts. */
+export { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundled once per test file (each file is its own process). */
@@ -47,38 +40,6 @@ export const executorBundle = () => {
   bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: undefined });
   return bundlePromise;
 };
-
-export const releaseRequest = (runId: string, tag: string): OperationRequest => ({
-  run_id: runId,
-  operation_kind: 'publish_release',
-  repository: REPO,
-  tag_name: tag,
-  name: `MarketOps ${tag}`,
-  body: `Release notes for ${tag}`,
-  target_commitish: 'main',
-  draft: false,
-  prerelease: false,
-});
-
-export const tagRequest = (runId: string, tag: string, message?: string): OperationRequest => ({
-  run_id: runId,
-  operation_kind: 'tag_repo',
-  repository: REPO,
-  tag,
-  sha: MAIN_SHA,
-  ...(message === undefined ? {} : { message }),
-});
-
-export const pullRequest = (runId: string, title: string): OperationRequest => ({
-  run_id: runId,
-  operation_kind: 'open_pr',
-  repository: REPO,
-  head: FEATURE_BRANCH,
-  base: 'main',
-  title,
-  body: 'Launch notes for review',
-  draft: false,
-});
 
 export interface ExecutorHarness {
   env: TestWorkflowEnvironment;
@@ -104,7 +65,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
   const sandbox = await startSandbox({ port: 0 });
   const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
   const audit = await generateSigningKey('audit-test');
-  const dir = await mkdtemp(join(tmpdir(), 'marketops-executor-'));
+  const dir = await tempDir('executor');
   const store = await openAuditStore(
     `file:${join(dir, 'audit')}`,
     await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'),

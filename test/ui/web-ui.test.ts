@@ -1,19 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { searchAttributes } from '../../src/shared.js';
 import { createLocalEnv } from '../../src/temporal/servers.js';
-import { type LaunchedChromium, launchChromium } from '../support/browser.js';
-import {
-  type ExecutorHarness,
-  pullRequest,
-  releaseRequest,
-  startExecutorHarness,
-  tagRequest,
-} from '../support/executor-harness.js';
+import { launchChromium } from '../support/browser.js';
+import { type ExecutorHarness, startExecutorHarness } from '../support/executor-harness.js';
 import { freePort } from '../support/ports.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/ui/', import.meta.url));
@@ -54,7 +49,7 @@ const rowTexts = (page: Page) => page.locator(ROW).allTextContents();
 
 describe('Temporal Web UI', () => {
   let env: TestWorkflowEnvironment;
-  let chromium: LaunchedChromium;
+  let chromium: BrowserContext;
   let harness: ExecutorHarness;
   let uiUrl: string;
 
@@ -89,7 +84,7 @@ describe('Temporal Web UI', () => {
   });
 
   it('filters workflows by MarketOpsRunId and shows their status and outcome', async () => {
-    const page = await chromium.context.newPage();
+    const page = await chromium.newPage();
     page.setDefaultTimeout(15_000);
     // Wide enough that the screenshot shows the outcome column beside the default ones.
     await page.setViewportSize({ width: 1920, height: 720 });

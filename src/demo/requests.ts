@@ -1,0 +1,39 @@
+import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../sandbox/index.js';
+
+/** The branch the sandbox seeds beside main: the head of the demo's pull requests. */
+export const FEATURE_BRANCH = 'feature/launch-notes';
+
+/** Requests against the sandbox's demo repository, for the demo tour and the tests. */
+export const releaseRequest = (runId: string, tag: string): PublishReleaseRequest => ({
+  run_id: runId,
+  operation_kind: 'publish_release',
+  repository: DEFAULT_REPOSITORY,
+  tag_name: tag,
+  name: `MarketOps ${tag}`,
+  body: `Release notes for ${tag}`,
+  target_commitish: 'main',
+  draft: false,
+  prerelease: false,
+});
+
+/** A tag on main: annotated when it has a message, lightweight otherwise. */
+export const tagRequest = (runId: string, tag: string, message?: string): TagRepoRequest => ({
+  run_id: runId,
+  operation_kind: 'tag_repo',
+  repository: DEFAULT_REPOSITORY,
+  tag,
+  sha: DEFAULT_MAIN_SHA,
+  ...(message === undefined ? {} : { message }),
+});
+
+export const pullRequest = (runId: string, title: string): OpenPrRequest => ({
+  run_id: runId,
+  operation_kind: 'open_pr',
+  repository: DEFAULT_REPOSITORY,
+  head: FEATURE_BRANCH,
+  base: 'main',
+  title,
+  body: 'Launch notes for review',
+  draft: false,
+});
