@@ -1,21 +1,20 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { syncDirectory, writeSynced } from '../common/durable-files.js';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
+import { LineTail } from './line-tail.js';
 import { appendToFrontier } from './merkle/compact-range.js';
 import type { AuditRecord } from './record.js';
+import { type AppendResult, AuditCorruptError, type AuditEntry, type AuditStore } from './store.js';
 import {
-  type AppendResult,
-  AuditCorruptError,
-  type AuditEntry,
-  type AuditStore,
+  AuditStoreBase,
   checkRange,
+  parseJson,
   parseStoredEntry,
   prepareAppend,
-  proofMethods,
-  requireSigner,
   resultForExisting,
-} from './store.js';
+} from './store-base.js';
 
 /**
  * The embedded store: two append-only JSON-lines files in one directory, fsynced on every append.
@@ -38,75 +37,16 @@ const LOCK_OPTIONS = {
   retries: { retries: 400, factor: 1.3, minTimeout: 2, maxTimeout: 100 },
 };
 
-/** Reads the complete lines appended to a file since the last call. */
-class LineTail {
-  offset = 0;
-  lastLineStart = 0;
-  fileSize = 0;
-
-  constructor(readonly path: string) {}
-
-  async readNew(): Promise<string[]> {
-    const handle = await open(this.path, 'r');
-    try {
-      this.fileSize = (await handle.stat()).size;
-      if (this.fileSize <= this.offset) return [];
-      const buffer = Buffer.alloc(this.fileSize - this.offset);
-      await handle.read(buffer, 0, buffer.length, this.offset);
-      const end = buffer.lastIndexOf(0x0a) + 1;
-      const lines = buffer.subarray(0, end).toString('utf8').split('\n').slice(0, -1);
-      if (lines.length > 0) this.lastLineStart = this.offset + end - Buffer.byteLength(`${lines.at(-1)}\n`);
-      this.offset += end;
-      return lines;
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** Cuts the file back to `offset`: drops a torn write left by a writer that crashed. */
-  async truncateTo(offset: number): Promise<void> {
-    const handle = await open(this.path, 'r+');
-    try {
-      await handle.truncate(offset);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    this.offset = offset;
-    this.fileSize = offset;
-  }
-}
-
-async function appendLine(path: string, value: unknown): Promise<void> {
-  const handle = await open(path, 'a');
-  try {
-    await handle.write(`${JSON.stringify(value)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+const appendLine = (path: string, value: unknown): Promise<void> =>
+  writeSynced(path, `${JSON.stringify(value)}\n`, 'a');
 
 async function ensureFiles(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const name of [ENTRIES, CHECKPOINTS]) await (await open(join(dir, name), 'a')).close();
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await syncDirectory(dir);
 }
 
-const parseJson = (line: string): unknown => {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-};
-
-class FileAuditStore implements AuditStore {
+class FileAuditStore extends AuditStoreBase implements AuditStore {
   private readonly entriesTail: LineTail;
   private readonly checkpointsTail: LineTail;
   private entryList: AuditEntry[] = [];
@@ -122,14 +62,12 @@ class FileAuditStore implements AuditStore {
   private checkpointFault: AuditCorruptError | undefined;
   /** Serialises this instance's own reads and writes of the in-memory state. */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly proofs = proofMethods(async (count) =>
-    (await this.entries(0, count)).map((entry) => entry.leafHash),
-  );
 
   constructor(
     private readonly dir: string,
-    private readonly signer: CheckpointSigner | undefined,
+    signer: CheckpointSigner | undefined,
   ) {
+    super(signer);
     this.entriesTail = new LineTail(join(dir, ENTRIES));
     this.checkpointsTail = new LineTail(join(dir, CHECKPOINTS));
   }
@@ -214,7 +152,7 @@ class FileAuditStore implements AuditStore {
   }
 
   append(identity: string, record: AuditRecord): Promise<AppendResult> {
-    const signer = requireSigner(this.signer);
+    const signer = this.writer();
     return this.serial(async () => {
       const release = await lockfile.lock(this.dir, {
         ...LOCK_OPTIONS,
@@ -281,14 +219,6 @@ class FileAuditStore implements AuditStore {
       if (this.checkpointFault) throw this.checkpointFault;
       return [...this.checkpointList];
     });
-  }
-
-  inclusionProof(index: number, treeSize: number): Promise<string[]> {
-    return this.proofs.inclusionProof(index, treeSize);
-  }
-
-  consistencyProof(fromSize: number, toSize: number): Promise<string[]> {
-    return this.proofs.consistencyProof(fromSize, toSize);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseStoreLocation } from '../common/store-location.js';
 import type { CheckpointSigner } from './checkpoint.js';
 import { openFileAuditStore } from './file-store.js';
 import { openPostgresAuditStore } from './postgres-store.js';
@@ -35,7 +34,8 @@ export { type AuditVerification, type KeptAnchor, type VerifyOptions, verifyAudi
  * plain path opens the embedded file store. Without a signer the store is read-only.
  */
 export async function openAuditStore(location: string, signer?: CheckpointSigner): Promise<AuditStore> {
-  if (/^postgres(ql)?:\/\//.test(location)) return openPostgresAuditStore(location, signer);
-  if (location.startsWith('file://')) return openFileAuditStore(fileURLToPath(location), signer);
-  return openFileAuditStore(resolve(location.replace(/^file:/, '')), signer);
+  const where = parseStoreLocation(location);
+  return where.kind === 'postgres'
+    ? openPostgresAuditStore(where.url, signer)
+    : openFileAuditStore(where.dir, signer);
 }

@@ -1,18 +1,15 @@
 import pg from 'pg';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
 import { type AuditRecord, canonicalRecord } from './record.js';
+import { type AppendResult, AuditCorruptError, type AuditEntry, type AuditStore } from './store.js';
 import {
-  type AppendResult,
-  AuditCorruptError,
-  type AuditEntry,
-  type AuditStore,
+  AuditStoreBase,
   checkRange,
+  parseJson,
   parseStoredEntry,
   prepareAppend,
-  proofMethods,
-  requireSigner,
   resultForExisting,
-} from './store.js';
+} from './store-base.js';
 
 /**
  * The PostgreSQL store, for several workers. One head row holds the tree size and its compact range;
@@ -64,24 +61,15 @@ function schemaSql(s: string): string {
 
 function entryFromRow(row: EntryRow): AuditEntry {
   const index = Number(row.idx);
-  let record: unknown;
-  try {
-    record = JSON.parse(row.record);
-  } catch {
-    throw new AuditCorruptError(index, `record ${index} is not JSON`);
-  }
+  const record = parseJson(row.record);
+  if (record === undefined) throw new AuditCorruptError(index, `record ${index} is not JSON`);
   return parseStoredEntry({ index, identity: row.identity, leafHash: row.leaf_hash, record }, index);
 }
 
 function checkpointFromRow(row: { size: string; checkpoint: string }): Checkpoint {
   const size = Number(row.size);
-  let parsed: ReturnType<typeof checkpointSchema.safeParse> | undefined;
-  try {
-    parsed = checkpointSchema.safeParse(JSON.parse(row.checkpoint));
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.success || parsed.data.size !== size) {
+  const parsed = checkpointSchema.safeParse(parseJson(row.checkpoint));
+  if (!parsed.success || parsed.data.size !== size) {
     throw new AuditCorruptError(Math.max(size - 1, 0), `checkpoint of size ${size} is unreadable`);
   }
   return parsed.data;
@@ -102,19 +90,17 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-class PostgresAuditStore implements AuditStore {
-  private readonly proofs = proofMethods(async (count) =>
-    (await this.entries(0, count)).map((entry) => entry.leafHash),
-  );
-
+class PostgresAuditStore extends AuditStoreBase implements AuditStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,
-    private readonly signer: CheckpointSigner | undefined,
-  ) {}
+    signer: CheckpointSigner | undefined,
+  ) {
+    super(signer);
+  }
 
   append(identity: string, record: AuditRecord): Promise<AppendResult> {
-    const signer = requireSigner(this.signer);
+    const signer = this.writer();
     return inTransaction(this.pool, async (client) => {
       const head = await client.query<{ size: string; frontier: string[] }>(
         `SELECT size, frontier FROM ${this.s}.audit_head FOR UPDATE`,
@@ -194,14 +180,6 @@ class PostgresAuditStore implements AuditStore {
       `SELECT size, checkpoint FROM ${this.s}.audit_checkpoints ORDER BY size`,
     );
     return rows.map(checkpointFromRow);
-  }
-
-  inclusionProof(index: number, treeSize: number): Promise<string[]> {
-    return this.proofs.inclusionProof(index, treeSize);
-  }
-
-  consistencyProof(fromSize: number, toSize: number): Promise<string[]> {
-    return this.proofs.consistencyProof(fromSize, toSize);
   }
 
   close(): Promise<void> {

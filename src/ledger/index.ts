@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { syncDirectory, writeSynced } from '../common/durable-files.js';
+import { parseStoreLocation } from '../common/store-location.js';
 
 /**
  * The durable consumed-receipts ledger: what makes a receipt one-time. Temporal's id
@@ -46,9 +48,11 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
       await writeSynced(
         pending,
         JSON.stringify({ receiptId, ...consumer, consumedAt: new Date().toISOString() }),
+        'wx',
       );
       try {
         await link(pending, path);
+        // The new name must survive a power loss too, before any GitHub write relies on it.
         await syncDirectory(dir);
         return { consumed: true };
       } catch (error) {
@@ -61,26 +65,6 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
     },
     async close() {},
   };
-}
-
-/** The new name must survive a power loss too, before any GitHub write relies on it. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeSynced(path: string, content: string): Promise<void> {
-  const file = await open(path, 'wx');
-  try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }
 
 async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
@@ -111,8 +95,8 @@ async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
   };
 }
 
-/** `postgres://…` for shared deployments; `file:DIR` (or a plain path) for one host. */
+/** `postgres://…` for shared deployments; `file:DIR`, `file:///abs/dir` or a plain path for one host. */
 export function openLedger(location: string): Promise<ReceiptLedger> {
-  if (/^postgres(ql)?:\/\//.test(location)) return openPostgresLedger(location);
-  return openFileLedger(location.replace(/^file:/, ''));
+  const where = parseStoreLocation(location);
+  return where.kind === 'postgres' ? openPostgresLedger(where.url) : openFileLedger(where.dir);
 }

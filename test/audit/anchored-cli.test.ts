@@ -35,7 +35,7 @@ import {
 import { createLocalEnv, registerSearchAttributes } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
 import { executorBundle, releaseRequest, tagRequest } from '../support/executor-harness.js';
-import { tempDir } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 /**
  * The executor on a real Temporal dev server, writing to an audit log whose keys and folder this file

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditBundle, exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { createLocalEnv, registerSearchAttributes } from '../../src/temporal/servers.js';
+import { tempDir } from '../support/temp-dirs.js';
 import { anchorSignal, returnAuditAnchor } from './anchor-workflow.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 const run = promisify(execFile);
 const RUN_ID = 'run-bundle';

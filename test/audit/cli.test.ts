@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { leafHash, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type AuditRecord,
   type CheckpointSigner,
@@ -16,8 +13,6 @@ export async function testKeys(): Promise<
   const keys = await generateAuditKeys();
   return { ...keys, signer: await checkpointSignerFromJwk(keys.privateJwk, TEST_ORIGIN) };
 }
-
-export const tempDir = (name: string): Promise<string> => mkdtemp(join(tmpdir(), `marketops-${name}-`));
 
 /** A plausible record; `n` varies every field that an auditor reads. */
 export function sampleRecord(n: number, runId = 'run-1'): AuditRecord {

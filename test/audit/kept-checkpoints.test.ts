@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { keptAnchorsIn } from '../../src/audit/history-anchors.js';
 import { type Checkpoint, openAuditStore } from '../../src/audit/index.js';
 import { parseKeptCheckpoints } from '../../src/audit/kept-checkpoints.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 const { publicJwks, signer } = await testKeys();
 const store = await openAuditStore(await tempDir('kept'), signer);

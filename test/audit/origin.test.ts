@@ -9,7 +9,8 @@ import {
   openAuditStore,
   verifyAuditLog,
 } from '../../src/audit/index.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 /** signed-note's key hash, derived here from the spec rather than from the code under test. */
 const keyHash = (name: string, jwk: JWK) =>

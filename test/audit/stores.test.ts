@@ -1,5 +1,6 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,8 @@ import {
 } from '../../src/audit/index.js';
 import { verifyInclusion } from '../../src/audit/merkle/verify.js';
 import { freshPostgresLocation } from '../support/postgres.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 const kinds = {
   file: async () => `file:${await tempDir('audit-store')}`,
@@ -120,6 +122,21 @@ describe('PostgreSQL store tampering', () => {
     } finally {
       await sql.end();
       await store.close();
+    }
+  });
+});
+
+describe('file store location', () => {
+  it('is the same log whether named file:DIR, by a file URL or by a plain path', async () => {
+    const { signer } = await testKeys();
+    const dir = await tempDir('audit-location');
+    const names = [`file:${dir}`, pathToFileURL(dir).href, dir];
+    const stores = await Promise.all(names.map((name) => openAuditStore(name, signer)));
+    try {
+      await stores[0]?.append('a', sampleRecord(1));
+      for (const store of stores) expect(await store.size()).toBe(1);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
     }
   });
 });

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
-import { sampleRecord, tempDir, testKeys } from './fixtures.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { sampleRecord, testKeys } from './fixtures.js';
 
 const RECORDS = 12;
 let pristine: string;

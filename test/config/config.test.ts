@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 describe('configuration', () => {
   it('has safe defaults: dry-run, the data folder, GitHub pacing under its limits', () => {
@@ -52,7 +52,7 @@ describe('configuration', () => {
   });
 
   it('prefers a token, and reads GitHub App credentials from their files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'marketops-config-'));
+    const dir = await tempDir('config');
     const keyFile = join(dir, 'app.pem');
     await writeFile(keyFile, 'app private key');
     const app = {
@@ -70,7 +70,7 @@ describe('configuration', () => {
   });
 
   it("follows Temporal's conventions: the env-config file, overridden by TEMPORAL_* variables", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'marketops-config-'));
+    const dir = await tempDir('config');
     const file = join(dir, 'temporal.toml');
     await writeFile(file, '[profile.default]\naddress = "temporal.internal:7233"\nnamespace = "releases"\n');
     const fromFile = loadConfig({ TEMPORAL_CONFIG_FILE: file });

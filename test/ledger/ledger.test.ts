@@ -1,12 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { testPostgresUrl } from '../support/postgres.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 const locations: [string, () => Promise<string>][] = [
-  ['the file ledger', async () => `file:${await mkdtemp(join(tmpdir(), 'marketops-ledger-'))}`],
+  ['the file ledger', async () => `file:${await tempDir('ledger')}`],
+  ['the file ledger named by a file URL', async () => pathToFileURL(await tempDir('ledger')).href],
   ['the PostgreSQL ledger', async () => testPostgresUrl()],
 ];
 

@@ -1,0 +1,27 @@
+import { open } from 'node:fs/promises';
+
+/**
+ * Writes that must survive a crash or a power loss: the audit log and the consumed-receipts ledger
+ * rely on them before any GitHub write does.
+ */
+
+/** Writes `content` ('a' appends, 'wx' creates a file that must not exist) and syncs it to disk. */
+export async function writeSynced(path: string, content: string, flag: 'a' | 'wx'): Promise<void> {
+  const file = await open(path, flag);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** A new name in `dir` survives a power loss only once the directory itself is synced. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
