@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADMIN_PREFIX } from './admin-routes.js';
 import { type Fault, type Limits, limitsSchema } from './config.js';
 import {
   type RequestLogEntry,
@@ -76,7 +77,7 @@ export class SandboxAdmin {
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.url}/_sandbox${path}`, {
+    const response = await fetch(`${this.url}${ADMIN_PREFIX}${path}`, {
       method,
       headers: { authorization: `token ${this.token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

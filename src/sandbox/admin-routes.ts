@@ -1,11 +1,31 @@
 import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
+import type { SandboxClock } from './clock.js';
 import { faultSchema, limitsPatchSchema } from './config.js';
+import type { FaultInjector } from './faults.js';
 import { docs, GitHubError } from './github-errors.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { RequestLogEntry } from './records.js';
 import type { Route, RouteResponse } from './router.js';
-import type { Sandbox } from './sandbox.js';
+import type { GitHubStore } from './store.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
+
+/**
+ * What the admin API may see and touch of one sandbox. It is narrower than the sandbox
+ * (no request pipeline), so the admin routes depend on the parts, not on the class that
+ * serves them, and the sandbox hands itself in.
+ */
+export interface SandboxControls {
+  readonly clock: Pick<SandboxClock, 'now' | 'advance'>;
+  readonly store: Pick<GitHubStore, 'snapshot' | 'repo' | 'setBranch'>;
+  readonly limiter: Pick<RateLimiter, 'limits' | 'setLimits'>;
+  readonly faults: Pick<FaultInjector, 'add' | 'clear' | 'list'>;
+  readonly requestLog: readonly RequestLogEntry[];
+  /** The GitHub routes served, as `METHOD /template`. */
+  readonly routes: string[];
+  reset(): void;
+}
 
 const advanceBody = z.object({ ms: z.number().int().nonnegative() });
 const branchBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/, 'must be 40 lowercase hex digits') });
@@ -21,7 +41,7 @@ function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
 const json = (body: unknown): RouteResponse => ({ status: 200, body });
 
 /** The sandbox's own control API: state, branches, request log, limits, faults and clock. */
-export function adminRoutes(sandbox: Sandbox): Route[] {
+export function adminRoutes(sandbox: SandboxControls): Route[] {
   const at = (path: string) => `${ADMIN_PREFIX}${path}`;
   return [
     {

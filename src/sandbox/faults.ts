@@ -1,4 +1,5 @@
 import { type Fault, faultSchema, type ParsedFault } from './config.js';
+import { docs, GitHubError } from './github-errors.js';
 
 interface ArmedFault {
   fault: ParsedFault;
@@ -48,4 +49,40 @@ export class FaultInjector {
     }
     return hitting;
   }
+}
+
+const FAULT_MESSAGES: Record<number, string> = {
+  500: 'Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+/** What the faults hitting one request do to it. */
+export interface FaultEffect {
+  /** Real milliseconds to wait before anything else: latency faults add up. */
+  latencyMs: number;
+  /** A 5xx answered instead of handling the request. */
+  error: GitHubError | undefined;
+  /** Handle the request, then destroy the connection instead of answering. */
+  drop: boolean;
+  /** The kind the request log records: the failing fault's, else the first one's. */
+  kind: ParsedFault['kind'] | null;
+}
+
+/** Latency first, then a 5xx or a dropped response; the first non-latency fault decides. */
+export function faultEffect(hitting: readonly ParsedFault[]): FaultEffect {
+  const failing = hitting.find((fault) => fault.kind !== 'latency');
+  const latencyMs = hitting
+    .filter((fault) => fault.kind === 'latency')
+    .reduce((total, fault) => total + fault.latencyMs, 0);
+  const error =
+    failing?.kind === 'status'
+      ? new GitHubError(failing.status, FAULT_MESSAGES[failing.status] ?? 'Server Error', docs.root)
+      : undefined;
+  return {
+    latencyMs,
+    error,
+    drop: failing?.kind === 'drop-after-apply',
+    kind: failing?.kind ?? hitting[0]?.kind ?? null,
+  };
 }

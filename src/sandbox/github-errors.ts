@@ -1,3 +1,5 @@
+import type { RouteResponse } from './router.js';
+
 /** Where GitHub's error bodies point; the sandbox mirrors the current pages. */
 const DOCS = 'https://docs.github.com/rest';
 
@@ -8,6 +10,7 @@ export const docs = {
   createRef: `${DOCS}/git/refs#create-a-reference`,
   createTag: `${DOCS}/git/tags#create-a-tag-object`,
   getTag: `${DOCS}/git/tags#get-a-tag`,
+  getCommit: `${DOCS}/commits/commits#get-a-commit`,
   createRelease: `${DOCS}/releases/releases#create-a-release`,
   getReleaseByTag: `${DOCS}/releases/releases#get-a-release-by-tag-name`,
   listReleases: `${DOCS}/releases/releases#list-releases`,
@@ -59,3 +62,19 @@ export const validationFailed = (documentationUrl: string, ...errors: Validation
 /** A 422 whose whole story is its message, like "Reference already exists". */
 export const unprocessable = (message: string, documentationUrl: string): GitHubError =>
   new GitHubError(422, message, documentationUrl);
+
+export const asResponse = (error: GitHubError): RouteResponse => ({
+  status: error.status,
+  body: error.body,
+  headers: error.headers,
+});
+
+/** Runs a route's handler: GitHub's errors are its answer; anything else is a sandbox bug and propagates. */
+export async function answer(handle: () => RouteResponse | Promise<RouteResponse>): Promise<RouteResponse> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof GitHubError) return asResponse(error);
+    throw error;
+  }
+}

@@ -17,6 +17,32 @@ interface TokenUsage {
   contentCreated: number[];
 }
 
+/** One token's primary window, in the numbers GitHub's rate_limit body and headers carry. */
+export interface RateWindow {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds. */
+  reset: number;
+  used: number;
+}
+
+/** The x-ratelimit-* headers of a window. */
+export const rateLimitHeaders = (window: RateWindow): Record<string, string> => ({
+  'x-ratelimit-limit': String(window.limit),
+  'x-ratelimit-remaining': String(window.remaining),
+  'x-ratelimit-used': String(window.used),
+  'x-ratelimit-reset': String(window.reset),
+  'x-ratelimit-resource': 'core',
+});
+
+/** What GitHub reports to bad credentials: an empty allowance. */
+export const emptyAllowance = (nowMs: number): RateWindow => ({
+  limit: 0,
+  remaining: 0,
+  reset: Math.ceil(nowMs / 1000) + 3600,
+  used: 0,
+});
+
 export interface Admission {
   /** Call when the response is finished, so the request no longer counts as concurrent. */
   release(): void;
@@ -74,17 +100,11 @@ export class RateLimiter {
     };
   }
 
-  /** The x-ratelimit-* headers for this token right now. */
-  headers(tokenId: string): Record<string, string> {
+  /** This token's primary window right now. */
+  window(tokenId: string): RateWindow {
     const usage = this.usageOf(tokenId);
     const limit = this.current.primaryPerHour ?? UNLIMITED;
-    return {
-      'x-ratelimit-limit': String(limit),
-      'x-ratelimit-remaining': String(Math.max(0, limit - usage.used)),
-      'x-ratelimit-used': String(usage.used),
-      'x-ratelimit-reset': String(usage.reset),
-      'x-ratelimit-resource': 'core',
-    };
+    return { limit, remaining: Math.max(0, limit - usage.used), reset: usage.reset, used: usage.used };
   }
 
   private admitContent(usage: TokenUsage): void {

@@ -9,35 +9,7 @@ import type {
   SandboxState,
   TagObjectRecord,
 } from './records.js';
-
-/** Inputs, already parsed from request bodies (see github-routes.ts). */
-export interface CreateTagInput {
-  tag: string;
-  message: string;
-  object: string;
-  type: string;
-  tagger?: { name: string; email: string; date?: string | undefined } | undefined;
-}
-export interface CreateReleaseInput {
-  tag_name: string;
-  target_commitish?: string | undefined;
-  name?: string | undefined;
-  body?: string | undefined;
-  draft?: boolean | undefined;
-  prerelease?: boolean | undefined;
-}
-export interface CreatePullInput {
-  title: string;
-  head: string;
-  base: string;
-  body?: string | undefined;
-  draft?: boolean | undefined;
-}
-export interface PullFilter {
-  state: 'open' | 'closed' | 'all';
-  head?: string | undefined;
-  base?: string | undefined;
-}
+import type { CreatePullInput, CreateReleaseInput, CreateTagInput, PullFilter } from './request-bodies.js';
 
 interface Repo extends Omit<RepoState, 'refs'> {
   refs: Map<string, RefRecord>;
@@ -45,8 +17,6 @@ interface Repo extends Omit<RepoState, 'refs'> {
   commits: Set<string>;
 }
 
-/** GitHub's page for GET /repos/{owner}/{repo}/commits/{ref}, which its error bodies point at. */
-export const GET_COMMIT_DOCS = `${docs.root}/commits/commits#get-a-commit`;
 const SANDBOX_TAGGER = { name: 'MarketOps Sandbox', email: 'sandbox@sandbox.github.local' };
 const isoAt = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -153,7 +123,7 @@ export class GitHubStore {
   /** GET /commits/{ref}: GitHub answers a commit-ish that names nothing with this 422. */
   getCommit(repo: Repo, ref: string): string {
     const sha = this.commitOf(repo, ref);
-    if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`, GET_COMMIT_DOCS);
+    if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`, docs.getCommit);
     return sha;
   }
 

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { firstIssue } from '../common/zod-sentence.js';
+import { unprocessable } from './github-errors.js';
+import type { Representations } from './representations.js';
+import type { RouteRequest, RouteResponse } from './router.js';
+import type { GitHubStore, Repo } from './store.js';
+
+/** What an endpoint works with: the state and the renderer of GitHub's shapes. */
+export interface Services {
+  store: GitHubStore;
+  render: Representations;
+}
+
+/**
+ * One GitHub endpoint under `/repos/{owner}/{repo}`: the repository is resolved first (404 with
+ * `docs` when unknown), then `answer` runs. The three kinds below build `answer`.
+ */
+export interface RepoEndpoint {
+  method: 'GET' | 'POST';
+  template: `/repos/{owner}/{repo}${string}`;
+  /** GitHub's page for this endpoint, which its error bodies point at. */
+  docs: string;
+  /** The last parameter may contain slashes. */
+  greedyLast?: boolean;
+  answer(services: Services, repo: Repo, request: RouteRequest): RouteResponse;
+}
+
+type Where = Pick<RepoEndpoint, 'template' | 'docs' | 'greedyLast'>;
+
+/** GitHub rejects a malformed body with a 422 "Invalid request." naming the field. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, documentationUrl: string): T {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const { field, message } = firstIssue(result.error);
+  throw unprocessable(`Invalid request.\n\nFor '${field ?? 'body'}': ${message}.`, documentationUrl);
+}
+
+/** GitHub's `per_page` (default 30, at most 100) and `page` (from 1) slicing. */
+function paginate<T>(items: T[], query: URLSearchParams): T[] {
+  const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+  return items.slice((page - 1) * perPage, page * perPage);
+}
+
+export const ok = (body: unknown): RouteResponse => ({ status: 200, body });
+
+/** GET of one object: find it in the store, render it. */
+export function read<R>(
+  where: Where,
+  find: (store: GitHubStore, repo: Repo, request: RouteRequest) => R,
+  render: (render: Representations, repo: Repo, found: R) => unknown,
+): RepoEndpoint {
+  return {
+    method: 'GET',
+    ...where,
+    answer: (services, repo, request) =>
+      ok(render(services.render, repo, find(services.store, repo, request))),
+  };
+}
+
+/** GET of a list, newest first from the store, one page of it rendered. */
+export function list<R>(
+  where: Where,
+  find: (store: GitHubStore, repo: Repo, request: RouteRequest) => R[],
+  render: (render: Representations, repo: Repo, item: R) => unknown,
+): RepoEndpoint {
+  return {
+    method: 'GET',
+    ...where,
+    answer: ({ store, render: renderer }, repo, request) =>
+      ok(paginate(find(store, repo, request), request.query).map((item) => render(renderer, repo, item))),
+  };
+}
+
+/**
+ * POST that creates one object: the body is checked, the store applies it, and GitHub answers
+ * 201 with the rendered object and its API URL as `Location`.
+ */
+export function create<I, R>(
+  where: Where,
+  body: z.ZodType<I>,
+  apply: (store: GitHubStore, repo: Repo, input: I) => R,
+  render: (render: Representations, repo: Repo, created: R) => Record<string, unknown>,
+): RepoEndpoint {
+  return {
+    method: 'POST',
+    ...where,
+    answer: (services, repo, request) => {
+      const input = parseBody(body, request.body, where.docs);
+      const rendered = render(services.render, repo, apply(services.store, repo, input));
+      return { status: 201, body: rendered, headers: { location: String(rendered.url) }, applied: true };
+    },
+  };
+}
