@@ -5,6 +5,7 @@ import type { OperationRequest } from '../../src/receipts/index.js';
 import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('adoption');
@@ -33,31 +34,19 @@ async function existingRelease(request: OperationRequest, change: Record<string,
   await github().repos.createRelease({ ...repo, ...seeded });
 }
 
-async function execute(request: OperationRequest): Promise<ExecutionResult> {
-  return suite.harness.withWorkers('prod', async () =>
-    suite.harness.client.execute({ receipt: await suite.harness.issue(request), request }),
-  );
-}
-
-const writes = async () => (await admin().requests()).filter((entry) => entry.method === 'POST');
+const execute = (request: OperationRequest): Promise<ExecutionResult> =>
+  suite.harness.withWorkers('prod', () => suite.harness.issueAndExecute(request));
 
 /** Runs `request` and expects a CONFLICT with `message` that left GitHub exactly as it was. */
 async function expectConflict(request: OperationRequest, message: string): Promise<void> {
   const before = await admin().state();
-  const writesBefore = (await writes()).length;
+  const writesBefore = (await suite.harness.writes()).length;
   const result = await execute(request);
   expect(result).toMatchObject({ status: 'failed', code: 'CONFLICT' });
   expect(result.status === 'failed' && result.message).toBe(message);
   expect(await admin().state()).toEqual(before);
-  expect((await writes()).length).toBe(writesBefore);
+  expect((await suite.harness.writes()).length).toBe(writesBefore);
 }
-
-const marketops = async () => {
-  const state = await admin().state();
-  const found = state.repos.find((r) => `${r.owner}/${r.name}` === DEFAULT_REPOSITORY);
-  if (!found) throw new Error(`${DEFAULT_REPOSITORY} is not in the sandbox`);
-  return found;
-};
 
 describe('publish_release adopts or creates only at the authorized commit', () => {
   it('an existing lightweight tag at another commit: CONFLICT naming the commit, nothing written', async () => {
@@ -123,10 +112,10 @@ describe('publish_release adopts or creates only at the authorized commit', () =
 
   it('control: an annotated tag already at the authorized commit gets the release, and keeps its object', async () => {
     await annotatedTag('v3.5.0', DEFAULT_MAIN_SHA, 'Tagged ahead of the release');
-    const tagRef = (await marketops()).refs['refs/tags/v3.5.0'];
+    const tagRef = (await suite.harness.demoRepository()).refs['refs/tags/v3.5.0'];
     const result = await execute(releaseRequest(runId(), 'v3.5.0'));
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: false } });
-    const after = await marketops();
+    const after = await suite.harness.demoRepository();
     expect(after.refs['refs/tags/v3.5.0']).toEqual(tagRef);
     expect(after.releases.map((release) => release.tag_name)).toEqual(['v3.5.0']);
   });
@@ -151,11 +140,11 @@ describe('publish_release adopts or creates only at the authorized commit', () =
       );
       await admin().setBranch(DEFAULT_REPOSITORY, 'main', moved);
       // The log lists a request once it is handled: the write had not been, so it saw the move.
-      expect((await writes()).length).toBe(0);
+      expect((await suite.harness.writes()).length).toBe(0);
       return suite.harness.client.result(submission.receiptId);
     });
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: false } });
-    const after = await marketops();
+    const after = await suite.harness.demoRepository();
     expect(after.refs['refs/heads/main']?.sha).toBe(moved);
     expect(after.refs['refs/tags/v3.6.0']).toEqual({ sha: DEFAULT_MAIN_SHA, type: 'commit' });
     expect(after.releases[0]?.target_commitish).toBe(DEFAULT_MAIN_SHA);
@@ -174,7 +163,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
         request,
       });
       if (submission.status !== 'started') throw new Error('submission was rejected');
-      await waitFor(async () => (await writes()).some((entry) => entry.dropped));
+      await waitFor(async () => (await suite.harness.writes()).some((entry) => entry.dropped));
       await admin().setBranch(DEFAULT_REPOSITORY, 'main', moved);
       return suite.harness.client.result(submission.receiptId);
     });
@@ -184,10 +173,10 @@ describe('publish_release adopts or creates only at the authorized commit', () =
       message:
         'Release v3.8.0 exists but its tag points at 1f3a9c2, not main (ddddddd); nothing was changed.',
     });
-    const after = await marketops();
+    const after = await suite.harness.demoRepository();
     expect(after.releases).toHaveLength(1);
     expect(after.refs['refs/tags/v3.8.0']).toEqual({ sha: DEFAULT_MAIN_SHA, type: 'commit' });
-    expect((await writes()).length).toBe(1);
+    expect((await suite.harness.writes()).length).toBe(1);
   });
 
   it('a target_commitish that names no commit fails before any write', async () => {
@@ -198,7 +187,7 @@ describe('publish_release adopts or creates only at the authorized commit', () =
     const result = await execute(request);
     expect(result).toMatchObject({ status: 'failed', code: 'GITHUB_VALIDATION_FAILED' });
     expect(result.status === 'failed' && result.message).toContain('No commit found for SHA: no-such-branch');
-    expect(await writes()).toEqual([]);
+    expect(await suite.harness.writes()).toEqual([]);
   });
 });
 
@@ -286,11 +275,3 @@ describe('open_pr adopts only the same title, body and draft state', () => {
     expect(await admin().state()).toEqual(before);
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached in 10 s');
-}

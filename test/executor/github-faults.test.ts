@@ -3,15 +3,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('faults');
 beforeEach(() => suite.harness.sandbox.admin.reset());
 
 const log = () => suite.harness.sandbox.admin.requests();
-const posts = async () => (await log()).filter((entry) => entry.method === 'POST');
-const releases = async () =>
-  (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases;
+const releases = async () => (await suite.harness.demoRepository()).releases;
 
 /** Uses up the token's primary window so the executor's first call meets a 403 with remaining 0. */
 async function exhaustPrimaryLimit(): Promise<void> {
@@ -19,14 +18,6 @@ async function exhaustPrimaryLimit(): Promise<void> {
   await suite.harness.sandbox.admin.setLimits({ primaryPerHour: 4 });
   const octokit = new Octokit({ baseUrl: suite.harness.sandbox.url, auth: suite.harness.sandbox.token });
   for (let i = 0; i < 4; i++) await octokit.rest.repos.get({ owner: 'omega', repo: 'marketops' });
-}
-
-async function waitFor(predicate: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached in 10 s');
 }
 
 describe('GitHub faults, rate limits and the authorization window', () => {
@@ -62,24 +53,21 @@ describe('GitHub faults, rate limits and the authorization window', () => {
     });
     const request = releaseRequest(runId(), 'v2.1.0');
     const result = await suite.harness.withWorkers('prod', async () =>
-      suite.harness.client.execute({ receipt: await suite.harness.issue(request), request }),
+      suite.harness.issueAndExecute(request),
     );
     expect(result).toMatchObject({ status: 'succeeded', github: { adopted: true } });
     expect(await releases()).toHaveLength(1);
-    expect((await posts()).map((entry) => entry.dropped)).toEqual([true]);
+    expect((await suite.harness.writes()).map((entry) => entry.dropped)).toEqual([true]);
   });
 
   it('a rate-limit reset after the receipt expires ends as EXPIRED_DURING_EXECUTION with no write', async () => {
     await exhaustPrimaryLimit();
     const request = releaseRequest(runId(), 'v2.2.0');
     const result = await suite.harness.withWorkers('prod', async () =>
-      suite.harness.client.execute({
-        receipt: await suite.harness.issue(request, { ttlSeconds: 600 }),
-        request,
-      }),
+      suite.harness.issueAndExecute(request, { ttlSeconds: 600 }),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'EXPIRED_DURING_EXECUTION' });
-    expect(await posts()).toEqual([]);
+    expect(await suite.harness.writes()).toEqual([]);
   });
 
   it('5xx retries stop at the receipt expiry: EXPIRED_DURING_EXECUTION, no write attempted after exp', async () => {
@@ -91,14 +79,11 @@ describe('GitHub faults, rate limits and the authorization window', () => {
     });
     const request = releaseRequest(runId(), 'v2.3.0');
     const result: ExecutionResult = await suite.harness.withWorkers('prod', async () =>
-      suite.harness.client.execute({
-        receipt: await suite.harness.issue(request, { ttlSeconds: 120 }),
-        request,
-      }),
+      suite.harness.issueAndExecute(request, { ttlSeconds: 120 }),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'EXPIRED_DURING_EXECUTION' });
     // Backoff 1 s, 2 s, 4 s … puts attempts at 0, 1, 3, 7, 15, 31 and 63 s: the next would fall after exp (120 s).
-    const attempts = (await posts()).length;
+    const attempts = (await suite.harness.writes()).length;
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(attempts).toBeLessThanOrEqual(7);
     expect(await releases()).toEqual([]);
@@ -107,7 +92,7 @@ describe('GitHub faults, rate limits and the authorization window', () => {
   it("GitHub validation errors are final and carry GitHub's message", async () => {
     const request = { ...releaseRequest(runId(), 'v2.4.0'), target_commitish: 'no-such-branch' };
     const result = await suite.harness.withWorkers('prod', async () =>
-      suite.harness.client.execute({ receipt: await suite.harness.issue(request), request }),
+      suite.harness.issueAndExecute(request),
     );
     expect(result).toMatchObject({ status: 'failed', code: 'GITHUB_VALIDATION_FAILED' });
     expect((await log()).map((e) => `${e.method} ${e.status}`)).toEqual(['GET 422']);
@@ -118,8 +103,8 @@ describe('GitHub faults, rate limits and the authorization window', () => {
     const first = releaseRequest(run, 'v2.5.0');
     const second = { ...first, body: 'Different notes' };
     const results = await suite.harness.withWorkers('prod', async () => [
-      await suite.harness.client.execute({ receipt: await suite.harness.issue(first), request: first }),
-      await suite.harness.client.execute({ receipt: await suite.harness.issue(second), request: second }),
+      await suite.harness.issueAndExecute(first),
+      await suite.harness.issueAndExecute(second),
     ]);
     expect(results.map((r) => (r.status === 'failed' ? r.code : r.status))).toEqual([
       'succeeded',
@@ -140,7 +125,7 @@ describe('GitHub faults, rate limits and the authorization window', () => {
       return suite.harness.client.result(submission.receiptId);
     });
     expect(result).toMatchObject({ status: 'failed', code: 'CANCELLED' });
-    expect(await posts()).toEqual([]);
+    expect(await suite.harness.writes()).toEqual([]);
     const record = (await suite.harness.store.byRunId(request.run_id)).at(-1)?.record;
     expect([record?.outcome, record?.reasons[0]?.code]).toEqual(['failed', 'CANCELLED']);
   });

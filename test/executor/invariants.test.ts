@@ -9,9 +9,6 @@ import { codesOf } from '../support/results.js';
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('run');
 
-const writes = async () =>
-  (await suite.harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
-
 async function execute(receipt: string, request: unknown): Promise<ExecutionResult> {
   return suite.harness.client.execute({ receipt, request });
 }
@@ -32,7 +29,7 @@ describe('the eight original invariants, end to end', () => {
       tag_name: 'v0.1.0-dry',
       target_commitish: '<sha of the commit main resolves to>',
     });
-    expect(await writes()).toEqual([]);
+    expect(await suite.harness.writes()).toEqual([]);
   });
 
   describe('in prod', () => {
@@ -100,7 +97,7 @@ describe('the eight original invariants, end to end', () => {
         const [receipt, request] = await make();
         const result = await suite.harness.withWorkers('prod', () => execute(receipt, request));
         expect(codesOf(result)).toContain(code);
-        expect(await writes()).toEqual([]);
+        expect(await suite.harness.writes()).toEqual([]);
         const recorded = (await suite.harness.store.entries()).at(-1)?.record;
         expect(recorded?.outcome).toBe('rejected');
         expect(recorded?.reasons.map((r) => r.code)).toContain(code);
@@ -121,9 +118,7 @@ describe('the eight original invariants, end to end', () => {
       });
       expect([first.status, codesOf(first)]).toEqual(['succeeded', []]);
       expect(codesOf(second)).toEqual(['ALREADY_CONSUMED']);
-      expect(
-        (await suite.harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops')?.releases,
-      ).toHaveLength(1);
+      expect((await suite.harness.demoRepository()).releases).toHaveLength(1);
       const records = await suite.harness.store.byRunId(request.run_id);
       expect(records.map((entry) => entry.record.outcome).sort()).toEqual(['rejected', 'succeeded']);
     });

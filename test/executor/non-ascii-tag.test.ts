@@ -14,12 +14,7 @@ const runId = runIds('non-ascii');
 /** What GitHub sends for `release/リリース-ü`: UTF-8 percent-encoded segments, slashes kept. */
 const ENCODED = 'release/%E3%83%AA%E3%83%AA%E3%83%BC%E3%82%B9-%C3%BC';
 
-async function sandboxRef(name: string) {
-  const state = await suite.harness.sandbox.admin.state();
-  return state.repos.find((repo) => `${repo.owner}/${repo.name}` === DEFAULT_REPOSITORY)?.refs[
-    `refs/tags/${name}`
-  ];
-}
+const sandboxRef = async (name: string) => (await suite.harness.demoRepository()).refs[`refs/tags/${name}`];
 
 /** One request exactly as written, for request targets `fetch` would refuse to send. */
 function rawRequest(url: string, target: string, token: string): Promise<string> {
@@ -46,9 +41,7 @@ describe('a tag with non-ASCII characters ships through the stack', () => {
   ])('$kind: succeeded, the ref exists, its URL is percent-encoded', async ({ tag, message, type }) => {
     const { harness } = suite;
     const request = tagRequest(runId(), tag, message);
-    const result = await harness.withWorkers('prod', async () =>
-      harness.client.execute({ receipt: await harness.issue(request), request }),
-    );
+    const result = await harness.withWorkers('prod', async () => harness.issueAndExecute(request));
     expect(result).toMatchObject({ status: 'succeeded' });
     if (result.status !== 'succeeded') return;
     expect(result.github.url).toMatch(/^[\x21-\x7e]+$/);

@@ -18,10 +18,8 @@ describe('one receipt submitted many times at once', () => {
     );
     expect(results.filter((r) => r.status === 'succeeded')).toHaveLength(1);
     expect(results.filter((r) => codesOf(r).includes('ALREADY_CONSUMED'))).toHaveLength(19);
-    const repo = (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
-    expect(repo?.pulls).toHaveLength(1);
-    const writes = (await harness.sandbox.admin.requests()).filter((entry) => entry.method === 'POST');
-    expect(writes).toHaveLength(1);
+    expect((await harness.demoRepository()).pulls).toHaveLength(1);
+    expect(await harness.writes()).toHaveLength(1);
     const outcomes = (await harness.store.byRunId(request.run_id)).map((entry) => entry.record.outcome);
     expect(outcomes.filter((outcome) => outcome === 'rejected')).toHaveLength(19);
     expect(outcomes.filter((outcome) => outcome === 'succeeded')).toHaveLength(1);

@@ -38,9 +38,7 @@ async function recordsOf(workflowId: string) {
 }
 
 const releasesPosted = async () =>
-  (await suite.harness.sandbox.admin.requests()).filter(
-    (entry) => entry.method === 'POST' && entry.path.endsWith('/releases'),
-  ).length;
+  (await suite.harness.writes()).filter((entry) => entry.path.endsWith('/releases')).length;
 
 describe('any input a starter can send ends rejected, recorded and closed', () => {
   const huge = 'x'.repeat(1_000_000);
@@ -160,11 +158,9 @@ describe('concurrent starts of one receipt under every id policy', () => {
         tags.push({ tag, terminating: conflictPolicy === 'TERMINATE_EXISTING' });
       }
     });
-    const posts = (await harness.sandbox.admin.requests()).filter(
-      (entry) => entry.method === 'POST' && entry.path.endsWith('/git/refs'),
-    );
-    const repo = (await harness.sandbox.admin.state()).repos.find((r) => r.name === 'marketops');
-    const shipped = tags.filter(({ tag }) => repo?.refs[`refs/tags/${tag}`] !== undefined);
+    const posts = (await harness.writes()).filter((entry) => entry.path.endsWith('/git/refs'));
+    const repo = await harness.demoRepository();
+    const shipped = tags.filter(({ tag }) => repo.refs[`refs/tags/${tag}`] !== undefined);
     // Each shipped tag took exactly one write, and no second consumer ever reached GitHub.
     expect(posts.map((entry) => entry.status)).toEqual(shipped.map(() => 201));
     // A terminated run may have consumed the receipt before its write: at most one there.

@@ -22,7 +22,14 @@ import {
   loadKeyRing,
   type OperationRequest,
 } from '../../src/receipts/index.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  DEFAULT_REPOSITORY,
+  type RepoState,
+  type RequestLogEntry,
+  type RunningSandbox,
+  startSandbox,
+} from '../../src/sandbox/index.js';
+import type { ExecutionResult } from '../../src/shared.js';
 import {
   createLocalEnv,
   createTimeSkippingEnv,
@@ -55,6 +62,12 @@ export interface ExecutorHarness {
    */
   now(): Promise<Date>;
   issue(request: OperationRequest, options?: Partial<IssueOptions>): Promise<string>;
+  /** Issues a receipt for `request` and executes the two together: the authorized path. */
+  issueAndExecute(request: OperationRequest, options?: Partial<IssueOptions>): Promise<ExecutionResult>;
+  /** The writes (POST requests) the sandbox has served since its last reset. */
+  writes(): Promise<RequestLogEntry[]>;
+  /** The demo repository as the sandbox holds it. */
+  demoRepository(): Promise<RepoState>;
   /** Runs the executor's workers in `mode` for the duration of `body`. */
   withWorkers<T>(mode: 'prod' | 'dry-run', body: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -90,26 +103,35 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
     });
   }
 
+  const now = async () => new Date(await env.currentTimeMs());
+  const client = new ExecutorClient(env.client, { keys, auditStore: store, now });
+  const issue = async (request: OperationRequest, options: Partial<IssueOptions> = {}) =>
+    issueReceipt(privateJwk, request, {
+      ttlSeconds: 3600,
+      audience: DEFAULT_AUDIENCE,
+      now: await now(),
+      ...options,
+    });
+
   return {
     env,
     sandbox,
-    client: new ExecutorClient(env.client, {
-      keys,
-      auditStore: store,
-      now: async () => new Date(await env.currentTimeMs()),
-    }),
+    client,
     keys,
     signingKey: privateJwk,
     store,
     ledger,
-    now: async () => new Date(await env.currentTimeMs()),
-    issue: async (request, options = {}) =>
-      issueReceipt(privateJwk, request, {
-        ttlSeconds: 3600,
-        audience: DEFAULT_AUDIENCE,
-        now: new Date(await env.currentTimeMs()),
-        ...options,
-      }),
+    now,
+    issue,
+    issueAndExecute: async (request, options) =>
+      client.execute({ receipt: await issue(request, options), request }),
+    writes: async () => (await sandbox.admin.requests()).filter((entry) => entry.method === 'POST'),
+    async demoRepository() {
+      const { repos } = await sandbox.admin.state();
+      const found = repos.find((repo) => `${repo.owner}/${repo.name}` === DEFAULT_REPOSITORY);
+      if (!found) throw new Error(`${DEFAULT_REPOSITORY} is not in the sandbox`);
+      return found;
+    },
     async withWorkers(mode, body) {
       const workers = await workersFor(mode);
       const running = runWorkers(workers);
