@@ -104,12 +104,6 @@ export async function checkpointSignerFromJwk(privateJwk: JWK, origin?: string):
   };
 }
 
-/** The public half of a private JWK, safe to publish. */
-export function publicJwkOf(privateJwk: JWK): JWK {
-  const { kty, crv, x, kid } = privateJwk;
-  return { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' };
-}
-
 /** Decodes base64 only if it is the one canonical encoding: Node ignores stray bits, a verifier must not. */
 function canonicalBase64(text: string): Buffer | undefined {
   const bytes = Buffer.from(text, 'base64');

@@ -10,14 +10,12 @@ export {
   type CheckpointSigner,
   checkpointSchema,
   checkpointSignerFromJwk,
-  publicJwkOf,
 } from './checkpoint.js';
 export {
   DEFAULT_AUDIT_ORIGIN,
   generateAuditKeys,
   loadCheckpointSigner,
   readPublicJwks,
-  writeAuditKeys,
 } from './keys.js';
 export { type AuditRecord, auditRecordSchema, canonicalRecord, leafHash } from './record.js';
 export {

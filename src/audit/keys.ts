@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { z } from 'zod';
 import { readJsonFile } from '../common/files.js';
-import { type CheckpointSigner, checkpointSignerFromJwk, publicJwkOf } from './checkpoint.js';
+import { generateEd25519KeyPair, type KeyPair } from '../keys/ed25519.js';
+import { type CheckpointSigner, checkpointSignerFromJwk } from './checkpoint.js';
 
 /**
  * The origin every log had before origins were per log. Logs that began with it keep it (a log keeps its
@@ -31,25 +30,5 @@ export async function loadCheckpointSigner(path: string, origin?: string): Promi
   return checkpointSignerFromJwk((await readKeyFile(path, 'audit signing key')) as JWK, origin);
 }
 
-/** A fresh Ed25519 key pair: the private JWK (with kid) and the JWKS to publish. */
-export async function generateAuditKeys(): Promise<{
-  privateJwk: JWK & { kid: string };
-  publicJwks: { keys: JWK[] };
-}> {
-  const { privateKey } = await generateKeyPair('Ed25519', { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), kid: `audit-${randomUUID()}` };
-  return { privateJwk, publicJwks: { keys: [publicJwkOf(privateJwk)] } };
-}
-
-/** Writes a new key pair; the private key file is readable by its owner only. */
-export async function writeAuditKeys(paths: {
-  privateKey: string;
-  publicKeys: string;
-}): Promise<{ kid: string }> {
-  const { privateJwk, publicJwks } = await generateAuditKeys();
-  await mkdir(dirname(paths.privateKey), { recursive: true });
-  await mkdir(dirname(paths.publicKeys), { recursive: true });
-  await writeFile(paths.privateKey, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  await writeFile(paths.publicKeys, `${JSON.stringify(publicJwks, null, 2)}\n`);
-  return { kid: privateJwk.kid };
-}
+/** A fresh checkpoint signing key; its kid says it is an audit key. */
+export const generateAuditKeys = (): Promise<KeyPair> => generateEd25519KeyPair(`audit-${randomUUID()}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
-import { auditKeyFileNames, receiptKeyFileNames } from '../keys/key-files.js';
+import { auditKeyFileNames, receiptKeyFileNames } from './key-file-names.js';
 
 /**
  * Every setting of the worker, the client and `start`, read from the environment

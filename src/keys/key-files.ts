@@ -1,23 +1,25 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { generateSigningKey } from '../receipts/index.js';
+import { dirname, join } from 'node:path';
+import type { KeyPair } from './ed25519.js';
 
-/** Receipt keys sign authorizations: Federation Core holds the private half, executors the JWKS. */
-export const receiptKeyFileNames = {
-  privateKey: 'receipt-signing-key.jwk.json',
-  publicKeys: 'receipt-keys.jwks.json',
-};
+export { auditKeyFileNames, receiptKeyFileNames } from '../config/key-file-names.js';
 
-/** Audit keys sign the log's checkpoints: the workers hold the private half, auditors the JWKS. */
-export const auditKeyFileNames = {
-  privateKey: 'audit-signing-key.jwk.json',
-  publicKeys: 'audit-keys.jwks.json',
-};
+/** Where one key pair lives: the private JWK and the public JWKS. */
+export interface KeyFiles {
+  privateKeyFile: string;
+  publicKeysFile: string;
+}
+
+/** The pair's files in `dir`, under the names of `receiptKeyFileNames` or `auditKeyFileNames`. */
+export const keyFilesIn = (dir: string, names: { privateKey: string; publicKeys: string }): KeyFiles => ({
+  privateKeyFile: join(dir, names.privateKey),
+  publicKeysFile: join(dir, names.publicKeys),
+});
 
 export class KeyExistsError extends Error {
   constructor(readonly path: string) {
-    super(`${path} already exists; choose another --out directory or move the old key away first.`);
+    super(`${path} already exists; keys are never overwritten, so move the old key away first.`);
   }
 }
 
@@ -31,26 +33,26 @@ async function writeNew(path: string, value: unknown, mode: number): Promise<voi
   }
 }
 
-const pathsIn = (dir: string) => ({
-  privateKeyFile: join(dir, receiptKeyFileNames.privateKey),
-  publicKeysFile: join(dir, receiptKeyFileNames.publicKeys),
-});
-
-/** Writes a new Ed25519 pair into `dir`: the private JWK (0600) and the public JWKS. */
-export async function writeReceiptKeyPair(dir: string, kid?: string) {
-  const { privateKeyFile, publicKeysFile } = pathsIn(dir);
-  const { privateJwk, publicJwks } = await generateSigningKey(kid);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+/**
+ * Writes a new pair: the private JWK readable by its owner only, the public JWKS readable by all.
+ * Overwriting either would lose a key: the private one signs, the published one verifies what it
+ * signed before. So an existing file of the pair stops the write before anything is written.
+ */
+export async function writeKeyPair(files: KeyFiles, { privateJwk, publicJwks }: KeyPair): Promise<void> {
+  await mkdir(dirname(files.privateKeyFile), { recursive: true, mode: 0o700 });
+  await mkdir(dirname(files.publicKeysFile), { recursive: true });
   // Checked up front so a half-written pair is never left behind; 'wx' still closes the race.
-  for (const path of [privateKeyFile, publicKeysFile]) if (existsSync(path)) throw new KeyExistsError(path);
-  await writeNew(privateKeyFile, privateJwk, 0o600);
-  await writeNew(publicKeysFile, publicJwks, 0o644);
-  return { kid: String(privateJwk.kid), privateKeyFile, publicKeysFile };
+  for (const path of [files.privateKeyFile, files.publicKeysFile]) {
+    if (existsSync(path)) throw new KeyExistsError(path);
+  }
+  await writeNew(files.privateKeyFile, privateJwk, 0o600);
+  await writeNew(files.publicKeysFile, publicJwks, 0o644);
 }
 
 /** For `start`: keeps the pair that is there, so a restart resumes with the same keys. */
-export async function ensureReceiptKeyPair(dir: string, kid: string) {
-  const paths = pathsIn(dir);
-  if (existsSync(paths.privateKeyFile) && existsSync(paths.publicKeysFile)) return paths;
-  return writeReceiptKeyPair(dir, kid);
+export async function ensureKeyPair(files: KeyFiles, generate: () => Promise<KeyPair>): Promise<KeyFiles> {
+  if (!existsSync(files.privateKeyFile) || !existsSync(files.publicKeysFile)) {
+    await writeKeyPair(files, await generate());
+  }
+  return files;
 }

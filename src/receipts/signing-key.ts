@@ -1,15 +1,6 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair as generateNodeKeyPair,
-  type KeyObject,
-} from 'node:crypto';
-import { promisify } from 'node:util';
-import { calculateJwkThumbprint, type JWK } from 'jose';
-import { RECEIPT_ALG } from './claims.js';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { generateEd25519KeyPair, type KeyPair } from '../keys/ed25519.js';
 import { ed25519PrivateJwkSchema, keyIdSchema, parseJwk } from './jwk-schemas.js';
-
-const generateKeyPair = promisify(generateNodeKeyPair);
 
 export interface SigningKey {
   kid: string;
@@ -17,18 +8,12 @@ export interface SigningKey {
 }
 
 /**
- * Makes a fresh Ed25519 signing key. The kid defaults to the RFC 7638 thumbprint,
- * so it is stable and never collides by accident.
+ * Makes a fresh Ed25519 receipt signing key. The kid defaults to the RFC 7638 thumbprint; a given
+ * one must be usable in a receipt's header.
  */
-export async function generateSigningKey(
-  kid?: string,
-): Promise<{ privateJwk: JWK; publicJwks: { keys: JWK[] } }> {
+export async function generateSigningKey(kid?: string): Promise<KeyPair> {
   if (kid !== undefined) parseJwk(keyIdSchema, kid, 'key id (--kid)');
-  const { privateKey } = await generateKeyPair('ed25519');
-  const { kty, crv, x, d } = privateKey.export({ format: 'jwk' });
-  const keyId = kid ?? (await calculateJwkThumbprint({ kty, crv, x } as JWK, 'sha256'));
-  const publicJwk: JWK = { kty, crv, x, kid: keyId, alg: RECEIPT_ALG, use: 'sig' };
-  return { privateJwk: { ...publicJwk, d }, publicJwks: { keys: [publicJwk] } };
+  return generateEd25519KeyPair(kid);
 }
 
 /** Imports a private Ed25519 JWK for signing; errors never include the key material. */

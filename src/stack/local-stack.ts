@@ -1,11 +1,17 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pino from 'pino';
-import { writeAuditKeys } from '../audit/index.js';
-import { auditKeyFileNames, ensureReceiptKeyPair } from '../keys/key-files.js';
+import { generateAuditKeys } from '../audit/index.js';
+import {
+  auditKeyFileNames,
+  ensureKeyPair,
+  type KeyFiles,
+  keyFilesIn,
+  receiptKeyFileNames,
+} from '../keys/key-files.js';
+import { generateSigningKey } from '../receipts/index.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
 import { searchAttributes } from '../shared.js';
 import { createLocalEnv } from '../temporal/servers.js';
@@ -31,21 +37,9 @@ export interface LocalStack {
   temporalAddress: string;
   uiUrl: string;
   sandbox?: RunningSandbox;
-  keys: {
-    receipt: { privateKeyFile: string; publicKeysFile: string };
-    audit: { privateKeyFile: string; publicKeysFile: string };
-  };
+  keys: { receipt: KeyFiles; audit: KeyFiles };
   env: TestWorkflowEnvironment;
   stop(): Promise<void>;
-}
-
-async function ensureAuditKeys(dir: string) {
-  const paths = {
-    privateKey: join(dir, auditKeyFileNames.privateKey),
-    publicKeys: join(dir, auditKeyFileNames.publicKeys),
-  };
-  if (!existsSync(paths.privateKey)) await writeAuditKeys(paths);
-  return { privateKeyFile: paths.privateKey, publicKeysFile: paths.publicKeys };
 }
 
 async function setRetention(env: TestWorkflowEnvironment, namespace: string): Promise<void> {
@@ -65,8 +59,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(dataDir, { recursive: true });
   const keysDir = join(dataDir, 'keys');
   const keys = {
-    receipt: await ensureReceiptKeyPair(keysDir, 'local-federation-core'),
-    audit: await ensureAuditKeys(keysDir),
+    receipt: await ensureKeyPair(keyFilesIn(keysDir, receiptKeyFileNames), () =>
+      generateSigningKey('local-federation-core'),
+    ),
+    audit: await ensureKeyPair(keyFilesIn(keysDir, auditKeyFileNames), generateAuditKeys),
   };
   const env = await createLocalEnv({
     dbFilename: join(dataDir, 'temporal.sqlite'),

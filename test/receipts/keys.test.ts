@@ -1,7 +1,15 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkpointSignerFromJwk, generateAuditKeys } from '../../src/audit/index.js';
+import {
+  auditKeyFileNames,
+  ensureKeyPair,
+  KeyExistsError,
+  keyFilesIn,
+  receiptKeyFileNames,
+  writeKeyPair,
+} from '../../src/keys/key-files.js';
 import {
   generateSigningKey,
   issueReceipt,
@@ -9,6 +17,7 @@ import {
   readKeyRingFile,
   verifyReceipt,
 } from '../../src/receipts/index.js';
+import { tempDir } from '../support/temp-dirs.js';
 import {
   at,
   claimsFor,
@@ -42,6 +51,60 @@ describe('generateSigningKey', () => {
 
   it('refuses an unusable kid', async () => {
     await expect(generateSigningKey('line\nbreak')).rejects.toThrow('key id (--kid)');
+  });
+});
+
+describe('generateAuditKeys', () => {
+  it('makes the same kind of Ed25519 pair, named as an audit key, that signs checkpoints', async () => {
+    const { privateJwk, publicJwks } = await generateAuditKeys();
+    expect(privateJwk.kid).toMatch(/^audit-[0-9a-f-]{36}$/);
+    expect(publicJwks.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', x: privateJwk.x, kid: privateJwk.kid },
+    ]);
+    const checkpoint = (await checkpointSignerFromJwk(privateJwk, 'test/keys')).sign(
+      'test/keys',
+      1,
+      Buffer.alloc(32),
+    );
+    expect(checkpoint.size).toBe(1);
+  });
+});
+
+describe('key files', () => {
+  const read = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
+
+  it('writes the private JWK for its owner only and the public JWKS for all, under the fixed names', async () => {
+    const files = keyFilesIn(join(await tempDir('key-files'), 'keys'), receiptKeyFileNames);
+    const pair = await generateSigningKey('written');
+    await writeKeyPair(files, pair);
+    expect(files.privateKeyFile).toMatch(/keys\/receipt-signing-key\.jwk\.json$/);
+    expect(keyFilesIn('/k', auditKeyFileNames)).toEqual({
+      privateKeyFile: '/k/audit-signing-key.jwk.json',
+      publicKeysFile: '/k/audit-keys.jwks.json',
+    });
+    expect((await stat(files.privateKeyFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(files.publicKeysFile)).mode & 0o777).toBe(0o644);
+    expect(await read(files.privateKeyFile)).toEqual(pair.privateJwk);
+    expect(await read(files.publicKeysFile)).toEqual(pair.publicJwks);
+  });
+
+  it('never overwrites: an existing file of the pair stops the write before anything is written', async () => {
+    const dir = await tempDir('key-files');
+    const files = keyFilesIn(dir, auditKeyFileNames);
+    await writeFile(files.publicKeysFile, '{"keys":[]}');
+    const write = writeKeyPair(files, await generateAuditKeys());
+    await expect(write).rejects.toBeInstanceOf(KeyExistsError);
+    await expect(write).rejects.toThrow(`${files.publicKeysFile} already exists`);
+    await expect(stat(files.privateKeyFile)).rejects.toThrow('ENOENT');
+    expect(await readFile(files.publicKeysFile, 'utf8')).toBe('{"keys":[]}');
+  });
+
+  it('keeps the pair that is there, and makes one where there is none', async () => {
+    const files = keyFilesIn(await tempDir('key-files'), auditKeyFileNames);
+    expect(await ensureKeyPair(files, generateAuditKeys)).toEqual(files);
+    const first = await read(files.privateKeyFile);
+    await ensureKeyPair(files, generateAuditKeys);
+    expect(await read(files.privateKeyFile)).toEqual(first);
   });
 });
 
@@ -112,7 +175,7 @@ describe('loadKeyRing', () => {
   });
 
   it('reads a JWKS file and names the file when it is unusable', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'marketops-keys-'));
+    const dir = await tempDir('keys');
     const { publicJwks } = await generateSigningKey('file-key');
     await writeFile(join(dir, 'ok.json'), JSON.stringify(publicJwks));
     await writeFile(join(dir, 'bad.json'), '{ not json');

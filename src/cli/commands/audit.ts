@@ -5,16 +5,17 @@ import {
   type AuditEntry,
   type AuditStore,
   exportBundle,
+  generateAuditKeys,
   type KeptAnchor,
   openAuditStore,
   readPublicJwks,
   verifyAuditLog,
   verifyBundle,
-  writeAuditKeys,
 } from '../../audit/index.js';
 import { readKeptCheckpoints } from '../../audit/kept-checkpoints.js';
 import { fetchRunHistories, fetchTemporalAnchors } from '../../audit/temporal-histories.js';
 import { readTextFile } from '../../common/files.js';
+import { KeyExistsError, writeKeyPair } from '../../keys/key-files.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
 
@@ -239,21 +240,20 @@ function registerKeygen(audit: Command): void {
     .option('--json', 'print the new key id as JSON')
     .addHelpText(
       'after',
-      '\nWrites $MARKETOPS_AUDIT_KEY (default .data/keys/audit-signing-key.jwk.json, mode 600; never overwritten)\n' +
-        'and $MARKETOPS_AUDIT_KEYS (default .data/keys/audit-keys.jwks.json).\n\nExample:\n  marketops audit keygen',
+      '\nWrites $MARKETOPS_AUDIT_KEY (default .data/keys/audit-signing-key.jwk.json, mode 600)\n' +
+        'and $MARKETOPS_AUDIT_KEYS (default .data/keys/audit-keys.jwks.json); never overwrites either.\n\nExample:\n  marketops audit keygen',
     )
     .action(async (opts: { json?: boolean }) => {
       const { keyFile, keysFile } = configFromEnv().audit;
-      const paths = { privateKey: keyFile, publicKeys: keysFile };
-      const { kid } = await writeAuditKeys(paths).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST')
-          throw new UserError(`${paths.privateKey} already exists; move it away to make a new key.`);
-        throw e;
+      const pair = await generateAuditKeys();
+      await writeKeyPair({ privateKeyFile: keyFile, publicKeysFile: keysFile }, pair).catch((e: Error) => {
+        throw e instanceof KeyExistsError ? new UserError(e.message) : e;
       });
+      const { kid } = pair.privateJwk;
       print(
         opts.json
-          ? JSON.stringify({ kid, publicKeys: paths.publicKeys })
-          : `Created audit key ${kid}; publish ${paths.publicKeys}.`,
+          ? JSON.stringify({ kid, publicKeys: keysFile })
+          : `Created audit key ${kid}; publish ${keysFile}.`,
       );
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { receiptKeyFileNames, writeReceiptKeyPair } from '../../keys/key-files.js';
+import { type KeyFiles, keyFilesIn, receiptKeyFileNames, writeKeyPair } from '../../keys/key-files.js';
+import { generateSigningKey } from '../../receipts/index.js';
 import { UserError } from '../exit-codes.js';
 
 const { privateKey: PRIVATE_KEY_FILE, publicKeys: PUBLIC_KEYS_FILE } = receiptKeyFileNames;
@@ -16,6 +17,13 @@ To rotate, generate a new key and append its public JWK to the executor's JWKS "
 The audit log's checkpoint key is separate: see \`marketops audit keygen\`.
 Never overwrites existing files.`;
 
+/** A bad --kid is refused before any file is written. */
+async function writeReceiptKey(files: KeyFiles, kid: string | undefined): Promise<string> {
+  const pair = await generateSigningKey(kid);
+  await writeKeyPair(files, pair);
+  return pair.privateJwk.kid;
+}
+
 export function registerKeygenCommand(program: Command): void {
   program
     .command('keygen')
@@ -25,10 +33,11 @@ export function registerKeygenCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (options: { out: string; kid?: string; json?: boolean }) => {
-      const written = await writeReceiptKeyPair(options.out, options.kid).catch((error: Error) => {
+      const files = keyFilesIn(options.out, receiptKeyFileNames);
+      const kid = await writeReceiptKey(files, options.kid).catch((error: Error) => {
         throw new UserError(error.message);
       });
-      const { kid, privateKeyFile, publicKeysFile } = written;
+      const { privateKeyFile, publicKeysFile } = files;
       process.stdout.write(
         options.json
           ? `${JSON.stringify({ kid, privateKeyFile, publicKeysFile })}\n`
