@@ -1,31 +1,26 @@
 import { join } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, loadKeyRing } from '../../src/receipts/index.js';
-import { createLocalEnv } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
 import { executorBundle } from '../support/executor-harness.js';
 import { tempDir } from '../support/temp-dirs.js';
+import { useTemporalServer } from '../support/temporal-server.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createLocalEnv();
-});
-afterAll(() => env?.teardown());
+const suite = useTemporalServer('dev-server');
 
 async function workersOnDevServer(mode: 'prod' | 'dry-run' = 'prod') {
   const dir = await tempDir('startup');
   const receiptKeys = await generateSigningKey('startup');
   const auditKey = await generateSigningKey('startup-audit');
   return createExecutorWorkers({
-    connection: env.nativeConnection,
+    connection: suite.env.nativeConnection,
     namespace: 'default',
     validation: {
       keys: loadKeyRing(receiptKeys.publicJwks),
@@ -58,7 +53,7 @@ describe('the worker refuses unsafe start-up', () => {
   it('refuses a namespace whose retention is shorter than a receipt can live, and accepts a longer one', async () => {
     // The dev server's default namespace keeps closed workflows 24 h: receipts live up to 24 h, plus a margin.
     await expect(workersOnDevServer()).rejects.toThrow(/retains closed workflows for 24 h.*at least 25 h/);
-    await env.connection.workflowService.updateNamespace({
+    await suite.env.connection.workflowService.updateNamespace({
       namespace: 'default',
       config: { workflowExecutionRetentionTtl: msToTs('48 hours') },
     });

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalEnv, createTimeSkippingEnv } from '../../src/temporal/servers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sleepFor } from '../support/sleepy-workflows.js';
+import { useTemporalServer } from '../support/temporal-server.js';
 
 let bundle: WorkflowBundleWithSourceMap;
 
@@ -21,29 +21,21 @@ async function runSleep(env: TestWorkflowEnvironment, taskQueue: string, duratio
 }
 
 describe('time-skipping test server from .tools', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-  });
-  afterAll(() => env?.teardown());
+  const suite = useTemporalServer('time-skipping');
 
   it('completes a 24-hour sleep in seconds of wall time', async () => {
     const started = Date.now();
-    await expect(runSleep(env, 'foundation-ts', '24 hours')).resolves.toBe('woke');
+    await expect(runSleep(suite.env, 'foundation-ts', '24 hours')).resolves.toBe('woke');
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
 
 describe('dev server from .tools', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await createLocalEnv();
-  });
-  afterAll(() => env?.teardown());
+  const suite = useTemporalServer('dev-server');
 
   it('runs a workflow to completion, with real timers', async () => {
     const started = Date.now();
-    await expect(runSleep(env, 'foundation-local', '1 second')).resolves.toBe('woke');
+    await expect(runSleep(suite.env, 'foundation-local', '1 second')).resolves.toBe('woke');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 });

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, temporalRuntimeLogger } from '../../src/logging/logger.js';
-import { createLocalEnv } from '../../src/temporal/servers.js';
+import { useTemporalServer } from '../support/temporal-server.js';
 import * as activities from './fixtures/canary-activities.js';
 import { logCanary } from './fixtures/canary-workflow.js';
 
@@ -23,23 +22,19 @@ Runtime.install({
 });
 
 describe('Temporal Runtime logs through pino', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await createLocalEnv();
-  });
-  afterAll(() => env?.teardown());
+  const suite = useTemporalServer('dev-server');
 
   it('carries workflow, activity, worker and core logs, with the canary redacted', async () => {
     const canary = `ghs_${randomBytes(18).toString('hex')}`;
     const taskQueue = 'logging-canary';
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: suite.env.nativeConnection,
       taskQueue,
       workflowsPath: fileURLToPath(new URL('./fixtures/canary-workflow.ts', import.meta.url)),
       activities,
     });
     await worker.runUntil(
-      env.client.workflow.execute(logCanary, {
+      suite.env.client.workflow.execute(logCanary, {
         taskQueue,
         workflowId: `canary-${Date.now()}`,
         args: [canary],

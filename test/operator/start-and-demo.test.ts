@@ -6,7 +6,13 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { freePort } from '../support/ports.js';
-import { type Background, marketops, marketopsInBackground } from '../support/processes.js';
+import {
+  type Background,
+  marketops,
+  marketopsInBackground,
+  startArgs,
+  WORKER_RUNNING,
+} from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 /**
@@ -20,19 +26,9 @@ let env: NodeJS.ProcessEnv;
 let stack: Background;
 let ports: { temporal: number; ui: number; sandbox: number; metrics: number };
 
-const startArgs = () => [
-  'start',
-  '--data-dir',
-  dataDir,
-  '--port',
-  String(ports.temporal),
-  '--ui-port',
-  String(ports.ui),
-];
-
 async function startStack(): Promise<Background> {
-  const started = marketopsInBackground(startArgs(), env);
-  await started.waitForOutput(/taskQueue":"marketops-github-writes","state":"RUNNING"/);
+  const started = marketopsInBackground(startArgs(dataDir, ports), env);
+  await started.waitForOutput(WORKER_RUNNING);
   return started;
 }
 

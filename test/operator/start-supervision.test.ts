@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
-import { marketopsInBackground } from '../support/processes.js';
+import { marketopsInBackground, node, startArgs, WORKER_RUNNING } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 /** Issue 11, point 7: when one part of `marketops start` dies, every part stops and the part is named. */
@@ -40,13 +40,7 @@ describe('start supervises its parts', () => {
       delete env[name];
     const start = marketopsInBackground(
       [
-        'start',
-        '--data-dir',
-        dataDir,
-        '--port',
-        String(ports.temporal),
-        '--ui-port',
-        String(ports.ui),
+        ...startArgs(dataDir, ports),
         // The dev server takes free ports of its own as it starts: a port picked now could be gone.
         '--sandbox-port',
         '0',
@@ -55,7 +49,7 @@ describe('start supervises its parts', () => {
       env,
     );
     try {
-      await start.waitForOutput(/taskQueue":"marketops-github-writes","state":"RUNNING"/);
+      await start.waitForOutput(WORKER_RUNNING);
       const { githubApiUrl } = JSON.parse(/^\{"temporalAddress".*$/m.exec(start.output())?.[0] ?? '{}');
       const sandboxPort = Number(new URL(githubApiUrl).port);
       expect(await listening(sandboxPort)).toBe(true);
@@ -105,22 +99,10 @@ describe('start supervises its parts', () => {
   it.each(['the GitHub sandbox', 'the worker'])(
     'an uncaught exception in %s drains the worker, closes the sandbox and names the part',
     async (part) => {
-      const child = spawn(
-        process.execPath,
+      const { code, stdout, stderr } = await node(
         ['--import', 'tsx', '--input-type=module', '-e', inProcessCrash],
-        {
-          env: { ...process.env, PART: part },
-        },
+        { env: { ...process.env, PART: part } },
       );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      const code = await new Promise((resolve) => child.once('exit', resolve));
       expect(code, stderr).toBe(0);
       const result = JSON.parse(stdout) as { failure: unknown; sandbox: string };
       expect(result.failure).toEqual({ part, reason: 'crashed: boom' });

@@ -30,13 +30,10 @@ import {
   startSandbox,
 } from '../../src/sandbox/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
-import {
-  createLocalEnv,
-  createTimeSkippingEnv,
-  registerSearchAttributes,
-} from '../../src/temporal/servers.js';
+import { registerSearchAttributes } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
 import { tempDir } from './temp-dirs.js';
+import { type TemporalServer, useTemporalServer } from './temporal-server.js';
 
 /** For test/audit/anchored-cli.test.ts, which imports them from here: their home is src/demo/requests.ts. */
 export { releaseRequest, tagRequest } from '../../src/demo/requests.js';
@@ -154,20 +151,16 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
  * many workflows run at once and nothing needs to skip.
  * Read `suite.harness` inside tests: it exists once `beforeAll` has run.
  */
-export function useExecutorHarness(server: 'time-skipping' | 'dev-server'): { harness: ExecutorHarness } {
+export function useExecutorHarness(server: TemporalServer): { harness: ExecutorHarness } {
+  const temporal = useTemporalServer(server);
   const suite = {} as { harness: ExecutorHarness };
-  let env: TestWorkflowEnvironment | undefined;
   beforeAll(async () => {
-    const created = server === 'time-skipping' ? await createTimeSkippingEnv() : await createLocalEnv();
-    env = created;
-    if (server === 'dev-server')
-      await registerSearchAttributes(created.connection, created.namespace ?? 'default');
-    suite.harness = await startExecutorHarness(created);
+    const { env } = temporal;
+    if (server === 'dev-server') await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    suite.harness = await startExecutorHarness(env);
   });
-  afterAll(async () => {
-    await suite.harness?.close();
-    await env?.teardown();
-  });
+  // Vitest runs after-hooks in reverse: the harness closes before its server goes.
+  afterAll(() => suite.harness?.close());
   return suite;
 }
 

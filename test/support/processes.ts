@@ -8,13 +8,19 @@ export interface CliRun {
   stderr: string;
 }
 
+interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  stdin?: string;
+}
+
 /** Runs the real CLI as a child process, as a shell user would. */
-export function marketops(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
-): Promise<CliRun> {
+export const marketops = (args: string[], options: RunOptions = {}): Promise<CliRun> =>
+  node([MARKETOPS_BIN, ...args], options);
+
+/** Runs this Node.js with `args` as a child process, collecting its output until it closes. */
+export function node(args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MARKETOPS_BIN, ...args], { env: options.env ?? process.env });
+    const child = spawn(process.execPath, args, { env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -28,6 +34,20 @@ export function marketops(
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/** `marketops start` on its own data dir and Temporal ports. */
+export const startArgs = (dataDir: string, ports: { temporal: number; ui: number }): string[] => [
+  'start',
+  '--data-dir',
+  dataDir,
+  '--port',
+  String(ports.temporal),
+  '--ui-port',
+  String(ports.ui),
+];
+
+/** What `start --json` prints once the worker polls its task queue. */
+export const WORKER_RUNNING = /taskQueue":"marketops-github-writes","state":"RUNNING"/;
 
 /** A long-running CLI command whose output is collected while it runs. */
 export interface Background {
