@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
+import { schemaSql, splitSchema } from './postgres-schema.js';
 import { type AuditRecord, canonicalRecord } from './record.js';
 import { type AppendResult, AuditCorruptError, type AuditEntry, type AuditStore } from './store.js';
 import {
@@ -16,8 +17,7 @@ import {
  * every append locks it (SELECT ... FOR UPDATE), so concurrent writers form one dense sequence, and the
  * entry, its checkpoint and the new head commit in the same transaction.
  *
- * Location: postgres://user@host:port/db[?schema=NAME] — `schema` (default "public") lets several
- * logs share a database; it is ours, not libpq's, and is removed before connecting.
+ * Location: postgres://user@host:port/db[?schema=NAME] (see postgres-schema.ts).
  */
 
 interface EntryRow {
@@ -25,38 +25,6 @@ interface EntryRow {
   identity: string;
   record: string;
   leaf_hash: string;
-}
-
-function parseLocation(location: string): { connectionString: string; schema: string } {
-  const url = new URL(location);
-  const schema = url.searchParams.get('schema') ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(
-      `Audit store schema "${schema}" must be a lowercase SQL identifier (letters, digits, _).`,
-    );
-  }
-  url.searchParams.delete('schema');
-  return { connectionString: url.toString(), schema };
-}
-
-function schemaSql(s: string): string {
-  return `
-    CREATE SCHEMA IF NOT EXISTS ${s};
-    CREATE TABLE IF NOT EXISTS ${s}.audit_head (
-      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-      size bigint NOT NULL,
-      frontier text[] NOT NULL
-    );
-    INSERT INTO ${s}.audit_head (singleton, size, frontier) VALUES (true, 0, '{}') ON CONFLICT DO NOTHING;
-    CREATE TABLE IF NOT EXISTS ${s}.audit_entries (
-      idx bigint PRIMARY KEY,
-      identity text NOT NULL UNIQUE,
-      run_id text,
-      record text NOT NULL,
-      leaf_hash text NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS audit_entries_run_id ON ${s}.audit_entries (run_id);
-    CREATE TABLE IF NOT EXISTS ${s}.audit_checkpoints (size bigint PRIMARY KEY, checkpoint text NOT NULL);`;
 }
 
 function entryFromRow(row: EntryRow): AuditEntry {
@@ -192,7 +160,7 @@ export async function openPostgresAuditStore(
   location: string,
   signer?: CheckpointSigner,
 ): Promise<AuditStore> {
-  const { connectionString, schema } = parseLocation(location);
+  const { connectionString, schema } = splitSchema(location);
   const pool = new pg.Pool({ connectionString, max: 4 });
   try {
     // Serialised: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
