@@ -47,6 +47,7 @@ export const repoConfigSchema = z.strictObject({
   default_branch: z.string().min(1),
   branches: z.record(z.string().min(1), sha),
 });
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
 
 export const sandboxConfigSchema = z
   .strictObject({

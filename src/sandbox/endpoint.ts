@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
 import { unprocessable } from './github-errors.js';
-import type { Representations } from './representations.js';
+import type { Repo } from './repo.js';
 import type { RouteRequest, RouteResponse } from './router.js';
-import type { GitHubStore, Repo } from './store.js';
+import type { GitHubStore } from './store.js';
 
-/** What an endpoint works with: the state and the renderer of GitHub's shapes. */
+/** What an endpoint works with: the state, and the sandbox's URL, which API links start with. */
 export interface Services {
   store: GitHubStore;
-  render: Representations;
+  api: string;
 }
+
+/** Renders a record in one of GitHub's shapes (see shapes/). */
+type Shape<R, Out = unknown> = (api: string, repo: Repo, record: R) => Out;
 
 /**
  * One GitHub endpoint under `/repos/{owner}/{repo}`: the repository is resolved first (404 with
@@ -48,13 +51,12 @@ export const ok = (body: unknown): RouteResponse => ({ status: 200, body });
 export function read<R>(
   where: Where,
   find: (store: GitHubStore, repo: Repo, request: RouteRequest) => R,
-  render: (render: Representations, repo: Repo, found: R) => unknown,
+  render: Shape<R>,
 ): RepoEndpoint {
   return {
     method: 'GET',
     ...where,
-    answer: (services, repo, request) =>
-      ok(render(services.render, repo, find(services.store, repo, request))),
+    answer: (services, repo, request) => ok(render(services.api, repo, find(services.store, repo, request))),
   };
 }
 
@@ -62,13 +64,13 @@ export function read<R>(
 export function list<R>(
   where: Where,
   find: (store: GitHubStore, repo: Repo, request: RouteRequest) => R[],
-  render: (render: Representations, repo: Repo, item: R) => unknown,
+  render: Shape<R>,
 ): RepoEndpoint {
   return {
     method: 'GET',
     ...where,
-    answer: ({ store, render: renderer }, repo, request) =>
-      ok(paginate(find(store, repo, request), request.query).map((item) => render(renderer, repo, item))),
+    answer: ({ store, api }, repo, request) =>
+      ok(paginate(find(store, repo, request), request.query).map((item) => render(api, repo, item))),
   };
 }
 
@@ -80,14 +82,14 @@ export function create<I, R>(
   where: Where,
   body: z.ZodType<I>,
   apply: (store: GitHubStore, repo: Repo, input: I) => R,
-  render: (render: Representations, repo: Repo, created: R) => Record<string, unknown>,
+  render: Shape<R, Record<string, unknown>>,
 ): RepoEndpoint {
   return {
     method: 'POST',
     ...where,
     answer: (services, repo, request) => {
       const input = parseBody(body, request.body, where.docs);
-      const rendered = render(services.render, repo, apply(services.store, repo, input));
+      const rendered = render(services.api, repo, apply(services.store, repo, input));
       return { status: 201, body: rendered, headers: { location: String(rendered.url) }, applied: true };
     },
   };

@@ -1,7 +1,6 @@
 import { create, list, ok, type RepoEndpoint, read, type Services } from './endpoint.js';
 import { docs, unprocessable } from './github-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { Representations } from './representations.js';
 import {
   createPullBody,
   createRefBody,
@@ -10,6 +9,10 @@ import {
   pullStateQuery,
 } from './request-bodies.js';
 import type { Route, RouteRequest } from './router.js';
+import { commit, gitRef, gitTag } from './shapes/git.js';
+import { pullRequest, pullRequestSimple } from './shapes/pull.js';
+import { release } from './shapes/release.js';
+import { fullRepository } from './shapes/repository.js';
 import type { GitHubStore } from './store.js';
 
 /** `open` by default; GitHub names the field when the value is none of its three. */
@@ -21,59 +24,55 @@ function pullState(query: URLSearchParams, documentationUrl: string) {
 
 /** The repository endpoints the executor uses, with the paths of GitHub's OpenAPI document. */
 const REPO_ENDPOINTS: RepoEndpoint[] = [
-  read(
-    { template: '/repos/{owner}/{repo}', docs: docs.getRepo },
-    (_store, repo) => repo,
-    (render, _repo, repo) => render.fullRepository(repo),
-  ),
+  read({ template: '/repos/{owner}/{repo}', docs: docs.getRepo }, (_store, repo) => repo, fullRepository),
   read(
     { template: '/repos/{owner}/{repo}/git/ref/{ref}', docs: docs.getRef, greedyLast: true },
     (store, repo, { params }) => store.getRef(repo, params.ref ?? ''),
-    (render, repo, { ref, record }) => render.gitRef(repo, ref, record),
+    gitRef,
   ),
   create(
     { template: '/repos/{owner}/{repo}/git/refs', docs: docs.createRef },
     createRefBody,
     (store, repo, body) => store.createRef(repo, body.ref, body.sha),
-    (render, repo, { ref, record }) => render.gitRef(repo, ref, record),
+    gitRef,
   ),
   create(
     { template: '/repos/{owner}/{repo}/git/tags', docs: docs.createTag },
     createTagBody,
     (store, repo, body) => store.createTag(repo, body),
-    (render, repo, tag) => render.gitTag(repo, tag),
+    gitTag,
   ),
   read(
     { template: '/repos/{owner}/{repo}/git/tags/{tag_sha}', docs: docs.getTag },
     (store, repo, { params }) => store.getTag(repo, params.tag_sha ?? ''),
-    (render, repo, tag) => render.gitTag(repo, tag),
+    gitTag,
   ),
   read(
     { template: '/repos/{owner}/{repo}/commits/{ref}', docs: docs.getCommit, greedyLast: true },
     (store, repo, { params }) => store.getCommit(repo, params.ref ?? ''),
-    (render, repo, sha) => render.commit(repo, sha),
+    commit,
   ),
   create(
     { template: '/repos/{owner}/{repo}/releases', docs: docs.createRelease },
     createReleaseBody,
     (store, repo, body) => store.createRelease(repo, body),
-    (render, repo, release) => render.release(repo, release),
+    release,
   ),
   read(
     { template: '/repos/{owner}/{repo}/releases/tags/{tag}', docs: docs.getReleaseByTag, greedyLast: true },
     (store, repo, { params }) => store.getReleaseByTag(repo, params.tag ?? ''),
-    (render, repo, release) => render.release(repo, release),
+    release,
   ),
   list(
     { template: '/repos/{owner}/{repo}/releases', docs: docs.listReleases },
     (store, repo) => store.listReleases(repo),
-    (render, repo, release) => render.release(repo, release),
+    release,
   ),
   create(
     { template: '/repos/{owner}/{repo}/pulls', docs: docs.createPull },
     createPullBody,
     (store, repo, body) => store.createPull(repo, body),
-    (render, repo, pull) => render.pullRequest(repo, pull),
+    pullRequest,
   ),
   list(
     { template: '/repos/{owner}/{repo}/pulls', docs: docs.listPulls },
@@ -83,7 +82,7 @@ const REPO_ENDPOINTS: RepoEndpoint[] = [
         head: query.get('head') ?? undefined,
         base: query.get('base') ?? undefined,
       }),
-    (render, repo, pull) => render.pullRequestSimple(repo, pull),
+    pullRequestSimple,
   ),
 ];
 
@@ -113,7 +112,7 @@ function repoRoute(services: Services, endpoint: RepoEndpoint): Route {
 }
 
 /** The GitHub REST endpoints the sandbox serves, in the order they are matched. */
-export function githubRoutes(store: GitHubStore, render: Representations, limiter: RateLimiter): Route[] {
-  const services = { store, render };
+export function githubRoutes(store: GitHubStore, api: string, limiter: RateLimiter): Route[] {
+  const services = { store, api };
   return [rateLimitRoute(limiter), ...REPO_ENDPOINTS.map((endpoint) => repoRoute(services, endpoint))];
 }

@@ -20,5 +20,5 @@ export type {
   SandboxState,
   TagObjectRecord,
 } from './records.js';
-export { SANDBOX_HTML_HOST } from './representations.js';
 export { type RunningSandbox, type StartSandboxOptions, startSandbox } from './server.js';
+export { SANDBOX_HTML_HOST } from './shapes/common.js';

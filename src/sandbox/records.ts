@@ -10,6 +10,11 @@ export const refRecordSchema = z.object({
   type: z.enum(['commit', 'tag']),
 });
 export type RefRecord = z.infer<typeof refRecordSchema>;
+/** A ref's full name (`refs/heads/main`) with what it points at. */
+export interface NamedRef {
+  ref: string;
+  record: RefRecord;
+}
 
 export const tagObjectRecordSchema = z.object({
   sha: z.string(),

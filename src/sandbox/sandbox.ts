@@ -10,7 +10,6 @@ import { answer, asResponse, badCredentials, docs, GitHubError, notFound } from 
 import { githubRoutes } from './github-routes.js';
 import { emptyAllowance, RateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import type { RequestLogEntry } from './records.js';
-import { Representations } from './representations.js';
 import { findRoute, type Route, type RouteRequest, type RouteResponse, routeKey } from './router.js';
 import { GitHubStore } from './store.js';
 import { authenticate, type Caller, readJson, writeJson } from './wire.js';
@@ -58,7 +57,7 @@ export class Sandbox implements SandboxControls {
     this.store = new GitHubStore(config, now);
     this.limiter = new RateLimiter(config.limits, now);
     this.faults = new FaultInjector(config.faults);
-    this.github = githubRoutes(this.store, new Representations(url), this.limiter);
+    this.github = githubRoutes(this.store, url, this.limiter);
     this.admin = adminRoutes(this);
   }
 

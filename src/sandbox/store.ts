@@ -2,20 +2,15 @@ import { createHash } from 'node:crypto';
 import type { SandboxConfig } from './config.js';
 import { docs, notFound, unprocessable, validationFailed } from './github-errors.js';
 import type {
+  NamedRef,
   PullRecord,
   RefRecord,
   ReleaseRecord,
-  RepoState,
   SandboxState,
   TagObjectRecord,
 } from './records.js';
+import { commitOf, objectType, pullSides, type Repo, seededRepo } from './repo.js';
 import type { CreatePullInput, CreateReleaseInput, CreateTagInput, PullFilter } from './request-bodies.js';
-
-interface Repo extends Omit<RepoState, 'refs'> {
-  refs: Map<string, RefRecord>;
-  /** Commits the sandbox knows; seeded from the branches, since it stores no history. */
-  commits: Set<string>;
-}
 
 const SANDBOX_TAGGER = { name: 'MarketOps Sandbox', email: 'sandbox@sandbox.github.local' };
 const isoAt = (ms: number): string =>
@@ -45,19 +40,7 @@ export class GitHubStore {
     this.objectCounter = 0;
     const createdAt = isoAt(this.now());
     this.config.repos.forEach((seed, index) => {
-      const branches = Object.entries(seed.branches);
-      this.repos.set(this.key(seed.owner, seed.name), {
-        id: 100_001 + index,
-        owner: seed.owner,
-        name: seed.name,
-        default_branch: seed.default_branch,
-        created_at: createdAt,
-        refs: new Map(branches.map(([branch, sha]) => [`refs/heads/${branch}`, { sha, type: 'commit' }])),
-        commits: new Set(branches.map(([, sha]) => sha)),
-        tags: [],
-        releases: [],
-        pulls: [],
-      });
+      this.repos.set(this.key(seed.owner, seed.name), seededRepo(seed, 100_001 + index, createdAt));
     });
   }
 
@@ -76,18 +59,18 @@ export class GitHubStore {
   }
 
   /** `ref` as GitHub's get-ref takes it: without the `refs/` prefix, e.g. `heads/main`. */
-  getRef(repo: Repo, ref: string): { ref: string; record: RefRecord } {
+  getRef(repo: Repo, ref: string): NamedRef {
     const full = `refs/${ref}`;
     const record = repo.refs.get(full);
     if (!record) throw notFound(docs.getRef);
     return { ref: full, record };
   }
 
-  createRef(repo: Repo, ref: string, sha: string): { ref: string; record: RefRecord } {
+  createRef(repo: Repo, ref: string, sha: string): NamedRef {
     if (!/^refs\/[^/]+\/.+/.test(ref) || ref.split('/').some((part) => part === '' || part.startsWith('.'))) {
       throw unprocessable(`${ref} is not a valid ref name.`, docs.createRef);
     }
-    const type = this.objectType(repo, sha);
+    const type = objectType(repo, sha);
     if (!type) throw unprocessable('Object does not exist', docs.createRef);
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists', docs.createRef);
     const record: RefRecord = { sha, type };
@@ -96,7 +79,7 @@ export class GitHubStore {
   }
 
   createTag(repo: Repo, input: CreateTagInput): TagObjectRecord {
-    if (this.objectType(repo, input.object) !== 'commit' || input.type !== 'commit') {
+    if (objectType(repo, input.object) !== 'commit' || input.type !== 'commit') {
       throw unprocessable('Object does not exist', docs.createTag);
     }
     const tag: TagObjectRecord = {
@@ -122,7 +105,7 @@ export class GitHubStore {
 
   /** GET /commits/{ref}: GitHub answers a commit-ish that names nothing with this 422. */
   getCommit(repo: Repo, ref: string): string {
-    const sha = this.commitOf(repo, ref);
+    const sha = commitOf(repo, ref);
     if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`, docs.getCommit);
     return sha;
   }
@@ -131,7 +114,7 @@ export class GitHubStore {
    * Admin only: points `branch` at `sha`, creating the branch or moving it, and makes `sha` a
    * known commit. This is how tests push a commit, which the sandbox otherwise has no way to do.
    */
-  setBranch(repo: Repo, branch: string, sha: string): { ref: string; record: RefRecord } {
+  setBranch(repo: Repo, branch: string, sha: string): NamedRef {
     const ref = `refs/heads/${branch}`;
     const record: RefRecord = { sha, type: 'commit' };
     repo.commits.add(sha);
@@ -151,7 +134,7 @@ export class GitHubStore {
     const target = input.target_commitish ?? repo.default_branch;
     const tagRef = `refs/tags/${input.tag_name}`;
     if (!repo.refs.has(tagRef)) {
-      const sha = this.commitOf(repo, target);
+      const sha = commitOf(repo, target);
       if (!sha) {
         throw validationFailed(docs.createRelease, {
           resource: 'Release',
@@ -189,39 +172,15 @@ export class GitHubStore {
   }
 
   createPull(repo: Repo, input: CreatePullInput): PullRecord {
-    const headBranch = this.headBranch(repo, input.head);
-    const head = headBranch === undefined ? undefined : repo.refs.get(`refs/heads/${headBranch}`);
-    const base = repo.refs.get(`refs/heads/${input.base}`);
-    if (!head || headBranch === undefined) {
-      throw validationFailed(docs.createPull, { resource: 'PullRequest', field: 'head', code: 'invalid' });
-    }
-    if (!base)
-      throw validationFailed(docs.createPull, { resource: 'PullRequest', field: 'base', code: 'invalid' });
-    const label = `${repo.owner}:${headBranch}`;
-    const open = repo.pulls.some(
-      (p) => p.state === 'open' && p.head.ref === headBranch && p.base.ref === input.base,
-    );
-    if (open) {
-      throw validationFailed(docs.createPull, {
-        resource: 'PullRequest',
-        code: 'custom',
-        message: `A pull request already exists for ${label}.`,
-      });
-    }
-    if (head.sha === base.sha) {
-      throw validationFailed(docs.createPull, {
-        resource: 'PullRequest',
-        code: 'custom',
-        message: `No commits between ${input.base} and ${headBranch}`,
-      });
-    }
+    const sides = pullSides(repo, input.head, input.base);
+    if ('resource' in sides) throw validationFailed(docs.createPull, sides);
     const pull: PullRecord = {
       id: this.nextPullId,
       number: repo.pulls.length + 1,
       title: input.title,
       body: input.body ?? null,
-      head: { ref: headBranch, sha: head.sha },
-      base: { ref: input.base, sha: base.sha },
+      head: sides.head,
+      base: sides.base,
       state: 'open',
       draft: input.draft ?? false,
       created_at: isoAt(this.now()),
@@ -244,33 +203,6 @@ export class GitHubStore {
     return `${owner}/${name}`.toLowerCase();
   }
 
-  /** `branch` or `owner:branch`; only same-repository heads exist in the sandbox. */
-  private headBranch(repo: Repo, head: string): string | undefined {
-    const colon = head.indexOf(':');
-    if (colon === -1) return head;
-    return head.slice(0, colon).toLowerCase() === repo.owner.toLowerCase()
-      ? head.slice(colon + 1)
-      : undefined;
-  }
-
-  private objectType(repo: Repo, sha: string): RefRecord['type'] | undefined {
-    if (repo.commits.has(sha)) return 'commit';
-    return repo.tags.some((tag) => tag.sha === sha) ? 'tag' : undefined;
-  }
-
-  /**
-   * The commit a commit-ish names, as git's rev-parse resolves it: a full known SHA, then
-   * `refs/<ref>` (so `heads/x` and `tags/x` work), `refs/tags/<ref>`, `refs/heads/<ref>`;
-   * an annotated tag is peeled to its commit. A `ref` already starting with `refs/` is a full name.
-   */
-  private commitOf(repo: Repo, ref: string): string | undefined {
-    if (repo.commits.has(ref)) return ref;
-    const names = [ref, `refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`];
-    const record = names.map((name) => repo.refs.get(name)).find((found) => found !== undefined);
-    if (record?.type === 'commit') return record.sha;
-    return repo.tags.find((tag) => tag.sha === record?.sha)?.object.sha;
-  }
-
   private newSha(...parts: (string | Repo)[]): string {
     const text = parts
       .map((part) => (typeof part === 'string' ? part : `${part.owner}/${part.name}`))
@@ -280,5 +212,3 @@ export class GitHubStore {
       .digest('hex');
   }
 }
-
-export type { Repo };

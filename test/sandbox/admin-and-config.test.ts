@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, loadSandboxConfig } from '../../src/sandbox/index.js';
+import { tempDir } from '../support/temp-dirs.js';
 import { MAIN_SHA, octokitFor, repo, useSandbox } from './harness.js';
 
 describe('admin API', () => {
@@ -69,7 +69,7 @@ describe('admin API', () => {
 describe('loadSandboxConfig', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sandbox-config-'));
+    dir = await tempDir('sandbox-config');
   });
 
   it('returns the built-in default without a path', async () => {

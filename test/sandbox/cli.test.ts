@@ -1,11 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dirs.js';
 import { MAIN_SHA } from './harness.js';
 
 const run = (...args: string[]): ChildProcessWithoutNullStreams =>
@@ -30,7 +30,7 @@ async function exitOf(
 
 describe('marketops sandbox', () => {
   it('starts from a config file, serves Octokit, and closes cleanly on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
+    const dir = await tempDir('sandbox-cli');
     const config = join(dir, 'sandbox.yaml');
     await writeFile(
       config,
