@@ -6,7 +6,7 @@ import type { FaultInjector } from './faults.js';
 import { docs, GitHubError } from './github-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestLogEntry } from './records.js';
-import type { Route, RouteResponse } from './router.js';
+import type { Route, RouteRequest, RouteResponse } from './router.js';
 import type { GitHubStore } from './store.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
@@ -40,67 +40,78 @@ function parseAdminBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 const json = (body: unknown): RouteResponse => ({ status: 200, body });
 
+interface AdminRoute extends Omit<Route, 'handle'> {
+  handle(sandbox: SandboxControls, request: RouteRequest): RouteResponse;
+}
+
+const at = (path: string) => `${ADMIN_PREFIX}${path}`;
+
 /** The sandbox's own control API: state, branches, request log, limits, faults and clock. */
+const ADMIN_ROUTES: AdminRoute[] = [
+  {
+    method: 'POST',
+    template: at('/reset'),
+    handle: (sandbox) => {
+      sandbox.reset();
+      return json({ reset: true });
+    },
+  },
+  { method: 'GET', template: at('/routes'), handle: (sandbox) => json(sandbox.routes) },
+  { method: 'GET', template: at('/state'), handle: (sandbox) => json(sandbox.store.snapshot()) },
+  { method: 'GET', template: at('/requests'), handle: (sandbox) => json(sandbox.requestLog) },
+  { method: 'GET', template: at('/limits'), handle: (sandbox) => json(sandbox.limiter.limits) },
+  {
+    method: 'PATCH',
+    template: at('/limits'),
+    handle: (sandbox, { body }) => {
+      sandbox.limiter.setLimits(parseAdminBody(limitsPatchSchema, body));
+      return json(sandbox.limiter.limits);
+    },
+  },
+  { method: 'GET', template: at('/faults'), handle: (sandbox) => json(sandbox.faults.list()) },
+  {
+    method: 'POST',
+    template: at('/faults'),
+    handle: (sandbox, { body }) => {
+      sandbox.faults.add(parseAdminBody(faultSchema, body));
+      return json(sandbox.faults.list());
+    },
+  },
+  {
+    method: 'DELETE',
+    template: at('/faults'),
+    handle: (sandbox) => {
+      sandbox.faults.clear();
+      return json([]);
+    },
+  },
+  {
+    // The sandbox has no git push: this creates or moves a branch to a commit, new or known.
+    method: 'PUT',
+    template: at('/repos/{owner}/{repo}/branches/{branch}'),
+    greedyLast: true,
+    handle: ({ store }, { params, body }) => {
+      const repo = store.repo(params.owner ?? '', params.repo ?? '', docs.root);
+      const { sha } = parseAdminBody(branchBody, body);
+      const { ref, record } = store.setBranch(repo, params.branch ?? '', sha);
+      return json({ ref, ...record });
+    },
+  },
+  { method: 'GET', template: at('/clock'), handle: ({ clock }) => json({ now: clock.now() }) },
+  {
+    method: 'POST',
+    template: at('/clock/advance'),
+    handle: ({ clock }, { body }) => {
+      clock.advance(parseAdminBody(advanceBody, body).ms);
+      return json({ now: clock.now() });
+    },
+  },
+];
+
+/** The admin routes, bound to one sandbox. */
 export function adminRoutes(sandbox: SandboxControls): Route[] {
-  const at = (path: string) => `${ADMIN_PREFIX}${path}`;
-  return [
-    {
-      method: 'POST',
-      template: at('/reset'),
-      handle: () => {
-        sandbox.reset();
-        return json({ reset: true });
-      },
-    },
-    { method: 'GET', template: at('/routes'), handle: () => json(sandbox.routes) },
-    { method: 'GET', template: at('/state'), handle: () => json(sandbox.store.snapshot()) },
-    { method: 'GET', template: at('/requests'), handle: () => json(sandbox.requestLog) },
-    { method: 'GET', template: at('/limits'), handle: () => json(sandbox.limiter.limits) },
-    {
-      method: 'PATCH',
-      template: at('/limits'),
-      handle: ({ body }) => {
-        sandbox.limiter.setLimits(parseAdminBody(limitsPatchSchema, body));
-        return json(sandbox.limiter.limits);
-      },
-    },
-    { method: 'GET', template: at('/faults'), handle: () => json(sandbox.faults.list()) },
-    {
-      method: 'POST',
-      template: at('/faults'),
-      handle: ({ body }) => {
-        sandbox.faults.add(parseAdminBody(faultSchema, body));
-        return json(sandbox.faults.list());
-      },
-    },
-    {
-      method: 'DELETE',
-      template: at('/faults'),
-      handle: () => {
-        sandbox.faults.clear();
-        return json([]);
-      },
-    },
-    {
-      // The sandbox has no git push: this creates or moves a branch to a commit, new or known.
-      method: 'PUT',
-      template: at('/repos/{owner}/{repo}/branches/{branch}'),
-      greedyLast: true,
-      handle: ({ params, body }) => {
-        const repo = sandbox.store.repo(params.owner ?? '', params.repo ?? '', docs.root);
-        const { sha } = parseAdminBody(branchBody, body);
-        const { ref, record } = sandbox.store.setBranch(repo, params.branch ?? '', sha);
-        return json({ ref, ...record });
-      },
-    },
-    { method: 'GET', template: at('/clock'), handle: () => json({ now: sandbox.clock.now() }) },
-    {
-      method: 'POST',
-      template: at('/clock/advance'),
-      handle: ({ body }) => {
-        sandbox.clock.advance(parseAdminBody(advanceBody, body).ms);
-        return json({ now: sandbox.clock.now() });
-      },
-    },
-  ];
+  return ADMIN_ROUTES.map(({ handle, ...route }) => ({
+    ...route,
+    handle: (request) => handle(sandbox, request),
+  }));
 }
