@@ -3,8 +3,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KeyPair } from './ed25519.js';
 
-export { auditKeyFileNames, receiptKeyFileNames } from '../config/key-file-names.js';
-
 /** Where one key pair lives: the private JWK and the public JWKS. */
 export interface KeyFiles {
   privateKeyFile: string;

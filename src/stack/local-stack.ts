@@ -4,13 +4,8 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pino from 'pino';
 import { generateAuditKeys } from '../audit/index.js';
-import {
-  auditKeyFileNames,
-  ensureKeyPair,
-  type KeyFiles,
-  keyFilesIn,
-  receiptKeyFileNames,
-} from '../keys/key-files.js';
+import { auditKeyFileNames, receiptKeyFileNames } from '../config/key-file-names.js';
+import { ensureKeyPair, type KeyFiles, keyFilesIn } from '../keys/key-files.js';
 import { generateSigningKey } from '../receipts/index.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
 import { searchAttributes } from '../shared.js';

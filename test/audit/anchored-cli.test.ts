@@ -14,6 +14,7 @@ import {
   openAuditStore,
 } from '../../src/audit/index.js';
 import { ExecutorClient } from '../../src/client/executor-client.js';
+import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger, type ReceiptLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
@@ -34,7 +35,7 @@ import {
 } from '../../src/shared.js';
 import { createLocalEnv, registerSearchAttributes } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
-import { executorBundle, releaseRequest, tagRequest } from '../support/executor-harness.js';
+import { executorBundle } from '../support/executor-harness.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 /**

@@ -15,9 +15,6 @@ import {
   type VerifyOptions,
 } from '../../src/receipts/index.js';
 
-/** For test/receipts/keys.test.ts, which imports it from here: its home is test/support/results.ts. */
-export { codesOf } from '../support/results.js';
-
 /** 2025-01-01T00:00:00Z: every test pins its clock. */
 export const T0 = new Date('2025-01-01T00:00:00Z');
 export const T0_SECONDS = T0.getTime() / 1000;

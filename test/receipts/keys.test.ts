@@ -2,14 +2,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkpointSignerFromJwk, generateAuditKeys } from '../../src/audit/index.js';
-import {
-  auditKeyFileNames,
-  ensureKeyPair,
-  KeyExistsError,
-  keyFilesIn,
-  receiptKeyFileNames,
-  writeKeyPair,
-} from '../../src/keys/key-files.js';
+import { auditKeyFileNames, receiptKeyFileNames } from '../../src/config/key-file-names.js';
+import { ensureKeyPair, KeyExistsError, keyFilesIn, writeKeyPair } from '../../src/keys/key-files.js';
 import {
   generateSigningKey,
   issueReceipt,
@@ -17,18 +11,9 @@ import {
   readKeyRingFile,
   verifyReceipt,
 } from '../../src/receipts/index.js';
+import { codesOf } from '../support/results.js';
 import { tempDir } from '../support/temp-dirs.js';
-import {
-  at,
-  claimsFor,
-  codesOf,
-  issueAtT0,
-  makeIssuer,
-  prodOptions,
-  signRaw,
-  T0,
-  tagRepo,
-} from './fixtures.js';
+import { at, claimsFor, issueAtT0, makeIssuer, prodOptions, signRaw, T0, tagRepo } from './fixtures.js';
 
 const loadError = (jwks: unknown): string => {
   try {

@@ -35,9 +35,6 @@ import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/work
 import { tempDir } from './temp-dirs.js';
 import { type TemporalServer, useTemporalServer } from './temporal-server.js';
 
-/** For test/audit/anchored-cli.test.ts, which imports them from here: their home is src/demo/requests.ts. */
-export { releaseRequest, tagRequest } from '../../src/demo/requests.js';
-
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundled once per test file (each file is its own process). */
 export const executorBundle = () => {

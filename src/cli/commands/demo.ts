@@ -4,8 +4,8 @@ import type { JWK } from 'jose';
 import { openAuditStore, readPublicJwks, verifyAuditLog } from '../../audit/index.js';
 import { connectExecutor } from '../../client/connect.js';
 import { readJsonFile } from '../../common/files.js';
+import { receiptKeyFileNames } from '../../config/key-file-names.js';
 import { formatStep, runTour, stepPassed } from '../../demo/tour.js';
-import { receiptKeyFileNames } from '../../keys/key-files.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 

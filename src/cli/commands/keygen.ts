@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { type KeyFiles, keyFilesIn, receiptKeyFileNames, writeKeyPair } from '../../keys/key-files.js';
+import { receiptKeyFileNames } from '../../config/key-file-names.js';
+import { type KeyFiles, keyFilesIn, writeKeyPair } from '../../keys/key-files.js';
 import { generateSigningKey } from '../../receipts/index.js';
 import { UserError } from '../exit-codes.js';
 
