@@ -9,6 +9,10 @@ echo "== typecheck" >&2
 npx tsc --noEmit
 echo "== lint" >&2
 npx biome check .
+echo "== layers (docs/architecture.md)" >&2
+npm run --silent lint:layers
+echo "== unused exports and files" >&2
+npm run --silent lint:dead
 echo "== tests" >&2
 mkdir -p test-artifacts
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"

@@ -28,5 +28,5 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
 export type { GitHubEffect } from './github/index.js';
-export type { RecordDraft, RejectionDraft } from './records.js';
+export type { RejectionDraft } from './records.js';
 export type { SubmissionFacts, Validation } from './validation.js';

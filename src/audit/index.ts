@@ -4,28 +4,22 @@ import { openFileAuditStore } from './file-store.js';
 import { openPostgresAuditStore } from './postgres-store.js';
 import type { AuditStore } from './store.js';
 
-export { type AuditBundle, auditBundleSchema, exportBundle, verifyBundle } from './bundle.js';
-export {
-  type Checkpoint,
-  type CheckpointSigner,
-  checkpointSchema,
-  checkpointSignerFromJwk,
-} from './checkpoint.js';
+export { type AuditBundle, exportBundle, verifyBundle } from './bundle.js';
+export { type Checkpoint, type CheckpointSigner, checkpointSignerFromJwk } from './checkpoint.js';
 export {
   DEFAULT_AUDIT_ORIGIN,
   generateAuditKeys,
   loadCheckpointSigner,
   readPublicJwks,
 } from './keys.js';
-export { type AuditRecord, auditRecordSchema, canonicalRecord, leafHash } from './record.js';
+export { type AuditRecord, leafHash } from './record.js';
 export {
-  type AppendResult,
   AuditConflictError,
   AuditCorruptError,
   type AuditEntry,
   type AuditStore,
 } from './store.js';
-export { type AuditVerification, type KeptAnchor, type VerifyOptions, verifyAuditLog } from './verify.js';
+export { type KeptAnchor, verifyAuditLog } from './verify.js';
 
 /**
  * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a

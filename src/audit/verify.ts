@@ -18,7 +18,7 @@ export interface KeptAnchor {
   record?: { index: number; leafHash: string };
 }
 
-export interface VerifyOptions {
+export interface AuditVerifyOptions {
   /**
    * Checkpoints known from elsewhere (a workflow result in Temporal's history, a witness, a file the
    * auditor kept). A store rewritten or cut back wholesale is consistent with itself; it cannot be
@@ -27,14 +27,14 @@ export interface VerifyOptions {
   anchors?: KeptAnchor[];
 }
 
-interface Fault {
+interface AuditFault {
   index: number;
   message: string;
 }
 
 /** Reads what the store can give, turning a corrupt read into a fault at its index. */
 async function readOrFault<T>(
-  faults: Fault[],
+  faults: AuditFault[],
   read: () => Promise<T>,
   fallback: (index: number) => Promise<T>,
 ) {
@@ -47,7 +47,7 @@ async function readOrFault<T>(
   }
 }
 
-function entryFaults(entries: readonly AuditEntry[], faults: Fault[]): Buffer[] {
+function entryFaults(entries: readonly AuditEntry[], faults: AuditFault[]): Buffer[] {
   const seen = new Set<string>();
   return entries.map((entry, i) => {
     const recomputed = leafHash(entry.record);
@@ -72,7 +72,7 @@ function checkpointFaults(
   blame: number,
   tree: MerkleTree,
   keys: readonly JWK[],
-  faults: Fault[],
+  faults: AuditFault[],
 ): void {
   const problem = checkpointProblem(checkpoint, keys);
   if (problem) faults.push({ index: blame, message: problem });
@@ -98,7 +98,7 @@ function anchorFaults(
   tree: MerkleTree,
   keys: readonly JWK[],
   logOrigin: string | undefined,
-  faults: Fault[],
+  faults: AuditFault[],
 ): void {
   const blame = Math.max(checkpoint.size - 1, 0);
   const problem = checkpointProblem(checkpoint, keys);
@@ -129,7 +129,7 @@ function chainFaults(
   checkpoints: readonly Checkpoint[],
   blames: readonly number[],
   tree: MerkleTree,
-  faults: Fault[],
+  faults: AuditFault[],
 ): void {
   checkpoints.forEach((current, i) => {
     const previous = checkpoints[i - 1];
@@ -164,9 +164,9 @@ function chainFaults(
 export async function verifyAuditLog(
   store: AuditStore,
   publicJwks: { keys: JWK[] },
-  options: VerifyOptions = {},
+  options: AuditVerifyOptions = {},
 ): Promise<AuditVerification> {
-  const faults: Fault[] = [];
+  const faults: AuditFault[] = [];
   const checkpoints = await readOrFault(
     faults,
     () => store.checkpoints(),
@@ -182,7 +182,7 @@ export async function verifyAuditLog(
   if (checkpoints) checkCheckpoints(checkpoints, size, tree, publicJwks.keys, faults);
   const logOrigin = checkpoints?.at(-1)?.origin;
   for (const anchor of options.anchors ?? []) anchorFaults(anchor, tree, publicJwks.keys, logOrigin, faults);
-  const first = faults.reduce<Fault | undefined>(
+  const first = faults.reduce<AuditFault | undefined>(
     (min, f) => (min && min.index <= f.index ? min : f),
     undefined,
   );
@@ -194,7 +194,7 @@ function checkCheckpoints(
   size: number,
   tree: MerkleTree,
   keys: readonly JWK[],
-  faults: Fault[],
+  faults: AuditFault[],
 ): void {
   const blames = blameIndexes(checkpoints);
   if (size > 0 && checkpoints.at(-1)?.size !== size) {

@@ -22,8 +22,6 @@ const ed25519PublicMembers = {
 
 export const ed25519PublicJwkSchema = z.strictObject(ed25519PublicMembers);
 export const ed25519PrivateJwkSchema = z.strictObject({ ...ed25519PublicMembers, d: base64url32Bytes() });
-export type Ed25519PublicJwk = z.infer<typeof ed25519PublicJwkSchema>;
-export type Ed25519PrivateJwk = z.infer<typeof ed25519PrivateJwkSchema>;
 
 /** JWK members that only private or symmetric keys carry. */
 export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;

@@ -13,7 +13,6 @@ import {
 } from './text-fields.js';
 
 export const operationKinds = ['publish_release', 'tag_repo', 'open_pr'] as const;
-export type OperationKind = (typeof operationKinds)[number];
 
 /** Titles and release names: GitHub shows them on one line. */
 export const MAX_TITLE_LENGTH = 256;

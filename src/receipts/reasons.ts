@@ -26,9 +26,9 @@ export const reasonCodes = [
 export type ReasonCode = (typeof reasonCodes)[number];
 
 /** One failed check: a stable code and one human sentence. */
-export interface Reason {
+export interface ReceiptReason {
   code: ReasonCode;
   message: string;
 }
 
-export const reason = (code: ReasonCode, message: string): Reason => ({ code, message });
+export const reason = (code: ReasonCode, message: string): ReceiptReason => ({ code, message });

@@ -1,5 +1,5 @@
 import { MAX_LIFETIME_SECONDS, type ReceiptClaims } from './claims.js';
-import { type Reason, reason } from './reasons.js';
+import { type ReceiptReason, reason } from './reasons.js';
 
 export interface TimeRules {
   /** Whole seconds since the Unix epoch (the verifier's clock, floored). */
@@ -15,9 +15,9 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
  * valid from max(nbf, iat) − skew, inclusive; expired from exp + skew, inclusive;
  * stale once now − iat > max age; too long when exp − iat > 24 h.
  */
-export function timeReasons(claims: ReceiptClaims, rules: TimeRules): Reason[] {
+export function timeReasons(claims: ReceiptClaims, rules: TimeRules): ReceiptReason[] {
   const { nowSeconds: now, clockSkewSeconds: skew, maxAgeSeconds: maxAge } = rules;
-  const reasons: Reason[] = [];
+  const reasons: ReceiptReason[] = [];
   const validFrom = Math.max(claims.nbf, claims.iat);
   if (now < validFrom - skew) {
     reasons.push(

@@ -10,13 +10,13 @@ import {
 } from './claims.js';
 import { decodeCompactHeader } from './compact-jws.js';
 import type { KeyRing } from './key-ring.js';
-import { type Reason, reason } from './reasons.js';
+import { type ReceiptReason, reason } from './reasons.js';
 import { show } from './show.js';
 import { parseStrictJsonObject } from './strict-json.js';
 
 export type SignatureCheck =
   | { ok: true; claims: ReceiptClaims; kid: string }
-  | { ok: false; reasons: Reason[] };
+  | { ok: false; reasons: ReceiptReason[] };
 
 /** Header members that point at or embed a key: keys come only from the local ring, so any of these is refused. */
 const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
@@ -53,11 +53,11 @@ export async function verifyReceiptSignature(token: unknown, keys: KeyRing): Pro
   }
 }
 
-type HeaderCheck = { ok: true; kid: string; key: KeyObject } | { ok: false; reasons: Reason[] };
+type HeaderCheck = { ok: true; kid: string; key: KeyObject } | { ok: false; reasons: ReceiptReason[] };
 
 /** Every header rule is evaluated so the rejection lists all of them. */
 function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderCheck {
-  const reasons: Reason[] = [];
+  const reasons: ReceiptReason[] = [];
   if (!ACCEPTED_ALGS.some((alg) => alg === header.alg)) {
     reasons.push(
       reason(
@@ -114,5 +114,5 @@ function checkClaims(payload: Uint8Array, kid: string): SignatureCheck {
   return { ok: true, claims: claims.data, kid };
 }
 
-const rejected = (only: Reason): SignatureCheck => ({ ok: false, reasons: [only] });
-const malformed = (problem: string): Reason => reason('MALFORMED', `The receipt ${problem}.`);
+const rejected = (only: ReceiptReason): SignatureCheck => ({ ok: false, reasons: [only] });
+const malformed = (problem: string): ReceiptReason => reason('MALFORMED', `The receipt ${problem}.`);

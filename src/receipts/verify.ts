@@ -7,12 +7,12 @@ import {
   type ParsedOperationRequest,
   parseOperationRequest,
 } from './operation-request.js';
-import { type Reason, reason } from './reasons.js';
+import { type ReceiptReason, reason } from './reasons.js';
 import { show } from './show.js';
 import { timeReasons } from './time-checks.js';
 import { verifyReceiptSignature } from './verify-signature.js';
 
-export interface VerifyOptions {
+export interface ReceiptVerifyOptions {
   keys: KeyRing;
   now: Date;
   /** The executor's mode; only "prod" lets a receipt authorize anything. */
@@ -27,7 +27,7 @@ export interface VerifyOptions {
 
 export type ReceiptVerdict =
   | { accepted: true; receiptId: string; kid: string; claims: ReceiptClaims; opDigest: string }
-  | { accepted: false; receiptId?: string; kid?: string; reasons: Reason[] };
+  | { accepted: false; receiptId?: string; kid?: string; reasons: ReceiptReason[] };
 
 const optionsSchema = z.object({
   keys: z.instanceof(KeyRing),
@@ -46,10 +46,10 @@ const optionsSchema = z.object({
 export async function verifyReceipt(
   token: unknown,
   request: unknown,
-  options: VerifyOptions,
+  options: ReceiptVerifyOptions,
 ): Promise<ReceiptVerdict> {
   const settings = optionsSchema.parse(options);
-  const reasons: Reason[] = [];
+  const reasons: ReceiptReason[] = [];
   if (settings.mode !== 'prod') {
     reasons.push(
       reason(
@@ -94,12 +94,12 @@ function safelyParse(request: unknown): ParsedOperationRequest {
   }
 }
 
-const requestReasons = (parsed: ParsedOperationRequest): Reason[] =>
+const requestReasons = (parsed: ParsedOperationRequest): ReceiptReason[] =>
   parsed.ok ? [] : [reason('INVALID_REQUEST', parsed.message)];
 
 /** The receipt must name this run and kind, and its digest must match this exact request. */
-function bindingReasons(claims: ReceiptClaims, request: OperationRequest): Reason[] {
-  const reasons: Reason[] = [];
+function bindingReasons(claims: ReceiptClaims, request: OperationRequest): ReceiptReason[] {
+  const reasons: ReceiptReason[] = [];
   if (claims.run_id !== request.run_id) {
     reasons.push(
       reason(

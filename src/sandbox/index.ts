@@ -3,7 +3,6 @@ export {
   DEFAULT_MAIN_SHA,
   DEFAULT_REPOSITORY,
   defaultSandboxConfig,
-  type Fault,
   faultSchema,
   type Limits,
   limitsSchema,
@@ -11,14 +10,5 @@ export {
   type SandboxConfig,
   sandboxConfigSchema,
 } from './config.js';
-export type {
-  PullRecord,
-  RefRecord,
-  ReleaseRecord,
-  RepoState,
-  RequestLogEntry,
-  SandboxState,
-  TagObjectRecord,
-} from './records.js';
-export { type RunningSandbox, type StartSandboxOptions, startSandbox } from './server.js';
-export { SANDBOX_HTML_HOST } from './shapes/common.js';
+export type { RepoState, RequestLogEntry, SandboxState } from './records.js';
+export { type RunningSandbox, startSandbox } from './server.js';

@@ -16,15 +16,15 @@ import { authenticate, type Caller, readJson, writeJson } from './wire.js';
 
 const CONTENT_CREATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
-interface Outcome {
+interface HandledRequest {
   response: RouteResponse;
   route: string | null;
   dropped: boolean;
   fault: ParsedFault['kind'] | null;
 }
 
-/** An outcome no fault touched. */
-const plain = (route: string | null, response: RouteResponse): Outcome => ({
+/** A handled request no fault touched. */
+const plain = (route: string | null, response: RouteResponse): HandledRequest => ({
   route,
   dropped: false,
   fault: null,
@@ -101,7 +101,7 @@ export class Sandbox implements SandboxControls {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const caller = authenticate(this.config, request.headers.authorization);
     const isAdmin = isAdminPath(url.pathname);
-    let outcome: Outcome;
+    let outcome: HandledRequest;
     try {
       outcome = caller
         ? await this.dispatch(request, url, method, caller, isAdmin)
@@ -131,7 +131,7 @@ export class Sandbox implements SandboxControls {
     method: string,
     caller: Caller,
     isAdmin: boolean,
-  ): Promise<Outcome> {
+  ): Promise<HandledRequest> {
     const found = findRoute(isAdmin ? this.admin : this.github, method, url.pathname);
     const route = found ? routeKey(found.route) : null;
     try {
@@ -164,7 +164,7 @@ export class Sandbox implements SandboxControls {
   private async withFaults(
     route: string,
     handle: () => RouteResponse | Promise<RouteResponse>,
-  ): Promise<Outcome> {
+  ): Promise<HandledRequest> {
     const effect = faultEffect(this.faults.take(route));
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
     const response = effect.error ? asResponse(effect.error) : await answer(handle);
@@ -184,7 +184,7 @@ function logEntry(
   url: URL,
   caller: Caller | undefined,
   at: number,
-  outcome: Outcome,
+  outcome: HandledRequest,
 ): RequestLogEntry {
   return {
     method,

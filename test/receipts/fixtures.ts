@@ -12,8 +12,8 @@ import {
   opDigest,
   RECEIPT_TYPE,
   type ReceiptClaims,
-  type VerifyOptions,
 } from '../../src/receipts/index.js';
+import type { ReceiptVerifyOptions } from '../../src/receipts/verify.js';
 
 /** 2025-01-01T00:00:00Z: every test pins its clock. */
 export const T0 = new Date('2025-01-01T00:00:00Z');
@@ -58,7 +58,7 @@ export function issueAtT0(
   });
 }
 
-export function prodOptions(ring: KeyRing, now: Date = at(10)): VerifyOptions {
+export function prodOptions(ring: KeyRing, now: Date = at(10)): ReceiptVerifyOptions {
   return { keys: ring, now, mode: 'prod', audience: DEFAULT_AUDIENCE };
 }
 

@@ -5,7 +5,7 @@ import { pullRequestActivities } from './pull-requests.js';
 import { releaseActivities } from './releases.js';
 import { tagActivities } from './tags.js';
 
-export type { GitHubActivityInput, GitHubEffect } from './github-calls.js';
+export type { GitHubEffect } from './github-calls.js';
 
 /** One activity per GitHub write; each reads before it writes and makes at most one write. */
 export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetrics) {
