@@ -155,6 +155,21 @@ const verify = (dir: string, ...extra: string[]) =>
 const checkpointOf = (i: number): Checkpoint =>
   (results[i] as { result: { audit: { checkpoint: Checkpoint } } }).result.audit.checkpoint;
 
+/** `audit export` of this file's run from the log in `storeDir`, trusting this file's audit key. */
+const exportRun = (out: string, storeDir: string) =>
+  cli([
+    'audit',
+    'export',
+    '--run-id',
+    RUN_ID,
+    '--out',
+    out,
+    '--store',
+    `file:${storeDir}`,
+    '--keys',
+    keysFile,
+  ]);
+
 describe('audit verify against checkpoints kept elsewhere (real executions)', () => {
   it('every execution returned (or failed with) its record’s anchor; the whole log passes every check', async () => {
     expect(results.map((r) => r.result.status)).toEqual([
@@ -198,18 +213,7 @@ describe('audit verify against checkpoints kept elsewhere (real executions)', ()
   it('export finds the run’s workflows in Temporal, and a bundle missing one of their records fails verify-bundle naming it', async () => {
     const cut = await cutCopy(3);
     const out = join(cut, 'bundle.json');
-    await cli([
-      'audit',
-      'export',
-      '--run-id',
-      RUN_ID,
-      '--out',
-      out,
-      '--store',
-      `file:${cut}`,
-      '--keys',
-      keysFile,
-    ]);
+    await exportRun(out, cut);
     const bundle = JSON.parse(await readFile(out, 'utf8'));
     expect(Object.keys(bundle.histories).sort()).toEqual(
       results
@@ -222,18 +226,7 @@ describe('audit verify against checkpoints kept elsewhere (real executions)', ()
       stdout: expect.stringContaining(results[3]?.workflowId as string),
     });
     const whole = join(cut, 'whole.json');
-    await cli([
-      'audit',
-      'export',
-      '--run-id',
-      RUN_ID,
-      '--out',
-      whole,
-      '--store',
-      `file:${logDir}`,
-      '--keys',
-      keysFile,
-    ]);
+    await exportRun(whole, logDir);
     expect((await cli(['audit', 'verify-bundle', whole, '--keys', keysFile])).stdout).toMatch(
       /verified: 3 records/,
     );
@@ -241,19 +234,9 @@ describe('audit verify against checkpoints kept elsewhere (real executions)', ()
 
   it('export of a run the log lost entirely fails (exit 5) naming the workflows Temporal knows', async () => {
     const cut = await cutCopy(1);
-    await expect(
-      cli([
-        'audit',
-        'export',
-        '--run-id',
-        RUN_ID,
-        '--out',
-        join(cut, 'b.json'),
-        '--store',
-        `file:${cut}`,
-        '--keys',
-        keysFile,
-      ]),
-    ).rejects.toMatchObject({ code: 5, stderr: expect.stringContaining(results[1]?.workflowId as string) });
+    await expect(exportRun(join(cut, 'b.json'), cut)).rejects.toMatchObject({
+      code: 5,
+      stderr: expect.stringContaining(results[1]?.workflowId as string),
+    });
   });
 });
