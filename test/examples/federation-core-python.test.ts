@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { RunClient } from '../../src/client/run-client.js';
+import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { tempDir } from '../support/temp-dirs.js';
+
+// The example must keep working from the documents alone: its receipts verify here, and
+// its Update drives a run on the real dev server, through the Temporal Python SDK.
+const suite = useExecutorHarness('dev-server');
+const runId = runIds('python');
+const example = new URL('../../examples/federation-core-python/federation_core.py', import.meta.url).pathname;
+const sitePackages = new URL('../../.tools/federation-core-python', import.meta.url).pathname;
+
+async function federationCore(
+  args: string[],
+): Promise<{ code: number; answers: { status: string; step: string }[] }> {
+  const run = promisify(execFile)('python3', [example, ...args], {
+    env: { ...process.env, PYTHONPATH: sitePackages },
+  });
+  const { stdout, code } = await run.then(
+    (done) => ({ stdout: done.stdout, code: 0 }),
+    (failed: { stdout: string; code: number }) => failed,
+  );
+  const answers = stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  return { code, answers };
+}
+
+describe('a Federation Core written in Python, against the stack', () => {
+  it('signs step receipts the executor accepts and authorizes a run through the Update; a damaged one is refused', async () => {
+    const { harness } = suite;
+    const run = runId();
+    const plan = {
+      run_id: run,
+      steps: [
+        { id: 'tag', request: tagRequest(run, `v-py-${Date.now()}`, 'Tagged from Python ✓') },
+        { id: 'release', request: releaseRequest(run, `v-py-rel-${Date.now()}`), needs: ['tag'] },
+      ],
+    };
+    const dir = await tempDir('python-core');
+    const planFile = join(dir, 'plan.yaml');
+    const keyFile = join(dir, 'signing-key.jwk.json');
+    await writeFile(planFile, stringify(plan));
+    await writeFile(keyFile, JSON.stringify(harness.signingKey));
+    const core = ['--plan', planFile, '--key', keyFile, '--address', harness.env.address];
+    const runs = new RunClient(harness.env.client);
+    const timeline = await harness.withWorkers('prod', async () => {
+      await runs.start(plan);
+      const damaged = await federationCore([...core, '--steps', 'tag', '--tamper', 'tag']);
+      expect(damaged.code).toBe(3);
+      expect(damaged.answers).toMatchObject([{ status: 'refused', step: 'tag' }]);
+      const genuine = await federationCore(core);
+      expect(genuine.code).toBe(0);
+      expect(genuine.answers.map((answer) => answer.status)).toEqual(['accepted', 'accepted']);
+      return runs.result(run);
+    });
+    expect(timeline.steps.map((step) => [step.id, step.status])).toEqual([
+      ['tag', 'shipped'],
+      ['release', 'shipped'],
+    ]);
+  }, 120_000);
+});
