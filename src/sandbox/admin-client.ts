@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { ADMIN_PREFIX } from './admin-routes.js';
-import { type Fault, type Limits, limitsSchema } from './config.js';
+import { type Fault, type InstallationConfig, type Limits, limitsSchema } from './config.js';
 import {
+  type IdentityUsageReport,
+  identityUsageSchema,
   type RequestLogEntry,
   requestLogEntrySchema,
   type SandboxState,
   sandboxStateSchema,
 } from './records.js';
+
+/** An installation as the admin API takes it; omitted fields get the config's defaults. */
+type InstallationInput = Pick<InstallationConfig, 'id' | 'account'> & Partial<InstallationConfig>;
 
 const clockSchema = z.object({ now: z.number() });
 const errorSchema = z.object({ message: z.string() });
@@ -56,6 +61,20 @@ export class SandboxAdmin {
 
   async setLimits(limits: Partial<Limits>): Promise<void> {
     await this.call('PATCH', '/limits', limits);
+  }
+
+  /** Each identity's windows: `token:<id>`, `installation:<id>` (all its tokens together), `app:<id>`. */
+  async usage(): Promise<IdentityUsageReport[]> {
+    return z.array(identityUsageSchema).parse(await this.call('GET', '/usage'));
+  }
+
+  /**
+   * Installs the configured App `appId` on an account the sandbox knows, e.g.
+   * `{ id: 7, account: 'omega', repositories: ['website'], permissions: { contents: 'write' } }`.
+   * A reset removes it.
+   */
+  async addInstallation(appId: number, installation: InstallationInput): Promise<void> {
+    await this.call('POST', `/apps/${appId}/installations`, installation);
   }
 
   async addFault(fault: Fault): Promise<void> {

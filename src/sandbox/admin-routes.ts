@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
 import type { SandboxClock } from './clock.js';
-import { faultSchema, limitsPatchSchema } from './config.js';
+import { faultSchema, installationConfigSchema, limitsPatchSchema } from './config.js';
 import type { FaultInjector } from './faults.js';
 import { docs, GitHubError } from './github-errors.js';
+import type { Installations } from './installations.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestLogEntry } from './records.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
@@ -19,7 +20,8 @@ export const ADMIN_PREFIX = '/_sandbox';
 export interface SandboxControls {
   readonly clock: Pick<SandboxClock, 'now' | 'advance'>;
   readonly store: Pick<GitHubStore, 'snapshot' | 'repo' | 'setBranch'>;
-  readonly limiter: Pick<RateLimiter, 'limits' | 'setLimits'>;
+  readonly limiter: Pick<RateLimiter, 'limits' | 'setLimits' | 'usages'>;
+  readonly installations: Pick<Installations, 'add'>;
   readonly faults: Pick<FaultInjector, 'add' | 'clear' | 'list'>;
   readonly requestLog: readonly RequestLogEntry[];
   /** The GitHub routes served, as `METHOD /template`. */
@@ -46,7 +48,7 @@ interface AdminRoute extends Omit<Route, 'handle'> {
 
 const at = (path: string) => `${ADMIN_PREFIX}${path}`;
 
-/** The sandbox's own control API: state, branches, request log, limits, faults and clock. */
+/** The sandbox's own control API: state, branches, request log, limits and usage, installations, faults and clock. */
 const ADMIN_ROUTES: AdminRoute[] = [
   {
     method: 'POST',
@@ -66,6 +68,20 @@ const ADMIN_ROUTES: AdminRoute[] = [
     handle: (sandbox, { body }) => {
       sandbox.limiter.setLimits(parseAdminBody(limitsPatchSchema, body));
       return json(sandbox.limiter.limits);
+    },
+  },
+  { method: 'GET', template: at('/usage'), handle: (sandbox) => json(sandbox.limiter.usages()) },
+  {
+    // Installs a configured App on one more account; reset uninstalls it again.
+    method: 'POST',
+    template: at('/apps/{app_id}/installations'),
+    handle: ({ installations }, { params, body }) => {
+      const installation = parseAdminBody(installationConfigSchema, body);
+      try {
+        return json(installations.add(Number(params.app_id), installation));
+      } catch (error) {
+        throw new GitHubError(400, `Cannot install: ${(error as Error).message}.`, docs.root);
+      }
     },
   },
   { method: 'GET', template: at('/faults'), handle: (sandbox) => json(sandbox.faults.list()) },

@@ -1,14 +1,20 @@
 import type { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
 import { unprocessable } from './github-errors.js';
+import type { Need } from './grants.js';
+import type { Installations } from './installations.js';
+import { paginate } from './pagination.js';
 import type { Repo } from './repo.js';
 import type { RouteRequest, RouteResponse } from './router.js';
 import type { GitHubStore } from './store.js';
 
-/** What an endpoint works with: the state, and the sandbox's URL, which API links start with. */
+/** What an endpoint works with: the state, the Apps, and the sandbox's URL, which API links start with. */
 export interface Services {
   store: GitHubStore;
+  installations: Installations;
   api: string;
+  /** The sandbox clock. */
+  now: () => number;
 }
 
 /** Renders a record in one of GitHub's shapes (see shapes/). */
@@ -25,24 +31,19 @@ export interface RepoEndpoint {
   docs: string;
   /** The last parameter may contain slashes. */
   greedyLast?: boolean;
+  /** The permission an installation token needs here, as GitHub's docs list it for the endpoint. */
+  needs: Need;
   answer(services: Services, repo: Repo, request: RouteRequest): RouteResponse;
 }
 
-type Where = Pick<RepoEndpoint, 'template' | 'docs' | 'greedyLast'>;
+type Where = Pick<RepoEndpoint, 'template' | 'docs' | 'greedyLast' | 'needs'>;
 
 /** GitHub rejects a malformed body with a 422 "Invalid request." naming the field. */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, documentationUrl: string): T {
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown, documentationUrl: string): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const { field, message } = firstIssue(result.error);
   throw unprocessable(`Invalid request.\n\nFor '${field ?? 'body'}': ${message}.`, documentationUrl);
-}
-
-/** GitHub's `per_page` (default 30, at most 100) and `page` (from 1) slicing. */
-function paginate<T>(items: T[], query: URLSearchParams): T[] {
-  const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
-  const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
-  return items.slice((page - 1) * perPage, page * perPage);
 }
 
 export const ok = (body: unknown): RouteResponse => ({ status: 200, body });
@@ -56,11 +57,14 @@ export function read<R>(
   return {
     method: 'GET',
     ...where,
-    answer: (services, repo, request) => ok(render(services.api, repo, find(services.store, repo, request))),
+    answer: (services, repo, request) => ({
+      ...ok(render(services.api, repo, find(services.store, repo, request))),
+      lastModified: repo.changedAt,
+    }),
   };
 }
 
-/** GET of a list, newest first from the store, one page of it rendered. */
+/** GET of a list, newest first from the store, one page of it rendered, with GitHub's `Link` header. */
 export function list<R>(
   where: Where,
   find: (store: GitHubStore, repo: Repo, request: RouteRequest) => R[],
@@ -69,8 +73,14 @@ export function list<R>(
   return {
     method: 'GET',
     ...where,
-    answer: ({ store, api }, repo, request) =>
-      ok(paginate(find(store, repo, request), request.query).map((item) => render(api, repo, item))),
+    answer: ({ store, api }, repo, request) => {
+      const page = paginate(find(store, repo, request), `${api}${request.path}`, request.query);
+      return {
+        ...ok(page.items.map((item) => render(api, repo, item))),
+        headers: page.headers,
+        lastModified: repo.changedAt,
+      };
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The sandbox's own records of what exists. GitHub's response shapes are rendered from these
- * (representations.ts); the admin API returns them as they are, so tests assert on plain facts.
+ * (shapes/); the admin API returns them as they are, so tests assert on plain facts.
  */
 export const refRecordSchema = z.object({
   sha: z.string(),
@@ -75,8 +75,13 @@ export const requestLogEntrySchema = z.object({
   route: z.string().nullable(),
   /** The status sent, or for a dropped response the one that would have been sent. */
   status: z.number(),
-  /** The configured id of the token used, never the token; null when unauthenticated. */
+  /**
+   * The configured id of the personal token used, or for an App `app-<id>` (its JWT) and
+   * `installation-<id>-token-<n>` (its n-th token); never the token itself. Null when unauthenticated.
+   */
   tokenId: z.string().nullable(),
+  /** Whose budget the request counted against: `token:<id>`, `installation:<id>` or `app:<id>`. */
+  identity: z.string().nullable(),
   /** Sandbox-clock epoch milliseconds when the request arrived. */
   at: z.number(),
   contentCreating: z.boolean(),
@@ -88,3 +93,19 @@ export const requestLogEntrySchema = z.object({
   fault: z.enum(['drop-after-apply', 'status', 'latency']).nullable(),
 });
 export type RequestLogEntry = z.infer<typeof requestLogEntrySchema>;
+
+/** One identity's rate-limit windows, as the admin usage lists them. */
+export const identityUsageSchema = z.object({
+  /** `token:<id>`, `installation:<id>` or `app:<id>`. */
+  identity: z.string(),
+  limit: z.number(),
+  remaining: z.number(),
+  /** Epoch seconds when the primary window resets. */
+  reset: z.number(),
+  used: z.number(),
+  inFlight: z.number(),
+  contentCreatedLastMinute: z.number(),
+  contentCreatedLastHour: z.number(),
+  pointsLastMinute: z.number(),
+});
+export type IdentityUsageReport = z.infer<typeof identityUsageSchema>;

@@ -1,4 +1,5 @@
-import type { RepoConfig } from './config.js';
+import type { Account } from './accounts.js';
+import type { MergeSettings, RepoConfig } from './config.js';
 import type { ValidationIssue } from './github-errors.js';
 import type { PullRecord, RefRecord, RepoState } from './records.js';
 
@@ -7,10 +8,20 @@ export interface Repo extends Omit<RepoState, 'refs'> {
   refs: Map<string, RefRecord>;
   /** Commits the sandbox knows; seeded from the branches, since it stores no history. */
   commits: Set<string>;
+  account: Account;
+  settings: MergeSettings;
+  /** Sandbox epoch ms of the last change to anything in it, for `Last-Modified`. */
+  changedAt: number;
 }
 
 /** A configured repository as it starts: its branches, their head commits and nothing else. */
-export function seededRepo(seed: RepoConfig, id: number, createdAt: string): Repo {
+export function seededRepo(
+  seed: RepoConfig,
+  id: number,
+  account: Account,
+  createdAt: string,
+  nowMs: number,
+): Repo {
   const branches = Object.entries(seed.branches);
   return {
     id,
@@ -18,6 +29,9 @@ export function seededRepo(seed: RepoConfig, id: number, createdAt: string): Rep
     name: seed.name,
     default_branch: seed.default_branch,
     created_at: createdAt,
+    account,
+    settings: seed.settings,
+    changedAt: nowMs,
     refs: new Map(branches.map(([branch, sha]) => [`refs/heads/${branch}`, { sha, type: 'commit' }])),
     commits: new Set(branches.map(([, sha]) => sha)),
     tags: [],

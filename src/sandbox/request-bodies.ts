@@ -41,3 +41,11 @@ export interface PullFilter {
   head?: string | undefined;
   base?: string | undefined;
 }
+
+/** POST /app/installations/{installation_id}/access_tokens; GitHub takes at most 500 repositories. */
+export const accessTokenBody = z.object({
+  repositories: z.array(z.string().min(1)).max(500).optional(),
+  repository_ids: z.array(z.number().int()).max(500).optional(),
+  permissions: z.record(z.string(), z.enum(['read', 'write'])).optional(),
+});
+export type AccessTokenRequest = z.infer<typeof accessTokenBody>;

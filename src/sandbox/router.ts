@@ -1,7 +1,10 @@
-/** What a route handler gets: decoded path parameters, the query and the parsed JSON body. */
+import type { Caller } from './caller.js';
+
+/** What a route handler gets: the caller, decoded path parameters, the query and the parsed JSON body. */
 export interface RouteRequest {
-  /** The configured id of the token that authenticated the request. */
-  tokenId: string;
+  caller: Caller;
+  /** The request's path, without its query. */
+  path: string;
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
@@ -13,6 +16,8 @@ export interface RouteResponse {
   headers?: Record<string, string>;
   /** True when the request changed the sandbox's state. */
   applied?: boolean;
+  /** When what a GET answered last changed (sandbox epoch ms), for `Last-Modified`. */
+  lastModified?: number;
 }
 
 export interface Route {

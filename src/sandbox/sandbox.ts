@@ -2,17 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pino from 'pino';
+import { accountsOf } from './accounts.js';
 import { ADMIN_PREFIX, adminRoutes, type SandboxControls } from './admin-routes.js';
+import type { Caller } from './caller.js';
 import { SandboxClock } from './clock.js';
+import { isNotModified, validators } from './conditional.js';
 import type { ParsedFault, SandboxConfig } from './config.js';
+import { authenticate } from './credentials.js';
 import { FaultInjector, faultEffect } from './faults.js';
 import { answer, asResponse, badCredentials, docs, GitHubError, notFound } from './github-errors.js';
 import { githubRoutes } from './github-routes.js';
-import { emptyAllowance, RateLimiter, rateLimitHeaders } from './rate-limiter.js';
+import { Installations } from './installations.js';
+import { type Admission, emptyAllowance, RateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import type { RequestLogEntry } from './records.js';
 import { findRoute, type Route, type RouteRequest, type RouteResponse, routeKey } from './router.js';
 import { GitHubStore } from './store.js';
-import { authenticate, type Caller, readJson, writeJson } from './wire.js';
+import { readJson, writeJson } from './wire.js';
 
 const CONTENT_CREATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -34,13 +39,34 @@ const plain = (route: string | null, response: RouteResponse): HandledRequest =>
 const isAdminPath = (pathname: string): boolean =>
   pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`);
 
+/** GitHub's caching headers on a GET it answers: private to the credential, revalidated after a minute. */
+const CACHING = {
+  'cache-control': 'private, max-age=60, s-maxage=60',
+  vary: 'Accept, Authorization, Cookie',
+};
+
 /**
- * One sandbox: the GitHub state, its rate limits, faults, clock and request log, and the
- * request pipeline: authenticate, rate-limit, inject faults, handle, answer (or drop).
+ * A GET's 200 gets its validators, or becomes a bodiless 304 when the client already holds it.
+ * GitHub does not count a 304 against the primary limit, so it is taken off the count.
+ */
+function revalidated(request: IncomingMessage, response: RouteResponse, admission: Admission): RouteResponse {
+  if (request.method !== 'GET' || response.status !== 200) return response;
+  const current = validators(response.body, response.lastModified);
+  if (!isNotModified(request.headers, current)) {
+    return { ...response, headers: { ...CACHING, ...current, ...response.headers } };
+  }
+  admission.uncount();
+  return { status: 304, body: undefined, headers: { ...CACHING, ...current } };
+}
+
+/**
+ * One sandbox: the GitHub state, its Apps, rate limits, faults, clock and request log, and the
+ * request pipeline: authenticate, rate-limit, inject faults, handle, revalidate, answer (or drop).
  */
 export class Sandbox implements SandboxControls {
   readonly clock: SandboxClock;
   readonly store: GitHubStore;
+  readonly installations: Installations;
   readonly limiter: RateLimiter;
   readonly faults: FaultInjector;
   requestLog: RequestLogEntry[] = [];
@@ -54,10 +80,15 @@ export class Sandbox implements SandboxControls {
   ) {
     this.clock = new SandboxClock(config.timeCompression);
     const now = () => this.clock.now();
-    this.store = new GitHubStore(config, now);
+    const accounts = accountsOf(config);
+    this.store = new GitHubStore(config, accounts, now);
+    this.installations = new Installations(config.apps, accounts, now());
     this.limiter = new RateLimiter(config.limits, now);
     this.faults = new FaultInjector(config.faults);
-    this.github = githubRoutes(this.store, url, this.limiter);
+    this.github = githubRoutes(
+      { store: this.store, installations: this.installations, api: url, now },
+      this.limiter,
+    );
     this.admin = adminRoutes(this);
   }
 
@@ -69,6 +100,7 @@ export class Sandbox implements SandboxControls {
   /** Back to the seeded state. The clock keeps running: time never goes backwards. */
   reset(): void {
     this.store.reset();
+    this.installations.reset();
     this.limiter.reset();
     this.faults.reset();
     this.requestLog = [];
@@ -99,13 +131,21 @@ export class Sandbox implements SandboxControls {
     const at = this.clock.now();
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://sandbox');
-    const caller = authenticate(this.config, request.headers.authorization);
     const isAdmin = isAdminPath(url.pathname);
+    const authenticated = authenticate(request.headers.authorization, this.config, this.installations, at);
+    // The admin API takes the configured personal tokens only.
+    const refusal =
+      authenticated instanceof GitHubError
+        ? authenticated
+        : isAdmin && authenticated.kind !== 'token'
+          ? badCredentials()
+          : undefined;
+    const caller = refusal ? undefined : (authenticated as Caller);
     let outcome: HandledRequest;
     try {
       outcome = caller
         ? await this.dispatch(request, url, method, caller, isAdmin)
-        : plain(null, asResponse(badCredentials()));
+        : plain(null, asResponse(refusal ?? badCredentials()));
     } catch (error) {
       // Caught here rather than in handle() so that the request log shows the 500 too.
       outcome = plain(null, asResponse(this.failure(request, error)));
@@ -115,7 +155,7 @@ export class Sandbox implements SandboxControls {
       request.socket.destroy();
       return;
     }
-    const rate = caller ? this.limiter.window(caller.tokenId) : emptyAllowance(this.clock.now());
+    const rate = caller ? this.limiter.window(caller.identity) : emptyAllowance(this.clock.now());
     const headers = {
       'x-github-request-id': requestId,
       ...rateLimitHeaders(rate),
@@ -136,7 +176,8 @@ export class Sandbox implements SandboxControls {
     const route = found ? routeKey(found.route) : null;
     try {
       const routeRequest: RouteRequest = {
-        tokenId: caller.tokenId,
+        caller,
+        path: url.pathname,
         params: found?.params ?? {},
         query: url.searchParams,
         body: await readJson(request),
@@ -145,13 +186,14 @@ export class Sandbox implements SandboxControls {
         if (!found) throw notFound(docs.root);
         return plain(route, await found.route.handle(routeRequest));
       }
-      const admission = this.limiter.admit(caller.tokenId, caller.userId, {
+      const admission = this.limiter.admit(caller.identity, {
         counted: route !== 'GET /rate_limit',
         contentCreating: CONTENT_CREATING.has(method),
       });
       try {
         if (!found || route === null) throw notFound(docs.root);
-        return await this.withFaults(route, () => found.route.handle(routeRequest));
+        const handled = await this.withFaults(route, () => found.route.handle(routeRequest));
+        return { ...handled, response: revalidated(request, handled.response, admission) };
       } finally {
         admission.release();
       }
@@ -192,6 +234,7 @@ function logEntry(
     route: outcome.route,
     status: outcome.response.status,
     tokenId: caller?.tokenId ?? null,
+    identity: caller?.identity.key ?? null,
     at,
     contentCreating: CONTENT_CREATING.has(method),
     applied: outcome.response.applied === true,

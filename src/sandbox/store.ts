@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Account } from './accounts.js';
 import type { SandboxConfig } from './config.js';
 import { docs, notFound, unprocessable, validationFailed } from './github-errors.js';
 import type {
@@ -28,6 +29,7 @@ export class GitHubStore {
 
   constructor(
     private readonly config: SandboxConfig,
+    private readonly accounts: ReadonlyMap<string, Account>,
     private readonly now: () => number,
   ) {
     this.reset();
@@ -38,18 +40,27 @@ export class GitHubStore {
     this.nextReleaseId = 1;
     this.nextPullId = 1;
     this.objectCounter = 0;
-    const createdAt = isoAt(this.now());
+    const now = this.now();
     this.config.repos.forEach((seed, index) => {
-      this.repos.set(this.key(seed.owner, seed.name), seededRepo(seed, 100_001 + index, createdAt));
+      // biome-ignore lint/style/noNonNullAssertion: accountsOf lists every repository owner.
+      const account = this.accounts.get(seed.owner.toLowerCase())!;
+      this.repos.set(
+        this.key(seed.owner, seed.name),
+        seededRepo(seed, 100_001 + index, account, isoAt(now), now),
+      );
     });
   }
 
   snapshot(): SandboxState {
     return {
-      repos: [...this.repos.values()].map(({ commits: _commits, refs, ...repo }) =>
+      repos: this.all().map(({ commits: _c, account: _a, settings: _s, changedAt: _t, refs, ...repo }) =>
         structuredClone({ ...repo, refs: Object.fromEntries(refs) }),
       ),
     };
+  }
+
+  all(): Repo[] {
+    return [...this.repos.values()];
   }
 
   repo(owner: string, name: string, documentationUrl: string): Repo {
@@ -75,6 +86,7 @@ export class GitHubStore {
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists', docs.createRef);
     const record: RefRecord = { sha, type };
     repo.refs.set(ref, record);
+    this.changed(repo);
     return { ref, record };
   }
 
@@ -94,6 +106,7 @@ export class GitHubStore {
       },
     };
     repo.tags.push(tag);
+    this.changed(repo);
     return tag;
   }
 
@@ -119,6 +132,7 @@ export class GitHubStore {
     const record: RefRecord = { sha, type: 'commit' };
     repo.commits.add(sha);
     repo.refs.set(ref, record);
+    this.changed(repo);
     return { ref, record };
   }
 
@@ -157,6 +171,7 @@ export class GitHubStore {
       published_at: input.draft ? null : now,
     };
     repo.releases.push(release);
+    this.changed(repo);
     return release;
   }
 
@@ -187,6 +202,7 @@ export class GitHubStore {
     };
     this.nextPullId++;
     repo.pulls.push(pull);
+    this.changed(repo);
     return pull;
   }
 
@@ -197,6 +213,11 @@ export class GitHubStore {
       .filter((pull) => filter.state === 'all' || pull.state === filter.state)
       .filter((pull) => filter.base === undefined || pull.base.ref === filter.base)
       .filter((pull) => filter.head === undefined || filter.head === `${repo.owner}:${pull.head.ref}`);
+  }
+
+  /** Stamps a change, which moves the repository's `Last-Modified`. */
+  private changed(repo: Repo): void {
+    repo.changedAt = this.now();
   }
 
   private key(owner: string, name: string): string {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_BRANCH, FEATURE_SHA, failure, MAIN_SHA, octokitFor, repo, useSandbox } from './harness.js';
+import {
+  APP_ID,
+  appSandboxConfig,
+  asApp,
+  FEATURE_BRANCH,
+  FEATURE_SHA,
+  failure,
+  MAIN_SHA,
+  octokitFor,
+  repo,
+  useSandbox,
+} from './harness.js';
 import { documentedPaths, hasOperation } from './openapi.js';
 
 /** Asserts a call failed with exactly GitHub's error body; `page` is the docs path after /rest/. */
@@ -26,7 +37,8 @@ const untyped = (route: string): string => route;
 
 /** Every `route status` answered during this file, for the coverage check at the end. */
 const covered = new Set<string>();
-const t = useSandbox(({ route, status }) => covered.add(`${route} ${status}`));
+const t = useSandbox(({ route, status }) => covered.add(`${route} ${status}`), appSandboxConfig());
+const website = { owner: 'omega', repo: 'website' } as const;
 
 describe('repositories and refs', () => {
   it('gets a seeded repository and 404s an unknown one', async () => {
@@ -290,6 +302,139 @@ describe('pull requests', () => {
   });
 });
 
+describe('GitHub Apps', () => {
+  const app = () => octokitFor(t.sandbox, t.recorded, asApp);
+  /** A token of installation 1 made through the API, with what the body asks for. */
+  async function installationToken(body: {
+    repositories?: string[];
+    permissions?: Record<string, 'read' | 'write'>;
+  }) {
+    const { data } = await app().apps.createInstallationAccessToken({ installation_id: 1, ...body });
+    return octokitFor(t.sandbox, t.recorded, data.token);
+  }
+
+  it('finds the installation of a repository with the App JWT, and only with it', async () => {
+    const { data } = await app().apps.getRepoInstallation(repo);
+    expect(data).toMatchObject({
+      id: 1,
+      app_id: APP_ID,
+      app_slug: 'marketops-test',
+      account: { login: 'omega', type: 'Organization' },
+      target_type: 'Organization',
+      repository_selection: 'all',
+      permissions: { metadata: 'read', contents: 'write', pull_requests: 'write' },
+      access_tokens_url: `${t.sandbox.url}/app/installations/1/access_tokens`,
+    });
+    expect((await app().apps.getInstallation({ installation_id: 1 })).data.id).toBe(1);
+    await expectGitHubError(
+      app().apps.getRepoInstallation({ owner: 'omega', repo: 'nope' }),
+      404,
+      'Not Found',
+      'apps/apps#get-a-repository-installation-for-the-authenticated-app',
+    );
+    await expectGitHubError(
+      app().apps.getInstallation({ installation_id: 99 }),
+      404,
+      'Not Found',
+      'apps/apps#get-an-installation-for-the-authenticated-app',
+    );
+    // A personal token is no JWT; a JWT serves only the App's own endpoints.
+    await expectGitHubError(
+      t.octokit.apps.getRepoInstallation(repo),
+      401,
+      'A JSON web token could not be decoded',
+      '',
+    );
+    const { token: jwt } = (await app().auth({ type: 'app' })) as { token: string };
+    const refused = await failure(octokitFor(t.sandbox, t.recorded, jwt).repos.get(repo));
+    expect([refused.status, refused.data.message]).toEqual([403, 'Resource not accessible by integration']);
+  });
+
+  it('issues a ghs_ token scoped to the repositories and permissions asked for, for an hour', async () => {
+    const before = await t.sandbox.admin.now();
+    const { status, data } = await app().apps.createInstallationAccessToken({
+      installation_id: 1,
+      repositories: ['marketops'],
+      permissions: { contents: 'write' },
+    });
+    expect(status).toBe(201);
+    expect(data.token).toMatch(/^ghs_[A-Za-z0-9]{36}$/);
+    expect(data).toMatchObject({
+      permissions: { metadata: 'read', contents: 'write' },
+      repository_selection: 'selected',
+    });
+    expect(data.repositories?.map((r) => r.full_name)).toEqual(['omega/marketops']);
+    const lifetime = Date.parse(data.expires_at) - before;
+    expect(lifetime).toBeGreaterThan(3_595_000);
+    expect(lifetime).toBeLessThanOrEqual(3_601_000);
+    const page = 'apps/apps#create-an-installation-access-token-for-an-app';
+    const create = (body: object) =>
+      app().apps.createInstallationAccessToken({ installation_id: 1, ...body });
+    await expectGitHubError(
+      create({ permissions: { issues: 'write' } }),
+      422,
+      'The permissions requested are not granted to this installation.',
+      page,
+    );
+    await expectGitHubError(
+      create({ repositories: ['elsewhere'] }),
+      422,
+      'There is at least one repository that does not exist or is not accessible to the parent installation.',
+      page,
+    );
+    expect(JSON.stringify(await t.sandbox.admin.requests())).not.toContain(data.token);
+  });
+
+  it('answers a token outside its repositories with 404, and outside its permissions with 403', async () => {
+    const tagger = await installationToken({
+      repositories: ['marketops'],
+      permissions: { contents: 'write' },
+    });
+    expect((await tagger.repos.createRelease({ ...repo, tag_name: 'v1' })).status).toBe(201);
+    expect((await tagger.repos.get(repo)).data.full_name).toBe('omega/marketops');
+    await expectGitHubError(tagger.repos.get(website), 404, 'Not Found', 'repos/repos#get-a-repository');
+    await expectGitHubError(
+      tagger.repos.createRelease({ ...website, tag_name: 'v1' }),
+      404,
+      'Not Found',
+      'releases/releases#create-a-release',
+    );
+    const refused = await expectGitHubError(
+      tagger.pulls.create({ ...repo, head: FEATURE_BRANCH, base: 'main', title: 'PR' }),
+      403,
+      'Resource not accessible by integration',
+      'pulls/pulls#create-a-pull-request',
+    );
+    expect(refused.headers['x-accepted-github-permissions']).toBe('pull_requests=write');
+    expect((await failure(tagger.pulls.list(repo))).status).toBe(403);
+    const [entry] = (await t.sandbox.admin.requests()).filter(
+      (e) => e.route === 'POST /repos/{owner}/{repo}/releases',
+    );
+    expect(entry).toMatchObject({ tokenId: 'installation-1-token-1', identity: 'installation:1' });
+  });
+
+  it('refuses a token an hour after it was issued, on the sandbox clock', async () => {
+    const token = await installationToken({});
+    expect((await token.repos.get(website)).status).toBe(200);
+    await t.sandbox.admin.advanceClock(3_600_000);
+    await expectGitHubError(token.repos.get(website), 401, 'Bad credentials', '');
+  });
+
+  it('serves @octokit/auth-app installation auth, which follows the sandbox clock through GitHub’s JWT messages', async () => {
+    // Two hours ahead, the App's JWT is stale on the sandbox clock: GitHub's 401 wording makes
+    // auth-app retry with the Date header's time.
+    await t.sandbox.admin.advanceClock(2 * 3_600_000);
+    const installed = octokitFor(t.sandbox, t.recorded, { ...asApp, installationId: 1 });
+    expect((await installed.repos.get(repo)).status).toBe(200);
+    const log = await t.sandbox.admin.requests();
+    expect(log.map((e) => [e.route, e.status, e.identity])).toEqual([
+      [null, 401, null], // refused before routing, as every 401
+      ['POST /app/installations/{installation_id}/access_tokens', 201, `app:${APP_ID}`],
+      ['GET /repos/{owner}/{repo}', 200, 'installation:1'],
+    ]);
+  });
+});
+
 describe('authentication and rate_limit', () => {
   it('answers a missing or unknown token with GitHub’s 401 on GitHub and admin routes', async () => {
     const stranger = octokitFor(t.sandbox, t.recorded, 'ghp_not-a-sandbox-token');
@@ -354,6 +499,11 @@ describe('OpenAPI fidelity', () => {
       'POST /repos/{owner}/{repo}/releases 422',
       'POST /repos/{owner}/{repo}/pulls 422',
       'GET /repos/{owner}/{repo}/pulls 422',
+      'GET /repos/{owner}/{repo}/installation 401',
+      'GET /repos/{owner}/{repo}/installation 404',
+      'GET /app/installations/{installation_id} 404',
+      'POST /app/installations/{installation_id}/access_tokens 422',
+      'POST /repos/{owner}/{repo}/pulls 403',
     ];
     expect(errors.filter((key) => !covered.has(key))).toEqual([]);
   });

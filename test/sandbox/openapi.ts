@@ -20,6 +20,7 @@ const document: OpenApiDocument = require('@octokit/openapi/generated/api.github
 
 /** The document's shared responses for statuses an operation does not list. */
 const SHARED_RESPONSE: Record<number, string> = {
+  304: 'not_modified',
   400: 'bad_request',
   401: 'requires_authentication',
   403: 'forbidden',
@@ -68,14 +69,16 @@ export function hasOperation(method: string, template: string): boolean {
 
 const cache = new Map<string, ValidateFunction>();
 
-/** Where in the document the schema for this operation and status lives, as a JSON pointer. */
-function schemaPointer(method: string, template: string, status: number): string {
+/** Where in the document the schema for this operation and status lives, as a JSON pointer; undefined when it has no body. */
+function schemaPointer(method: string, template: string, status: number): string | undefined {
   const operation = document.paths[template]?.[method.toLowerCase()];
   if (!operation) throw new Error(`${method} ${template} is not an operation of GitHub's OpenAPI document`);
   const own = operation.responses[String(status)];
   const sharedName = SHARED_RESPONSE[status];
   const name = own?.$ref ? own.$ref.split('/').pop() : own ? undefined : sharedName;
   if (name === undefined && !own) throw new Error(`no schema for ${status} of ${method} ${template}`);
+  const response = name === undefined ? own : document.components.responses[name];
+  if (response && !response.content) return undefined;
   const base =
     name === undefined
       ? pointer('paths', template, method.toLowerCase(), 'responses', String(status))
@@ -86,6 +89,9 @@ function schemaPointer(method: string, template: string, status: number): string
 /** Schema errors of a response body, empty when it validates. */
 export function validateResponse(method: string, template: string, status: number, body: unknown): string[] {
   const at = schemaPointer(method, template, status);
+  // A bodiless response (304 Not Modified) must come without one.
+  if (at === undefined)
+    return body === undefined || body === '' ? [] : ['has a body where GitHub sends none'];
   let validate = cache.get(at);
   if (!validate) {
     validate = ajv.compile({ $ref: at });

@@ -1,3 +1,5 @@
+import type { Repo } from '../repo.js';
+
 /*
  * GitHub's REST response shapes, one module per kind of object, each a function of the
  * sandbox's own URL (`api`, which plays api.github.com), the repository and a sandbox record.
@@ -33,10 +35,18 @@ export const UNSIGNED = {
   verified_at: null,
 } as const;
 
-/** The fixed account every sandbox object is authored by. */
-export function user(api: string, login = 'marketops-sandbox[bot]', id = 900_001): Record<string, unknown> {
+/**
+ * The `simple-user` shape of an account; by default the fixed bot every sandbox object is
+ * authored by.
+ */
+export function user(
+  api: string,
+  login = 'marketops-sandbox[bot]',
+  id = 900_001,
+  type: 'Bot' | 'Organization' | 'User' = 'Bot',
+): Record<string, unknown> {
   const url = `${api}/users/${encodeURIComponent(login)}`;
-  const isBot = login.endsWith('[bot]');
+  const isBot = type === 'Bot';
   return {
     login,
     id,
@@ -55,8 +65,12 @@ export function user(api: string, login = 'marketops-sandbox[bot]', id = 900_001
     repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
-    type: isBot ? 'Bot' : 'Organization',
+    type,
     user_view_type: 'public',
     site_admin: false,
   };
 }
+
+/** A repository's owner as `simple-user`. */
+export const owner = (api: string, repo: Repo): Record<string, unknown> =>
+  user(api, repo.account.login, repo.account.id, repo.account.type);

@@ -1,6 +1,6 @@
 import type { PullRecord } from '../records.js';
 import type { Repo } from '../repo.js';
-import { nodeId, SANDBOX_HTML_HOST, user } from './common.js';
+import { nodeId, owner, SANDBOX_HTML_HOST, user } from './common.js';
 import { repository } from './repository.js';
 
 /** The hypermedia `_links` of a pull request. */
@@ -32,7 +32,7 @@ export function pullRequestSimple(api: string, repo: Repo, pull: PullRecord): Re
     label: `${repo.owner}:${branch.ref}`,
     ref: branch.ref,
     sha: branch.sha,
-    user: user(api, repo.owner, 800_000 + repo.id),
+    user: owner(api, repo),
     repo: repository(api, repo),
   });
   return {

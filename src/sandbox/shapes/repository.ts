@@ -1,5 +1,5 @@
 import type { Repo } from '../repo.js';
-import { nodeId, SANDBOX_HTML_HOST, user } from './common.js';
+import { nodeId, owner, SANDBOX_HTML_HOST } from './common.js';
 
 /** The API link templates of a repository, in GitHub's order; `git_url` and `ssh_url` sit among them. */
 function repositoryLinks(url: string, fullName: string): Record<string, string> {
@@ -55,7 +55,7 @@ export function repository(api: string, repo: Repo): Record<string, unknown> {
     node_id: nodeId('Repository', repo.id),
     name: repo.name,
     full_name: fullName,
-    owner: user(api, repo.owner, 800_000 + repo.id),
+    owner: owner(api, repo),
     private: false,
     html_url: html,
     description: `Sandbox copy of ${fullName}`,
@@ -98,7 +98,16 @@ export function repository(api: string, repo: Repo): Record<string, unknown> {
   };
 }
 
-/** GET /repos/{owner}/{repo} answers `full-repository`: `repository` and a little more. */
+/**
+ * GET /repos/{owner}/{repo} answers `full-repository`: `repository`, its merge settings, and
+ * `organization` when an organization owns it.
+ */
 export function fullRepository(api: string, repo: Repo): Record<string, unknown> {
-  return { ...repository(api, repo), network_count: 0, subscribers_count: 0 };
+  return {
+    ...repository(api, repo),
+    ...repo.settings,
+    ...(repo.account.type === 'Organization' ? { organization: owner(api, repo) } : {}),
+    network_count: 0,
+    subscribers_count: 0,
+  };
 }
