@@ -123,3 +123,17 @@ export interface Progress {
   rateLimitWaits: number;
   outcome?: Outcome;
 }
+
+// Budgets: each GitHub identity's share of GitHub's limits (src/budgets, src/activities/budgets.ts).
+
+/**
+ * A GitHub activity without a budget reservation for now ends with this failure type (non-retryable,
+ * nothing sent): the workflow sleeps `waitMs` on a durable timer, then calls again with `reservation`,
+ * the slot it was given.
+ */
+export const BUDGET_WAIT_FAILURE_TYPE = 'GITHUB_BUDGET_WAIT';
+
+export interface BudgetWaitDetails {
+  waitMs: number;
+  reservation: string;
+}

@@ -2,7 +2,7 @@ import type { Octokit } from '@octokit/rest';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { nonRetryableBugs } from './bug-class.js';
-import { createGitHubActivities } from './github/index.js';
+import { createGitHubActivities, type GitHubAccess } from './github/index.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
 
@@ -11,6 +11,7 @@ export interface ActivityDependencies {
   ledger: ReceiptLedger;
   records: RecordSettings;
   octokit: Octokit;
+  github: GitHubAccess;
   metrics: ExecutorMetrics;
 }
 
@@ -21,9 +22,9 @@ export const createCoreActivities = (deps: ActivityDependencies) =>
     ...createRecordActivities(deps.records),
   });
 
-/** GitHub writes, on the paced task queue. */
+/** GitHub writes, each within its identity's budget. */
 export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
-  nonRetryableBugs(createGitHubActivities(deps.octokit, deps.metrics));
+  nonRetryableBugs(createGitHubActivities(deps.github, deps.metrics));
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;

@@ -32,6 +32,19 @@ export const auditRecordSchema = z.strictObject({
       pr_number: z.number().int().optional(),
       response_sha256: sha256Hex.optional(),
       adopted: z.boolean().optional(),
+      /**
+       * Which identity acted: a token by a fingerprint (never the token), or an App installation
+       * with the permissions its token was scoped to. Absent in records written before identities,
+       * and optional so that those keep hashing to the leaf hashes they were signed with.
+       */
+      identity: z
+        .strictObject({
+          kind: z.enum(['token', 'app_installation']),
+          id: z.string().min(1),
+          installation_id: z.number().int().positive().optional(),
+          permissions: z.record(z.string(), z.enum(['read', 'write', 'admin'])).optional(),
+        })
+        .optional(),
     })
     .nullable(),
   /** Null for rejections caught by the client before any workflow started. */

@@ -33,21 +33,31 @@ const envSchema = z.object({
     .optional()
     .transform((origin) => origin || undefined),
   MARKETOPS_LEDGER: z.string().min(1).optional(),
-  MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).default(0.13),
+  // An optional cap under GitHub's own limits, which the per-identity budget always applies.
+  MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).optional(),
+  MARKETOPS_BUDGET_STORE: z.string().min(1).optional(),
   MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   MARKETOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App id').optional(),
   GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  GITHUB_APP_INSTALLATION_ID: z.string().regex(/^\d+$/, 'must be the numeric installation id').optional(),
+  GITHUB_APP_INSTALLATIONS: z
+    .string()
+    .regex(
+      /^\s*[\w.-]+=\d+\s*(,\s*[\w.-]+=\d+\s*)*$/,
+      'must list owner=installation-id pairs separated by commas, e.g. "acme=123,widgets=456"',
+    )
+    .optional(),
+  GITHUB_APP_INSTALLATION_ID: z.string().optional(),
 });
 
 export type Mode = 'prod' | 'dry-run';
 
 export type GitHubAuth =
   | { kind: 'token'; token: string }
-  | { kind: 'app'; appId: number; privateKey: string; installationId: number }
+  /** `installations` overrides the lookup of the installation on a repository's owner. */
+  | { kind: 'app'; appId: number; privateKey: string; installations: Record<string, number> }
   | { kind: 'none' };
 
 export class ConfigError extends Error {
@@ -70,20 +80,40 @@ function readAppKey(path: string): string {
   }
 }
 
+const installationsOf = (list: string | undefined): Record<string, number> =>
+  Object.fromEntries(
+    (list ?? '')
+      .split(',')
+      .filter((pair) => pair.trim() !== '')
+      .map((pair) => {
+        const [owner, id] = pair.split('=').map((part) => part.trim());
+        return [owner, Number(id)];
+      }),
+  );
+
 function githubAuth(env: z.infer<typeof envSchema>): GitHubAuth {
-  if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
-  const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY_FILE, env.GITHUB_APP_INSTALLATION_ID];
-  if (app.every((value) => value === undefined)) return { kind: 'none' };
-  if (app.some((value) => value === undefined)) {
+  if (env.GITHUB_APP_INSTALLATION_ID) {
     throw new ConfigError(
-      'GitHub App credentials need all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID; set the missing ones.',
+      'GITHUB_APP_INSTALLATION_ID is replaced: the installation is now found per repository owner; unset it, or name it in GITHUB_APP_INSTALLATIONS (owner=id).',
     );
   }
+  if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
+  const { GITHUB_APP_ID: appId, GITHUB_APP_PRIVATE_KEY_FILE: keyFile } = env;
+  if (appId === undefined && keyFile === undefined) {
+    if (env.GITHUB_APP_INSTALLATIONS)
+      throw new ConfigError(
+        'GITHUB_APP_INSTALLATIONS needs GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY_FILE; set them.',
+      );
+    return { kind: 'none' };
+  }
+  if (appId === undefined) throw new ConfigError('GitHub App credentials need GITHUB_APP_ID; set it.');
+  if (keyFile === undefined)
+    throw new ConfigError('GitHub App credentials need GITHUB_APP_PRIVATE_KEY_FILE; set it.');
   return {
     kind: 'app',
-    appId: Number(env.GITHUB_APP_ID),
-    privateKey: readAppKey(String(env.GITHUB_APP_PRIVATE_KEY_FILE)),
-    installationId: Number(env.GITHUB_APP_INSTALLATION_ID),
+    appId: Number(appId),
+    privateKey: readAppKey(keyFile),
+    installations: installationsOf(env.GITHUB_APP_INSTALLATIONS),
   };
 }
 
@@ -126,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       apiUrl: parsed.GITHUB_API_URL,
       auth: githubAuth(parsed),
       writesPerSecond: parsed.MARKETOPS_GITHUB_WRITES_PER_SECOND,
+      budgetStore: parsed.MARKETOPS_BUDGET_STORE ?? `file:${dataDir}/budgets`,
     },
     metricsPort: parsed.MARKETOPS_METRICS_PORT,
     logLevel: parsed.MARKETOPS_LOG_LEVEL,

@@ -35,7 +35,8 @@ export function createOctokit(apiUrl: string, auth: GitHubAuth, log: OctokitLog 
       return new Octokit({
         ...base,
         authStrategy: createAppAuth,
-        auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+        // No installation here: each operation picks its own, scoped to one repository (identities.ts).
+        auth: { appId: auth.appId, privateKey: auth.privateKey },
       });
     case 'none':
       return new Octokit(base);

@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type pino from 'pino';
 import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
+import { openBudgetStore } from '../budgets/store.js';
 import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
@@ -50,6 +51,7 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
   const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);
   const store = await openAuditStore(config.audit.store, signer);
   const ledger = await openLedger(config.ledger);
+  const budgets = await openBudgetStore(config.github.budgetStore);
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
   try {
     const workers = await createExecutorWorkers({
@@ -63,6 +65,8 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
         config.github.auth,
         logger.child({ component: 'octokit' }),
       ),
+      githubInstallations: config.github.auth.kind === 'app' ? config.github.auth.installations : undefined,
+      budgets,
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
     });
@@ -72,6 +76,6 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
     );
     await runWorkers(workers);
   } finally {
-    await Promise.allSettled([store.close(), ledger.close(), connection.close()]);
+    await Promise.allSettled([store.close(), ledger.close(), budgets.close(), connection.close()]);
   }
 }

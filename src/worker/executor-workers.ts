@@ -4,6 +4,9 @@ import { type NativeConnection, Worker, type WorkflowBundleOption } from '@tempo
 import { createCoreActivities, createGitHubWriteActivities } from '../activities/index.js';
 import type { ValidationSettings } from '../activities/validation.js';
 import type { AuditStore } from '../audit/index.js';
+import { type BudgetLimits, budgetLimitsSchema, githubLimits } from '../budgets/limits.js';
+import { type BudgetStore, memoryBudgetStore } from '../budgets/store.js';
+import { githubIdentities } from '../github/identities.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { GITHUB_WRITES_TASK_QUEUE, TASK_QUEUE } from '../shared.js';
@@ -17,10 +20,17 @@ export interface ExecutorWorkerOptions {
   validation: ValidationSettings;
   store: AuditStore;
   ledger: ReceiptLedger;
+  /** The executor's GitHub client: a token's, or a GitHub App's without an installation (src/github/identities.ts). */
   octokit: Octokit;
+  /** GitHub App installations by owner, instead of looking them up (GITHUB_APP_INSTALLATIONS). */
+  githubInstallations?: Record<string, number>;
   metrics: ExecutorMetrics;
-  /** Server-side pace of GitHub writes, shared by every worker of the namespace. */
-  githubWritesPerSecond: number;
+  /** Each identity's budget, shared by every worker of the deployment; in memory only for a single test process. */
+  budgets?: BudgetStore;
+  /** GitHub's documented limits, unless changed (benchmarks against a sandbox whose clock runs faster). */
+  budgetLimits?: Partial<BudgetLimits>;
+  /** An operator's cap on each identity's writes per second, under GitHub's limits; none by default. */
+  githubWritesPerSecond?: number;
   /** Pre-built bundle (tests build it once per file); otherwise bundled from src/workflows. */
   workflowBundle?: WorkflowBundleOption;
   /** Only tests against the time-skipping server, which has no namespace retention, turn this off. */
@@ -29,10 +39,24 @@ export interface ExecutorWorkerOptions {
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
 
+function githubAccess(options: ExecutorWorkerOptions) {
+  const rate = options.githubWritesPerSecond;
+  const limits = budgetLimitsSchema.parse({
+    ...githubLimits,
+    ...options.budgetLimits,
+    ...(rate ? { writeSpacingMs: 1000 / rate } : {}),
+  });
+  return {
+    identities: githubIdentities(options.octokit, options.githubInstallations),
+    budgets: { store: options.budgets ?? memoryBudgetStore(), limits },
+  };
+}
+
 /**
- * Workflows with authorization and records; and, in prod only, the paced GitHub writes.
- * A dry-run worker never polls the write queue, so it cannot perform a write that a prod
- * worker of the same namespace scheduled.
+ * Workflows with authorization and records; in prod, the GitHub writes too, on the same task
+ * queue, so each is dispatched with the workflow task that schedules it. Their pace is each
+ * identity's budget, not the queue. A dry-run worker has no GitHub activities: a write a prod
+ * worker scheduled fails there as unregistered and is retried, never sent.
  */
 export async function createExecutorWorkers(options: ExecutorWorkerOptions): Promise<Worker[]> {
   const { connection, namespace } = options;
@@ -44,27 +68,33 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     ledger: options.ledger,
     records: { store: options.store, executorVersion, metrics: options.metrics },
     octokit: options.octokit,
+    github: githubAccess(options),
     metrics: options.metrics,
   };
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath };
+  const prod = options.validation.mode === 'prod';
   const core = Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
     ...workflowSource,
-    activities: createCoreActivities(deps),
+    activities: {
+      ...createCoreActivities(deps),
+      ...(prod ? createGitHubWriteActivities(deps) : {}),
+    },
   });
-  if (options.validation.mode !== 'prod') return [await core];
-  const writes = Worker.create({
+  if (!prod) return [await core];
+  // Writes scheduled by workflow code from before budgets (replayed without the
+  // 'github-budgets' patch) still name the old queue; they take their budget here too.
+  const drain = Worker.create({
     connection,
     namespace,
     taskQueue: GITHUB_WRITES_TASK_QUEUE,
     activities: createGitHubWriteActivities(deps),
-    maxTaskQueueActivitiesPerSecond: options.githubWritesPerSecond,
   });
-  return Promise.all([core, writes]);
+  return Promise.all([core, drain]);
 }
 
 /** Runs every worker until one stops (a shutdown signal stops them all), then lets the others drain. */

@@ -1,4 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import type { OperationRequest, TagRepoRequest } from '../receipts/index.js';
 import { GITHUB_WRITES_TASK_QUEUE, type Progress } from '../shared.js';
@@ -7,13 +7,20 @@ import { withRateLimitWaits } from './rate-limit-waits.js';
 type GitHub = activities.GitHubWriteActivities;
 
 /**
- * GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout
- * ends at exp, so the proxy is made per call, after any rate-limit wait. A cancelled
- * workflow waits for a write in flight, so its record says what happened.
+ * GitHub writes once ran on their own task queue, paced by its rate limit; now each reserves
+ * its identity's budget and runs on the workflow's queue, dispatched with the workflow task.
+ * Executions that reached a write before this change replay it as it was.
  */
-function githubActivities(notAfter: number): GitHub {
+const BUDGETS_PATCH = 'github-budgets';
+
+/**
+ * GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout
+ * ends at exp, so the proxy is made per call, after any wait. A cancelled workflow waits
+ * for a write in flight, so its record says what happened.
+ */
+function githubActivities(notAfter: number, budgeted: boolean): GitHub {
   return proxyActivities<GitHub>({
-    taskQueue: GITHUB_WRITES_TASK_QUEUE,
+    ...(budgeted ? {} : { taskQueue: GITHUB_WRITES_TASK_QUEUE }),
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: Math.max(1, notAfter - Date.now()),
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -21,30 +28,43 @@ function githubActivities(notAfter: number): GitHub {
   });
 }
 
-/** One GitHub activity call, after whatever durable rate-limit waits GitHub asks for. */
+interface Steps {
+  notAfter: number;
+  progress: Progress;
+  /** A fresh budget reservation key, unique to this run. */
+  reservation(): string;
+}
+
+/** One GitHub activity call, after whatever durable budget and rate-limit waits it needs. */
 function callGitHub<T>(
-  notAfter: number,
-  progress: Progress,
-  call: (github: GitHub) => Promise<T>,
+  steps: Steps,
+  call: (github: GitHub, reservation: string | undefined) => Promise<T>,
 ): Promise<T> {
-  return withRateLimitWaits(() => call(githubActivities(notAfter)), notAfter, progress);
+  const budgeted = patched(BUDGETS_PATCH);
+  return withRateLimitWaits(
+    (reservation) => call(githubActivities(steps.notAfter, budgeted), reservation),
+    () => (budgeted ? steps.reservation() : undefined),
+    steps.notAfter,
+    steps.progress,
+  );
 }
 
 /** An annotated tag is two writes, a tag object then its ref; a lightweight tag is the ref alone. */
-async function tagRepository(request: TagRepoRequest, notAfter: number, progress: Progress) {
+async function tagRepository(request: TagRepoRequest, steps: Steps) {
+  const { notAfter, progress } = steps;
   const { message } = request;
   if (message === undefined) {
-    return callGitHub(notAfter, progress, (github) =>
-      github.createTagRef({ request, notAfter, targetSha: request.sha }),
+    return callGitHub(steps, (github, reservation) =>
+      github.createTagRef({ request, notAfter, reservation, targetSha: request.sha }),
     );
   }
-  const created = await callGitHub(notAfter, progress, (github) =>
-    github.createTagObject({ request: { ...request, message }, notAfter }),
+  const created = await callGitHub(steps, (github, reservation) =>
+    github.createTagObject({ request: { ...request, message }, notAfter, reservation }),
   );
   if ('adopted' in created) return created.adopted;
   progress.writesDone += 1;
-  return callGitHub(notAfter, progress, (github) =>
-    github.createTagRef({ request, notAfter, targetSha: created.tagObjectSha }),
+  return callGitHub(steps, (github, reservation) =>
+    github.createTagRef({ request, notAfter, reservation, targetSha: created.tagObjectSha }),
   );
 }
 
@@ -54,12 +74,19 @@ export function performOperation(
   notAfter: number,
   progress: Progress,
 ): Promise<activities.GitHubEffect> {
+  const { workflowId, runId } = workflowInfo();
+  let reservations = 0;
+  const steps: Steps = { notAfter, progress, reservation: () => `${workflowId}/${runId}/${++reservations}` };
   switch (request.operation_kind) {
     case 'publish_release':
-      return callGitHub(notAfter, progress, (github) => github.publishRelease({ request, notAfter }));
+      return callGitHub(steps, (github, reservation) =>
+        github.publishRelease({ request, notAfter, reservation }),
+      );
     case 'open_pr':
-      return callGitHub(notAfter, progress, (github) => github.openPullRequest({ request, notAfter }));
+      return callGitHub(steps, (github, reservation) =>
+        github.openPullRequest({ request, notAfter, reservation }),
+      );
     case 'tag_repo':
-      return tagRepository(request, notAfter, progress);
+      return tagRepository(request, steps);
   }
 }

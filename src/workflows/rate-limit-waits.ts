@@ -1,57 +1,73 @@
 import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
-import { FailureCode, type Progress, type RateLimitDetails } from '../shared.js';
+import {
+  BUDGET_WAIT_FAILURE_TYPE,
+  type BudgetWaitDetails,
+  FailureCode,
+  type Progress,
+  type RateLimitDetails,
+} from '../shared.js';
 
 const PRIMARY = FailureCode.primaryRateLimit;
 const SECONDARY = FailureCode.secondaryRateLimit;
 const SECONDARY_MIN_WAIT_MS = 60_000;
 const SECONDARY_MAX_DOUBLINGS = 5;
 
-interface RateLimit {
+interface Wait {
   type: string;
   message: string;
   waitMs?: number;
+  /** The reservation to come back with (a budget wait's slot). */
+  reservation?: string;
 }
 
-function rateLimitOf(error: unknown): RateLimit | undefined {
+function waitOf(error: unknown): Wait | undefined {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
   const { type, details, message } = error.cause;
-  if (type !== PRIMARY && type !== SECONDARY) return undefined;
-  return { type, message, waitMs: (details?.[0] as RateLimitDetails | undefined)?.waitMs };
+  if (type !== PRIMARY && type !== SECONDARY && type !== BUDGET_WAIT_FAILURE_TYPE) return undefined;
+  const detail = details?.[0] as (RateLimitDetails & Partial<BudgetWaitDetails>) | undefined;
+  return { type, message, waitMs: detail?.waitMs, reservation: detail?.reservation };
 }
 
 /**
- * A secondary limit waits for retry-after, or without one at least a minute, doubling
- * with each consecutive wait, as GitHub advises; a primary limit waits for its reset.
+ * A budget wait lasts until its slot; a secondary limit waits for retry-after, or without
+ * one at least a minute, doubling with each consecutive wait, as GitHub advises; a primary
+ * limit waits for its reset.
  */
-function waitFor(limit: RateLimit, previousWaits: number): number {
-  if (limit.type === PRIMARY) return limit.waitMs ?? SECONDARY_MIN_WAIT_MS;
+function waitFor(wait: Wait, previousWaits: number): number {
+  if (wait.type !== SECONDARY) return wait.waitMs ?? SECONDARY_MIN_WAIT_MS;
   const backoff = SECONDARY_MIN_WAIT_MS * 2 ** Math.min(previousWaits, SECONDARY_MAX_DOUBLINGS);
-  return limit.waitMs ?? backoff;
+  return wait.waitMs ?? backoff;
 }
 
 /**
- * Calls a GitHub activity, sleeping on a durable workflow timer whenever GitHub says
- * to slow down: the wait survives crashes, and the test server can skip it.
+ * Calls a GitHub activity, sleeping on a durable workflow timer until its identity's budget
+ * has its slot, and whenever GitHub says to slow down: the wait survives crashes, and the
+ * test server can skip it. A budget wait comes back with the slot it was given; after a
+ * refusal the next call needs a new reservation (`nextReservation`; none for calls from
+ * before budgets).
  */
 export async function withRateLimitWaits<T>(
-  call: () => Promise<T>,
+  call: (reservation: string | undefined) => Promise<T>,
+  nextReservation: () => string | undefined,
   notAfter: number,
   progress: Progress,
 ): Promise<T> {
+  let reservation = nextReservation();
   for (let waits = 0; ; waits++) {
     try {
-      return await call();
+      return await call(reservation);
     } catch (error) {
-      const limit = rateLimitOf(error);
-      if (!limit) throw error;
-      const waitMs = waitFor(limit, waits);
+      const wait = waitOf(error);
+      if (!wait) throw error;
+      const waitMs = waitFor(wait, waits);
       if (Date.now() + waitMs >= notAfter) {
         throw ApplicationFailure.nonRetryable(
-          `${limit.message}; the limit lifts after the receipt's expiry.`,
+          `${wait.message}; the wait ends after the receipt's expiry.`,
           FailureCode.expiredDuringExecution,
         );
       }
-      progress.rateLimitWaits += 1;
+      if (wait.type !== BUDGET_WAIT_FAILURE_TYPE) progress.rateLimitWaits += 1;
+      reservation = wait.reservation ?? nextReservation();
       await sleep(waitMs);
     }
   }

@@ -5,13 +5,14 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 describe('configuration', () => {
-  it('has safe defaults: dry-run, the data folder, GitHub pacing under its limits', () => {
+  it('has safe defaults: dry-run, the data folder, GitHub budgets at GitHub’s limits with no extra cap', () => {
     const config = loadConfig({});
     expect(config.mode).toBe('dry-run');
     expect(config.audit.store).toBe('file:.data/audit');
     expect(config.ledger).toBe('file:.data/ledger');
     expect(config.receipts.keysFile).toBe('.data/keys/receipt-keys.jwks.json');
-    expect(config.github.writesPerSecond * 3600).toBeLessThan(500);
+    expect(config.github.writesPerSecond).toBeUndefined();
+    expect(config.github.budgetStore).toBe('file:.data/budgets');
     expect(config.github.auth).toEqual({ kind: 'none' });
   });
 
@@ -37,11 +38,18 @@ describe('configuration', () => {
     [{ MARKETOPS_GITHUB_WRITES_PER_SECOND: '5' }, /MARKETOPS_GITHUB_WRITES_PER_SECOND/],
     [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL/],
     [{ MARKETOPS_LOG_LEVEL: 'loud' }, /MARKETOPS_LOG_LEVEL/],
-    [{ GITHUB_APP_ID: '12' }, /GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID/],
+    [{ GITHUB_APP_ID: '12' }, /need GITHUB_APP_PRIVATE_KEY_FILE; set it/],
+    [{ GITHUB_APP_PRIVATE_KEY_FILE: '/k.pem' }, /need GITHUB_APP_ID; set it/],
+    [{ GITHUB_APP_ID: 'twelve' }, /GITHUB_APP_ID must be the numeric App id/],
+    [{ GITHUB_APP_INSTALLATION_ID: '2' }, /GITHUB_APP_INSTALLATION_ID is replaced.*GITHUB_APP_INSTALLATIONS/],
+    [{ GITHUB_APP_INSTALLATIONS: 'acme=1' }, /GITHUB_APP_INSTALLATIONS needs GITHUB_APP_ID/],
+    [
+      { GITHUB_APP_INSTALLATIONS: 'acme:1' },
+      /GITHUB_APP_INSTALLATIONS must list owner=installation-id pairs/,
+    ],
     [
       {
         GITHUB_APP_ID: '1',
-        GITHUB_APP_INSTALLATION_ID: '2',
         GITHUB_APP_PRIVATE_KEY_FILE: '/no/such/key.pem',
       },
       /GITHUB_APP_PRIVATE_KEY_FILE \/no\/such\/key.pem cannot be read \(ENOENT\)/,
@@ -55,18 +63,32 @@ describe('configuration', () => {
     const dir = await tempDir('config');
     const keyFile = join(dir, 'app.pem');
     await writeFile(keyFile, 'app private key');
-    const app = {
-      GITHUB_APP_ID: '42',
-      GITHUB_APP_PRIVATE_KEY_FILE: keyFile,
-      GITHUB_APP_INSTALLATION_ID: '7',
-    };
+    const app = { GITHUB_APP_ID: '42', GITHUB_APP_PRIVATE_KEY_FILE: keyFile };
     expect(loadConfig(app).github.auth).toEqual({
       kind: 'app',
       appId: 42,
       privateKey: 'app private key',
-      installationId: 7,
+      installations: {},
+    });
+    // Overrides of the per-owner installation lookup; compose passes an unset variable as empty.
+    const overridden = {
+      ...app,
+      GITHUB_APP_INSTALLATIONS: 'acme=7, widgets.io=12',
+      GITHUB_APP_INSTALLATION_ID: '',
+    };
+    expect(loadConfig(overridden).github.auth).toMatchObject({
+      installations: { acme: 7, 'widgets.io': 12 },
     });
     expect(loadConfig({ ...app, GITHUB_TOKEN: 't' }).github.auth).toEqual({ kind: 'token', token: 't' });
+  });
+
+  it('reads the optional write cap and the budget store', () => {
+    const github = loadConfig({
+      MARKETOPS_GITHUB_WRITES_PER_SECOND: '0.5',
+      MARKETOPS_BUDGET_STORE: 'postgres://db/marketops',
+    }).github;
+    expect(github.writesPerSecond).toBe(0.5);
+    expect(github.budgetStore).toBe('postgres://db/marketops');
   });
 
   it("follows Temporal's conventions: the env-config file, overridden by TEMPORAL_* variables", async () => {

@@ -2,6 +2,7 @@ import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { conflictMessage, type Difference } from '../../github/adoption.js';
+import type { GitHubIdentity } from '../../github/identities.js';
 import { type GitHubWrite, splitRepository } from '../../github/plan.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
 import { FailureCode } from '../../shared.js';
@@ -13,7 +14,8 @@ export interface GitHubEffect {
   url: string;
   id: string;
   adopted: boolean;
-  identifiers: { release_id?: number; tag_sha?: string; pr_number?: number };
+  /** What was affected, and which identity acted: the audit record's `github` object is made of these. */
+  identifiers: { release_id?: number; tag_sha?: string; pr_number?: number; identity?: GitHubIdentity };
   responseSha256: string;
 }
 
@@ -21,6 +23,12 @@ export interface GitHubActivityInput<R> {
   request: R;
   /** The receipt's exp, epoch ms: no write is sent at or after it. */
   notAfter: number;
+  /**
+   * The budget reservation this call uses (see src/activities/budgets.ts): the workflow's key
+   * for a first call, the key it was told to wait for after a budget wait. Absent in calls
+   * scheduled by workflow code from before budgets.
+   */
+  reservation?: string;
 }
 
 /** Fails with CONFLICT when `found` names any difference; adoption goes on only when it is empty. */
@@ -30,17 +38,28 @@ export function assertAdoptable(subject: string, found: readonly Difference[]): 
 }
 
 type Params = Record<string, unknown>;
+type Headers = Record<string, string | number | undefined>;
 const statusOf = (error: unknown) => (error as { status?: number }).status;
 
-/** The GitHub calls every activity is built from: counted, parsed at the boundary, and guarded by exp. */
-export function githubCalls(octokit: Octokit, metrics: ExecutorMetrics) {
+/**
+ * The GitHub calls every activity is built from: counted, parsed at the boundary, and guarded
+ * by exp. Every response's headers, a refusal's included, go to `onHeaders` (the budget learns
+ * GitHub's primary window from them).
+ */
+export function githubCalls(
+  octokit: Octokit,
+  metrics: ExecutorMetrics,
+  onHeaders: (headers: Headers | undefined) => void = () => {},
+) {
   async function call<S extends z.ZodType>(route: string, params: Params, schema: S): Promise<z.infer<S>> {
     try {
       const response = await octokit.request(route, params);
       metrics.githubCall(response.status);
+      onHeaders(response.headers);
       return schema.parse(response.data);
     } catch (error) {
       metrics.githubCall(statusOf(error) ?? 0);
+      onHeaders((error as { response?: { headers?: Headers } }).response?.headers);
       throw error;
     }
   }

@@ -1,14 +1,98 @@
-import type { Octokit } from '@octokit/rest';
+import type { Cost } from '../../budgets/limits.js';
+import type { GitHubIdentities, GitHubIdentity, Permission } from '../../github/identities.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
-import { githubCalls } from './github-calls.js';
+import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../../receipts/index.js';
+import { authorizationNow } from '../authorization-window.js';
+import { type Budgets, withBudget } from '../budgets.js';
+import { toFailure } from './failures.js';
+import {
+  type GitHubActivityInput,
+  type GitHubCalls,
+  type GitHubEffect,
+  githubCalls,
+} from './github-calls.js';
 import { pullRequestActivities } from './pull-requests.js';
 import { releaseActivities } from './releases.js';
 import { tagActivities } from './tags.js';
 
 export type { GitHubEffect } from './github-calls.js';
 
-/** One activity per GitHub write; each reads before it writes and makes at most one write. */
-export function createGitHubActivities(octokit: Octokit, metrics: ExecutorMetrics) {
-  const calls = githubCalls(octokit, metrics);
-  return { ...releaseActivities(calls), ...tagActivities(calls), ...pullRequestActivities(calls) };
+/** Who the GitHub activities act as, and each identity's budget. */
+export interface GitHubAccess {
+  identities: GitHubIdentities;
+  budgets: Budgets;
+}
+
+/**
+ * What each activity may spend: its one write and at most this many reads (a release resolves
+ * its commit, looks for the release and the tag, peels an annotated tag, may resolve a target).
+ */
+const COST = {
+  release: { writes: 1, reads: 5 },
+  tag: { writes: 1, reads: 2 },
+  pull: { writes: 1, reads: 1 },
+} satisfies Record<string, Cost>;
+
+type TagObjectResult = { adopted: GitHubEffect } | { tagObjectSha: string };
+
+const stamped = (effect: GitHubEffect, identity: GitHubIdentity): GitHubEffect => ({
+  ...effect,
+  identifiers: { ...effect.identifiers, identity },
+});
+
+/**
+ * One activity per GitHub write; each reads before it writes and makes at most one write, as
+ * the identity the repository's owner calls for, with the least permission, within its budget.
+ */
+export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMetrics) {
+  async function operate<R extends { repository: string }, T>(
+    input: GitHubActivityInput<R>,
+    permission: Permission,
+    cost: Cost,
+    body: (calls: GitHubCalls) => Promise<T>,
+  ): Promise<{ result: T; identity: GitHubIdentity }> {
+    const { octokit, identity } = await access.identities
+      .forOperation(input.request.repository, permission)
+      .catch((error: unknown) => {
+        throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
+      });
+    const result = await withBudget(access.budgets, identity.id, input.reservation, cost, (onHeaders) =>
+      body(githubCalls(octokit, metrics, onHeaders)),
+    );
+    return { result, identity };
+  }
+
+  return {
+    async publishRelease(input: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
+      const { result, identity } = await operate(input, 'contents', COST.release, (calls) =>
+        releaseActivities(calls).publishRelease(input),
+      );
+      return stamped(result, identity);
+    },
+
+    async createTagObject(
+      input: GitHubActivityInput<TagRepoRequest & { message: string }>,
+    ): Promise<TagObjectResult> {
+      const { result, identity } = await operate(input, 'contents', COST.tag, (calls) =>
+        tagActivities(calls).createTagObject(input),
+      );
+      return 'adopted' in result ? { adopted: stamped(result.adopted, identity) } : result;
+    },
+
+    async createTagRef(
+      input: GitHubActivityInput<TagRepoRequest> & { targetSha: string },
+    ): Promise<GitHubEffect> {
+      const { result, identity } = await operate(input, 'contents', COST.tag, (calls) =>
+        tagActivities(calls).createTagRef(input),
+      );
+      return stamped(result, identity);
+    },
+
+    async openPullRequest(input: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
+      const { result, identity } = await operate(input, 'pull_requests', COST.pull, (calls) =>
+        pullRequestActivities(calls).openPullRequest(input),
+      );
+      return stamped(result, identity);
+    },
+  };
 }

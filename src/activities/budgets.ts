@@ -1,0 +1,96 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { BudgetLimits, Cost } from '../budgets/limits.js';
+import type { BudgetStore } from '../budgets/store.js';
+import { reserve, type Settlement, settle } from '../budgets/windows.js';
+import { rateLimitObservation } from '../github/rate-headers.js';
+import {
+  BUDGET_WAIT_FAILURE_TYPE,
+  type BudgetWaitDetails,
+  FailureCode,
+  type RateLimitDetails,
+} from '../shared.js';
+import { authorizationNow } from './authorization-window.js';
+
+/** Every identity's budget, in the store all workers of the deployment share. */
+export interface Budgets {
+  store: BudgetStore;
+  limits: BudgetLimits;
+}
+
+type Headers = Parameters<typeof rateLimitObservation>[0];
+
+/**
+ * The reservation of this attempt: the workflow's key on a first attempt, a key of its own
+ * on each retry (a retry sends again, so it spends again). Calls scheduled by workflow code
+ * from before budgets carry no key and use their activity's.
+ */
+function reservationKey(reservation: string | undefined): string {
+  const { attempt, activityId, workflowExecution } = Context.current().info;
+  const base = reservation ?? `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+  return attempt === 1 ? base : `${base}#${attempt}`;
+}
+
+/**
+ * Ends the attempt before anything is sent; the workflow sleeps on a durable timer until the
+ * slot and calls again with its key. Workflow code from before budgets knows only rate-limit
+ * waits, so its calls get one, which it sleeps out the same way.
+ */
+function budgetWait(waitMs: number, reservation: string, legacy: boolean): ApplicationFailure {
+  const details: BudgetWaitDetails & RateLimitDetails = { waitMs, reservation };
+  return ApplicationFailure.create({
+    type: legacy ? FailureCode.secondaryRateLimit : BUDGET_WAIT_FAILURE_TYPE,
+    message: `This GitHub identity's budget has room for the request in ${waitMs} ms; nothing was sent.`,
+    nonRetryable: true,
+    details: [details],
+  });
+}
+
+function refusalOf(error: unknown): Settlement['refused'] {
+  if (!(error instanceof ApplicationFailure)) return undefined;
+  const waitMs = (error.details?.[0] as RateLimitDetails | undefined)?.waitMs;
+  if (error.type === FailureCode.primaryRateLimit) return { kind: 'primary', waitMs };
+  if (error.type === FailureCode.secondaryRateLimit) return { kind: 'secondary', waitMs };
+  return undefined;
+}
+
+/**
+ * Runs `body` (one activity's GitHub requests) on a reservation of `cost` in `identity`'s
+ * budget, written to the shared store before any request is sent. Without room now, nothing
+ * is sent and the attempt ends with a budget wait: no wait is ever held in a worker. Once the
+ * requests are done, the reservation is settled with GitHub's last rate-limit headers and any
+ * refusal, which tightens the identity's budget.
+ */
+export async function withBudget<T>(
+  budgets: Budgets,
+  identity: string,
+  reservation: string | undefined,
+  cost: Cost,
+  body: (onHeaders: (headers: Headers) => void) => Promise<T>,
+): Promise<T> {
+  const key = reservationKey(reservation);
+  const now = authorizationNow();
+  const at = await budgets.store.update(identity, (state) => {
+    const granted = reserve(state, budgets.limits, now, key, cost);
+    return { state: granted.state, result: granted.at };
+  });
+  if (at > now) throw budgetWait(Math.ceil(at - now), key, reservation === undefined);
+  const settlement: Settlement = { key };
+  try {
+    return await body((headers) => {
+      settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
+    });
+  } catch (error) {
+    settlement.refused = refusalOf(error);
+    throw error;
+  } finally {
+    // The write's outcome matters more than this bookkeeping: if the store fails now, the
+    // reservation's lease simply runs out, and the next response's headers correct the rest.
+    await budgets.store
+      .update(identity, (state) => ({
+        state: settle(state, budgets.limits, authorizationNow(), settlement),
+        result: undefined,
+      }))
+      .catch(() => undefined);
+  }
+}

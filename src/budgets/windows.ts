@@ -1,0 +1,246 @@
+import { type BudgetLimits, type Cost, HOUR_MS, MINUTE_MS } from './limits.js';
+
+/**
+ * One identity's budget as pure arithmetic: where the next request may go so that none of
+ * GitHub's windows is ever over, given every reservation already granted. Times are epoch
+ * milliseconds on our clock; GitHub's spans are converted with `clockRate`.
+ */
+
+/** A reservation: `cost` may be spent from `at`; it counts as in flight until `leaseEnd`. */
+export interface Grant extends Cost {
+  key: string;
+  at: number;
+  leaseEnd: number;
+}
+
+/** The primary window as GitHub's x-ratelimit-* headers last described it. */
+export interface PrimaryWindow {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+  /** When those headers were read: grants still in flight then are not in `remaining` yet. */
+  observedAt: number;
+}
+
+export interface BudgetState {
+  /** Ascending by `at`: grants are handed out first come, first served. */
+  grants: Grant[];
+  /** No request before this (a refusal's retry-after). */
+  blockedUntil: number;
+  /** After a refusal every secondary limit is scaled down by `factor` until `until`. */
+  tightening: { factor: number; until: number } | null;
+  primary: PrimaryWindow | null;
+}
+
+export const emptyBudget = (): BudgetState => ({
+  grants: [],
+  blockedUntil: 0,
+  tightening: null,
+  primary: null,
+});
+
+/** GitHub's x-ratelimit-limit, -remaining, and the GitHub milliseconds until -reset. */
+export interface Observation {
+  limit: number;
+  remaining: number;
+  resetInMs: number;
+}
+
+/** What an activity reports once its requests are done. */
+export interface Settlement {
+  key: string;
+  observed?: Observation;
+  /** GitHub refused a request anyway; `waitMs` is GitHub's (retry-after or the reset), in GitHub ms. */
+  refused?: { kind: 'primary' | 'secondary'; waitMs?: number };
+}
+
+/** Each refusal scales the secondary limits by this, down to the floor, for an hour. */
+const TIGHTEN = 0.8;
+const TIGHTEST = 0.5;
+/** x-ratelimit-reset and Date both have one-second resolution. */
+const RESET_JITTER_MS = 2_000;
+
+interface Window {
+  span: number;
+  limit: number;
+  weight: (cost: Cost) => number;
+}
+
+const requests = (cost: Cost) => cost.writes + cost.reads;
+const points = (limits: BudgetLimits) => (cost: Cost) =>
+  cost.writes * limits.writePoints + cost.reads * limits.readPoints;
+/** A GitHub span on our clock, with the margin for a write that goes out late. */
+const spanOf = (limits: BudgetLimits, githubMs: number) => githubMs / limits.clockRate + limits.marginMs;
+
+const tighteningFactor = (state: BudgetState, now: number) =>
+  state.tightening && now < state.tightening.until ? state.tightening.factor : 1;
+
+/**
+ * The earliest t' ≥ t at which `cost` fits in a sliding window besides `grants`, all of which
+ * are at or before t. GitHub counts a request at t in (t − span, t], as the sandbox does.
+ */
+function windowSlot(grants: readonly Grant[], window: Window, t: number, cost: Cost): number {
+  const need = window.weight(cost);
+  if (need === 0) return t;
+  const limit = Math.max(window.limit, need);
+  const inside = grants.filter((grant) => grant.at > t - window.span);
+  let sum = inside.reduce((total, grant) => total + window.weight(grant), 0);
+  if (sum + need <= limit) return t;
+  for (const grant of inside) {
+    sum -= window.weight(grant);
+    if (sum + need <= limit) return grant.at + window.span;
+  }
+  return t;
+}
+
+/** The earliest t' ≥ t with fewer than `max` reservations in flight. */
+function concurrencySlot(grants: readonly Grant[], max: number, t: number): number {
+  const ends = grants
+    .map((grant) => grant.leaseEnd)
+    .filter((end) => end > t)
+    .sort((a, b) => a - b);
+  return ends.length < max ? t : (ends[ends.length - max] as number);
+}
+
+function spacingSlot(grants: readonly Grant[], limits: BudgetLimits, t: number, cost: Cost): number {
+  if (cost.writes === 0 || limits.writeSpacingMs === 0) return t;
+  const last = grants.findLast((grant) => grant.writes > 0);
+  return last ? Math.max(t, last.at + limits.writeSpacingMs / limits.clockRate) : t;
+}
+
+/**
+ * Within a window GitHub described, what it said remains minus what we granted since (and
+ * what was still in flight when it said so) must keep the reserve; otherwise wait for the
+ * reset. Past the reset, until GitHub describes the new window, our own requests count in a
+ * sliding hour, which is stricter than GitHub's fixed one.
+ */
+function primarySlot(state: BudgetState, limits: BudgetLimits, t: number, cost: Cost): number {
+  const primary = state.primary;
+  const limit = primary?.limit ?? limits.primaryPerHour;
+  const reserve = Math.ceil(limit * limits.primaryReserve);
+  if (primary && t < primary.resetAt) {
+    const spent = state.grants
+      .filter((grant) => grant.leaseEnd > primary.observedAt)
+      .reduce((total, grant) => total + requests(grant), 0);
+    return primary.remaining - spent - reserve >= requests(cost) ? t : primary.resetAt + limits.marginMs;
+  }
+  const since = primary?.resetAt ?? Number.NEGATIVE_INFINITY;
+  const window = { span: spanOf(limits, HOUR_MS), limit: limit - reserve, weight: requests };
+  return windowSlot(
+    state.grants.filter((grant) => grant.at >= since),
+    window,
+    t,
+    cost,
+  );
+}
+
+/**
+ * The earliest time, not before `now` nor before the last grant (first come, first served),
+ * at which `cost` keeps every window within its limit: writes per minute and per hour,
+ * points per minute, concurrency, the operator's spacing cap and the primary limit.
+ */
+export function earliestSlot(state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number {
+  const factor = tighteningFactor(state, now);
+  const scaled = (limit: number) => Math.max(1, Math.floor(limit * factor));
+  const minute = spanOf(limits, MINUTE_MS);
+  const windows: Window[] = [
+    { span: minute, limit: scaled(limits.writesPerMinute), weight: (c) => c.writes },
+    { span: spanOf(limits, HOUR_MS), limit: scaled(limits.writesPerHour), weight: (c) => c.writes },
+    { span: minute, limit: scaled(limits.pointsPerMinute), weight: points(limits) },
+  ];
+  let t = Math.max(now, state.grants.at(-1)?.at ?? now, state.blockedUntil);
+  // Each step moves t to the instant some grant leaves a window, a lease ends or the window
+  // resets; t never moves back, so this ends after at most a few steps per grant.
+  for (;;) {
+    const next = Math.max(
+      t,
+      ...windows.map((window) => windowSlot(state.grants, window, t, cost)),
+      concurrencySlot(state.grants, limits.concurrency, t),
+      spacingSlot(state.grants, limits, t, cost),
+      primarySlot(state, limits, t, cost),
+    );
+    if (next === t) return t;
+    t = next;
+  }
+}
+
+/** Forgets what can no longer affect a window: grants older than an hour and no longer in flight. */
+export function prune(state: BudgetState, limits: BudgetLimits, now: number): BudgetState {
+  const horizon = now - spanOf(limits, HOUR_MS);
+  return {
+    ...state,
+    grants: state.grants.filter((grant) => grant.at > horizon || grant.leaseEnd > now),
+    tightening: state.tightening && state.tightening.until > now ? state.tightening : null,
+  };
+}
+
+/**
+ * Grants `cost` at the earliest slot and records it under `key`. The same key gets the same
+ * slot again: an activity that was told to wait comes back with its key and uses its slot.
+ */
+export function reserve(
+  state: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  key: string,
+  cost: Cost,
+): { state: BudgetState; at: number } {
+  const existing = state.grants.find((grant) => grant.key === key);
+  if (existing) return { state, at: existing.at };
+  const pruned = prune(state, limits, now);
+  const at = earliestSlot(pruned, limits, now, cost);
+  const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs };
+  return { state: { ...pruned, grants: [...pruned.grants, grant] }, at };
+}
+
+/** A new window when the reset moved on; within a window, the lowest remaining is the latest news. */
+function observe(
+  primary: PrimaryWindow | null,
+  limits: BudgetLimits,
+  now: number,
+  observed: Observation,
+): PrimaryWindow {
+  const resetAt = now + observed.resetInMs / limits.clockRate;
+  const latest = { limit: observed.limit, remaining: observed.remaining, resetAt, observedAt: now };
+  if (!primary || resetAt > primary.resetAt + spanOf(limits, RESET_JITTER_MS)) return latest;
+  return observed.remaining < primary.remaining ? { ...latest, resetAt: primary.resetAt } : primary;
+}
+
+/**
+ * An activity is done with its reservation: it no longer counts as in flight, and it counts
+ * in the windows from now at the latest (a write that went out late must not let the next
+ * one go early). GitHub's headers correct the primary window; a refusal blocks until the
+ * wait GitHub asked for and tightens the secondary limits for an hour.
+ */
+export function settle(
+  state: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  settlement: Settlement,
+): BudgetState {
+  const grants = state.grants
+    .map((grant) =>
+      grant.key === settlement.key
+        ? {
+            ...grant,
+            at: Math.max(grant.at, Math.min(now, grant.leaseEnd)),
+            leaseEnd: Math.min(grant.leaseEnd, now),
+          }
+        : grant,
+    )
+    .sort((a, b) => a.at - b.at);
+  let { blockedUntil, tightening, primary } = state;
+  if (settlement.observed) primary = observe(primary, limits, now, settlement.observed);
+  const refused = settlement.refused;
+  if (refused?.kind === 'secondary') {
+    blockedUntil = Math.max(blockedUntil, now + (refused.waitMs ?? MINUTE_MS) / limits.clockRate);
+    const factor = Math.max(TIGHTEST, tighteningFactor(state, now) * TIGHTEN);
+    tightening = { factor, until: now + HOUR_MS / limits.clockRate };
+  }
+  if (refused?.kind === 'primary') {
+    const limit = primary?.limit ?? limits.primaryPerHour;
+    const resetAt = now + (refused.waitMs ?? HOUR_MS) / limits.clockRate;
+    primary = { limit, remaining: 0, resetAt, observedAt: now };
+  }
+  return { grants, blockedUntil, tightening, primary };
+}

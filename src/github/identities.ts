@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { RequestError } from '@octokit/request-error';
+import type { Octokit } from '@octokit/rest';
+import { registerSecret } from '../logging/logger.js';
+import { createOctokit } from './octokit.js';
+import { splitRepository } from './plan.js';
+
+/** The least permission each kind of operation needs, always `write`. */
+export type Permission = 'contents' | 'pull_requests';
+
+/**
+ * Who a GitHub request acts as, as the audit record states it: a token by a fingerprint that
+ * cannot be turned back into it, an App installation by its id with the permissions its token
+ * was scoped to. `id` also names the identity's budget.
+ */
+export interface GitHubIdentity {
+  kind: 'token' | 'app_installation';
+  id: string;
+  installation_id?: number;
+  permissions?: Record<string, 'read' | 'write' | 'admin'>;
+}
+
+export interface ActingAs {
+  octokit: Octokit;
+  identity: GitHubIdentity;
+}
+
+export interface GitHubIdentities {
+  /** The client and identity for one operation on `repository` that needs `permission: write`. */
+  forOperation(repository: string, permission: Permission): Promise<ActingAs>;
+}
+
+type Authentication = { type: 'token'; token: string } | { type: 'app' } | { type: 'unauthenticated' };
+
+interface InstallationToken {
+  token: string;
+  permissions: Record<string, 'read' | 'write' | 'admin'>;
+}
+
+const fingerprint = (token: string) =>
+  `token:sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+
+/**
+ * Identities from the executor's Octokit. With a token, every operation is that token. With
+ * a GitHub App (an Octokit on @octokit/auth-app without an installation), each operation finds
+ * the installation on the repository's owner (an override from GITHUB_APP_INSTALLATIONS, else
+ * GET /repos/{owner}/{repo}/installation, cached per owner) and gets a token scoped to that one
+ * repository and one permission; auth-app caches such tokens until a minute before they expire.
+ */
+export function githubIdentities(
+  octokit: Octokit,
+  installations: Readonly<Record<string, number>> = {},
+): GitHubIdentities {
+  let authentication: Promise<Authentication> | undefined;
+  const byOwner = new Map<string, Promise<number>>();
+
+  async function lookUpInstallation(owner: string, repo: string): Promise<number> {
+    try {
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/installation', { owner, repo });
+      return data.id;
+    } catch (error) {
+      if (!(error instanceof RequestError) || error.status !== 404) throw error;
+      throw new RequestError(
+        `The GitHub App is not installed on ${owner}/${repo}; install it there, or name the installation in GITHUB_APP_INSTALLATIONS (${owner}=<id>).`,
+        404,
+        { request: error.request, response: error.response },
+      );
+    }
+  }
+
+  function installationOf(owner: string, repo: string): Promise<number> {
+    const known = installations[owner];
+    if (known !== undefined) return Promise.resolve(known);
+    let found = byOwner.get(owner);
+    if (!found) {
+      found = lookUpInstallation(owner, repo);
+      byOwner.set(owner, found);
+      // A failed lookup is not remembered: the App may be installed a minute later.
+      found.catch(() => byOwner.delete(owner));
+    }
+    return found;
+  }
+
+  return {
+    async forOperation(repository, permission) {
+      authentication ??= octokit.auth() as Promise<Authentication>;
+      const auth = await authentication;
+      if (auth.type !== 'app') {
+        const id = auth.type === 'token' ? fingerprint(auth.token) : 'unauthenticated';
+        return { octokit, identity: { kind: 'token', id } };
+      }
+      const { owner, repo } = splitRepository(repository);
+      const installationId = await installationOf(owner, repo);
+      const scoped = (await octokit.auth({
+        type: 'installation',
+        installationId,
+        repositoryNames: [repo],
+        permissions: { [permission]: 'write' },
+      })) as InstallationToken;
+      registerSecret(scoped.token);
+      return {
+        octokit: createOctokit(
+          octokit.request.endpoint.DEFAULTS.baseUrl,
+          { kind: 'token', token: scoped.token },
+          octokit.log,
+        ),
+        identity: {
+          kind: 'app_installation',
+          id: `installation:${installationId}`,
+          installation_id: installationId,
+          permissions: scoped.permissions,
+        },
+      };
+    },
+  };
+}
