@@ -28,7 +28,7 @@ export class Installations {
   private issued = new Map<string, IssuedToken>();
 
   constructor(
-    readonly apps: readonly AppConfig[],
+    private readonly apps: readonly AppConfig[],
     private readonly accounts: ReadonlyMap<string, Account>,
     /** Sandbox epoch ms: when every installation was made, as far as clients can tell. */
     readonly createdAt: number,

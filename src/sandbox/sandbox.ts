@@ -132,36 +132,37 @@ export class Sandbox implements SandboxControls {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const isAdmin = isAdminPath(url.pathname);
-    const authenticated = authenticate(request.headers.authorization, this.config, this.installations, at);
-    // The admin API takes the configured personal tokens only.
-    const refusal =
-      authenticated instanceof GitHubError
-        ? authenticated
-        : isAdmin && authenticated.kind !== 'token'
-          ? badCredentials()
-          : undefined;
-    const caller = refusal ? undefined : (authenticated as Caller);
+    const caller = this.caller(request.headers.authorization, isAdmin, at);
     let outcome: HandledRequest;
     try {
-      outcome = caller
-        ? await this.dispatch(request, url, method, caller, isAdmin)
-        : plain(null, asResponse(refusal ?? badCredentials()));
+      outcome =
+        caller instanceof GitHubError
+          ? plain(null, asResponse(caller))
+          : await this.dispatch(request, url, method, caller, isAdmin);
     } catch (error) {
       // Caught here rather than in handle() so that the request log shows the 500 too.
       outcome = plain(null, asResponse(this.failure(request, error)));
     }
-    if (!isAdmin) this.requestLog.push(logEntry(method, url, caller, at, outcome));
+    const known = caller instanceof GitHubError ? undefined : caller;
+    if (!isAdmin) this.requestLog.push(logEntry(method, url, known, at, outcome));
     if (outcome.dropped) {
       request.socket.destroy();
       return;
     }
-    const rate = caller ? this.limiter.window(caller.identity) : emptyAllowance(this.clock.now());
+    const rate = known ? this.limiter.window(known.identity) : emptyAllowance(this.clock.now());
     const headers = {
       'x-github-request-id': requestId,
       ...rateLimitHeaders(rate),
       ...outcome.response.headers,
     };
     writeJson(response, { ...outcome.response, headers }, this.clock.now());
+  }
+
+  /** The caller, or the 401 GitHub sends; the admin API takes the configured personal tokens only. */
+  private caller(header: string | undefined, isAdmin: boolean, nowMs: number): Caller | GitHubError {
+    const caller = authenticate(header, this.config, this.installations, nowMs);
+    if (caller instanceof GitHubError || !isAdmin || caller.kind === 'token') return caller;
+    return badCredentials();
   }
 
   /** Admin calls skip rate limits and faults; GitHub calls are admitted, then faults apply. */
