@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 /**
  * Names shared by the client, the worker and any Federation Core that starts
@@ -123,6 +123,127 @@ export interface Progress {
   rateLimitWaits: number;
   outcome?: Outcome;
 }
+
+// Budgets: each GitHub identity's share of GitHub's limits (src/budgets, src/activities/budgets.ts).
+
+/**
+ * A GitHub activity without a budget reservation for now ends with this failure type (non-retryable,
+ * nothing sent): the workflow sleeps `waitMs` on a durable timer, then calls again with `reservation`,
+ * the slot it was given.
+ */
+export const BUDGET_WAIT_FAILURE_TYPE = 'GITHUB_BUDGET_WAIT';
+
+export interface BudgetWaitDetails {
+  waitMs: number;
+  reservation: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publication runs (docs/runs.md): one workflow per run holds a plan of steps; each step still
+// ships through its own receipt workflow, started as the run's child.
+
+export const RUN_WORKFLOW_TYPE = 'executePublicationRun';
+export const runWorkflowIdFor = (runId: string): string => `run-${runId}`;
+/** A run's deadline is at most this far after its start: a receipt never lives longer. */
+export const MAX_RUN_SECONDS = 86_400;
+
+/** Where a step is: waiting for its receipt, for its needs, executing, or ended. */
+export type StepStatus = 'waiting_authorization' | 'authorized' | 'running' | 'shipped' | 'not_shipped';
+
+/** The one primary reason a step did not ship. */
+export const NotShippedCode = {
+  neverAuthorized: 'NEVER_AUTHORIZED',
+  receiptRejected: 'RECEIPT_REJECTED',
+  blockedByMode: 'BLOCKED_BY_MODE',
+  neededStepNotShipped: 'NEEDED_STEP_NOT_SHIPPED',
+  githubRefused: 'GITHUB_REFUSED',
+  expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
+  cancelled: 'CANCELLED',
+  deadlineReached: 'DEADLINE_REACHED',
+  executionFailed: 'EXECUTION_FAILED',
+} as const;
+export type NotShippedCode = (typeof NotShippedCode)[keyof typeof NotShippedCode];
+
+/** Why an authorization was refused; the run is unchanged by a refused one. */
+export const AuthorizationCode = {
+  malformed: 'MALFORMED',
+  unknownStep: 'UNKNOWN_STEP',
+  runClosed: 'RUN_CLOSED',
+  alreadyAuthorized: 'ALREADY_AUTHORIZED',
+  /** The step already has its outcome (a step it needs did not ship). */
+  stepEnded: 'STEP_ENDED',
+  receiptInUse: 'RECEIPT_IN_USE',
+  receiptUnverified: 'RECEIPT_UNVERIFIED',
+  runMismatch: 'RUN_MISMATCH',
+  kindMismatch: 'KIND_MISMATCH',
+  digestMismatch: 'DIGEST_MISMATCH',
+} as const;
+
+/** The run workflow's input; the run's plan is validated again by the workflow's first activity. */
+export interface RunInput {
+  /** The publication plan, as `marketops plan` reads it: `{ run_id, steps: [{ id, request, needs? }] }`. */
+  plan: unknown;
+  /** Seconds from the run's start until it stops waiting for authorizations; default and maximum 86400. */
+  deadlineSeconds?: number;
+}
+
+/** The Update's argument: one receipt for one step. */
+export interface StepAuthorization {
+  step: string;
+  receipt: string;
+}
+
+export type AuthorizationAnswer =
+  | { status: 'accepted'; step: string; receiptId: string; workflowId: string }
+  | { status: 'refused'; step: string; reasons: Reason[] };
+
+export const authorizeStepUpdate = defineUpdate<AuthorizationAnswer, [StepAuthorization]>('authorizeStep');
+
+/** One line of a run's timeline. */
+export interface StepView {
+  id: string;
+  operation: string;
+  repository: string;
+  needs: string[];
+  opDigest: string;
+  status: StepStatus;
+  /** Set once authorized. */
+  receiptId?: string;
+  workflowId?: string;
+  /** Shipped: the object's link, and whether it already existed exactly as authorized. */
+  url?: string;
+  adopted?: boolean;
+  /** Not shipped: the one primary reason; `detail` carries the receipt's or GitHub's own reasons. */
+  reason?: { code: NotShippedCode; message: string; detail: Reason[] };
+  /** The leaf hash of the step's own audit record, once it has one. */
+  auditLeafHash?: string;
+}
+
+export interface RunTimeline {
+  runId: string;
+  mode: Mode;
+  /** SHA-256 (hex) of the canonical plan. */
+  planDigest: string;
+  state: 'open' | 'closing' | 'closed';
+  /** ISO time after which the run stops waiting for authorizations. */
+  deadline: string;
+  steps: StepView[];
+  /** The run record, once appended at the end. */
+  audit?: AuditAnchor;
+}
+
+/** The run's timeline, answered by a worker; a closed run's result has the same shape. */
+export const timelineQuery = defineQuery<RunTimeline>('timeline');
+
+/** What a step would do on GitHub now, read-only: create it, adopt an identical object, or neither. */
+export interface StepPreview {
+  id: string;
+  action: 'create' | 'adopt' | 'conflict' | 'fail';
+  detail: string;
+}
+
+/** Previews a plan on the executor's workers, which hold the GitHub credentials; it writes and consumes nothing. */
+export const PREVIEW_WORKFLOW_TYPE = 'previewPublicationPlan';
 
 // Budgets: each GitHub identity's share of GitHub's limits (src/budgets, src/activities/budgets.ts).
 

@@ -4,6 +4,7 @@ import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { nonRetryableBugs } from './bug-class.js';
 import { createGitHubActivities, type GitHubAccess } from './github/index.js';
 import { createRecordActivities, type RecordSettings } from './records.js';
+import { createRunActivities } from './runs.js';
 import { createValidationActivities, type ValidationSettings } from './validation.js';
 
 export interface ActivityDependencies {
@@ -20,6 +21,7 @@ export const createCoreActivities = (deps: ActivityDependencies) =>
   nonRetryableBugs({
     ...createValidationActivities(deps.validation, deps.metrics, deps.ledger),
     ...createRecordActivities(deps.records),
+    ...createRunActivities({ ...deps.validation, octokit: deps.octokit, metrics: deps.metrics }),
   });
 
 /** GitHub writes, each within its identity's budget. */
@@ -29,5 +31,6 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
 export type { GitHubEffect } from './github/index.js';
-export type { RejectionDraft } from './records.js';
+export type { RecordDraft, RejectionDraft } from './records.js';
+export type { PreparedRun, PreparedStep, ReceiptCheck } from './runs.js';
 export type { SubmissionFacts, Validation } from './validation.js';

@@ -99,6 +99,17 @@ function entryProblem(bundle: AuditBundle, entry: AuditBundle['entries'][number]
   return undefined;
 }
 
+/** A run record names its steps' records by leaf hash: each must be in the bundle, or the bundle is incomplete. */
+function missingStepRecord(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
+  const present = new Set(bundle.entries.map((e) => e.leafHash));
+  const missing = entry.record.run?.steps.find(
+    (step) => step.leaf_hash !== null && !present.has(step.leaf_hash),
+  );
+  return (
+    missing && `the run record ${entry.index} names step "${missing.id}", whose record is not in the bundle`
+  );
+}
+
 /** A history's result must name its record's leaf hash, and any checkpoint in it must be one our log extends. */
 function historyProblem(bundle: AuditBundle, workflowId: string, history: unknown): string | undefined {
   const leaves = bundle.entries
@@ -155,7 +166,7 @@ export async function verifyBundle(
   const problem =
     (options.trustedKeys && untrustedKey(b, options.trustedKeys)) ||
     checkpointProblem(b.checkpoint, b.publicKeys.keys) ||
-    b.entries.map((entry) => entryProblem(b, entry)).find(Boolean) ||
+    b.entries.map((entry) => entryProblem(b, entry) ?? missingStepRecord(b, entry)).find(Boolean) ||
     Object.entries(b.histories)
       .map(([workflowId, history]) => historyProblem(b, workflowId, history))
       .find(Boolean);

@@ -51,6 +51,27 @@ export const auditRecordSchema = z.strictObject({
   temporal: z.strictObject({ workflow_id: z.string().min(1), run_id: z.string().min(1) }).nullable(),
   executor_version: z.string().min(1),
   source: z.enum(['workflow', 'client']),
+  /**
+   * Present only on the record a publication run appends when it ends (docs/runs.md): the plan, the mode
+   * and each step's outcome with its own record's leaf hash. Optional, so older records hash as before.
+   */
+  run: z
+    .strictObject({
+      plan_digest: sha256Hex,
+      mode: z.enum(['prod', 'dry-run']),
+      steps: z.array(
+        z.strictObject({
+          id: z.string().min(1),
+          status: z.enum(['shipped', 'not_shipped']),
+          reason_code: z.string().min(1).nullable(),
+          receipt_id: z.string().min(1).nullable(),
+          url: z.string().nullable(),
+          /** Null when the step has no record of its own (never authorized, never started). */
+          leaf_hash: sha256Hex.nullable(),
+        }),
+      ),
+    })
+    .optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

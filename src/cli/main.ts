@@ -3,7 +3,10 @@ import { redactSecrets } from '../logging/logger.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKeygenCommand } from './commands/keygen.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerReceiptCommand } from './commands/receipt.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerRunShowCommand } from './commands/run-show.js';
 import { registerRunsCommand, registerStatusCommand } from './commands/runs.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
@@ -27,6 +30,9 @@ registerWorkerCommand(program);
 registerSubmitCommand(program);
 registerStatusCommand(program);
 registerRunsCommand(program);
+registerRunShowCommand(program);
+registerPlanCommand(program);
+registerRunCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

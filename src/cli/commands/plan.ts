@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { asUserError } from '../inputs.js';
+import { print } from '../outcome.js';
+import { readPlan, withRunClient } from './run.js';
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description(
+      'Preview a publication plan: steps in execution order, their GitHub requests and op_digest, and what each would do on GitHub now.',
+    )
+    .argument('<plan>', 'plan file (YAML or JSON)')
+    .option('--offline', "do not ask GitHub (through the executor's workers) what each step would do now")
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nNo receipt is needed or consumed, and nothing is written: GitHub is only read, by the\n' +
+        "executor's workers, which hold its credentials.\n\nExamples:\n  $ marketops plan plan.yaml\n  $ marketops plan plan.yaml --json | jq '.steps[].opDigest'",
+    )
+    .action(async (file: string, flags: { offline?: boolean; json?: boolean }) => {
+      const plan = await readPlan(file);
+      const { previewOf, previewText } = await import('../../runs/report.js');
+      const now = flags.offline ? [] : await withRunClient((runs) => asUserError(runs.preview(plan)));
+      const steps = previewOf(plan, now);
+      print(flags.json, { runId: plan.run_id, steps }, previewText(plan.run_id, steps));
+    });
+}
