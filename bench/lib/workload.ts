@@ -28,6 +28,7 @@ export const LIMITS_OFF: Limits = {
   secondaryPerMinute: null,
   secondaryPerHour: null,
   maxConcurrency: null,
+  pointsPerMinute: null,
   status: 403,
 };
 
