@@ -59,6 +59,12 @@ export const ExecutorCode = {
 /** A rejected execution ends failed with this failure type; its details[0] is the ExecutionResult. */
 export const REJECTED_FAILURE_TYPE = 'RECEIPT_REJECTED';
 
+/**
+ * A failed execution (GitHub refused, CONFLICT, expired, cancelled) ends failed with this failure
+ * type; its details[0] is the ExecutionResult. Its receipt stays consumed (the ledger).
+ */
+export const FAILED_FAILURE_TYPE = 'OPERATION_FAILED';
+
 /** Custom search attributes: operators filter the Web UI and `runs list` by these. */
 export const searchAttributes = {
   runId: defineSearchAttributeKey('MarketOpsRunId', SearchAttributeType.KEYWORD),
@@ -122,20 +128,6 @@ export interface Progress {
   writesDone: number;
   rateLimitWaits: number;
   outcome?: Outcome;
-}
-
-// Budgets: each GitHub identity's share of GitHub's limits (src/budgets, src/activities/budgets.ts).
-
-/**
- * A GitHub activity without a budget reservation for now ends with this failure type (non-retryable,
- * nothing sent): the workflow sleeps `waitMs` on a durable timer, then calls again with `reservation`,
- * the slot it was given.
- */
-export const BUDGET_WAIT_FAILURE_TYPE = 'GITHUB_BUDGET_WAIT';
-
-export interface BudgetWaitDetails {
-  waitMs: number;
-  reservation: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,13 +44,32 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
   };
 
   return {
-    async recordOutcome({ step, draft }: { step: string; draft: RecordDraft }): Promise<AuditAnchor> {
-      return append(step, {
+    /**
+     * `startedAt` is the workflow's start (epoch ms), absent from runs started before it was passed.
+     * The duration runs to `recorded_at`: both are Temporal's clock, which neither a time-skipping
+     * server nor a worker's clock skew can bend. Counted once appended: only outcomes on record count.
+     */
+    async recordOutcome({
+      step,
+      draft,
+      startedAt,
+    }: {
+      step: string;
+      draft: RecordDraft;
+      startedAt?: number;
+    }): Promise<AuditAnchor> {
+      const anchor = await append(step, {
         ...draft,
         temporal: temporal(),
         executor_version: executorVersion,
         source: 'workflow',
       });
+      metrics.outcome(draft.operation_kind, draft.outcome, draft.reasons[0]?.code);
+      if (startedAt !== undefined) {
+        const seconds = (Date.parse(draft.recorded_at) - startedAt) / 1000;
+        metrics.operationDuration(draft.operation_kind, Math.max(0, seconds));
+      }
+      return anchor;
     },
 
     /** Records a submission the client refused; the fields a refusal cannot vouch for are fixed here. */
@@ -63,7 +82,7 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
     }): Promise<AuditAnchor> {
       // Counted here, so the worker's metrics show the refusals of every client.
       for (const reason of draft.reasons) metrics.receipt('rejected', reason.code);
-      return append('client-rejection', {
+      const anchor = await append('client-rejection', {
         ...draft,
         recorded_at: recordedAt,
         op_digest: null,
@@ -73,6 +92,8 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
         executor_version: executorVersion,
         source: 'client',
       });
+      metrics.outcome(draft.operation_kind, 'rejected', draft.reasons[0]?.code);
+      return anchor;
     },
   };
 }

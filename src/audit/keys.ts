@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { readJsonFile } from '../common/files.js';
@@ -30,5 +29,6 @@ export async function loadCheckpointSigner(path: string, origin?: string): Promi
   return checkpointSignerFromJwk((await readKeyFile(path, 'audit signing key')) as JWK, origin);
 }
 
-/** A fresh checkpoint signing key; its kid says it is an audit key. */
-export const generateAuditKeys = (): Promise<KeyPair> => generateEd25519KeyPair(`audit-${randomUUID()}`);
+/** A fresh checkpoint signing key; its kid says it is an audit key, and which one by its RFC 7638 thumbprint. */
+export const generateAuditKeys = (): Promise<KeyPair> =>
+  generateEd25519KeyPair((thumbprint) => `audit-${thumbprint}`);

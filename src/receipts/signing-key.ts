@@ -8,8 +8,9 @@ export interface SigningKey {
 }
 
 /**
- * Makes a fresh Ed25519 receipt signing key. The kid defaults to the RFC 7638 thumbprint; a given
- * one must be usable in a receipt's header.
+ * Makes a fresh Ed25519 receipt signing key, named by its RFC 7638 thumbprint so no two installations
+ * share a kid. An explicit kid is still accepted (a Federation Core with its own naming, e.g. by
+ * year); it must be usable in a receipt's header, and keeping it unique is then its owner's job.
  */
 export async function generateSigningKey(kid?: string): Promise<KeyPair> {
   if (kid !== undefined) parseJwk(keyIdSchema, kid, 'key id (--kid)');

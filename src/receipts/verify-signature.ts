@@ -14,6 +14,9 @@ import { type ReceiptReason, reason } from './reasons.js';
 import { show } from './show.js';
 import { parseStrictJsonObject } from './strict-json.js';
 
+/** Every kid in full: thumbprints are long, and the one that differs must be readable. */
+const knownKids = (keys: KeyRing) => keys.kids.map((kid) => JSON.stringify(kid)).join(', ');
+
 export type SignatureCheck =
   | { ok: true; claims: ReceiptClaims; kid: string }
   | { ok: false; reasons: ReceiptReason[] };
@@ -96,7 +99,9 @@ function checkHeader(header: Record<string, unknown>, keys: KeyRing): HeaderChec
     reasons.push(
       reason(
         'UNKNOWN_KEY',
-        `The header kid ${show(kid)} names no key in the key ring (known: ${show(keys.kids)}).`,
+        kid === undefined
+          ? `The header has no kid; keys are taken only from the receipt key ring, by kid (it holds ${knownKids(keys)}).`
+          : `No key ${show(kid)} in the receipt key ring searched (it holds ${knownKids(keys)}): the receipt was signed by a key this verifier does not trust, e.g. another installation's. Add its public key to the ring, or get a receipt signed with a trusted key.`,
       ),
     );
   }

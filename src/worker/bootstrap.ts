@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
 import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/logger.js';
-import { createExecutorMetrics } from '../metrics/executor-metrics.js';
+import { createExecutorMetrics, prometheusOptions } from '../metrics/executor-metrics.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
 
@@ -38,7 +38,7 @@ export function installRuntime(config: Config): pino.Logger {
     logger: temporalRuntimeLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: 'WARN' },
-      metrics: { prometheus: { bindAddress: `0.0.0.0:${config.metricsPort}` } },
+      metrics: { prometheus: prometheusOptions(config.metricsPort) },
     },
   });
   return logger;

@@ -4,15 +4,18 @@ import {
   CancellationScope,
   isCancellation,
   patched,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
   type ExecutionResult,
+  FAILED_FAILURE_TYPE,
   FailureCode,
   type Outcome,
   type Progress,
@@ -26,7 +29,6 @@ import { performOperation } from './github-steps.js';
 
 type Effect = activities.GitHubEffect;
 type Facts = activities.SubmissionFacts;
-type Rejected = Extract<ExecutionResult, { status: 'rejected' }>;
 
 /**
  * A write that ended in a known way becomes a `failed` outcome; anything else is a bug
@@ -67,6 +69,7 @@ function recordOutcome(
     progress.stage = 'recording';
     const anchor = await coreActivities.recordOutcome({
       step: 'final',
+      startedAt: workflowInfo().startTime.getTime(),
       draft: {
         recorded_at: new Date(Date.now()).toISOString(),
         run_id: facts.runId,
@@ -93,17 +96,55 @@ function recordOutcome(
   });
 }
 
+const modeBlocked: Reason = {
+  code: 'MODE_NOT_PROD',
+  message: 'The executor runs in dry-run mode; nothing was written.',
+};
+
+/** Why an outcome is what it is, in a few words: the reason codes and the first message. */
+function because(result: ExecutionResult): string {
+  switch (result.status) {
+    case 'succeeded':
+      return result.github.adopted ? 'adopted the existing object' : '';
+    case 'failed':
+      return `${result.code}: ${result.message}`;
+    case 'rejected':
+      return `${result.reasons.map((reason) => reason.code).join(', ')}: ${result.reasons[0]?.message ?? ''}`;
+    case 'blocked_by_mode':
+      return `${modeBlocked.code}: ${result.plan.length} request(s) planned, nothing written`;
+  }
+}
+
 /**
- * A rejected run ends failed, with the result in the failure's details: the id policy
- * then lets the genuine receipt run after a forged start under its id, and the Web UI
- * tells a refusal from a success. Runs started before this change complete as before.
+ * The outcome in one line: operation, repository, mode, outcome and reason, and the link on GitHub.
+ * A rejection may come before the mode matters: it names none.
  */
-function endRejected(result: Rejected): Rejected {
-  if (!patched('rejected-runs-end-failed')) return result;
-  const codes = result.reasons.map((reason) => reason.code).join(', ');
+function outcomeLine(validation: activities.Validation, result: ExecutionResult): string {
+  const { operationKind, repository } = validation.facts;
+  const operation = `${operationKind ?? 'unknown operation'} ${repository ?? 'unknown repository'}`;
+  const mode = { accepted: 'prod', blocked_by_mode: 'dry-run', rejected: null }[validation.decision];
+  const ending = `${result.status} ${because(result)}`.trim();
+  const url = result.status === 'succeeded' ? result.github.url : null;
+  return [operation, mode, ending, url].filter((part) => part !== null).join(' · ');
+}
+
+/** Failure types of the outcomes that end an execution failed (see `end`). */
+const failureTypes = { rejected: REJECTED_FAILURE_TYPE, failed: FAILED_FAILURE_TYPE } as const;
+
+/**
+ * A rejected or failed run ends failed, with the result in the failure's details and the outcome
+ * line as its message, which the Web UI shows above the fold: the id policy then lets the genuine
+ * receipt run after a forged start under its id, and the workflows list tells what did not ship
+ * from what did. A failed run's receipt stays consumed (the ledger), so a rerun under its id is
+ * refused. Runs started before each change complete as before.
+ */
+function end(result: ExecutionResult, line: string): ExecutionResult {
+  if (result.status !== 'rejected' && result.status !== 'failed') return result;
+  const patch = result.status === 'rejected' ? 'rejected-runs-end-failed' : 'failed-runs-end-failed';
+  if (!patched(patch)) return result;
   throw ApplicationFailure.create({
-    type: REJECTED_FAILURE_TYPE,
-    message: `Receipt rejected (${codes}): ${result.reasons[0]?.message ?? 'no reason given'}`,
+    type: failureTypes[result.status],
+    message: line,
     nonRetryable: true,
     details: [result],
   });
@@ -128,9 +169,22 @@ async function ship(
   }
 }
 
-const modeBlocked: Reason[] = [
-  { code: 'MODE_NOT_PROD', message: 'The executor runs in dry-run mode; nothing was written.' },
-];
+async function outcomeOf(validation: activities.Validation, progress: Progress): Promise<ExecutionResult> {
+  const { facts } = validation;
+  switch (validation.decision) {
+    case 'rejected': {
+      const { reasons } = validation;
+      const audit = await recordOutcome(facts, progress, 'rejected', reasons, null);
+      return { status: 'rejected', reasons, audit };
+    }
+    case 'blocked_by_mode': {
+      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', [modeBlocked], null);
+      return { status: 'blocked_by_mode', plan: validation.plan, audit };
+    }
+    case 'accepted':
+      return ship(validation, progress);
+  }
+}
 
 /**
  * One authorized GitHub operation, keyed by its receipt: authorize (validate, then consume
@@ -142,21 +196,12 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
 
   // Quick and consuming: let it finish even when a cancellation arrives meanwhile.
   const validation = await CancellationScope.nonCancellable(() => coreActivities.authorizeSubmission(input));
-  const { facts } = validation;
-  progress.receiptId = facts.receiptId ?? undefined;
-  progress.operation = facts.operationKind ?? undefined;
+  progress.receiptId = validation.facts.receiptId ?? undefined;
+  progress.operation = validation.facts.operationKind ?? undefined;
 
-  switch (validation.decision) {
-    case 'rejected': {
-      const { reasons } = validation;
-      const audit = await recordOutcome(facts, progress, 'rejected', reasons, null);
-      return endRejected({ status: 'rejected', reasons, audit });
-    }
-    case 'blocked_by_mode': {
-      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', modeBlocked, null);
-      return { status: 'blocked_by_mode', plan: validation.plan, audit };
-    }
-    case 'accepted':
-      return ship(validation, progress);
-  }
+  const result = await outcomeOf(validation, progress);
+  // The Web UI shows current details on the workflow's page; setting them is no command, so needs no patch.
+  const line = outcomeLine(validation, result);
+  setCurrentDetails(line);
+  return end(result, line);
 }

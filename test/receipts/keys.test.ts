@@ -1,5 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { checkpointSignerFromJwk, generateAuditKeys } from '../../src/audit/index.js';
 import { auditKeyFileNames, receiptKeyFileNames } from '../../src/config/key-file-names.js';
@@ -34,6 +35,33 @@ describe('generateSigningKey', () => {
     ]);
   });
 
+  it('names each new key by its own thumbprint, so two installations never share a kid', async () => {
+    const [first, second] = [await generateSigningKey(), await generateSigningKey()];
+    const { kty, crv, x } = first.privateJwk;
+    expect(first.privateJwk.kid).toBe(await calculateJwkThumbprint({ kty, crv, x }, 'sha256'));
+    expect(second.privateJwk.kid).not.toBe(first.privateJwk.kid);
+  });
+
+  it('keeps an explicit kid, and key files named before thumbprints keep signing and verifying', async () => {
+    const legacy = await makeIssuer('local-federation-core');
+    expect(legacy.privateJwk.kid).toBe('local-federation-core');
+    const verdict = await verifyReceipt(await issueAtT0(legacy, tagRepo), tagRepo, prodOptions(legacy.ring));
+    expect(verdict).toMatchObject({ accepted: true, kid: 'local-federation-core' });
+  });
+
+  it("names an unknown key and the key ring searched: another installation's receipt is told apart", async () => {
+    const [ours, theirs] = [await makeIssuer(), await makeIssuer()];
+    const verdict = await verifyReceipt(await issueAtT0(theirs, tagRepo), tagRepo, prodOptions(ours.ring));
+    expect(verdict.accepted).toBe(false);
+    const [unknown] = verdict.accepted ? [] : verdict.reasons;
+    expect(unknown?.code).toBe('UNKNOWN_KEY');
+    expect(unknown?.message).toBe(
+      `No key "${theirs.kid}" in the receipt key ring searched (it holds "${ours.kid}"): ` +
+        "the receipt was signed by a key this verifier does not trust, e.g. another installation's. " +
+        'Add its public key to the ring, or get a receipt signed with a trusted key.',
+    );
+  });
+
   it('refuses an unusable kid', async () => {
     await expect(generateSigningKey('line\nbreak')).rejects.toThrow('key id (--kid)');
   });
@@ -42,7 +70,8 @@ describe('generateSigningKey', () => {
 describe('generateAuditKeys', () => {
   it('makes the same kind of Ed25519 pair, named as an audit key, that signs checkpoints', async () => {
     const { privateJwk, publicJwks } = await generateAuditKeys();
-    expect(privateJwk.kid).toMatch(/^audit-[0-9a-f-]{36}$/);
+    const { kty, crv, x } = privateJwk;
+    expect(privateJwk.kid).toBe(`audit-${await calculateJwkThumbprint({ kty, crv, x }, 'sha256')}`);
     expect(publicJwks.keys).toEqual([
       { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', x: privateJwk.x, kid: privateJwk.kid },
     ]);
