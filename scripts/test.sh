@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/build.sh
 bash scripts/chromium.sh
 export MARKETOPS_TEST_PG_URL="${MARKETOPS_TEST_PG_URL:-$(bash scripts/postgres.sh)}"
 echo "== typecheck" >&2

@@ -6,6 +6,8 @@ export const ExitCode = {
   rejected: 3,
   blockedByMode: 4,
   auditBroken: 5,
+  /** `--timeout` passed before the outcome: the execution goes on. */
+  timedOut: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

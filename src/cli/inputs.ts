@@ -1,11 +1,13 @@
-import { TemporalUnreachableError } from '../client/connect.js';
-import { readTextFile } from '../common/files.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { InvalidArgumentError } from 'commander';
 import { ExitCode, UserError } from './exit-codes.js';
+
+// The libraries below are imported when a command runs, never at start-up: `marketops --help`
+// must not pay for zod, the Temporal SDK or the stores (bench/cli-startup.ts measures it).
 
 /** A receipt from a file, or from stdin when the path is `-`. */
 export async function readReceipt(source: string): Promise<string> {
   if (source !== '-') {
+    const { readTextFile } = await import('../common/files.js');
     return (await readTextFile(source, 'the receipt')).trim();
   }
   const chunks: Buffer[] = [];
@@ -21,17 +23,28 @@ export async function asUserError<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
+    const { TemporalUnreachableError } = await import('../client/connect.js');
     if (error instanceof TemporalUnreachableError) throw new UserError(error.message, ExitCode.failure);
     throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
   }
 }
 
 /** The configuration, with a bad variable reported as a usage error naming it. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env) {
+export async function configFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  const { ConfigError, loadConfig } = await import('../config/index.js');
   try {
     return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message);
     throw error;
   }
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** "90", "30s", "15m", "1h" → seconds, for commander options; ceilings are their users' to enforce. */
+export function parseDuration(value: string): number {
+  const match = /^(\d{1,6})([smh]?)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('use seconds or a duration such as 30s, 15m or 1h.');
+  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { redactSecrets } from '../logging/logger.js';
+import { redactSecrets } from '../logging/redaction.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKeygenCommand } from './commands/keygen.js';

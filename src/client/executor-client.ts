@@ -6,6 +6,9 @@ import {
   WorkflowFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { arrayFromPayloads } from '@temporalio/common';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
 import type { RejectionDraft } from '../activities/index.js';
 import { claimedFields } from '../activities/validation.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
@@ -16,6 +19,8 @@ import {
   type AuditAnchor,
   type ExecuteOperationInput,
   type ExecutionResult,
+  FAILED_FAILURE_TYPE,
+  GITHUB_WRITES_TASK_QUEUE,
   type Progress,
   progressQuery,
   REJECTED_FAILURE_TYPE,
@@ -41,11 +46,14 @@ export type Submission =
     };
 
 export interface RunStatus {
-  receiptId: string;
+  /** Null for a refused submission whose receipt had no readable id. */
+  receiptId: string | null;
   workflowId: string;
   status: string;
   progress?: Progress;
   result?: ExecutionResult;
+  /** Running, but no worker polls the executor's task queue: it runs when one starts. */
+  waitingForWorker?: true;
 }
 
 export interface RunSummary {
@@ -54,7 +62,41 @@ export interface RunSummary {
   operationKind?: string;
   repository?: string;
   outcome?: string;
+  /** The reason codes of a rejection, or the code of a failure; empty otherwise and while running. */
+  reasons: string[];
   startTime: Date;
+}
+
+/**
+ * Every id a command prints names one workflow: `receipt-<id>` (an execution), `rejected-…`
+ * (a refusal the client recorded), or a bare receipt id, whose execution is `receipt-<id>`.
+ */
+export function workflowIdOf(id: string): string {
+  return /^(receipt|rejected)-/.test(id) ? id : workflowIdFor(id);
+}
+
+/**
+ * A worker long-polls its task queue at least once a minute, idle or not; the server lists a
+ * stopped one for minutes more, so only one seen within this window counts as polling.
+ */
+const LIVE_POLLER_MS = 90_000;
+
+interface PollerSighting {
+  identity?: string | null;
+  lastAccessTime?: Parameters<typeof optionalTsToMs>[0];
+}
+
+/** The identities of the pollers seen within the live window before `nowMs`. */
+export function livePollers(pollers: readonly PollerSighting[], nowMs: number): string[] {
+  return pollers
+    .filter((poller) => nowMs - (optionalTsToMs(poller.lastAccessTime) ?? 0) <= LIVE_POLLER_MS)
+    .map((poller) => poller.identity ?? '');
+}
+
+/** The codes an operator triages by: a rejection's reasons, a failure's code. */
+function reasonCodes(result: ExecutionResult): string[] {
+  if (result.status === 'rejected') return result.reasons.map((reason) => reason.code);
+  return result.status === 'failed' ? [result.code] : [];
 }
 
 /**
@@ -71,15 +113,18 @@ function searchAttributesOf(request: unknown) {
 }
 
 /**
- * A rejected execution ends failed (so a forged start cannot occupy a genuine receipt's
- * id); its result travels as the failure's details. Any other failure is not an outcome.
+ * A rejected or failed execution ends Failed (a forged start must not occupy a genuine
+ * receipt's id; the Web UI must tell it from a success); its result travels as the failure's
+ * details[0]. Any other failure is not an outcome.
  */
 export function rejectionOf(error: unknown): ExecutionResult | undefined {
   if (!(error instanceof WorkflowFailedError)) return undefined;
   const { cause } = error;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== REJECTED_FAILURE_TYPE) return undefined;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
   const result = cause.details?.[0] as ExecutionResult | undefined;
-  return result?.status === 'rejected' ? result : undefined;
+  if (cause.type === REJECTED_FAILURE_TYPE && result?.status === 'rejected') return result;
+  if (cause.type === FAILED_FAILURE_TYPE && result?.status === 'failed') return result;
+  return undefined;
 }
 
 /** The outcome of a closed execution, whether it completed or ended failed as a rejection. */
@@ -145,7 +190,8 @@ export class ExecutorClient {
       await this.client.workflow.start(WORKFLOW_TYPE, {
         workflowId,
         taskQueue: TASK_QUEUE,
-        args: [input],
+        // The request first: the Web UI shows the input as sent, and the long token says nothing.
+        args: [{ request: input.request, receipt: input.receipt }],
         workflowIdReusePolicy: WORKFLOW_ID_REUSE_POLICY,
         workflowIdConflictPolicy: WORKFLOW_ID_CONFLICT_POLICY,
         typedSearchAttributes: searchAttributesOf(request),
@@ -172,19 +218,51 @@ export class ExecutorClient {
     return executionResult(this.handle(receiptId));
   }
 
-  /** Live progress while running (answered by a worker); the final outcome once closed. */
-  async status(receiptId: string): Promise<RunStatus> {
-    const handle = this.handle(receiptId);
-    const { status } = await handle.describe();
+  /**
+   * Live progress while running (answered by a worker), or that no worker polls; the final
+   * outcome once closed. Takes any id a command prints (see `workflowIdOf`).
+   */
+  async status(id: string): Promise<RunStatus> {
+    const handle = this.client.workflow.getHandle(workflowIdOf(id));
+    const { status, type } = await handle.describe();
+    const isRefusal = type === REJECTION_WORKFLOW_TYPE;
+    const draft = isRefusal ? await this.refusalDraft(handle) : undefined;
+    const receiptId = draft ? draft.receipt_id : handle.workflowId.slice(workflowIdFor('').length);
     const base = { receiptId, workflowId: handle.workflowId, status: status.name };
-    if (status.name === 'RUNNING') return { ...base, progress: await handle.query(progressQuery) };
+    if (status.name === 'RUNNING') {
+      if ((await this.liveWorkers()).length === 0) return { ...base, waitingForWorker: true };
+      if (isRefusal) return base;
+      // A worker seen a minute ago may have stopped since: then nobody answers the query.
+      const progress = await handle.query(progressQuery).catch(() => undefined);
+      return progress ? { ...base, progress } : { ...base, waitingForWorker: true };
+    }
     if (status.name !== 'COMPLETED' && status.name !== 'FAILED') return base;
     try {
-      return { ...base, result: await executionResult(handle) };
+      return { ...base, result: await this.outcomeOf(handle, draft) };
     } catch (error) {
       if (error instanceof WorkflowFailedError) return base;
       throw error;
     }
+  }
+
+  /**
+   * The identities of the workers polling now, empty when none does: the executor's task queue
+   * by default (workflows), or the GitHub writes queue (activities; prod workers only).
+   */
+  async liveWorkers(queue: 'executor' | 'github-writes' = 'executor'): Promise<string[]> {
+    const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+    const { pollers } = await this.client.workflowService.describeTaskQueue({
+      namespace: this.client.options.namespace,
+      taskQueue: {
+        name: queue === 'executor' ? TASK_QUEUE : GITHUB_WRITES_TASK_QUEUE,
+        kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+      },
+      taskQueueType:
+        queue === 'executor'
+          ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+          : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    });
+    return livePollers(pollers ?? [], Date.now());
   }
 
   async listByRunId(runId: string): Promise<RunSummary[]> {
@@ -195,16 +273,46 @@ export class ExecutorClient {
       query: `${searchAttributes.runId.name} = "${runId}"`,
     })) {
       const attributes = execution.typedSearchAttributes;
+      const closed = execution.status.name === 'COMPLETED' || execution.status.name === 'FAILED';
       runs.push({
         workflowId: execution.workflowId,
         status: execution.status.name,
         operationKind: attributes.get(searchAttributes.operationKind),
         repository: attributes.get(searchAttributes.repository),
         outcome: attributes.get(searchAttributes.outcome),
+        reasons: closed ? await this.closedReasonCodes(execution.workflowId, execution.type) : [],
         startTime: execution.startTime,
       });
     }
     return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  }
+
+  /** Reason codes of a closed workflow; none when it closed without an outcome (terminated, a bug). */
+  private async closedReasonCodes(workflowId: string, type: string): Promise<string[]> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    const draft = type === REJECTION_WORKFLOW_TYPE ? await this.refusalDraft(handle) : undefined;
+    return this.outcomeOf(handle, draft).then(reasonCodes, () => []);
+  }
+
+  /**
+   * The outcome of a closed workflow: an execution's result, or, for a refusal the client
+   * recorded, the refusal (its input) with the audit anchor (its result).
+   */
+  private async outcomeOf(
+    handle: WorkflowHandle,
+    refusal: RejectionDraft | undefined,
+  ): Promise<ExecutionResult> {
+    if (!refusal) return executionResult(handle);
+    const audit = (await handle.result()) as AuditAnchor;
+    return { status: 'rejected', reasons: refusal.reasons, audit };
+  }
+
+  /** A recorded refusal's input, from the start of its history (payloads are plain JSON by contract). */
+  private async refusalDraft(handle: WorkflowHandle): Promise<RejectionDraft> {
+    const history = await handle.fetchHistory();
+    const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    const [draft] = arrayFromPayloads(this.client.options.loadedDataConverter.payloadConverter, input);
+    return draft as RejectionDraft;
   }
 
   private handle(receiptId: string): WorkflowHandle {

@@ -50,13 +50,47 @@ function scrubbingStream(
 const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
 /**
+ * SDK lines that are routine for this executor, so an operator sees them only at debug: the
+ * bundler's report, the notices of queues that by design serve only workflows or only activities,
+ * and worker state changes (`start` says "running" once the worker polls, which can come before
+ * the SDK's RUNNING line; the other states are shutdown, which Ctrl-C already says).
+ */
+const ROUTINE_MESSAGES = [
+  /^asset workflow-bundle/, // webpack's build statistics
+  /^Workflow bundle created/,
+  /^No (Nexus services|workflows|activities) registered, not polling/,
+  /^Worker state changed$/,
+];
+
+/**
+ * After Ctrl-C the dev server and the worker stop together, so the worker's last polls and
+ * heartbeats fail to reach the server. Set by `demoteShutdownNoise`; these lines are then debug.
+ */
+let stopping = false;
+const SHUTDOWN_NOISE = [/transport error|Connection refused|dial tcp|tcp connect error|Service unavailable/i];
+
+/** Called when the process stops on purpose: connection failures from then on are expected. */
+export function demoteShutdownNoise(): void {
+  stopping = true;
+}
+
+/** The level a Temporal SDK line is logged at: its own, or debug for routine lines. */
+export function runtimeLevel(level: LogLevel, message: string, meta: LogMetadata = {}): LogLevel {
+  if (level === 'ERROR' && !stopping) return level;
+  const routine =
+    ROUTINE_MESSAGES.some((pattern) => pattern.test(message)) ||
+    (stopping && SHUTDOWN_NOISE.some((pattern) => pattern.test(`${message} ${JSON.stringify(meta)}`)));
+  return routine ? 'DEBUG' : level;
+}
+
+/**
  * Routes the Temporal SDK's logs (worker, workflow and activity loggers, and core's when
  * `telemetryOptions.logging.forward` is on) into pino, so they get the same format and redaction:
  * `Runtime.install({ logger: temporalRuntimeLogger(logger), telemetryOptions: { logging: { forward: {} } } })`.
  */
 export function temporalRuntimeLogger(logger: pino.Logger): TemporalLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}): void => {
-    logger[PINO_LEVELS[level]]({ ...meta }, message);
+    logger[PINO_LEVELS[runtimeLevel(level, message, meta)]]({ ...meta }, message);
   };
   return {
     log,

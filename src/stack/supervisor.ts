@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pino from 'pino';
+import { demoteShutdownNoise } from '../logging/logger.js';
 
 /** The parts of `marketops start`, as its one-line failure message names them. */
 type Part = 'the Temporal dev server' | 'the GitHub sandbox' | 'the worker';
@@ -44,6 +45,7 @@ export class Supervisor {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         this.stopping = true;
+        demoteShutdownNoise();
       });
     }
   }

@@ -5,6 +5,8 @@ import { freePort } from '../support/ports.js';
 import { marketopsInBackground, node, startArgs, WORKER_RUNNING } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
+const ENDPOINTS = /^\{"temporalAddress".*$/m;
+
 /** Issue 11, point 7: when one part of `marketops start` dies, every part stops and the part is named. */
 
 interface ProcessRow {
@@ -35,7 +37,12 @@ describe('start supervises its parts', () => {
   it('stops the worker and the sandbox, names the part and exits 1 when the dev server dies', async () => {
     const dataDir = await tempDir('supervision');
     const ports = { temporal: await freePort(), ui: await freePort() };
-    const env: NodeJS.ProcessEnv = { ...process.env, MARKETOPS_METRICS_PORT: String(await freePort()) };
+    // At debug, the SDK's worker state changes are logged too: RUNNING comes before the endpoints.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MARKETOPS_METRICS_PORT: String(await freePort()),
+      MARKETOPS_LOG_LEVEL: 'debug',
+    };
     for (const name of ['GITHUB_API_URL', 'GITHUB_TOKEN', 'MARKETOPS_MODE', 'TEMPORAL_ADDRESS'])
       delete env[name];
     const start = marketopsInBackground(
@@ -50,7 +57,9 @@ describe('start supervises its parts', () => {
     );
     try {
       await start.waitForOutput(WORKER_RUNNING);
-      const { githubApiUrl } = JSON.parse(/^\{"temporalAddress".*$/m.exec(start.output())?.[0] ?? '{}');
+      // The endpoints come once the worker polls.
+      await start.waitForOutput(ENDPOINTS);
+      const { githubApiUrl } = JSON.parse(ENDPOINTS.exec(start.output())?.[0] ?? '{}');
       const sandboxPort = Number(new URL(githubApiUrl).port);
       expect(await listening(sandboxPort)).toBe(true);
       const devServer = processes().find(

@@ -1,23 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
-import {
-  type AuditEntry,
-  type AuditStore,
-  exportBundle,
-  generateAuditKeys,
-  type KeptAnchor,
-  openAuditStore,
-  readPublicJwks,
-  verifyAuditLog,
-  verifyBundle,
-} from '../../audit/index.js';
-import { readKeptCheckpoints } from '../../audit/kept-checkpoints.js';
-import { fetchRunHistories, fetchTemporalAnchors } from '../../audit/temporal-histories.js';
-import { readTextFile } from '../../common/files.js';
-import { KeyExistsError, writeKeyPair } from '../../keys/key-files.js';
+import type { AuditEntry, AuditStore, KeptAnchor } from '../../audit/index.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
+
+/** Loaded when a subcommand runs, so `marketops --help` does not load the audit log's libraries. */
+const auditLibrary = () => import('../../audit/index.js');
 
 const STORE_HELP =
   'audit store: file:DIR or postgres://… (default: $MARKETOPS_AUDIT_STORE or file:.data/audit)';
@@ -26,7 +15,8 @@ async function withStore<T>(
   location: string | undefined,
   work: (store: AuditStore) => Promise<T>,
 ): Promise<T> {
-  const store = await openAuditStore(location ?? configFromEnv().audit.store);
+  const { openAuditStore } = await auditLibrary();
+  const store = await openAuditStore(location ?? (await configFromEnv()).audit.store);
   try {
     return await work(store);
   } finally {
@@ -35,10 +25,12 @@ async function withStore<T>(
 }
 
 /** A missing or malformed key file is the user's to fix: exit 2 with the path. */
-const readKeys = (path = configFromEnv().audit.keysFile) =>
-  readPublicJwks(path).catch((e: Error) => {
+async function readKeys(path?: string) {
+  const { readPublicJwks } = await auditLibrary();
+  return readPublicJwks(path ?? (await configFromEnv()).audit.keysFile).catch((e: Error) => {
     throw new UserError(e.message);
   });
+}
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -110,6 +102,7 @@ async function keptAnchors(flags: VerifyFlags, keys: { keys: JWK[] }) {
   const anchors: KeptAnchor[] = [];
   const notes: string[] = [];
   if (flags.checkpoints) {
+    const { readKeptCheckpoints } = await import('../../audit/kept-checkpoints.js');
     anchors.push(
       ...(await readKeptCheckpoints(flags.checkpoints, keys.keys).catch((e: Error) => {
         throw new UserError(e.message);
@@ -117,7 +110,8 @@ async function keptAnchors(flags: VerifyFlags, keys: { keys: JWK[] }) {
     );
   }
   if (flags.temporal) {
-    const kept = await fetchTemporalAnchors(configFromEnv().temporal);
+    const { fetchTemporalAnchors } = await import('../../audit/temporal-histories.js');
+    const kept = await fetchTemporalAnchors((await configFromEnv()).temporal);
     anchors.push(...kept.anchors);
     notes.push(`${kept.executions} closed executions in Temporal`);
     if (kept.silent.length > 0)
@@ -151,6 +145,7 @@ function registerVerify(audit: Command): void {
     )
     .action(async (flags: VerifyFlags) => {
       const keys = await readKeys(flags.keys);
+      const { verifyAuditLog } = await auditLibrary();
       const { anchors, notes } = await keptAnchors(flags, keys);
       const result = await withStore(flags.store, (store) => verifyAuditLog(store, keys, { anchors }));
       const against = anchors.length > 0 ? `; consistent with ${anchors.length} kept checkpoints` : '';
@@ -191,9 +186,14 @@ function registerExport(audit: Command): void {
     )
     .action(async (opts: { runId: string; out: string; store?: string; keys?: string }) => {
       const publicJwks = await readKeys(opts.keys);
+      const [{ exportBundle }, { fetchRunHistories }, { temporal }] = await Promise.all([
+        auditLibrary(),
+        import('../../audit/temporal-histories.js'),
+        configFromEnv(),
+      ]);
       const bundle = await withStore(opts.store, async (store) => {
         const entries = await store.byRunId(opts.runId);
-        const histories = await fetchRunHistories(opts.runId, entries, configFromEnv().temporal);
+        const histories = await fetchRunHistories(opts.runId, entries, temporal);
         if (entries.length === 0) throw noRecords(opts.runId, Object.keys(histories));
         return exportBundle(store, opts.runId, { publicJwks, histories });
       });
@@ -216,6 +216,10 @@ function registerVerifyBundle(audit: Command): void {
     )
     .action(async (file: string, opts: { keys?: string; json?: boolean }) => {
       const trustedKeys = opts.keys ? (await readKeys(opts.keys)).keys : undefined;
+      const [{ verifyBundle }, { readTextFile }] = await Promise.all([
+        auditLibrary(),
+        import('../../common/files.js'),
+      ]);
       const text = await readTextFile(file, 'the bundle').catch((error: Error) => {
         throw new UserError(error.message);
       });
@@ -244,7 +248,11 @@ function registerKeygen(audit: Command): void {
         'and $MARKETOPS_AUDIT_KEYS (default .data/keys/audit-keys.jwks.json); never overwrites either.\n\nExample:\n  marketops audit keygen',
     )
     .action(async (opts: { json?: boolean }) => {
-      const { keyFile, keysFile } = configFromEnv().audit;
+      const { keyFile, keysFile } = (await configFromEnv()).audit;
+      const [{ generateAuditKeys }, { KeyExistsError, writeKeyPair }] = await Promise.all([
+        auditLibrary(),
+        import('../../keys/key-files.js'),
+      ]);
       const pair = await generateAuditKeys();
       await writeKeyPair({ privateKeyFile: keyFile, publicKeysFile: keysFile }, pair).catch((e: Error) => {
         throw e instanceof KeyExistsError ? new UserError(e.message) : e;

@@ -1,11 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
-import { openAuditStore, readPublicJwks, verifyAuditLog } from '../../audit/index.js';
-import { connectExecutor } from '../../client/connect.js';
-import { readJsonFile } from '../../common/files.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
-import { formatStep, runTour, stepPassed } from '../../demo/tour.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
@@ -25,6 +21,7 @@ interface DemoFlags {
 }
 
 async function verifyStore(location: string, keysFile: string) {
+  const { openAuditStore, readPublicJwks, verifyAuditLog } = await import('../../audit/index.js');
   const store = await openAuditStore(location);
   try {
     return await verifyAuditLog(store, await readPublicJwks(keysFile));
@@ -45,7 +42,12 @@ export function registerDemoCommand(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
-      const config = configFromEnv();
+      const config = await configFromEnv();
+      const [{ connectExecutor }, { readJsonFile }, { formatStep, runTour, stepPassed }] = await Promise.all([
+        import('../../client/connect.js'),
+        import('../../common/files.js'),
+        import('../../demo/tour.js'),
+      ]);
       const keyFile = flags.key ?? join(config.dataDir, 'keys', receiptKeyFileNames.privateKey);
       const signingKey = (await asUserError(readJsonFile(keyFile, 'the receipt signing key'))) as JWK;
       const runId =

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
 import { type KeyFiles, keyFilesIn, writeKeyPair } from '../../keys/key-files.js';
-import { generateSigningKey } from '../../receipts/index.js';
 import { UserError } from '../exit-codes.js';
 
 const { privateKey: PRIVATE_KEY_FILE, publicKeys: PUBLIC_KEYS_FILE } = receiptKeyFileNames;
@@ -20,6 +19,7 @@ Never overwrites existing files.`;
 
 /** A bad --kid is refused before any file is written. */
 async function writeReceiptKey(files: KeyFiles, kid: string | undefined): Promise<string> {
+  const { generateSigningKey } = await import('../../receipts/index.js');
   const pair = await generateSigningKey(kid);
   await writeKeyPair(files, pair);
   return pair.privateJwk.kid;

@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { JWK } from 'jose';
-import { readJsonFile } from '../../common/files.js';
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_ISSUER,
-  issueReceipt,
-  opDigest,
-  parseOperationRequest,
-  readKeyRingFile,
-  verifyReceipt,
-} from '../../receipts/index.js';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../receipts/index.js';
 import { ExitCode, UserError } from '../exit-codes.js';
-import { asUserError, readReceipt } from '../inputs.js';
+import { asUserError, parseDuration, readReceipt } from '../inputs.js';
 
 const ISSUE_EXAMPLES = `
 Examples:
@@ -64,13 +55,17 @@ function registerIssue(receipt: Command): void {
     .description('Sign a receipt that authorizes exactly one operation request.')
     .requiredOption('--key <file>', 'private Ed25519 JWK (from `marketops keygen`)')
     .requiredOption('--request <file>', 'operation request JSON file')
-    .requiredOption('--ttl <duration>', 'lifetime: 30s, 15m, 1h … (at most 24h)', parseTtl)
+    .requiredOption('--ttl <duration>', 'lifetime: 30s, 15m, 1h … (at most 24h)', parseDuration)
     .option('--advisory', 'issue an advisory receipt (enforceable: false), which executors reject')
     .option('--audience <aud>', 'the executor identity the receipt is for', DEFAULT_AUDIENCE)
     .option('--issuer <iss>', 'the issuer name written into the receipt', DEFAULT_ISSUER)
     .option('--json', 'print {receipt, receiptId, kid, opDigest, expiresAt} instead of the bare token')
     .addHelpText('after', ISSUE_EXAMPLES)
     .action(async (flags: IssueFlags) => {
+      const [{ readJsonFile }, { issueReceipt, opDigest, parseOperationRequest }] = await Promise.all([
+        import('../../common/files.js'),
+        import('../../receipts/index.js'),
+      ]);
       const privateJwk = (await asUserError(readJsonFile(flags.key, 'a private Ed25519 JWK'))) as JWK;
       const parsed = parseOperationRequest(
         await asUserError(readJsonFile(flags.request, 'an operation request')),
@@ -122,6 +117,10 @@ function registerVerify(receipt: Command): void {
     .option('--mode <mode>', 'executor mode; anything but "prod" adds MODE_NOT_PROD', 'prod')
     .addHelpText('after', VERIFY_EXAMPLES)
     .action(async (flags: VerifyFlags) => {
+      const [{ readJsonFile }, { readKeyRingFile, verifyReceipt }] = await Promise.all([
+        import('../../common/files.js'),
+        import('../../receipts/index.js'),
+      ]);
       const token = (await asUserError(readReceipt(flags.receipt))).trim();
       const request = await asUserError(readJsonFile(flags.request, 'an operation request'));
       const keys = await asUserError(readKeyRingFile(flags.keys));
@@ -141,13 +140,4 @@ function registerVerify(receipt: Command): void {
       process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       process.exitCode = verdict.accepted ? ExitCode.ok : ExitCode.rejected;
     });
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
-
-/** "90", "30s", "15m", "1h" → seconds; the 24 h ceiling is enforced by issueReceipt. */
-export function parseTtl(value: string): number {
-  const match = /^(\d{1,6})([smh]?)$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError('use seconds or a duration such as 30s, 15m or 1h.');
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
 }

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { connectExecutor } from '../../client/connect.js';
-import { describeOutcome } from '../../client/describe-outcome.js';
+import type { ExecutorClient, RunStatus } from '../../client/executor-client.js';
+import { UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 import { print } from '../outcome.js';
 
-async function withExecutor<T>(
-  work: (executor: Awaited<ReturnType<typeof connectExecutor>>['executor']) => Promise<T>,
-) {
-  const { executor, close } = await asUserError(connectExecutor(configFromEnv(), null));
+async function withExecutor<T>(work: (executor: ExecutorClient) => Promise<T>) {
+  const { connectExecutor } = await import('../../client/connect.js');
+  const { executor, close } = await asUserError(connectExecutor(await configFromEnv(), null));
   try {
     return await work(executor);
   } finally {
@@ -15,22 +14,52 @@ async function withExecutor<T>(
   }
 }
 
+/** An id nobody started is the user's to check, named with every form that works. */
+async function statusOf(executor: ExecutorClient, id: string): Promise<RunStatus> {
+  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  return executor.status(id).catch((error: unknown) => {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    throw new UserError(
+      `No submission ${JSON.stringify(id)}: give a receipt id, receipt-<receipt id> or a rejected-… id as submit and runs list print them.`,
+    );
+  });
+}
+
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description("Show one submission's live progress, or its final outcome.")
-    .argument('<receipt-id>', 'the receipt id (jti); the workflow id is receipt-<receipt-id>')
+    .argument('<id>', 'a receipt id, its workflow id receipt-<receipt id>, or a refusal id rejected-…')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ marketops status 6f1c…\n  $ marketops status 6f1c… --json | jq .result.status',
+      '\nAccepts every id submit and runs list print. A failed or rejected outcome is followed by whether\n' +
+        'the receipt is used up and what to do next.\n\nExamples:\n  $ marketops status 6f1c…\n' +
+        '  $ marketops status receipt-6f1c…\n  $ marketops status rejected-duplicate-6f1c…-0a7e…\n' +
+        '  $ marketops status 6f1c… --json | jq .result.status',
     )
-    .action(async (receiptId: string, flags: { json?: boolean }) => {
-      const status = await withExecutor((executor) => asUserError(executor.status(receiptId)));
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const [{ describeOutcome }, { nextStep, situationOf, withNextStep }, { NO_WORKER_NOTICE }] =
+        await Promise.all([
+          import('../../client/describe-outcome.js'),
+          import('../../client/next-step.js'),
+          import('../waiting.js'),
+        ]);
+      const status = await withExecutor((executor) => asUserError(statusOf(executor, id)));
       const detail = status.result
         ? describeOutcome(status.result)
-        : `stage ${status.progress?.stage ?? 'unknown'}, rate-limit waits ${status.progress?.rateLimitWaits ?? 0}`;
-      print(flags.json, status, `${status.workflowId}: ${status.status}; ${detail}`);
+        : status.waitingForWorker
+          ? NO_WORKER_NOTICE
+          : `stage ${status.progress?.stage ?? 'unknown'}, rate-limit waits ${status.progress?.rateLimitWaits ?? 0}`;
+      const step = status.result
+        ? nextStep(situationOf(status.result))
+        : status.waitingForWorker && nextStep({ outcome: 'waiting_for_worker' });
+      const shown = withNextStep(
+        status,
+        `${status.workflowId}: ${status.status}; ${detail}`,
+        step || undefined,
+      );
+      print(flags.json, shown.value, shown.human);
     });
 }
 
@@ -39,18 +68,20 @@ export function registerRunsCommand(program: Command): void {
     .command('runs')
     .description('Inspect the operations of a MarketOps run.')
     .command('list')
-    .description('List every workflow of a run, oldest first, with its outcome.')
+    .description('List every workflow of a run, oldest first, with its outcome and reason codes.')
     .requiredOption('--run-id <id>', 'the MarketOps run id')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ marketops runs list --run-id campaign-2024-01\n  $ marketops runs list --run-id campaign-2024-01 --json',
+      '\nColumns: start time, workflow id (give it to status), operation, repository, Temporal status,\n' +
+        'outcome, reason codes.\n\nExamples:\n  $ marketops runs list --run-id campaign-2024-01\n' +
+        '  $ marketops runs list --run-id campaign-2024-01 --json',
     )
     .action(async (flags: { runId: string; json?: boolean }) => {
       const runs = await withExecutor((executor) => asUserError(executor.listByRunId(flags.runId)));
       const lines = runs.map(
         (run) =>
-          `${run.startTime.toISOString()}  ${run.workflowId}  ${run.operationKind ?? '-'}  ${run.repository ?? '-'}  ${run.status}  ${run.outcome ?? '-'}`,
+          `${run.startTime.toISOString()}  ${run.workflowId}  ${run.operationKind ?? '-'}  ${run.repository ?? '-'}  ${run.status}  ${run.outcome ?? '-'}  ${run.reasons.join(',') || '-'}`,
       );
       print(
         flags.json,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadSandboxConfig, startSandbox } from '../../sandbox/index.js';
 import { UserError } from '../exit-codes.js';
 
 const EXAMPLES = `
@@ -47,6 +46,7 @@ export function registerSandboxCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async (options: SandboxOptions) => {
       const port = parsePort(options.port);
+      const { loadSandboxConfig, startSandbox } = await import('../../sandbox/index.js');
       const config = await loadSandboxConfig(options.config).catch((error: Error) => {
         throw new UserError(error.message);
       });

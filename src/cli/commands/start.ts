@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { startLocalStack } from '../../stack/local-stack.js';
-import { type PartFailure, Supervisor } from '../../stack/supervisor.js';
-import { installRuntime, runWorkerProcess } from '../../worker/bootstrap.js';
+import type { PartFailure } from '../../stack/supervisor.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
@@ -68,8 +66,19 @@ export function registerStartCommand(program: Command): void {
     .option('--json', 'print the endpoints as one JSON line instead of the walkthrough')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: StartFlags) => {
+      const [{ ExecutorClient }, { startLocalStack }, { Supervisor }, { ownWorkerPolling }, bootstrap] =
+        await Promise.all([
+          import('../../client/executor-client.js'),
+          import('../../stack/local-stack.js'),
+          import('../../stack/supervisor.js'),
+          import('../../stack/worker-ready.js'),
+          import('../../worker/bootstrap.js'),
+        ]);
+      const { installRuntime, runWorkerProcess } = bootstrap;
       const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
-      const logger = installRuntime(configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+      const logger = installRuntime(
+        await configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }),
+      );
       const supervisor = new Supervisor(logger);
       process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
       const stack = await asUserError(
@@ -84,7 +93,7 @@ export function registerStartCommand(program: Command): void {
       );
       let failure: PartFailure | undefined;
       try {
-        const config = configFromEnv({
+        const config = await configFromEnv({
           ...process.env,
           MARKETOPS_DATA_DIR: flags.dataDir,
           TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -105,12 +114,16 @@ export function registerStartCommand(program: Command): void {
           githubApiUrl: config.github.apiUrl,
           metricsUrl: `http://localhost:${config.metricsPort}/metrics`,
         };
-        process.stdout.write(
-          flags.json
-            ? `${JSON.stringify(endpoints)}\n`
-            : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`),
-        );
-        failure = await supervisor.runWorker(() => runWorkerProcess(config, logger));
+        const worker = supervisor.runWorker(() => runWorkerProcess(config, logger));
+        // "Running" is said only once the worker polls: a submission then runs at once.
+        if (await ownWorkerPolling(new ExecutorClient(stack.env.client), config.mode, worker)) {
+          process.stdout.write(
+            flags.json
+              ? `${JSON.stringify(endpoints)}\n`
+              : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`),
+          );
+        }
+        failure = await worker;
       } finally {
         await stack.stop();
         process.stdout.write('MarketOps Publisher stopped.\n');

@@ -1,25 +1,45 @@
 import type { Command } from 'commander';
-import { connectExecutor } from '../../client/connect.js';
-import { describeOutcome } from '../../client/describe-outcome.js';
-import { readJsonFile } from '../../common/files.js';
-import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
+import type { ExecutorClient, Submission } from '../../client/executor-client.js';
+import type { ExecuteOperationInput } from '../../shared.js';
+import { ExitCode } from '../exit-codes.js';
+import { asUserError, configFromEnv, parseDuration, readReceipt } from '../inputs.js';
 import { exitCodeFor, print } from '../outcome.js';
 import { withProgress } from '../progress.js';
 
 const EXAMPLES = `
 Examples:
   $ marketops submit --receipt receipt.jws --request release.json --wait
+  $ marketops submit --receipt receipt.jws --request release.json --wait --timeout 5m
   $ marketops receipt issue --key key.jwk.json --request tag.json --ttl 1h | marketops submit --receipt - --request tag.json --json
 
+Without a worker polling the task queue, submit says so within seconds and goes on waiting.
+A failed or rejected outcome is followed by whether the receipt is used up and what to do next.
+
 Exit codes: 0 succeeded (or started, without --wait), 3 rejected (ALREADY_CONSUMED included),
-4 blocked by dry-run mode, 1 failed, 2 usage error.`;
+4 blocked by dry-run mode, 1 failed, 2 usage error, 6 --timeout passed (the execution goes on).`;
 
 interface SubmitFlags {
   receipt: string;
   request: string;
   keys?: string;
   wait?: boolean;
+  timeout?: number;
   json?: boolean;
+}
+
+/** The submission and, with --wait, its outcome: what stdout reports. `submitted` sees it start. */
+async function submitAndWait(
+  executor: ExecutorClient,
+  input: ExecuteOperationInput,
+  wait: boolean,
+  submitted: (submission: Submission) => void,
+) {
+  const submission = await executor.submit(input);
+  submitted(submission);
+  if (submission.status === 'rejected' || !wait) return submission;
+  const { receiptId, workflowId } = submission;
+  const result = await withProgress(executor, receiptId, executor.result(receiptId));
+  return { receiptId, workflowId, ...result };
 }
 
 export function registerSubmitCommand(program: Command): void {
@@ -30,34 +50,56 @@ export function registerSubmitCommand(program: Command): void {
     .requiredOption('--request <file>', 'operation request JSON file')
     .option('--keys <file>', 'JWKS to pre-check the signature with (default: MARKETOPS_RECEIPT_KEYS)')
     .option('--wait', 'wait for and print the final outcome')
+    .option(
+      '--timeout <duration>',
+      'give up waiting after this long: 90, 30s, 5m, 1h (exit 6)',
+      parseDuration,
+    )
     .option('--json', 'print JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: SubmitFlags) => {
+      const [
+        { connectExecutor },
+        { describeOutcome },
+        { describeNextStep, nextStep, situationOf, withNextStep },
+        { readJsonFile },
+        { NO_WORKER_NOTICE, watchingForWorkers, within },
+      ] = await Promise.all([
+        import('../../client/connect.js'),
+        import('../../client/describe-outcome.js'),
+        import('../../client/next-step.js'),
+        import('../../common/files.js'),
+        import('../waiting.js'),
+      ]);
       const receipt = await asUserError(readReceipt(flags.receipt));
       const request = await asUserError(readJsonFile(flags.request, 'an operation request'));
-      const { executor, close } = await asUserError(connectExecutor(configFromEnv(), flags.keys));
+      const { executor, close } = await asUserError(connectExecutor(await configFromEnv(), flags.keys));
+      const say = (line: string) => {
+        process.stderr.write(`${line}\n`);
+        const waiting = nextStep({ outcome: 'waiting_for_worker' });
+        if (line === NO_WORKER_NOTICE && waiting) process.stderr.write(`${describeNextStep(waiting)}\n`);
+      };
+      let workflowId: string | undefined;
       try {
-        const submission = await executor.submit({ receipt, request });
-        if (submission.status === 'rejected' || !flags.wait) {
-          const human =
-            submission.status === 'rejected'
-              ? describeOutcome(submission)
-              : `started ${submission.workflowId}`;
-          print(flags.json, submission, human);
-          process.exitCode = exitCodeFor(submission.status);
+        const work = submitAndWait(executor, { receipt, request }, Boolean(flags.wait), (submission) => {
+          workflowId = submission.workflowId;
+        });
+        const bounded = await within(watchingForWorkers(executor, work, say), flags.timeout);
+        if (!bounded.done) {
+          const human = `no outcome within ${flags.timeout} s; ${workflowId ?? 'the submission'} goes on.`;
+          const step = nextStep({ outcome: 'timed_out', workflowId });
+          const shown = withNextStep({ status: 'timed_out', workflowId }, human, step);
+          print(flags.json, shown.value, shown.human);
+          process.exitCode = ExitCode.timedOut;
           return;
         }
-        const result = await withProgress(
-          executor,
-          submission.receiptId,
-          executor.result(submission.receiptId),
-        );
-        print(
-          flags.json,
-          { receiptId: submission.receiptId, workflowId: submission.workflowId, ...result },
-          describeOutcome(result),
-        );
-        process.exitCode = exitCodeFor(result.status);
+        const outcome = bounded.value;
+        const step = outcome.status === 'started' ? undefined : nextStep(situationOf(outcome));
+        const human =
+          outcome.status === 'started' ? `started ${outcome.workflowId}` : describeOutcome(outcome);
+        const shown = withNextStep(outcome, human, step);
+        print(flags.json, shown.value, shown.human);
+        process.exitCode = exitCodeFor(outcome.status);
       } finally {
         await close();
       }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runWorkerProcess } from '../../worker/bootstrap.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
 const EXAMPLES = `
@@ -18,7 +17,8 @@ export function registerWorkerCommand(program: Command): void {
     .description('Run the executor worker: workflows, validation, audit records and paced GitHub writes.')
     .addHelpText('after', EXAMPLES)
     .action(async () => {
-      const config = configFromEnv();
+      const config = await configFromEnv();
+      const { runWorkerProcess } = await import('../../worker/bootstrap.js');
       await asUserError(runWorkerProcess(config));
     });
 }

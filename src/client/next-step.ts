@@ -1,0 +1,166 @@
+import { type ExecutionResult, ExecutorCode, FailureCode, TASK_QUEUE } from '../shared.js';
+
+/**
+ * Where a submission stands, as submit and status see it: a final outcome with its codes, or
+ * still waiting. Keyed by this and nothing else, so both commands give the same advice.
+ */
+export type Situation =
+  | { outcome: 'rejected'; codes: readonly string[] }
+  | { outcome: 'failed'; code: string }
+  | { outcome: 'succeeded' | 'blocked_by_mode' }
+  | { outcome: 'waiting_for_worker' }
+  /** The caller stopped waiting; the workflow, when it started, is still there to follow. */
+  | { outcome: 'timed_out'; workflowId?: string };
+
+/**
+ * What a receipt can still do. `used up`: consumed (the ledger holds it), so it can never run
+ * again. `reserved`: its execution is queued or running and will consume it. `unused`: refused
+ * before anything was consumed, so the same receipt may succeed once what was wrong is fixed
+ * (unless it expired meanwhile).
+ */
+export type ReceiptState = 'used up' | 'reserved' | 'unused';
+
+export interface NextStep {
+  receipt: ReceiptState;
+  /** One imperative sentence: what the operator does now. */
+  action: string;
+}
+
+const NEW_RECEIPT = 'ask Federation Core for a new receipt';
+
+/** Refusals before consumption, by what fixes them; the first group that matches a code wins. */
+const REJECTION_STEPS: readonly { codes: readonly string[]; receipt: ReceiptState; action: string }[] = [
+  {
+    codes: [ExecutorCode.alreadyConsumed],
+    receipt: 'used up',
+    action: `This receipt already ran (marketops status <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
+  },
+  {
+    codes: ['EXPIRED', 'STALE', 'LIFETIME_TOO_LONG'],
+    receipt: 'unused',
+    action: `The receipt can no longer be used: ${NEW_RECEIPT} (at most 24 h of lifetime).`,
+  },
+  {
+    codes: [
+      'BAD_SIGNATURE',
+      'UNKNOWN_KEY',
+      'WRONG_TYPE',
+      'ALG_NOT_ALLOWED',
+      'DUPLICATE_MEMBER',
+      'NOT_ENFORCEABLE',
+      'AUDIENCE_MISMATCH',
+      'RECEIPT_MISSING',
+    ],
+    receipt: 'unused',
+    action: `The receipt itself is not one this executor accepts: ${NEW_RECEIPT}, enforceable, for this executor and signed by a key in its key ring (MARKETOPS_RECEIPT_KEYS).`,
+  },
+  {
+    codes: [
+      'INVALID_REQUEST',
+      'PARAMS_MISMATCH',
+      'RUN_ID_MISMATCH',
+      'OPERATION_KIND_MISMATCH',
+      ExecutorCode.malformed,
+    ],
+    receipt: 'unused',
+    action:
+      'Fix the request so it is exactly the one the receipt authorizes, then submit it again with the same receipt; for a different request, ask Federation Core for a receipt for it.',
+  },
+  {
+    codes: ['NOT_YET_VALID'],
+    receipt: 'unused',
+    action:
+      "Submit again once the receipt's nbf has passed; if it should be valid already, check this machine's and Federation Core's clocks.",
+  },
+  {
+    codes: ['MODE_NOT_PROD'],
+    receipt: 'unused',
+    action:
+      'Run the executor with MARKETOPS_MODE=prod to write to GitHub, then submit the same receipt again.',
+  },
+  {
+    codes: [ExecutorCode.workflowIdMismatch],
+    receipt: 'unused',
+    action:
+      'Start the execution under the workflow id receipt-<receipt id> (the workflow contract), with the same receipt.',
+  },
+  {
+    codes: [ExecutorCode.internalError],
+    receipt: 'unused',
+    action:
+      'The executor hit its own bug: report it with the workflow id; once it is fixed, submit the same receipt again.',
+  },
+];
+
+/** GitHub-side failures after consumption: the receipt is spent, and this is what to fix first. */
+const FAILURE_FIXES: Readonly<Record<string, string>> = {
+  [FailureCode.conflict]: 'make the existing object on GitHub match the request, or remove it',
+  [FailureCode.validationFailed]: 'fix what GitHub refused in the request',
+  [FailureCode.notFound]: 'check that the repository and the ref exist and the executor can see them',
+  [FailureCode.badCredentials]: "fix the executor's GitHub credentials",
+  [FailureCode.forbidden]: "give the executor's GitHub credentials the permission this operation needs",
+  [FailureCode.expiredDuringExecution]:
+    'check that GitHub is reachable and the write pace (MARKETOPS_GITHUB_WRITES_PER_SECOND) fits, and ask for a longer lifetime',
+};
+
+/** Whether the receipt is spent and what to do next; undefined when there is nothing to do. */
+export function nextStep(situation: Situation): NextStep | undefined {
+  switch (situation.outcome) {
+    case 'succeeded':
+    case 'blocked_by_mode':
+      return undefined;
+    case 'waiting_for_worker':
+      return {
+        receipt: 'reserved',
+        action: `Start a worker for ${TASK_QUEUE} (npm start, or marketops worker); the execution runs as soon as one polls.`,
+      };
+    case 'timed_out':
+      return {
+        receipt: 'reserved',
+        action: situation.workflowId
+          ? `Nothing to resubmit: the execution goes on; follow it with marketops status ${situation.workflowId}.`
+          : 'Nothing to resubmit: the submission goes on; marketops runs list --run-id <run id> shows it once it starts.',
+      };
+    case 'failed': {
+      const fix = FAILURE_FIXES[situation.code];
+      return {
+        receipt: 'used up',
+        action: `${capitalize(fix ? `${fix}, then ${NEW_RECEIPT}` : NEW_RECEIPT)}.`,
+      };
+    }
+    case 'rejected': {
+      const step = REJECTION_STEPS.find((group) =>
+        group.codes.some((code) => situation.codes.includes(code)),
+      );
+      return step
+        ? { receipt: step.receipt, action: step.action }
+        : { receipt: 'unused', action: 'Fix what the reasons name, then submit the same receipt again.' };
+    }
+  }
+}
+
+/** A final outcome as a situation. */
+export function situationOf(result: ExecutionResult): Situation {
+  switch (result.status) {
+    case 'rejected':
+      return { outcome: 'rejected', codes: result.reasons.map((reason) => reason.code) };
+    case 'failed':
+      return { outcome: 'failed', code: result.code };
+    default:
+      return { outcome: result.status };
+  }
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The one line submit and status print under an outcome. */
+export function describeNextStep(step: NextStep): string {
+  return `receipt ${step.receipt}. Next: ${step.action}`;
+}
+
+/** An outcome as submit and status print it: the next step a member of the JSON, the text's last line. */
+export function withNextStep<T extends object>(value: T, human: string, step: NextStep | undefined) {
+  return step
+    ? { value: { ...value, nextStep: step }, human: `${human}\n${describeNextStep(step)}` }
+    : { value, human };
+}
