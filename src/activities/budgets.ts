@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { BudgetLimits, Cost } from '../budgets/limits.js';
 import type { BudgetStore } from '../budgets/store.js';
 import { reserve, type Settlement, settle } from '../budgets/windows.js';
@@ -11,6 +11,7 @@ import {
   type RateLimitDetails,
 } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
+import { expiredDuringExecution } from './github/failures.js';
 
 /** Every identity's budget, in the store all workers of the deployment share. */
 export interface Budgets {
@@ -40,9 +41,11 @@ function budgetWait(waitMs: number, reservation: string, legacy: boolean): Appli
   const details: BudgetWaitDetails & RateLimitDetails = { waitMs, reservation };
   return ApplicationFailure.create({
     type: legacy ? FailureCode.secondaryRateLimit : BUDGET_WAIT_FAILURE_TYPE,
-    message: `This GitHub identity's budget has room for the request in ${waitMs} ms; nothing was sent.`,
+    message: `This GitHub identity's budget has room for the request in ${waitMs} ms (nothing was sent)`,
     nonRetryable: true,
     details: [details],
+    // Expected control flow, not an error: logged at debug level and kept out of failure metrics.
+    category: ApplicationFailureCategory.BENIGN,
   });
 }
 
@@ -63,17 +66,20 @@ function refusalOf(error: unknown): Settlement['refused'] {
  */
 export async function withBudget<T>(
   budgets: Budgets,
-  identity: string,
-  reservation: string | undefined,
-  cost: Cost,
+  spend: { identity: string; reservation: string | undefined; cost: Cost; notAfter: number },
   body: (onHeaders: (headers: Headers) => void) => Promise<T>,
 ): Promise<T> {
+  const { identity, reservation, cost, notAfter } = spend;
   const key = reservationKey(reservation);
   const now = authorizationNow();
   const at = await budgets.store.update(identity, (state) => {
     const granted = reserve(state, budgets.limits, now, key, cost);
-    return { state: granted.state, result: granted.at };
+    // A slot at or after exp would never be used: it is not kept, so it delays no one.
+    return { state: granted.at < notAfter ? granted.state : state, result: granted.at };
   });
+  if (at >= notAfter) {
+    throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
+  }
   if (at > now) throw budgetWait(Math.ceil(at - now), key, reservation === undefined);
   const settlement: Settlement = { key };
   try {

@@ -120,19 +120,36 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
   };
 }
 
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS marketops_github_budgets (
-    identity text PRIMARY KEY,
-    state jsonb NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now())`);
+  // Workers starting together would race CREATE TABLE IF NOT EXISTS; the lock lets one create it.
+  await inTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('marketops-github-budgets'))`);
+    await client.query(`CREATE TABLE IF NOT EXISTS marketops_github_budgets (
+      identity text PRIMARY KEY,
+      state jsonb NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const serial = perIdentityQueue();
   return {
     update: (identity, change) =>
-      serial(identity, async () => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
+      serial(identity, () =>
+        inTransaction(pool, async (client) => {
           await client.query(
             `INSERT INTO marketops_github_budgets (identity, state) VALUES ($1, $2)
              ON CONFLICT (identity) DO NOTHING`,
@@ -147,15 +164,9 @@ async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
             'UPDATE marketops_github_budgets SET state = $2, updated_at = now() WHERE identity = $1',
             [identity, state],
           );
-          await client.query('COMMIT');
           return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      }),
+        }),
+      ),
     close: () => pool.end(),
   };
 }

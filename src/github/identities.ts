@@ -83,7 +83,8 @@ export function githubIdentities(
 
   return {
     async forOperation(repository, permission) {
-      authentication ??= octokit.auth() as Promise<Authentication>;
+      // A token's auth ignores the argument; an App's needs it (and answers with its JWT).
+      authentication ??= octokit.auth({ type: 'app' }) as Promise<Authentication>;
       const auth = await authentication;
       if (auth.type !== 'app') {
         const id = auth.type === 'token' ? fingerprint(auth.token) : 'unauthenticated';

@@ -56,7 +56,8 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
       .catch((error: unknown) => {
         throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
       });
-    const result = await withBudget(access.budgets, identity.id, input.reservation, cost, (onHeaders) =>
+    const spend = { identity: identity.id, reservation: input.reservation, cost, notAfter: input.notAfter };
+    const result = await withBudget(access.budgets, spend, (onHeaders) =>
       body(githubCalls(octokit, metrics, onHeaders)),
     );
     return { result, identity };

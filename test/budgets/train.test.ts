@@ -1,0 +1,139 @@
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBudgetStore } from '../../src/budgets/store.js';
+import { tagRequest } from '../../src/demo/requests.js';
+import type { OperationRequest } from '../../src/receipts/index.js';
+import {
+  defaultSandboxConfig,
+  type Limits,
+  type RunningSandbox,
+  sandboxConfigSchema,
+  startSandbox,
+} from '../../src/sandbox/index.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { tempDir } from '../support/temp-dirs.js';
+import { appliedWrites, refusals, startBudgetWorkers } from './budget-workers.js';
+
+/**
+ * Real time on the dev server against a sandbox whose clock runs K times faster: a GitHub
+ * minute passes in 0.5 s, an hour in 30 s. The budget knows the same rate (clockRate), so
+ * it paces in GitHub's time, and the sandbox refuses exactly what GitHub would.
+ */
+const K = 120;
+
+const suite = useExecutorHarness('dev-server');
+const nextRunId = runIds('budget-train');
+let sandbox: RunningSandbox;
+
+async function startCompressedSandbox(limits: Partial<Limits>): Promise<RunningSandbox> {
+  await sandbox?.close();
+  sandbox = await startSandbox({
+    port: 0,
+    config: sandboxConfigSchema.parse({ ...defaultSandboxConfig, limits, timeCompression: K }),
+  });
+  return sandbox;
+}
+
+afterAll(() => sandbox?.close());
+
+async function submitAll(requests: OperationRequest[]) {
+  const { harness } = suite;
+  const receipts = await Promise.all(requests.map((request) => harness.issue(request)));
+  const submissions = await Promise.all(
+    requests.map((request, i) => harness.client.submit({ receipt: receipts[i] as string, request })),
+  );
+  return submissions.map((submission) => {
+    if (submission.status !== 'started') throw new Error(`not started: ${JSON.stringify(submission)}`);
+    return submission.receiptId;
+  });
+}
+
+const results = (receiptIds: string[]) =>
+  Promise.all(receiptIds.map(async (id) => (await suite.harness.client.result(id)).status));
+
+describe('a release train within one identity’s budget, across a worker stop', () => {
+  let budgetDir: string;
+  beforeAll(async () => {
+    budgetDir = await tempDir('budget-train');
+  });
+
+  it('bursts the minute’s writes, paces the hour, and a new worker never spends a window twice', async () => {
+    // GitHub's secondary limits scaled down, so a train passes its minute and its hour in seconds.
+    const limits = { secondaryPerMinute: 5, secondaryPerHour: 12, primaryPerHour: null };
+    const github = await startCompressedSandbox(limits);
+    const budgetLimits = { writesPerMinute: 5, writesPerHour: 12, clockRate: K, marginMs: 250 };
+    const runId = nextRunId();
+    const requests = Array.from({ length: 16 }, (_, i) => tagRequest(runId, `train-${runId}-${i}`));
+
+    const first = await startBudgetWorkers(suite.harness, {
+      github,
+      budgets: await openBudgetStore(`file:${budgetDir}`),
+      budgetLimits,
+    });
+    const receiptIds = await submitAll(requests);
+    // Stop the worker mid-train: after the first minute's burst, before the hour is spent.
+    await expect
+      .poll(async () => appliedWrites(await github.admin.requests()).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(6);
+    await first.stop();
+    const second = await startBudgetWorkers(suite.harness, {
+      github,
+      // A fresh store instance, as a new worker process opens: it knows only what the store holds.
+      budgets: await openBudgetStore(`file:${budgetDir}`),
+      budgetLimits,
+    });
+    try {
+      expect(await results(receiptIds)).toEqual(requests.map(() => 'succeeded'));
+    } finally {
+      await second.stop();
+    }
+
+    const log = await github.admin.requests();
+    const writes = appliedWrites(log);
+    expect(refusals(log)).toEqual([]);
+    // Sixteen tags, sixteen writes: none sent twice.
+    expect(writes).toHaveLength(16);
+    const start = writes[0]?.at ?? 0;
+    const githubMinutes = writes.map((entry) => (entry.at - start) / 60_000);
+    // The burst: the minute's five at once; then the hour's twelve; the rest an hour after the first.
+    expect(githubMinutes.slice(0, 5).every((minute) => minute < 1)).toBe(true);
+    expect(githubMinutes.slice(12).every((minute) => minute >= 60)).toBe(true);
+  }, 180_000);
+});
+
+describe('the primary limit learned from the headers', () => {
+  it('slows down before remaining reaches zero while another client spends 40 % of the same token’s budget', async () => {
+    const github = await startCompressedSandbox({
+      primaryPerHour: 40,
+      secondaryPerMinute: null,
+      secondaryPerHour: null,
+    });
+    const workers = await startBudgetWorkers(suite.harness, {
+      github,
+      budgets: await openBudgetStore(`file:${await tempDir('budget-primary')}`),
+      budgetLimits: { clockRate: K, marginMs: 250 },
+    });
+    try {
+      const runId = nextRunId();
+      // One operation teaches the budget GitHub's limit (40 here, not the 5,000 it assumes at first).
+      expect(await results(await submitAll([tagRequest(runId, `primary-${runId}-first`)]))).toEqual([
+        'succeeded',
+      ]);
+      // Another client of the same token spends 16 of the 40 meanwhile.
+      const other = new Octokit({ baseUrl: github.url, auth: github.token });
+      for (let i = 0; i < 16; i++)
+        await other.request('GET /repos/{owner}/{repo}', { owner: 'omega', repo: 'marketops' });
+      // Twelve tags need 24 more requests: more than the window has left, so some wait for its reset.
+      const requests = Array.from({ length: 12 }, (_, i) => tagRequest(runId, `primary-${runId}-${i}`));
+      expect(await results(await submitAll(requests))).toEqual(requests.map(() => 'succeeded'));
+    } finally {
+      await workers.stop();
+    }
+    const log = await github.admin.requests();
+    expect(refusals(log)).toEqual([]);
+    expect(appliedWrites(log)).toHaveLength(13);
+    // Some writes did wait for the reset: the last is an hour (GitHub time) after the first request.
+    const first = log[0]?.at ?? 0;
+    expect(((appliedWrites(log).at(-1)?.at ?? 0) - first) / 60_000).toBeGreaterThanOrEqual(59);
+  }, 180_000);
+});
