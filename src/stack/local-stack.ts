@@ -54,9 +54,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(dataDir, { recursive: true });
   const keysDir = join(dataDir, 'keys');
   const keys = {
-    receipt: await ensureKeyPair(keyFilesIn(keysDir, receiptKeyFileNames), () =>
-      generateSigningKey('local-federation-core'),
-    ),
+    receipt: await ensureKeyPair(keyFilesIn(keysDir, receiptKeyFileNames), () => generateSigningKey()),
     audit: await ensureKeyPair(keyFilesIn(keysDir, auditKeyFileNames), generateAuditKeys),
   };
   const env = await createLocalEnv({
@@ -64,6 +62,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: options.temporalPort,
     uiPort: options.uiPort,
     searchAttributes: Object.values(searchAttributes),
+    // Ctrl-C reaches the dev server directly; its dial errors while stopping would bury the one closing line.
+    log: { format: 'pretty', level: options.logger?.isLevelEnabled('debug') ? 'warn' : 'error' },
   });
   try {
     await setRetention(env, env.namespace ?? 'default');

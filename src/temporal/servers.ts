@@ -52,6 +52,8 @@ export interface LocalEnvOptions {
   dbFilename?: string;
   port?: number;
   uiPort?: number;
+  /** The dev server's own log; default "warn" (its dial errors while stopping are noise to an operator). */
+  log?: DevServerConfig['log'];
 }
 
 /** The Temporal CLI dev server (real persistence, visibility and UI). */
