@@ -104,8 +104,6 @@ export function registerStartCommand(program: Command): void {
             GITHUB_API_URL: stack.sandbox.url,
             GITHUB_TOKEN: stack.sandbox.token,
             MARKETOPS_MODE: process.env.MARKETOPS_MODE ?? 'prod',
-            // The sandbox enforces GitHub's 80 writes a minute; one a second stays under it.
-            MARKETOPS_GITHUB_WRITES_PER_SECOND: process.env.MARKETOPS_GITHUB_WRITES_PER_SECOND ?? '1',
           }),
         });
         const endpoints: Endpoints = {
