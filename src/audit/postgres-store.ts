@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inTransaction } from '../common/postgres-transaction.js';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
 import { schemaSql, splitSchema } from './postgres-schema.js';
 import { type AuditRecord, canonicalRecord } from './record.js';
@@ -41,21 +42,6 @@ function checkpointFromRow(row: { size: string; checkpoint: string }): Checkpoin
     throw new AuditCorruptError(Math.max(size - 1, 0), `checkpoint of size ${size} is unreadable`);
   }
   return parsed.data;
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 class PostgresAuditStore extends AuditStoreBase implements AuditStore {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeSynced } from '../common/durable-files.js';
+import { inTransaction } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import { type BudgetState, emptyBudget } from './windows.js';
 
@@ -118,21 +119,6 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
       }),
     async close() {},
   };
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
