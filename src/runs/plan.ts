@@ -14,12 +14,18 @@ export const MAX_STEPS = 500;
 const stepSchema = z.strictObject({
   id: identifier(),
   request: operationRequestSchema,
-  needs: z.array(identifier()).max(MAX_STEPS).optional(),
+  needs: z
+    .array(identifier())
+    .max(MAX_STEPS, { error: `must list at most ${MAX_STEPS} steps` })
+    .optional(),
 });
 
 const planShapeSchema = z.strictObject({
   run_id: identifier(),
-  steps: z.array(stepSchema).min(1).max(MAX_STEPS),
+  steps: z
+    .array(stepSchema)
+    .min(1, { error: 'must list at least one step' })
+    .max(MAX_STEPS, { error: `must list at most ${MAX_STEPS} steps` }),
 });
 
 export type PublicationPlan = z.infer<typeof planShapeSchema>;

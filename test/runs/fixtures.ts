@@ -17,6 +17,23 @@ export function releasePlan(runId: string, version = 'v3.0.0'): PublicationPlan 
   };
 }
 
+/** `count` lightweight tags `<prefix>-<n>`, step ids `t<n>`; step n needs step n-1 where `chained(n)` says so. */
+export function tagPlan(
+  runId: string,
+  prefix: string,
+  count: number,
+  chained: (n: number) => boolean,
+): PublicationPlan {
+  return {
+    run_id: runId,
+    steps: Array.from({ length: count }, (_, n) => ({
+      id: `t${n}`,
+      request: tagRequest(runId, `${prefix}-${n}`),
+      ...(n > 0 && chained(n) ? { needs: [`t${n - 1}`] } : {}),
+    })),
+  };
+}
+
 export const requestOf = (plan: PublicationPlan, step: string): OperationRequest => {
   const found = plan.steps.find((s) => s.id === step);
   if (!found) throw new Error(`no step ${step}`);
