@@ -3,12 +3,15 @@
  * current workflow code. Re-record only for an intended, versioned change of workflow
  * logic (see README, "Changing workflow code"): `npm run histories:record` writes a new
  * dated folder beside the older ones, which stay until no execution they describe can be open.
+ * `npm run histories:record -- run-` records only the scenarios whose names start with `run-`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { executionResult } from '../../src/client/executor-client.js';
+import { RunClient } from '../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
+import type { PublicationPlan } from '../../src/runs/plan.js';
+import { runWorkflowIdFor, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
 import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
 import { startExecutorHarness } from '../support/executor-harness.js';
 
@@ -34,10 +37,47 @@ const scenarios: {
   { name: 'dry-run-blocked', request: releaseRequest(run, 'v9.2.0'), mode: 'dry-run' },
   { name: 'null-input-rejected', request: releaseRequest(run, 'v9.3.0'), input: null },
 ];
+/** Publication runs: the run workflow's own history; its steps' workflows are recorded above. */
+const runPlan = (id: string, version: string, target = 'main'): PublicationPlan => ({
+  run_id: id,
+  steps: [
+    { id: 'tag', request: tagRequest(id, version, `Release ${version}`) },
+    { id: 'release', request: { ...releaseRequest(id, version), target_commitish: target }, needs: ['tag'] },
+    { id: 'pr', request: pullRequest(id, `Launch ${version}`), needs: ['release'] },
+  ],
+});
+const runScenarios: {
+  name: string;
+  plan: PublicationPlan;
+  /** Steps authorized, in this order; a step named twice gets a second, refused, receipt. */
+  authorize: string[];
+  mode?: 'dry-run';
+  deadlineSeconds?: number;
+}[] = [
+  {
+    name: 'run-shipped',
+    plan: runPlan(`${run}-a`, 'v9.4.0'),
+    authorize: ['pr', 'release', 'release', 'tag'],
+  },
+  {
+    name: 'run-not-shipped',
+    plan: runPlan(`${run}-b`, 'v9.5.0', 'no-such-branch'),
+    authorize: ['tag', 'release'],
+    deadlineSeconds: 600,
+  },
+  {
+    name: 'run-dry-run',
+    plan: runPlan(`${run}-c`, 'v9.6.0'),
+    authorize: ['tag', 'release', 'pr'],
+    mode: 'dry-run',
+  },
+];
+const only = process.argv[2];
+const wanted = (name: string) => only === undefined || name.startsWith(only);
 const dir = new URL(`histories/${new Date().toISOString().slice(0, 10)}/`, import.meta.url);
 await mkdir(dir, { recursive: true });
 try {
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter(({ name }) => wanted(name))) {
     const receipt = await harness.issue(scenario.request);
     const receiptId = JSON.parse(Buffer.from(receipt.split('.')[1] ?? '', 'base64url').toString()).jti;
     // Started directly, as a Federation Core on another SDK would: ExecutorClient refuses a
@@ -52,6 +92,21 @@ try {
     );
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     // protobufjs's own JSON form: the SDK's historyToJSON trips over the SDK's two protobufjs copies.
+    await writeFile(new URL(`${scenario.name}.json`, dir), JSON.stringify(history));
+    console.log(`recorded ${scenario.name}`);
+  }
+  const runs = new RunClient(env.client);
+  for (const scenario of runScenarios.filter(({ name }) => wanted(name))) {
+    const { plan } = scenario;
+    await harness.withWorkers(scenario.mode ?? 'prod', async () => {
+      await runs.start(plan, { deadlineSeconds: scenario.deadlineSeconds });
+      for (const step of scenario.authorize) {
+        const request = plan.steps.find((s) => s.id === step)?.request as OperationRequest;
+        await runs.authorize(plan.run_id, [{ step, receipt: await harness.issue(request) }]);
+      }
+      return runs.result(plan.run_id);
+    });
+    const history = await env.client.workflow.getHandle(runWorkflowIdFor(plan.run_id)).fetchHistory();
     await writeFile(new URL(`${scenario.name}.json`, dir), JSON.stringify(history));
     console.log(`recorded ${scenario.name}`);
   }
