@@ -138,6 +138,8 @@ export const RUN_WORKFLOW_TYPE = 'executePublicationRun';
 export const runWorkflowIdFor = (runId: string): string => `run-${runId}`;
 /** A run's deadline is at most this far after its start: a receipt never lives longer. */
 export const MAX_RUN_SECONDS = 86_400;
+/** A run whose input is not a valid plan (or deadline) ends failed with this type, before any step. */
+export const PLAN_INVALID_FAILURE_TYPE = 'PLAN_INVALID';
 
 /** Where a step is: waiting for its receipt, for its needs, executing, or ended. */
 export type StepStatus = 'waiting_authorization' | 'authorized' | 'running' | 'shipped' | 'not_shipped';

@@ -9,6 +9,7 @@ import {
   FailureCode,
   MAX_RUN_SECONDS,
   type Mode,
+  PLAN_INVALID_FAILURE_TYPE,
   type Reason,
   type RunInput,
   type StepPreview,
@@ -17,9 +18,6 @@ import { githubCalls } from './github/github-calls.js';
 import { pullRequestActivities } from './github/pull-requests.js';
 import { releaseActivities } from './github/releases.js';
 import { tagActivities } from './github/tags.js';
-
-/** A plan the run cannot hold: the run ends failed with this type, before any step could start. */
-export const PLAN_INVALID = 'PLAN_INVALID';
 
 /** A step as the run workflow holds it: validated, in execution order, with what Federation Core signs. */
 export interface PreparedStep {
@@ -50,7 +48,7 @@ export type ReceiptCheck =
 
 function parsePlanOrFail(plan: unknown) {
   const parsed = parsePlan(plan);
-  if (!parsed.ok) throw ApplicationFailure.nonRetryable(parsed.message, PLAN_INVALID);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(parsed.message, PLAN_INVALID_FAILURE_TYPE);
   return parsed.plan;
 }
 
@@ -59,7 +57,7 @@ function deadlineOrFail(seconds: number | undefined): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_RUN_SECONDS)
     throw ApplicationFailure.nonRetryable(
       `The run's deadline must be a whole number of seconds from 1 to ${MAX_RUN_SECONDS}, not ${seconds}.`,
-      PLAN_INVALID,
+      PLAN_INVALID_FAILURE_TYPE,
     );
   return seconds;
 }

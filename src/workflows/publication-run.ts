@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   CancellationScope,
@@ -24,6 +25,7 @@ import {
   ExecutorCode,
   FailureCode,
   NotShippedCode,
+  PLAN_INVALID_FAILURE_TYPE,
   type Reason,
   type RunInput,
   type RunTimeline,
@@ -285,7 +287,7 @@ export function notShippedReason(result: ExecutionResult): Ending | undefined {
 }
 
 /** Why a step whose workflow did not complete did not ship: a rejection (it ends failed), a taken id, or anything else. */
-export function failureReason(step: StepView, error: unknown): Ending {
+function failureReason(step: StepView, error: unknown): Ending {
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     const message = `Receipt ${step.receiptId} was already submitted as ${step.workflowId}.`;
     return reasonOf(
@@ -477,6 +479,18 @@ function runRecord(run: Run): activities.RecordDraft {
   };
 }
 
+/** A plan the run cannot hold ends the run failed with the plan's own sentence, as PLAN_INVALID. */
+async function prepare(input: RunInput): Promise<Prepared> {
+  try {
+    return await coreActivities.prepareRun(input);
+  } catch (error) {
+    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === PLAN_INVALID_FAILURE_TYPE)
+      throw ApplicationFailure.nonRetryable(cause.message, PLAN_INVALID_FAILURE_TYPE);
+    throw error;
+  }
+}
+
 /**
  * A publication run (docs/runs.md): holds a plan, accepts one receipt per step as an Update,
  * starts each step as its receipt's own workflow once its needs have shipped, and ends with
@@ -493,7 +507,7 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
     await condition(() => prepared !== undefined);
     return authorize(prepared as Run, authorization);
   });
-  const run = openRun(await coreActivities.prepareRun(input), workflowInfo().runStartTime.getTime());
+  const run = openRun(await prepare(input), workflowInfo().runStartTime.getTime());
   prepared = run;
   const inFlight: Promise<void>[] = [];
 

@@ -1,7 +1,9 @@
+import type { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
+import { RUN_WORKFLOW_TYPE, runWorkflowIdFor, TASK_QUEUE } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { authorizeSteps, outcomes, releasePlan, requestOf, runClientOf, stepOf } from './fixtures.js';
 
@@ -49,6 +51,25 @@ describe('a publication run', () => {
     expect(new Set(records.map((entry) => entry.leafHash))).toEqual(
       new Set([...(stepLeaves as string[]), runRecord?.leafHash]),
     );
+  });
+
+  it('started with an invalid plan by another SDK, ends failed as PLAN_INVALID with the sentence', async () => {
+    const { harness } = suite;
+    const plan = releasePlan(runId(), 'v3.0.1');
+    const input = { plan: { ...plan, steps: [...plan.steps, plan.steps[0]] } };
+    const failure = await harness.withWorkers('prod', () =>
+      harness.env.client.workflow
+        .execute(RUN_WORKFLOW_TYPE, {
+          workflowId: runWorkflowIdFor(plan.run_id),
+          taskQueue: TASK_QUEUE,
+          args: [input],
+        })
+        .catch((error: WorkflowFailedError) => error.cause),
+    );
+    expect(failure).toMatchObject({
+      type: 'PLAN_INVALID',
+      message: expect.stringMatching(/^Step id "tag" appears twice/),
+    });
   });
 
   it('refuses at once a receipt for another request, another run, or from an unknown key', async () => {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { PreparedRun } from '../../src/activities/index.js';
+import type { AuditAnchor, ExecutionResult } from '../../src/shared.js';
+import {
+  authorizationRefusal,
+  closeRun,
+  notShippedReason,
+  openRun,
+  type Run,
+  readySteps,
+  receiptRefusal,
+  stopDependants,
+  timelineTable,
+} from '../../src/workflows/publication-run.js';
+
+/** A run of steps a → b → c, and d on its own; requests are not needed by the decisions. */
+function run(mode: 'prod' | 'dry-run' = 'prod'): Run {
+  const step = (id: string, needs: string[] = []) => ({
+    id,
+    needs,
+    request: {} as PreparedRun['steps'][number]['request'],
+    opDigest: `digest-${id}`,
+    operation: 'tag_repo',
+    repository: 'omega/marketops',
+    summary: `tag ${id}`,
+    writes: [],
+  });
+  return openRun(
+    {
+      runId: 'r',
+      mode,
+      planDigest: 'p',
+      deadlineSeconds: 60,
+      steps: [step('a'), step('b', ['a']), step('c', ['b']), step('d')],
+    },
+    0,
+  );
+}
+
+const step = (r: Run, id: string) =>
+  r.timeline.steps.find((s) => s.id === id) as Run['timeline']['steps'][number];
+const codes = (r: Run) => Object.fromEntries(r.timeline.steps.map((s) => [s.id, s.reason?.code ?? s.status]));
+const audit = {} as AuditAnchor;
+
+describe('the decisions of a run', () => {
+  it('starts an authorized step only once every step it needs has shipped', () => {
+    const r = run();
+    step(r, 'b').status = 'authorized';
+    step(r, 'd').status = 'authorized';
+    expect(readySteps(r).map((s) => s.id)).toEqual(['d']);
+    step(r, 'a').status = 'shipped';
+    expect(readySteps(r).map((s) => s.id)).toEqual(['b', 'd']);
+  });
+
+  it('ends every step downstream of one that did not ship, each naming the step it needs', () => {
+    const r = run();
+    step(r, 'a').status = 'not_shipped';
+    stopDependants(r);
+    expect(codes(r)).toMatchObject({
+      b: 'NEEDED_STEP_NOT_SHIPPED',
+      c: 'NEEDED_STEP_NOT_SHIPPED',
+      d: 'waiting_authorization',
+    });
+    expect(step(r, 'c').reason?.message).toBe('Step "b", which it needs, did not ship.');
+  });
+
+  it('in dry-run mode lets a step blocked by the mode stand for one that would ship', () => {
+    const r = run('dry-run');
+    step(r, 'a').status = 'not_shipped';
+    step(r, 'a').reason = { code: 'BLOCKED_BY_MODE', message: '', detail: [] };
+    step(r, 'b').status = 'authorized';
+    stopDependants(r);
+    expect(readySteps(r).map((s) => s.id)).toEqual(['b']);
+  });
+
+  it('at the deadline: never authorized, else stopped by a need, else the deadline', () => {
+    const r = run();
+    step(r, 'a').status = 'running';
+    step(r, 'b').status = 'authorized';
+    closeRun(r, 'deadline');
+    expect(codes(r)).toEqual({
+      a: 'running',
+      b: 'DEADLINE_REACHED',
+      c: 'NEVER_AUTHORIZED',
+      d: 'NEVER_AUTHORIZED',
+    });
+    expect(authorizationRefusal(r, { step: 'd', receipt: 'x' })?.status).toBe('refused');
+  });
+
+  it('refuses authorizations with the first reason that applies', () => {
+    const r = run();
+    const refusal = (input: unknown) => {
+      const answer = authorizationRefusal(r, input);
+      return answer?.status === 'refused' ? answer.reasons[0]?.code : undefined;
+    };
+    expect(refusal(null)).toBe('MALFORMED');
+    expect(refusal({ step: 'zz', receipt: 'x' })).toBe('UNKNOWN_STEP');
+    expect(refusal({ step: 'a', receipt: 'x' })).toBeUndefined();
+    step(r, 'a').status = 'authorized';
+    step(r, 'a').receiptId = 'j1';
+    expect(refusal({ step: 'a', receipt: 'x' })).toBe('ALREADY_AUTHORIZED');
+
+    const check = {
+      ok: true as const,
+      receiptId: 'j2',
+      runId: 'r',
+      operationKind: 'tag_repo',
+      opDigest: 'digest-d',
+    };
+    const receipt = (overrides: Partial<typeof check>) => {
+      const answer = receiptRefusal(r, step(r, 'd'), { ...check, ...overrides });
+      return answer?.status === 'refused' ? answer.reasons[0]?.code : undefined;
+    };
+    expect(receipt({})).toBeUndefined();
+    expect(receipt({ receiptId: 'j1' })).toBe('RECEIPT_IN_USE');
+    expect(receipt({ runId: 'other' })).toBe('RUN_MISMATCH');
+    expect(receipt({ operationKind: 'open_pr' })).toBe('KIND_MISMATCH');
+    expect(receipt({ opDigest: 'digest-a' })).toBe('DIGEST_MISMATCH');
+  });
+
+  it('gives each execution result exactly one primary reason', () => {
+    const failed = (code: string): ExecutionResult => ({ status: 'failed', code, message: 'm', audit });
+    expect(
+      notShippedReason({ status: 'succeeded', github: { url: 'u', id: '1', adopted: false }, audit }),
+    ).toBeUndefined();
+    expect(notShippedReason(failed('CONFLICT'))?.code).toBe('GITHUB_REFUSED');
+    expect(notShippedReason(failed('GITHUB_VALIDATION_FAILED'))?.code).toBe('GITHUB_REFUSED');
+    expect(notShippedReason(failed('EXPIRED_DURING_EXECUTION'))?.code).toBe('EXPIRED_DURING_EXECUTION');
+    expect(notShippedReason(failed('CANCELLED'))?.code).toBe('CANCELLED');
+    expect(notShippedReason(failed('INTERNAL_ERROR'))?.code).toBe('EXECUTION_FAILED');
+    const rejected = notShippedReason({
+      status: 'rejected',
+      reasons: [{ code: 'EXPIRED', message: 'late' }],
+      audit,
+    });
+    expect(rejected).toEqual({
+      code: 'RECEIPT_REJECTED',
+      message: 'The receipt was rejected (EXPIRED).',
+      detail: [{ code: 'EXPIRED', message: 'late' }],
+    });
+  });
+
+  it('shows the timeline as a Markdown table whose cells cannot break it', () => {
+    const r = run();
+    step(r, 'a').status = 'not_shipped';
+    step(r, 'a').reason = { code: 'GITHUB_REFUSED', message: 'a | b\nc', detail: [] };
+    const table = timelineTable(r.timeline);
+    expect(table.split('\n')[0]).toBe('**Run r** · mode prod · open · 0 shipped, 1 not shipped, 3 pending');
+    expect(table).toContain(
+      '| a | tag_repo | omega/marketops | not_shipped | GITHUB_REFUSED: a \\| b c |  |',
+    );
+  });
+});
