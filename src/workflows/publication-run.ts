@@ -46,6 +46,8 @@ type Ending = StepView['reason'] & {};
 /** A run's state: the timeline it shows, plus what executing a step needs. */
 export interface Run {
   timeline: RunTimeline;
+  /** The timeline's steps by id: a run of hundreds of steps looks them up on every change. */
+  steps: Map<string, StepView>;
   prepared: Map<string, activities.PreparedStep>;
   /** Accepted receipts by step: bearer tokens, so never part of the timeline anyone can query. */
   receipts: Map<string, string>;
@@ -56,6 +58,14 @@ export interface Run {
 // ---- Decisions: pure functions of the run's state --------------------------------------------
 
 export function openRun(prepared: Prepared, startedAt: number): Run {
+  const steps: StepView[] = prepared.steps.map(({ id, operation, repository, needs, opDigest }) => ({
+    id,
+    operation,
+    repository,
+    needs,
+    opDigest,
+    status: 'waiting_authorization',
+  }));
   return {
     timeline: {
       runId: prepared.runId,
@@ -63,15 +73,9 @@ export function openRun(prepared: Prepared, startedAt: number): Run {
       planDigest: prepared.planDigest,
       state: 'open',
       deadline: new Date(startedAt + prepared.deadlineSeconds * 1000).toISOString(),
-      steps: prepared.steps.map(({ id, operation, repository, needs, opDigest }) => ({
-        id,
-        operation,
-        repository,
-        needs,
-        opDigest,
-        status: 'waiting_authorization',
-      })),
+      steps,
     },
+    steps: new Map(steps.map((step) => [step.id, step])),
     prepared: new Map(prepared.steps.map((step) => [step.id, step])),
     receipts: new Map(),
     version: 0,
@@ -90,7 +94,7 @@ function satisfied(run: Run, step: StepView): boolean {
   );
 }
 
-const stepById = (run: Run, id: string) => run.timeline.steps.find((step) => step.id === id);
+const stepById = (run: Run, id: string) => run.steps.get(id);
 
 /** Authorized steps whose needs have all shipped: they start now. */
 export function readySteps(run: Run): StepView[] {
