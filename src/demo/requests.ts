@@ -1,8 +1,10 @@
 import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
-import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../sandbox/index.js';
+import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY, defaultSandboxConfig } from '../sandbox/index.js';
 
 /** The branch the sandbox seeds beside main: the head of the demo's pull requests. */
 export const FEATURE_BRANCH = 'feature/launch-notes';
+/** Its commit, which the demo tries to move a published tag to. */
+export const FEATURE_SHA = defaultSandboxConfig.repos[0]?.branches[FEATURE_BRANCH] ?? '';
 
 /** Requests against the sandbox's demo repository, for the demo tour and the tests. */
 export const releaseRequest = (runId: string, tag: string): PublishReleaseRequest => ({

@@ -1,83 +1,183 @@
 import type { JWK } from 'jose';
-import { describeOutcome } from '../client/describe-outcome.js';
-import type { ExecutorClient } from '../client/executor-client.js';
-import { DEFAULT_AUDIENCE, issueReceipt, type OperationRequest } from '../receipts/index.js';
-import type { ExecutionResult } from '../shared.js';
-import { pullRequest, releaseRequest, tagRequest } from './requests.js';
+import type { AuditEntry } from '../audit/index.js';
+import type { RunClient } from '../client/run-client.js';
+import {
+  DEFAULT_AUDIENCE,
+  issueReceipt,
+  type OperationRequest,
+  opDigest,
+  type PublishReleaseRequest,
+} from '../receipts/index.js';
+import type { PublicationPlan } from '../runs/plan.js';
+import { type PreviewedStep, previewOf, previewText, timelineText } from '../runs/report.js';
+import {
+  type AuthorizationAnswer,
+  AuthorizationCode,
+  type Mode,
+  NotShippedCode,
+  type RunTimeline,
+  type StepView,
+} from '../shared.js';
+import { FEATURE_BRANCH, FEATURE_SHA, pullRequest, releaseRequest, tagRequest } from './requests.js';
 
-export interface TourStep {
-  title: string;
-  expected: ExecutionResult['status'];
-  reasonCode?: string;
-  result: ExecutionResult;
-}
-
-/** The tour's three operations, their tags made unique by `suffix`. */
-function tourRequests(runId: string, suffix: string) {
-  const tag = `v0.2.0-${suffix}`;
-  return {
-    tag: tagRequest(runId, tag, 'MarketOps v0.2.0'),
-    release: {
-      ...releaseRequest(runId, tag),
-      name: 'MarketOps v0.2.0',
-      body: 'Phase 2 release, published by the demo.',
-    },
-    pull: { ...pullRequest(runId, 'Launch notes'), body: 'Opened by the MarketOps demo.' },
-  };
-}
+/** Short, so a demo run never waits for a day if a step cannot start; every step normally ends in seconds. */
+const DEADLINE_SECONDS = 600;
+const TAMPERED_STEP = 'release';
 
 /**
- * The scripted tour `marketops demo` runs against a live stack: three operations
- * succeed, then a replay, an expired receipt and a tampered request are refused.
+ * The demo's run: a tag, its release and a pull request ship; moving that tag to another
+ * commit is refused by GitHub (CONFLICT), so the release that needs the move does not ship.
  */
-export async function runTour(
-  executor: ExecutorClient,
+export function demoPlan(runId: string): PublicationPlan {
+  const tag = `v0.2.0-${runId.replace(/[^A-Za-z0-9]/g, '').slice(-8)}`;
+  const release: PublishReleaseRequest = {
+    ...releaseRequest(runId, tag),
+    name: 'MarketOps v0.2.0',
+    body: 'Phase 2 release, published by the demo.',
+  };
+  return {
+    run_id: runId,
+    steps: [
+      { id: 'tag', request: tagRequest(runId, tag, 'MarketOps v0.2.0') },
+      { id: TAMPERED_STEP, request: release, needs: ['tag'] },
+      { id: 'pr', request: { ...pullRequest(runId, 'Launch notes'), body: 'Opened by the MarketOps demo.' } },
+      // Needs the tag so it runs after it: then the tag exists, at main, and cannot move.
+      {
+        id: 'retag',
+        request: { ...tagRequest(runId, tag, 'MarketOps v0.2.0'), sha: FEATURE_SHA },
+        needs: ['tag'],
+      },
+      {
+        id: 'rerelease',
+        request: { ...release, name: 'MarketOps v0.2.0 (launch notes)', target_commitish: FEATURE_BRANCH },
+        needs: ['retag'],
+      },
+    ],
+  };
+}
+
+/** The genuine receipt with its claims rewritten to authorize other release notes: its signature no longer holds. */
+function tamper(receipt: string, request: PublishReleaseRequest): string {
+  const [header, payload = '', signature] = receipt.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  const forged = { ...claims, op_digest: opDigest({ ...request, body: 'Tampered release notes.' }) };
+  return [header, Buffer.from(JSON.stringify(forged)).toString('base64url'), signature].join('.');
+}
+
+export interface DemoStory {
+  runId: string;
+  workflowId: string;
+  preview: PreviewedStep[];
+  /** The tampered receipt's answer first, then one per step in plan order. */
+  authorizations: AuthorizationAnswer[];
+  timeline: RunTimeline;
+}
+
+const answerLine = (answer: AuthorizationAnswer, tampered: boolean): string => {
+  const what = `${answer.step}${tampered ? ' (tampered receipt)' : ''}`;
+  const expected = tampered ? answer.status === 'refused' : answer.status === 'accepted';
+  const said =
+    answer.status === 'accepted'
+      ? `accepted, runs as ${answer.workflowId}`
+      : `refused: ${answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}`;
+  return `${expected ? '✔' : '✘'} ${what}: ${said}`;
+};
+
+/**
+ * The scripted run `marketops demo` drives against a live stack, as Federation Core would:
+ * preview the plan, start the run, deliver a tampered receipt (refused at once) and then a
+ * genuine receipt per step, and wait for the timeline.
+ */
+export async function runDemoStory(
+  runs: RunClient,
   signingKey: JWK,
   runId: string,
-  report: (step: TourStep) => void,
-): Promise<TourStep[]> {
-  const issue = (request: OperationRequest, now = new Date(), ttlSeconds = 3600) =>
-    issueReceipt(signingKey, request, { ttlSeconds, audience: DEFAULT_AUDIENCE, now });
-  const steps: TourStep[] = [];
-  const step = async (
-    title: string,
-    expected: TourStep['expected'],
-    receipt: string,
-    request: unknown,
-    reasonCode?: string,
-  ) => {
-    const result = await executor.execute({ receipt, request });
-    const done = { title, expected, reasonCode, result };
-    steps.push(done);
-    report(done);
-  };
+  log: (text: string) => void,
+): Promise<DemoStory> {
+  const plan = demoPlan(runId);
+  const preview = previewOf(plan, await runs.preview(plan));
+  log(previewText(runId, preview));
+  const { workflowId } = await runs.start(plan, { deadlineSeconds: DEADLINE_SECONDS });
+  log(`\nStarted ${workflowId}: it waits for one receipt per step, then ships the steps in order.`);
 
-  const { tag, release, pull } = tourRequests(runId, runId.replace(/[^A-Za-z0-9]/g, '').slice(-8));
-  await step('Tag the repository (annotated tag)', 'succeeded', await issue(tag), tag);
-  const releaseReceipt = await issue(release);
-  await step('Publish the release', 'succeeded', releaseReceipt, release);
-  await step('Open the pull request', 'succeeded', await issue(pull), pull);
-  await step('Replay the release receipt', 'rejected', releaseReceipt, release, 'ALREADY_CONSUMED');
-  const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
-  await step('Submit an expired receipt', 'rejected', await issue(release, twoHoursAgo), release, 'EXPIRED');
-  const tampered = { ...release, body: 'Tampered release notes.' };
-  await step(
-    'Tamper with an authorized request',
-    'rejected',
-    await issue(release),
-    tampered,
-    'PARAMS_MISMATCH',
+  const issue = (request: OperationRequest) =>
+    issueReceipt(signingKey, request, { ttlSeconds: 3600, audience: DEFAULT_AUDIENCE });
+  const receipts = await Promise.all(
+    plan.steps.map(async (step) => ({ step: step.id, receipt: await issue(step.request) })),
   );
-  return steps;
+  const release = receipts.find((r) => r.step === TAMPERED_STEP)?.receipt ?? '';
+  const releaseRequest = plan.steps.find((s) => s.id === TAMPERED_STEP)?.request as PublishReleaseRequest;
+  // Tampered first: once the genuine receipt is accepted, a second would be refused before being read.
+  const [refused] = await runs.authorize(runId, [
+    { step: TAMPERED_STEP, receipt: tamper(release, releaseRequest) },
+  ]);
+  const authorizations = [refused as AuthorizationAnswer, ...(await runs.authorize(runId, receipts))];
+  log('\nAuthorizations, each answered at once by the run:');
+  log(authorizations.map((answer, index) => answerLine(answer, index === 0)).join('\n'));
+
+  log('\nWaiting for the run to end (GitHub writes are paced)…');
+  const timeline = await runs.result(runId);
+  log(timelineText(timeline));
+  return { runId, workflowId, preview, authorizations, timeline };
 }
 
-export function stepPassed(step: TourStep): boolean {
-  if (step.result.status !== step.expected) return false;
-  if (!step.reasonCode) return true;
-  return (
-    step.result.status === 'rejected' && step.result.reasons.some((reason) => reason.code === step.reasonCode)
-  );
+/** Shipped, or why not: GitHub's own code when it refused, so a CONFLICT reads as one. */
+function outcomeOf(step: StepView): string {
+  if (step.status === 'shipped') return 'shipped';
+  if (step.reason?.code === NotShippedCode.githubRefused)
+    return step.reason.detail[0]?.code ?? step.reason.code;
+  return step.reason?.code ?? step.status;
 }
 
-export const formatStep = (step: TourStep): string =>
-  `${stepPassed(step) ? '✔' : '✘'} ${step.title}\n    ${describeOutcome(step.result).replace(/\n/g, '\n    ')}`;
+const PROD_OUTCOMES: Record<string, string> = {
+  tag: 'shipped',
+  release: 'shipped',
+  pr: 'shipped',
+  retag: 'CONFLICT',
+  rerelease: NotShippedCode.neededStepNotShipped,
+};
+
+/** What the run should show in each mode: each step's outcome, and the story in one sentence. */
+export const SCRIPT: Record<Mode, { outcomes: Record<string, string>; told: string }> = {
+  prod: {
+    outcomes: PROD_OUTCOMES,
+    told: 'a tampered receipt was refused at once; tag, release and pr shipped; GitHub refused retag (CONFLICT), so rerelease, which needs it, did not ship.',
+  },
+  // Dry-run shows what each step would send, so the dependants of a blocked step are blocked too.
+  'dry-run': {
+    outcomes: Object.fromEntries(Object.keys(PROD_OUTCOMES).map((id) => [id, NotShippedCode.blockedByMode])),
+    told: 'a tampered receipt was refused at once; every step showed what it would send, and nothing was written.',
+  },
+};
+
+/** Where the story differs from the script, one sentence each; empty when it went as expected. */
+export function storyProblems(story: DemoStory): string[] {
+  const [tampered, ...genuine] = story.authorizations;
+  const problems: string[] = [];
+  if (tampered?.status !== 'refused' || tampered.reasons[0]?.code !== AuthorizationCode.receiptUnverified)
+    problems.push('The tampered receipt was not refused as unverifiable.');
+  for (const answer of genuine)
+    if (answer.status !== 'accepted') problems.push(`The receipt of step ${answer.step} was refused.`);
+  const expected = SCRIPT[story.timeline.mode].outcomes;
+  for (const step of story.timeline.steps) {
+    const outcome = outcomeOf(step);
+    if (outcome !== expected[step.id])
+      problems.push(`Step ${step.id} ended ${outcome}, not ${expected[step.id]}.`);
+    if (
+      outcome === NotShippedCode.neededStepNotShipped &&
+      !step.needs.some((id) => step.reason?.message.includes(`"${id}"`))
+    )
+      problems.push(`Step ${step.id} did not name the step it needed.`);
+  }
+  return problems;
+}
+
+/** The run record must be in the trail, and so must every step record it names. */
+export function trailProblems(timeline: RunTimeline, trail: readonly AuditEntry[]): string[] {
+  const leaves = new Set(trail.map((entry) => entry.leafHash));
+  const runRecord = trail.find((entry) => entry.leafHash === timeline.audit?.leafHash);
+  if (!runRecord) return [`The run record of ${timeline.runId} is not in its audit trail.`];
+  return (runRecord.record.run?.steps ?? [])
+    .filter((step) => step.leaf_hash !== null && !leaves.has(step.leaf_hash))
+    .map((step) => `The record of step ${step.id}, named by the run record, is not in the audit trail.`);
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { RunTimeline } from '../../src/shared.js';
 import { freePort } from '../support/ports.js';
 import { type Background, marketops, marketopsInBackground, startArgs } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
@@ -77,25 +78,47 @@ afterAll(async () => {
 
 describe('start, demo, inspect, stop, resume', () => {
   let demoRunId = '';
+  let demoOutput = '';
 
-  it('the demo succeeds three times, refuses three times and verifies the audit trail', async () => {
-    const demo = await marketops(['demo', '--json'], { env });
+  it('the demo runs a plan: three steps ship, a tampered receipt and a conflicting retag are refused, its dependant does not ship', async () => {
+    const demo = await marketops(['demo'], { env });
     expect(demo.code, demo.stderr).toBe(0);
-    const report = JSON.parse(demo.stdout) as {
-      runId: string;
-      steps: { result: { status: string } }[];
-      verification: { ok: boolean };
-    };
-    demoRunId = report.runId;
-    expect(report.steps.map((step) => step.result.status)).toEqual([
-      'succeeded',
-      'succeeded',
-      'succeeded',
-      'rejected',
-      'rejected',
-      'rejected',
-    ]);
-    expect(report.verification.ok).toBe(true);
+    demoOutput = demo.stdout + demo.stderr;
+    demoRunId = /MarketOps demo, run (\S+)/.exec(demo.stdout)?.[1] ?? '';
+    for (const line of [
+      /^Plan of run \S+: 5 steps, in execution order\. Nothing was written or consumed\.$/m,
+      new RegExp(`^Started run-${demoRunId}: `, 'm'),
+      /^✔ release \(tampered receipt\): refused: RECEIPT_UNVERIFIED: .*\(BAD_SIGNATURE\)\.$/m,
+      /^\*\*\* PROD MODE/m,
+      /: 3 of 5 steps shipped\.$/m,
+      /^✘ retag .* not shipped: GITHUB_REFUSED: GitHub refused it \(CONFLICT\): Tag \S+ exists but points at 1f3a9c2, not 2e4b6d8/m,
+      /^✘ rerelease .* not shipped: NEEDED_STEP_NOT_SHIPPED: Step "retag", which it needs, did not ship\.$/m,
+      /^Audit log verified: 5 records, every checkpoint signed and consistent\.$/m,
+      /^As scripted: /m,
+    ])
+      expect(demo.stdout).toMatch(line);
+    // Every receipt but the tampered one was accepted: the demo marks any other answer ✘.
+    expect(demo.stdout.match(/^✔ \S+: accepted, runs as receipt-/gm)).toHaveLength(5);
+
+    const show = await marketops(['runs', 'show', demoRunId, '--json'], { env });
+    expect(show.code, 'not every step shipped').toBe(1);
+    const timeline = JSON.parse(show.stdout) as RunTimeline;
+    expect(timeline.state).toBe('closed');
+    expect(
+      Object.fromEntries(
+        timeline.steps.map((step) => [
+          step.id,
+          step.reason?.detail[0]?.code ?? step.reason?.code ?? step.status,
+        ]),
+      ),
+    ).toEqual({
+      tag: 'shipped',
+      release: 'shipped',
+      pr: 'shipped',
+      retag: 'CONFLICT',
+      rerelease: 'NEEDED_STEP_NOT_SHIPPED',
+    });
+    // The conflict wrote nothing and the release that needed it never ran.
     const state = await sandbox.admin.state();
     const repo = state.repos.find((r) => r.name === 'marketops');
     expect([repo?.releases.length, repo?.pulls.length, repo?.tags.length]).toEqual([1, 1, 1]);
@@ -104,15 +127,9 @@ describe('start, demo, inspect, stop, resume', () => {
   it('runs list and audit verify explain the run', async () => {
     const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
     expect(runs.code).toBe(0);
+    // The run's own workflow, and one receipt workflow per step that started.
     const outcomes = (JSON.parse(runs.stdout) as { outcome: string }[]).map((run) => run.outcome);
-    expect(outcomes.sort()).toEqual([
-      'rejected',
-      'rejected',
-      'rejected',
-      'succeeded',
-      'succeeded',
-      'succeeded',
-    ]);
+    expect(outcomes.sort()).toEqual(['failed', 'not_shipped', 'succeeded', 'succeeded', 'succeeded']);
     const verify = await marketops(['audit', 'verify', '--json'], { env });
     expect(verify.code).toBe(0);
   });
@@ -120,7 +137,7 @@ describe('start, demo, inspect, stop, resume', () => {
   it("exposes Prometheus metrics: ours and the Temporal runtime's", async () => {
     const text = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
     expect(text).toMatch(/marketops_receipts\{[^}]*decision="accepted"/);
-    expect(text).toMatch(/marketops_receipts\{[^}]*code="PARAMS_MISMATCH"/);
+    expect(text).toMatch(/marketops_outcomes\{[^}]*code="CONFLICT"/);
     expect(text).toMatch(/marketops_github_calls\{[^}]*status="201"/);
     expect(text).toMatch(/temporal_activity_execution_latency/);
   });
@@ -138,7 +155,7 @@ describe('start, demo, inspect, stop, resume', () => {
     const stored = await Promise.all(
       (await filesUnder(join(dataDir, 'audit'))).map((file) => readFile(file, 'utf8')),
     );
-    for (const text of [stack.output(), status.stdout + status.stderr, ...histories, ...stored]) {
+    for (const text of [stack.output(), demoOutput, status.stdout + status.stderr, ...histories, ...stored]) {
       expect(text).not.toContain(canary);
     }
     expect(stored.join('').length).toBeGreaterThan(0);
@@ -161,8 +178,8 @@ describe('start, demo, inspect, stop, resume', () => {
     expect(leftovers).toEqual([]);
     stack = await startStack();
     const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
-    expect(JSON.parse(runs.stdout)).toHaveLength(6);
+    expect(JSON.parse(runs.stdout)).toHaveLength(5);
     const verify = await marketops(['audit', 'verify'], { env });
-    expect(verify.stdout).toContain('6 records');
+    expect(verify.stdout).toContain('5 records');
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
+import type { AuditEntry } from '../../audit/index.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
@@ -10,9 +11,11 @@ Examples:
   $ npm start            # in one terminal
   $ npx marketops demo   # in another
 
-Issues receipts with the local Federation Core key (.data/keys), runs a tag, a release and a pull
-request, then shows a replayed receipt, an expired receipt and a tampered request being refused,
-and finally prints and verifies the run's audit trail. Exit 0 when every step behaved as expected.`;
+Drives one publication run as Federation Core would, with the local key (.data/keys): previews its
+plan, starts it, delivers a tampered receipt (refused at once) and a receipt per step; the tag, its
+release and a pull request ship, moving the tag to another commit is refused by GitHub (CONFLICT),
+and the release that needs that move does not ship, naming it. Then prints the run's timeline and
+verifies its audit trail. Exit 0 when the run went as scripted.`;
 
 interface DemoFlags {
   key?: string;
@@ -30,10 +33,15 @@ async function verifyStore(location: string, keysFile: string) {
   }
 }
 
+const trailLine = ({ index, record, leafHash }: AuditEntry) =>
+  `  #${index} ${record.outcome.padEnd(15)} ${(record.operation_kind ?? '-').padEnd(16)} ${record.reasons.map((r) => r.code).join(',') || '-'}  leaf ${leafHash.slice(0, 16)}…`;
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Run a scripted tour against the running stack (start it first with `npm start`).')
+    .description(
+      'Drive a scripted publication run against the running stack (start it first with `npm start`).',
+    )
     .option(
       '--key <file>',
       'receipt signing key (default: <MARKETOPS_DATA_DIR>/keys/receipt-signing-key.jwk.json)',
@@ -43,8 +51,9 @@ export function registerDemoCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       const config = await configFromEnv();
-      const [{ connectExecutor }, { readJsonFile }, { formatStep, runTour, stepPassed }] = await Promise.all([
+      const [{ connectExecutor }, { RunClient }, { readJsonFile }, tour] = await Promise.all([
         import('../../client/connect.js'),
+        import('../../client/run-client.js'),
         import('../../common/files.js'),
         import('../../demo/tour.js'),
       ]);
@@ -56,31 +65,36 @@ export function registerDemoCommand(program: Command): void {
           .toISOString()
           .replace(/[^0-9]/g, '')
           .slice(0, 14)}`;
-      const { executor, close } = await asUserError(connectExecutor(config));
+      const { executor, client, close } = await asUserError(connectExecutor(config));
       try {
         const log = (line: string) => !flags.json && process.stdout.write(`${line}\n`);
         log(`MarketOps demo, run ${runId}\n`);
-        const steps = await runTour(executor, signingKey, runId, (step) => log(formatStep(step)));
+        const story = await asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log));
         const trail = await executor.getAuditTrail({ runId });
         const verification = await verifyStore(config.audit.store, config.audit.keysFile);
         log(`\nAudit trail of ${runId} (${trail.length} records):`);
-        for (const entry of trail) {
-          log(
-            `  #${entry.index} ${entry.record.outcome.padEnd(15)} ${entry.record.operation_kind ?? '-'}  ${entry.record.reasons.map((r) => r.code).join(',') || '-'}  leaf ${entry.leafHash.slice(0, 16)}…`,
-          );
-        }
+        for (const entry of trail) log(trailLine(entry));
         log(
           verification.ok
             ? `Audit log verified: ${verification.size} records, every checkpoint signed and consistent.`
             : `Audit log BROKEN at index ${verification.firstBadIndex}: ${verification.message}`,
         );
+        const problems = [...tour.storyProblems(story), ...tour.trailProblems(story.timeline, trail)];
         log(
-          `\nSee it in the Web UI: filter by MarketOpsRunId="${runId}"; or run: npx marketops runs list --run-id ${runId}`,
+          problems.length === 0
+            ? `\nAs scripted: ${tour.SCRIPT[story.timeline.mode].told}`
+            : `\nNOT as scripted:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+        );
+        log(
+          `\nSee it in the Web UI: open workflow ${story.workflowId} (its details show the timeline); or run: npx marketops runs show ${runId}`,
         );
         if (flags.json)
-          process.stdout.write(`${JSON.stringify({ runId, steps, trail, verification }, null, 2)}\n`);
-        const passed = steps.every(stepPassed);
-        process.exitCode = !verification.ok ? ExitCode.auditBroken : passed ? ExitCode.ok : ExitCode.failure;
+          process.stdout.write(`${JSON.stringify({ ...story, trail, verification, problems }, null, 2)}\n`);
+        process.exitCode = !verification.ok
+          ? ExitCode.auditBroken
+          : problems.length === 0
+            ? ExitCode.ok
+            : ExitCode.failure;
       } finally {
         await close();
       }
