@@ -133,6 +133,28 @@ describe('a publication run', () => {
     expect(stepOf(timeline, 'release').reason?.detail[0]?.code).toBe('GITHUB_VALIDATION_FAILED');
   });
 
+  it('never ships twice: a receipt already used outside the run is rejected as ALREADY_CONSUMED', async () => {
+    const { harness } = suite;
+    const plan = releasePlan(runId(), 'v3.3.1');
+    const runs = runClientOf(harness);
+    const receipt = await harness.issue(requestOf(plan, 'tag'));
+    const timeline = await harness.withWorkers('prod', async () => {
+      expect(await harness.client.execute({ receipt, request: requestOf(plan, 'tag') })).toMatchObject({
+        status: 'succeeded',
+      });
+      const writes = (await harness.writes()).length;
+      await runs.start({ ...plan, steps: plan.steps.slice(0, 1) });
+      await runs.authorize(plan.run_id, [{ step: 'tag', receipt }]);
+      const result = await runs.result(plan.run_id);
+      expect(await harness.writes()).toHaveLength(writes);
+      return result;
+    });
+    expect(stepOf(timeline, 'tag').reason).toMatchObject({
+      code: 'RECEIPT_REJECTED',
+      detail: [{ code: 'ALREADY_CONSUMED' }],
+    });
+  });
+
   it('ends at its deadline: unauthorized steps were never authorized', async () => {
     const { harness } = suite;
     const plan = releasePlan(runId(), 'v3.4.0');
