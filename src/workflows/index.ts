@@ -1,3 +1,3 @@
 export { executeAuthorizedOperation } from './execute-authorized-operation.js';
-export { recordSubmissionRejection } from './record-submission-rejection.js';
 export { executePublicationRun, previewPublicationPlan } from './publication-run.js';
+export { recordSubmissionRejection } from './record-submission-rejection.js';

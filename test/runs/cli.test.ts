@@ -113,9 +113,7 @@ describe('the run commands of the CLI', () => {
       expect(details).toContain(
         `**Run ${plan.run_id}** · mode prod · open · 0 shipped, 0 not shipped, 3 pending`,
       );
-      expect(details).toContain(
-        '| tag | tag_repo | omega/marketops | waiting_authorization |  |  |',
-      );
+      expect(details).toContain('| tag | tag_repo | omega/marketops | waiting_authorization |  |  |');
       expect((await marketops(['run', 'cancel', plan.run_id], { env })).code).toBe(0);
       await runs.result(plan.run_id);
     });
