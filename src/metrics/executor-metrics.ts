@@ -1,7 +1,10 @@
 import type { MetricMeter } from '@temporalio/common';
 
-/** The operation kinds a label may name; anything else a request claims is counted as `unknown`. */
-const OPERATION_KINDS = ['publish_release', 'tag_repo', 'open_pr'] as const;
+/**
+ * The kinds a label may name: the three operations, and the run record of a publication run;
+ * anything else a request claims is counted as `unknown`.
+ */
+const OPERATION_KINDS = ['publish_release', 'tag_repo', 'open_pr', 'publication_run'] as const;
 const OUTCOMES = ['succeeded', 'failed', 'rejected', 'blocked_by_mode'] as const;
 const RATE_LIMITS = ['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT'] as const;
 
