@@ -19,7 +19,10 @@ export interface WorkerSupervisor {
   stop(): Promise<void>;
 }
 
-async function workerEnv(stack: BenchStack, dataDir: string): Promise<NodeJS.ProcessEnv> {
+/** The pace cap given to the worker; `null` leaves it unset (each identity's budget alone paces). */
+type WritesCap = number | null;
+
+async function workerEnv(stack: BenchStack, dataDir: string, cap: WritesCap): Promise<NodeJS.ProcessEnv> {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -34,7 +37,7 @@ async function workerEnv(stack: BenchStack, dataDir: string): Promise<NodeJS.Pro
     MARKETOPS_AUDIT_STORE: `file:${stack.files.audit}`,
     MARKETOPS_LEDGER: `file:${stack.files.ledger}`,
     MARKETOPS_METRICS_PORT: String(await freePort()),
-    MARKETOPS_GITHUB_WRITES_PER_SECOND: String(MAX_CLI_WRITES_PER_SECOND),
+    ...(cap === null ? {} : { MARKETOPS_GITHUB_WRITES_PER_SECOND: String(cap) }),
     MARKETOPS_LOG_LEVEL: 'info',
     GITHUB_API_URL: stack.sandbox.url,
     GITHUB_TOKEN: stack.sandbox.token,
@@ -45,7 +48,10 @@ async function workerEnv(stack: BenchStack, dataDir: string): Promise<NodeJS.Pro
  * Keeps one `marketops worker` process alive: whenever it exits (killed, or gave up on a
  * Temporal server that was restarting), a new one starts, until `stop`.
  */
-export function superviseWorker(stack: BenchStack): WorkerSupervisor {
+export function superviseWorker(
+  stack: BenchStack,
+  cap: WritesCap = MAX_CLI_WRITES_PER_SECOND,
+): WorkerSupervisor {
   const logFile = join(stack.dataDir, 'worker.log');
   let child: ChildProcess | undefined;
   let ready: Promise<void> = Promise.resolve();
@@ -71,7 +77,7 @@ export function superviseWorker(stack: BenchStack): WorkerSupervisor {
     },
   };
   const spawnOne = async (resolve: () => void) => {
-    const current = spawnMarketops(['worker'], { env: await workerEnv(stack, stack.dataDir), logFile });
+    const current = spawnMarketops(['worker'], { env: await workerEnv(stack, stack.dataDir, cap), logFile });
     child = current;
     supervisor.starts += 1;
     current.stdout?.on('data', (chunk: Buffer) => {

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { bundleWorkflowCode, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { DEFAULT_AUDIT_ORIGIN } from '../../src/audit/keys.js';
+import type { BudgetLimits } from '../../src/budgets/limits.js';
+import type { GitHubAuth } from '../../src/config/index.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
@@ -21,12 +23,13 @@ export interface RunningWorkers {
 }
 
 /**
- * One worker set (workflow worker + paced GitHub-writes worker) inside this process, wired like
+ * One worker set inside this process, wired like
  * `marketops worker` but with its own stores, so several sets act as several workers.
  */
 export async function startInProcessWorkers(
   stack: BenchStack,
-  githubWritesPerSecond: number,
+  githubWritesPerSecond: number | undefined,
+  github: { budgetLimits?: Partial<BudgetLimits>; auth?: GitHubAuth } = {},
 ): Promise<RunningWorkers> {
   const auditKey = JSON.parse(await readFile(stack.files.auditKey, 'utf8'));
   const store = await openAuditStore(
@@ -47,9 +50,10 @@ export async function startInProcessWorkers(
     },
     store,
     ledger,
-    octokit: createOctokit(stack.sandbox.url, { kind: 'token', token: stack.sandbox.token }),
+    octokit: createOctokit(stack.sandbox.url, github.auth ?? { kind: 'token', token: stack.sandbox.token }),
     metrics: createExecutorMetrics(Runtime.instance().metricMeter),
-    githubWritesPerSecond,
+    ...(githubWritesPerSecond ? { githubWritesPerSecond } : {}),
+    ...(github.budgetLimits ? { budgetLimits: github.budgetLimits } : {}),
     workflowBundle: await workflowBundle(),
   });
   const running = runWorkers(workers);

@@ -39,7 +39,3 @@ export async function runNaive(
     }
   }
 }
-
-/** Three times the theoretical minimum, in real ms: past that, an operation counts as lost. */
-export const naiveDeadline = (minimumSeconds: number, timeCompression: number) =>
-  (3 * minimumSeconds * 1000) / timeCompression;

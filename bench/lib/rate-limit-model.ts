@@ -32,8 +32,15 @@ export interface LogAnalysis {
 
 const isRefusal = (entry: RequestLogEntry) => entry.status === 403 || entry.status === 429;
 
-/** What the sandbox saw: applied writes and rate-limit refusals over sandbox time. */
-export function analyseLog(log: readonly RequestLogEntry[]): LogAnalysis {
+/** The earliest completion the documented windows allow from an idle start, in GitHub seconds. */
+export const minimumSeconds = (writes: number): number => earliestSchedule(writes).at(-1) ?? 0;
+
+/**
+ * What the sandbox saw: applied writes and rate-limit refusals over sandbox time, for one
+ * identity when given (`token:<id>`, `installation:<id>`), from its first request.
+ */
+export function analyseLog(all: readonly RequestLogEntry[], identity?: string): LogAnalysis {
+  const log = identity ? all.filter((entry) => entry.identity === identity) : all;
   const start = log[0]?.at ?? 0;
   const minutes = (entry: RequestLogEntry) => (entry.at - start) / 60_000;
   const writes = log.filter((entry) => entry.contentCreating && entry.applied);

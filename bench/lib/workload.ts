@@ -13,7 +13,7 @@ import {
  * same head and base), so the sandbox is seeded with one branch per PR.
  */
 export const BENCH_REPO = { owner: 'bench', name: 'site' } as const;
-const REPOSITORY = `${BENCH_REPO.owner}/${BENCH_REPO.name}`;
+type BenchRepo = { readonly owner: string; readonly name: string };
 const KINDS = ['release', 'lightweight-tag', 'annotated-tag', 'pull-request'] as const;
 
 const shaOf = (seed: string) => createHash('sha256').update(seed).digest('hex').slice(0, 40);
@@ -32,25 +32,30 @@ export const LIMITS_OFF: Limits = {
   status: 403,
 };
 
-/** The sandbox seeded for `ops` operations: main plus a head branch per pull request. */
+/** A sandbox repository seeded for `ops` operations: main plus a head branch per pull request. */
+export function benchRepoConfig(ops: number, repo: BenchRepo = BENCH_REPO) {
+  const branches: Record<string, string> = { main: MAIN_SHA };
+  for (let i = 0; i < ops; i++) if (kindAt(i) === 'pull-request') branches[prBranch(i)] = shaOf(prBranch(i));
+  return { ...repo, default_branch: 'main', branches };
+}
+
+/** The sandbox seeded for `ops` operations on the bench repository. */
 export function benchSandboxConfig(
   ops: number,
   limits: Limits = LIMITS_OFF,
   timeCompression = 1,
 ): SandboxConfig {
-  const branches: Record<string, string> = { main: MAIN_SHA };
-  for (let i = 0; i < ops; i++) if (kindAt(i) === 'pull-request') branches[prBranch(i)] = shaOf(prBranch(i));
   return sandboxConfigSchema.parse({
     tokens: [{ id: 'bench', token: 'bench-token' }],
-    repos: [{ ...BENCH_REPO, default_branch: 'main', branches }],
+    repos: [benchRepoConfig(ops)],
     limits,
     timeCompression,
   });
 }
 
 /** Operation `index` of run `runId`: a release, a lightweight or annotated tag, or a pull request. */
-export function benchRequest(runId: string, index: number): OperationRequest {
-  const common = { run_id: runId, repository: REPOSITORY };
+export function benchRequest(runId: string, index: number, repo: BenchRepo = BENCH_REPO): OperationRequest {
+  const common = { run_id: runId, repository: `${repo.owner}/${repo.name}` };
   const name = `${runId}-${index}`;
   switch (kindAt(index)) {
     case 'release':
@@ -87,8 +92,8 @@ export function benchRequest(runId: string, index: number): OperationRequest {
   }
 }
 
-export const benchRequests = (runId: string, ops: number): OperationRequest[] =>
-  Array.from({ length: ops }, (_, index) => benchRequest(runId, index));
+export const benchRequests = (runId: string, ops: number, repo: BenchRepo = BENCH_REPO): OperationRequest[] =>
+  Array.from({ length: ops }, (_, index) => benchRequest(runId, index, repo));
 
 /** Content-creating requests an operation sends when nothing exists yet. */
 export const writesOf = (request: OperationRequest): number =>

@@ -1,0 +1,42 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createAppAuth } from '@octokit/auth-app';
+import type { GitHubAuth } from '../../src/config/index.js';
+import type { OperationRequest } from '../../src/receipts/index.js';
+import { limitsSchema, type SandboxConfig, sandboxConfigSchema } from '../../src/sandbox/index.js';
+import type { OctokitOptions } from './direct-lane.js';
+import { benchRepoConfig, benchRequests } from './workload.js';
+
+const APP_ID = 4242;
+
+/** One GitHub App installed on `owners` owners, each with one repository and `ops` operations on it. */
+export function appWorkload(owners: number, ops: number, compression: number) {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const repos = Array.from({ length: owners }, (_, i) => ({ owner: `bench-${i + 1}`, name: 'site' }));
+  const installations = repos.map((repo, i) => ({ id: 1001 + i, account: repo.owner }));
+  const config: SandboxConfig = sandboxConfigSchema.parse({
+    tokens: [{ id: 'bench', token: 'bench-token' }],
+    repos: repos.map((repo) => benchRepoConfig(ops, repo)),
+    apps: [{ id: APP_ID, publicKey: privateKey, installations }],
+    limits: limitsSchema.parse({}),
+    timeCompression: compression,
+  });
+  const runId = `apps-${Date.now()}`;
+  return {
+    config,
+    identities: installations.map(({ id }) => `installation:${id}`),
+    requests: repos.map((repo): OperationRequest[] => benchRequests(runId, ops, repo)),
+    executorAuth: (): GitHubAuth => ({ kind: 'app', appId: APP_ID, privateKey, installations: {} }),
+    /** Octokit options of installation `i`, for clients that write straight through Octokit. */
+    octokit:
+      (i: number) =>
+      (url: string): OctokitOptions => ({
+        baseUrl: url,
+        authStrategy: createAppAuth,
+        auth: { appId: APP_ID, privateKey, installationId: installations[i]?.id },
+      }),
+  };
+}
