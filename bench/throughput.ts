@@ -8,7 +8,7 @@ import { Octokit } from '@octokit/rest';
 import type { OperationRequest } from '../src/receipts/index.js';
 import { peakRssMiB } from './lib/cli-process.js';
 import { performDirect } from './lib/direct-github.js';
-import { startInProcessWorkers } from './lib/in-process-workers.js';
+import { startInProcessWorkers, UNPACED } from './lib/in-process-workers.js';
 import { saveChart, saveResult } from './lib/results.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 import { type BenchStack, startBenchStack } from './lib/stack.js';
@@ -70,7 +70,7 @@ const config = benchSandboxConfig(total);
 
 const metrics = await installMetricsRuntime();
 const stack = await startBenchStack(config);
-const workers = await startInProcessWorkers(stack, 1000);
+const workers = await startInProcessWorkers(stack, undefined, UNPACED);
 let rssSampled = 0;
 const sampler = setInterval(() => {
   rssSampled = Math.max(rssSampled, process.memoryUsage().rss);

@@ -1,4 +1,4 @@
-import { startInProcessWorkers } from './in-process-workers.js';
+import { startInProcessWorkers, UNPACED } from './in-process-workers.js';
 import { startBenchStack } from './stack.js';
 import { mapPool } from './stats.js';
 import { benchRequests, benchSandboxConfig, writesOf } from './workload.js';
@@ -11,7 +11,7 @@ export async function measureWriteThroughput(ops: number, concurrency: number): 
   const warmUp = 10;
   const requests = benchRequests(`tput-${Date.now()}`, warmUp + ops);
   const stack = await startBenchStack(benchSandboxConfig(requests.length));
-  const workers = await startInProcessWorkers(stack, undefined);
+  const workers = await startInProcessWorkers(stack, undefined, UNPACED);
   try {
     const execute = (request: (typeof requests)[number]) =>
       stack.issue(request).then((receipt) => stack.client().execute({ receipt, request }));

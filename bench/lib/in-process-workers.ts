@@ -26,6 +26,12 @@ export interface RunningWorkers {
  * One worker set inside this process, wired like
  * `marketops worker` but with its own stores, so several sets act as several workers.
  */
+/**
+ * For measuring the box, not pacing: GitHub's windows a million times shorter, so the budget
+ * never holds a write back (the sandbox's limits are off too).
+ */
+export const UNPACED = { budgetLimits: { clockRate: 1_000_000 } };
+
 export async function startInProcessWorkers(
   stack: BenchStack,
   githubWritesPerSecond: number | undefined,
