@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { superviseWorker } from '../../bench/lib/child-worker.js';
+import { readAuditEntries } from '../../bench/lib/drill-checks.js';
+import { startBenchStack } from '../../bench/lib/stack.js';
+import { benchRequests, benchSandboxConfig } from '../../bench/lib/workload.js';
+import { RunClient } from '../../src/client/run-client.js';
+import { planFor } from '../../src/github/plan.js';
+import type { PublicationPlan } from '../../src/runs/plan.js';
+import { waitFor } from '../support/wait.js';
+import { outcomes } from './fixtures.js';
+
+const STEPS = 12;
+
+// The crash drill's stack (test/faults): `marketops worker` as its own process, SIGKILLed and
+// restarted by a supervisor, against the dev server and a sandbox process.
+describe('a run whose worker process is SIGKILLed mid-run', () => {
+  it('resumes under the restarted worker: every step ships once, one record each and one for the run', async () => {
+    const run = `kill-${Date.now()}`;
+    const requests = benchRequests(run, STEPS);
+    const stack = await startBenchStack(benchSandboxConfig(STEPS));
+    const worker = superviseWorker(stack);
+    try {
+      // One chain: releases, tags and pull requests, each after the one before.
+      const plan: PublicationPlan = {
+        run_id: run,
+        steps: requests.map((request, n) => ({
+          id: `s${n}`,
+          request,
+          ...(n > 0 ? { needs: [`s${n - 1}`] } : {}),
+        })),
+      };
+      const runs = new RunClient(stack.env().client);
+      await runs.start(plan);
+      await runs.authorize(
+        run,
+        await Promise.all(
+          plan.steps.map(async (step) => ({ step: step.id, receipt: await stack.issue(step.request) })),
+        ),
+      );
+      await worker.running();
+      await waitFor(async () => (await runs.timeline(run)).steps.some((step) => step.status === 'shipped'));
+      await worker.kill();
+      const timeline = await runs.result(run);
+      expect(Object.values(outcomes(timeline)).every((status) => status === 'shipped')).toBe(true);
+
+      // One effect per step: every accepted write that creates a ref, a release or a pull request,
+      // exactly as planned. (A tag object written again after a kill is unreferenced and harmless.)
+      const effects = (await stack.sandbox.admin.requests()).filter(
+        (entry) => entry.method === 'POST' && entry.status < 300 && !entry.path.endsWith('/git/tags'),
+      );
+      const planned = requests.flatMap(planFor).filter((write) => !write.path.endsWith('/git/tags'));
+      expect(effects.map((entry) => entry.path).sort()).toEqual(planned.map((write) => write.path).sort());
+      const { verification, entries } = await readAuditEntries(stack.files.audit, stack.files.auditKeys);
+      expect(verification).toMatchObject({ ok: true });
+      expect(entries.filter((entry) => entry.record.run_id === run)).toHaveLength(STEPS + 1);
+      expect(worker.starts).toBeGreaterThanOrEqual(2);
+    } finally {
+      await worker.stop();
+      await stack.stop();
+    }
+  }, 170_000);
+});
