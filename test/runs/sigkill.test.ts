@@ -1,11 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { superviseWorker } from '../../bench/lib/child-worker.js';
 import { readAuditEntries } from '../../bench/lib/drill-checks.js';
 import { startBenchStack } from '../../bench/lib/stack.js';
 import { benchRequests, benchSandboxConfig } from '../../bench/lib/workload.js';
+import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
+import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { planFor } from '../../src/github/plan.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
+import { runWorkflowIdFor } from '../../src/shared.js';
 import { waitFor } from '../support/wait.js';
 import { outcomes } from './fixtures.js';
 
@@ -14,7 +18,7 @@ const STEPS = 12;
 // The crash drill's stack (test/faults): `marketops worker` as its own process, SIGKILLed and
 // restarted by a supervisor, against the dev server and a sandbox process.
 describe('a run whose worker process is SIGKILLed mid-run', () => {
-  it('resumes under the restarted worker: every step ships once, one record each and one for the run', async () => {
+  it('resumes under the restarted worker: every step ships once, one record each and one for the run, in a bundle that verifies', async () => {
     const run = `kill-${Date.now()}`;
     const requests = benchRequests(run, STEPS);
     const stack = await startBenchStack(benchSandboxConfig(STEPS));
@@ -54,6 +58,21 @@ describe('a run whose worker process is SIGKILLed mid-run', () => {
       expect(verification).toMatchObject({ ok: true });
       expect(entries.filter((entry) => entry.record.run_id === run)).toHaveLength(STEPS + 1);
       expect(worker.starts).toBeGreaterThanOrEqual(2);
+
+      // `audit export --run-id`: the run record with its steps' records, anchored by every history.
+      const store = await openAuditStore(`file:${stack.files.audit}`);
+      try {
+        const histories = await fetchRunHistories(run, await store.byRunId(run), {
+          connectionOptions: { address: stack.temporalAddress },
+          namespace: 'default',
+        });
+        expect(Object.keys(histories)).toContain(runWorkflowIdFor(run));
+        const publicJwks = JSON.parse(await readFile(stack.files.auditKeys, 'utf8'));
+        const bundle = await exportBundle(store, run, { publicJwks, histories });
+        expect(await verifyBundle(bundle)).toEqual({ ok: true, records: STEPS + 1 });
+      } finally {
+        await store.close();
+      }
     } finally {
       await worker.stop();
       await stack.stop();
