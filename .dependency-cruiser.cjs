@@ -18,7 +18,7 @@ module.exports = {
     {
       name: 'foundations-stay-below-the-executor',
       comment:
-        'receipts, keys, audit, ledger, budgets, github, sandbox, config, logging, metrics and temporal are building blocks.',
+        'receipts, keys, audit, ledger, budgets, runs, github, sandbox, config, logging, metrics and temporal are building blocks.',
       severity: 'error',
       from: {
         path: upper(
@@ -27,6 +27,7 @@ module.exports = {
           'audit',
           'ledger',
           'budgets',
+          'runs',
           'github',
           'sandbox',
           'config',
