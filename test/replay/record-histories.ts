@@ -36,6 +36,10 @@ const scenarios: {
   },
   { name: 'dry-run-blocked', request: releaseRequest(run, 'v9.2.0'), mode: 'dry-run' },
   { name: 'null-input-rejected', request: releaseRequest(run, 'v9.3.0'), input: null },
+  {
+    name: 'unknown-target-failed',
+    request: { ...releaseRequest(run, 'v9.4.0'), target_commitish: 'no-such-branch' },
+  },
 ];
 /** Publication runs: the run workflow's own history; its steps' workflows are recorded above. */
 const runPlan = (id: string, version: string, target = 'main'): PublicationPlan => ({
