@@ -76,7 +76,10 @@ export function timelineText(timeline: RunTimeline): string {
           ? `not shipped: ${step.reason.code}: ${step.reason.message}`
           : step.status.replace('_', ' ');
     lines.push(`${MARK[step.status]} ${step.id}  ${step.operation}  ${step.repository}  ${outcome}`);
-    for (const detail of step.reason?.detail ?? []) lines.push(`    ${detail.code}: ${detail.message}`);
+    // The reason's message often quotes its one detail already; print only what it adds.
+    for (const detail of step.reason?.detail ?? []) {
+      if (!step.reason?.message.includes(detail.message)) lines.push(`    ${detail.code}: ${detail.message}`);
+    }
   }
   if (timeline.audit) lines.push(`Run record: #${timeline.audit.index}, leaf ${timeline.audit.leafHash}`);
   return lines.join('\n');

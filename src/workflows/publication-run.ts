@@ -430,10 +430,14 @@ function advance(run: Run, inFlight: Promise<void>[]): void {
 async function drive(run: Run, inFlight: Promise<void>[]) {
   let deadlinePassed = false;
   const untilDeadline = Date.parse(run.timeline.deadline) - Date.now();
-  sleep(Math.max(1, untilDeadline)).then(
-    () => (deadlinePassed = true),
-    () => undefined,
-  );
+  // Its own scope, cancelled when the run ends early: no timer outlives the run in the Web UI.
+  const deadline = new CancellationScope();
+  deadline
+    .run(() => sleep(Math.max(1, untilDeadline)))
+    .then(
+      () => (deadlinePassed = true),
+      () => undefined,
+    );
   try {
     for (;;) {
       advance(run, inFlight);
@@ -445,6 +449,8 @@ async function drive(run: Run, inFlight: Promise<void>[]) {
   } catch (error) {
     if (!isCancellation(error)) throw error;
     closeRun(run, 'cancelled');
+  } finally {
+    deadline.cancel();
   }
 }
 
