@@ -5,7 +5,7 @@
  * before budgets. See docs/benchmarks.md. Run: npm run bench:rate-limits [-- --compression 4]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,14 +22,34 @@ import { type SummaryRow, saveChart, saveResult } from './lib/results.js';
 import { lineChartSvg, type Series } from './lib/svg.js';
 import { benchRequests, benchSandboxConfig, writesOf } from './lib/workload.js';
 
-const { values } = parseArgs({ options: { compression: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { compression: { type: 'string' }, scale: { type: 'string' } },
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dataDir = await mkdtemp(join(tmpdir(), 'marketops-rl-'));
 const writesIn = (requests: OperationRequest[]) => requests.reduce((sum, r) => sum + writesOf(r), 0);
 const PER_MINUTE = 80 / 60;
-const OPS_100 = 80; // 100 writes: the workload's mix has 5 writes per 4 operations
-const OPS_200 = 160;
-const OPS_600 = 480;
+// `--scale 0.1` shrinks every workload (a smoke run of the whole script); the mix has 5 writes
+// per 4 operations, so 80 operations are 100 writes.
+const SCALE = Number(values.scale ?? 1);
+const opsFor = (writes: number) => Math.max(4, 4 * Math.round((writes * 0.8 * SCALE) / 4));
+const OPS_100 = opsFor(100);
+const OPS_200 = opsFor(200);
+const OPS_600 = opsFor(600);
+const W100 = writesIn(benchRequests('n', OPS_100));
+const W200 = writesIn(benchRequests('n', OPS_200));
+const W600 = writesIn(benchRequests('n', OPS_600));
+
+// Each lane's outcome is kept as it ends, so a run cut short still leaves its numbers.
+const progressFile = join(dataDir, 'lanes.json');
+const progress: Record<string, unknown> = {};
+async function finished<T>(lane: string, run: Promise<T>): Promise<T> {
+  const value = await run;
+  progress[lane] = value;
+  await writeFile(progressFile, JSON.stringify(progress));
+  console.log(`${new Date().toISOString()} ${lane} done (raw results so far: ${progressFile})`);
+  return value;
+}
 
 // 1. p50 at light load, this code and the commit before budgets, on a quiet box.
 const budgetCommit = execFileSync('git', [
@@ -46,17 +66,20 @@ const budgetCommit = execFileSync('git', [
   .at(-1);
 const previousCommit = `${budgetCommit}~1`;
 console.log(`light load: this code vs ${previousCommit}`);
-const light = await compareLightLatency({
-  previousCommit,
-  worktreeDir: join(dataDir, 'previous'),
-  warmUp: 5,
-  rounds: 5,
-  perRound: 10,
-});
+const light = await finished(
+  'light',
+  compareLightLatency({
+    previousCommit,
+    worktreeDir: join(dataDir, 'previous'),
+    warmUp: 5,
+    rounds: 5,
+    perRound: 10,
+  }),
+);
 
 // 2. Throughput on this box, then the compression: the fastest real write rate a workload's
 // windows allow (80/min per identity) stays at or below a third of it.
-const throughput = await measureWriteThroughput(150, 50);
+const throughput = await finished('throughput', measureWriteThroughput(150, 50));
 const ceiling = throughput / 3;
 const K = Number(values.compression ?? Math.max(1, Math.floor(ceiling / PER_MINUTE)));
 const K_APPS = Math.max(0.5, Math.floor((ceiling / (3 * PER_MINUTE)) * 2) / 2);
@@ -78,37 +101,55 @@ const direct = (client: DirectClient, requests: OperationRequest[], k: number) =
     compression: k,
     deadlineMs: deadline(writesIn(requests), k),
   });
+const appliedWrites = (log: RequestLogEntry[]) => log.filter((e) => e.contentCreating && e.applied).length;
 
-// 3. The long lanes (an hour of GitHub time each) overlap; their bursts do not.
+// 3. The short workloads, one after another, on an otherwise quiet box.
+console.log(`release train: ${W100} writes, one identity, ×${K}`);
+const r100 = benchRequests(`train-${Date.now()}`, OPS_100);
+const exec100 = await finished(
+  'train-executor',
+  runExecutorLane({ config: tokenConfig(OPS_100, K), requests: r100, budgetLimits: { clockRate: K } }),
+);
+const throttled100 = await finished('train-throttling', direct('plugin-throttling', r100, K));
+const naive100 = await finished('train-naive', direct('naive', r100, K));
+
+console.log(`3 App installations × ${W200} writes, ×${K_APPS}`);
+const apps = appWorkload(3, OPS_200, K_APPS);
+const execApps = await finished(
+  'apps-executor',
+  runExecutorLane({
+    config: apps.config,
+    requests: apps.requests.flat(),
+    budgetLimits: { clockRate: K_APPS },
+    auth: apps.executorAuth,
+  }),
+);
+
+console.log(`worker SIGKILLed mid-train (real time: the CLI worker has no compression)`);
+const rKill = benchRequests(`kill-${Date.now()}`, OPS_100);
+const kill = await finished('kill', runKillLane(tokenConfig(OPS_100, 1), rKill, Math.round(0.4 * W100)));
+
+// 4. The long lanes (an hour of GitHub time each) overlap, but no burst coincides with the
+// executor's: the others start once it has sent its first 500 writes and waits for the hour.
 const r600 = benchRequests(`w600-${Date.now()}`, OPS_600);
 let firstHourDone: () => void = () => {};
 const burstsDone = new Promise<void>((resolve) => {
   firstHourDone = resolve;
 });
-const appliedWrites = (log: RequestLogEntry[]) => log.filter((e) => e.contentCreating && e.applied).length;
-console.log(`600 writes, one identity, ×${K}`);
-const exec600 = runExecutorLane({
-  config: tokenConfig(OPS_600, K),
-  requests: r600,
-  budgetLimits: { clockRate: K },
-  during: async (stack) => {
-    while (appliedWrites(await stack.sandbox.admin.requests()) < 500) await sleep(2000);
-    firstHourDone();
-  },
-});
+console.log(`${W600} writes, one identity, ×${K}`);
+const exec600 = finished(
+  'w600-executor',
+  runExecutorLane({
+    config: tokenConfig(OPS_600, K),
+    requests: r600,
+    budgetLimits: { clockRate: K },
+    during: async (stack) => {
+      while (appliedWrites(await stack.sandbox.admin.requests()) < Math.min(500, W600)) await sleep(2000);
+      firstHourDone();
+    },
+  }),
+);
 await burstsDone;
-const throttled600 = direct('plugin-throttling', r600, K);
-const naive600 = direct('naive', r600, K);
-const apps = appWorkload(3, OPS_200, K_APPS);
-const throttledApps = runDirectLane({
-  client: 'plugin-throttling',
-  config: apps.config,
-  dataDir,
-  groups: apps.requests.map((requests, i) => ({ octokit: apps.octokit(i), requests })),
-  compression: K_APPS,
-  deadlineMs: deadline(3 * 200, K_APPS),
-});
-await sleep(20_000);
 
 // Another client spends 40 % of the token's primary limit (scaled to 300/h so the train needs
 // more than what is left) while a 100-write train runs: the executor must wait for the reset.
@@ -117,60 +158,47 @@ const OTHER = 0.4 * PRIMARY;
 const other = { sent: 0, refused: 0 };
 console.log('another client spends 40 % of the primary limit meanwhile');
 const rOther = benchRequests(`other-${Date.now()}`, OPS_100);
-const execOther = runExecutorLane({
-  config: tokenConfig(OPS_100, K, realLimits({ primaryPerHour: PRIMARY })),
-  requests: rOther,
-  budgetLimits: { clockRate: K, primaryPerHour: PRIMARY },
-  during: async (stack) => {
-    for (let i = 0; i < OTHER; i++) {
-      const response = await fetch(`${stack.sandbox.url}/repos/bench/site`, {
-        headers: { authorization: `token ${stack.sandbox.token}` },
-      });
-      other.sent += 1;
-      if (response.status === 403 || response.status === 429) other.refused += 1;
-      await sleep(60_000 / OTHER / K);
-    }
-  },
-});
-await sleep(30_000);
-
-// 4. The short workloads, one after another.
-console.log(`release train: 100 writes, one identity, ×${K}`);
-const r100 = benchRequests(`train-${Date.now()}`, OPS_100);
-const exec100 = await runExecutorLane({
-  config: tokenConfig(OPS_100, K),
-  requests: r100,
-  budgetLimits: { clockRate: K },
-});
-const throttled100 = await direct('plugin-throttling', r100, K);
-const naive100 = await direct('naive', r100, K);
-
-console.log(`3 App installations × 200 writes, ×${K_APPS}`);
-const execApps = await runExecutorLane({
-  config: apps.config,
-  requests: apps.requests.flat(),
-  budgetLimits: { clockRate: K_APPS },
-  auth: apps.executorAuth,
-});
-const naiveApps = await runDirectLane({
-  client: 'naive',
-  config: apps.config,
-  dataDir,
-  groups: apps.requests.map((requests, i) => ({ octokit: apps.octokit(i), requests })),
-  compression: K_APPS,
-  deadlineMs: deadline(3 * 200, K_APPS),
-});
-
-console.log('worker SIGKILLed mid-train (real time: the CLI worker has no compression)');
-const rKill = benchRequests(`kill-${Date.now()}`, OPS_100);
-const kill = await runKillLane(tokenConfig(OPS_100, 1), rKill, 40);
+const execOther = finished(
+  'other-executor',
+  runExecutorLane({
+    config: tokenConfig(OPS_100, K, realLimits({ primaryPerHour: PRIMARY })),
+    requests: rOther,
+    budgetLimits: { clockRate: K, primaryPerHour: PRIMARY },
+    during: async (stack) => {
+      for (let i = 0; i < OTHER; i++) {
+        const response = await fetch(`${stack.sandbox.url}/repos/bench/site`, {
+          headers: { authorization: `token ${stack.sandbox.token}` },
+        });
+        other.sent += 1;
+        if (response.status === 403 || response.status === 429) other.refused += 1;
+        await sleep(60_000 / OTHER / K);
+      }
+    },
+  }),
+);
+const throttled600 = finished('w600-throttling', direct('plugin-throttling', r600, K));
+const naive600 = finished('w600-naive', direct('naive', r600, K));
+const appsLane = (client: DirectClient, firstInstallationId: number) => {
+  const workload = appWorkload(3, OPS_200, K_APPS, firstInstallationId);
+  return runDirectLane({
+    client,
+    config: workload.config,
+    dataDir,
+    groups: workload.requests.map((requests, i) => ({ octokit: workload.octokit(i), requests })),
+    compression: K_APPS,
+    deadlineMs: deadline(3 * W200, K_APPS),
+  });
+};
+const throttledApps = finished('apps-throttling', appsLane('plugin-throttling', 2001));
+const naiveApps = finished('apps-naive', appsLane('naive', 3001));
 
 console.log('waiting for the long lanes');
-const [e600, t600, n600, tApps, eOther] = await Promise.all([
+const [e600, t600, n600, tApps, nApps, eOther] = await Promise.all([
   exec600,
   throttled600,
   naive600,
   throttledApps,
+  naiveApps,
   execOther,
 ]);
 
@@ -192,9 +220,9 @@ function rowOf(label: string, run: LaneRun | DirectRun, writes: number, identity
 const eff = (run: LaneRun | DirectRun, writes: number, identity?: string) =>
   minimumSeconds(writes) / Math.max(analyseLog(run.log, identity).spanSeconds, 1e-9);
 
-const appEff = apps.identities.map((id) => eff(execApps, 200, id));
+const appEff = apps.identities.map((id) => eff(execApps, W200, id));
 const appsSpan = analyseLog(execApps.log).spanSeconds;
-const together = (3 * minimumSeconds(200)) / appsSpan;
+const together = (3 * minimumSeconds(W200)) / appsSpan;
 const killRefusalsAfter = kill.log.filter(
   (e) => e.at > kill.killedAt && (e.status === 403 || e.status === 429),
 ).length;
@@ -207,37 +235,37 @@ const summary: SummaryRow[] = [
     'Compression',
     `×${K} one identity (80/min → ${(K * PER_MINUTE).toFixed(1)} writes/s real ≤ ${ceiling.toFixed(1)}); ×${K_APPS} three installations (${(3 * K_APPS * PER_MINUTE).toFixed(1)} writes/s)`,
   ],
-  rowOf('Train 100 writes — executor', exec100, 100),
+  rowOf(`Train ${W100} writes — executor`, exec100, W100),
   [
     'Train: efficiency / refusals',
-    `${pct(eff(exec100, 100))} / ${refusals(exec100.log)}`,
-    `≥ 90 % / 0: ${verdict(eff(exec100, 100) >= 0.9 && refusals(exec100.log) === 0)}`,
+    `${pct(eff(exec100, W100))} / ${refusals(exec100.log)}`,
+    `≥ 90 % / 0: ${verdict(eff(exec100, W100) >= 0.9 && refusals(exec100.log) === 0)}`,
   ],
-  rowOf('Train 100 writes — plugin-throttling', throttled100, 100),
-  rowOf('Train 100 writes — naive', naive100, 100),
-  rowOf('600 writes — executor', e600, 600),
+  rowOf(`Train ${W100} writes — plugin-throttling`, throttled100, W100),
+  rowOf(`Train ${W100} writes — naive`, naive100, W100),
+  rowOf(`${W600} writes — executor`, e600, W600),
   [
-    '600: efficiency / refusals',
-    `${pct(eff(e600, 600))} / ${refusals(e600.log)}`,
-    `≥ 95 % / 0: ${verdict(eff(e600, 600) >= 0.95 && refusals(e600.log) === 0)}`,
+    `${W600}: efficiency / refusals`,
+    `${pct(eff(e600, W600))} / ${refusals(e600.log)}`,
+    `≥ 95 % / 0: ${verdict(eff(e600, W600) >= 0.95 && refusals(e600.log) === 0)}`,
   ],
-  rowOf('600 writes — plugin-throttling', t600, 600),
-  rowOf('600 writes — naive', n600, 600),
-  ...apps.identities.map((id) => rowOf(`3 installations — executor, ${id}`, execApps, 200, id)),
+  rowOf(`${W600} writes — plugin-throttling`, t600, W600),
+  rowOf(`${W600} writes — naive`, n600, W600),
+  ...apps.identities.map((id) => rowOf(`3 installations — executor, ${id}`, execApps, W200, id)),
   [
     '3 installations: each / together',
     `${appEff.map(pct).join(', ')} / ${together.toFixed(2)}× one identity`,
     `each ≥ 90 %, ≥ 2.7×: ${verdict(appEff.every((e) => e >= 0.9) && together >= 2.7)}`,
   ],
-  rowOf('3 installations — plugin-throttling (all)', tApps, 600),
-  rowOf('3 installations — naive (all)', naiveApps, 600),
+  rowOf(`3 installations — plugin-throttling (all)`, tApps, 3 * W200),
+  rowOf(`3 installations — naive (all)`, nApps, 3 * W200),
   [
     'Another client spends 40 % of the primary limit (300/h) — executor',
     `${otherRefusals} refusals; other client ${other.sent} requests, ${other.refused} refused; ${JSON.stringify(eOther.outcomes)}; last write ${minutes(analyseLog(eOther.log).spanSeconds)}`,
     `0 primary refusals: ${verdict(otherRefusals === 0)}`,
   ],
   [
-    'Worker SIGKILLed after 40 writes, restarted (×1)',
+    `Worker SIGKILLed after ${Math.round(0.4 * W100)} writes, restarted (×1)`,
     `${killRefusalsAfter} refusals after the kill, ${kill.duplicates} duplicates, ${JSON.stringify(kill.outcomes)}, ${appliedWrites(kill.log)} writes, ${kill.workerStarts} worker starts, ${minutes(analyseLog(kill.log).spanSeconds)}`,
     `0 / 0: ${verdict(killRefusalsAfter === 0 && kill.duplicates === 0)}`,
   ],
@@ -262,29 +290,29 @@ const writesChart = (file: string, title: string, series: Series[], writes: numb
 const charts = [
   await writesChart(
     'rate-limits-train.svg',
-    `Release train, 100 writes, one identity (×${K})`,
+    `Release train, ${W100} writes, one identity (×${K})`,
     [
       { name: 'executor', points: analyseLog(exec100.log).writesOverTime },
       { name: 'plugin-throttling', points: analyseLog(throttled100.log).writesOverTime },
       { name: 'naive', points: analyseLog(naive100.log).writesOverTime },
     ],
-    100,
+    W100,
   ),
   await writesChart(
     'rate-limits-writes.svg',
-    `600 writes, one identity (×${K})`,
+    `${W600} writes, one identity (×${K})`,
     [
       { name: 'executor', points: analyseLog(e600.log).writesOverTime },
       { name: 'plugin-throttling', points: analyseLog(t600.log).writesOverTime },
       { name: 'naive', points: analyseLog(n600.log).writesOverTime },
     ],
-    600,
+    W600,
   ),
   await writesChart(
     'rate-limits-apps.svg',
-    `3 App installations × 200 writes, executor (×${K_APPS})`,
+    `3 App installations × ${W200} writes, executor (×${K_APPS})`,
     apps.identities.map((id) => ({ name: id, points: analyseLog(execApps.log, id).writesOverTime })),
-    200,
+    W200,
   ),
 ];
 
@@ -308,7 +336,7 @@ await saveResult({
     "Sandbox limits are GitHub's documented ones (5000/h primary, installations by GitHub's rule, 80/min and 500/h content-creating, 900 points/min, 100 concurrent) except the other-client workload's primary limit, 300/h.",
     "The executor's budget runs on the sandbox clock (budgetLimits.clockRate = K); its refusal waits (retry-after, reset) are durable timers in real time, not divided by K: each refusal costs K× its wait in GitHub time.",
     'plugin-throttling 11.0.5 with its defaults (one write at a time, minTime 1000 ms, one write group per process; retry-after × retryAfterBaseValue), both divided by K; both handlers retry. Its primary-limit wait compares x-ratelimit-reset with the real clock, so it would over-wait under compression (no primary refusals occur here).',
-    'The long lanes (600 writes, the other client, plugin-throttling on 3 installations) overlap: the naive and plugin-throttling 600 lanes start once the executor has sent its first 500 writes; the short workloads run while the long ones wait.',
+    'The short workloads run first, one after another, on an otherwise quiet box. The long lanes overlap: the other client, plugin-throttling and the naive client on 600 writes and on 3 installations start once the executor has sent its first 500 of 600 writes and waits for the hour.',
   ],
   data: {
     throughputWritesPerSecond: throughput,
@@ -321,7 +349,7 @@ await saveResult({
       executor: Object.fromEntries(apps.identities.map((id) => [id, brief(execApps, id)])),
       together,
       throttling: brief(tApps),
-      naive: brief(naiveApps),
+      naive: brief(nApps),
     },
     otherClient: { executor: brief(eOther), other, executorRefusals: otherRefusals },
     kill: {

@@ -8,15 +8,19 @@ import { benchRepoConfig, benchRequests } from './workload.js';
 
 const APP_ID = 4242;
 
-/** One GitHub App installed on `owners` owners, each with one repository and `ops` operations on it. */
-export function appWorkload(owners: number, ops: number, compression: number) {
+/**
+ * One GitHub App installed on `owners` owners, each with one repository and `ops` operations on it.
+ * Lanes running at once need their own installation ids: @octokit/auth-app shares in-flight token
+ * requests process-wide by installation, whatever the base URL, so two sandboxes would get one token.
+ */
+export function appWorkload(owners: number, ops: number, compression: number, firstInstallationId = 1001) {
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const repos = Array.from({ length: owners }, (_, i) => ({ owner: `bench-${i + 1}`, name: 'site' }));
-  const installations = repos.map((repo, i) => ({ id: 1001 + i, account: repo.owner }));
+  const installations = repos.map((repo, i) => ({ id: firstInstallationId + i, account: repo.owner }));
   const config: SandboxConfig = sandboxConfigSchema.parse({
     tokens: [{ id: 'bench', token: 'bench-token' }],
     repos: repos.map((repo) => benchRepoConfig(ops, repo)),

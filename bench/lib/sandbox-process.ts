@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,16 +21,17 @@ const announcement = z.object({ url: z.url(), token: z.string().min(1) });
  * queue (or an RSS figure) with the executor being measured.
  */
 export async function startSandboxProcess(config: SandboxConfig, dir: string): Promise<SandboxProcess> {
-  const configFile = join(dir, `sandbox-${Date.now()}.json`);
+  // Unique per process: sandboxes started in the same millisecond must not share a config.
+  const name = `sandbox-${randomUUID()}`;
+  const configFile = join(dir, `${name}.json`);
+  const logFile = join(dir, `${name}.log`);
   await writeFile(configFile, JSON.stringify(config));
-  const child = spawnMarketops(['sandbox', '--port', '0', '--json', '--config', configFile], {
-    logFile: join(dir, 'sandbox.log'),
-  });
+  const child = spawnMarketops(['sandbox', '--port', '0', '--json', '--config', configFile], { logFile });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await Promise.race([
     new Promise<string>((resolve) => lines.once('line', resolve)),
     exited(child).then(() => {
-      throw new Error(`The sandbox process exited early; see ${join(dir, 'sandbox.log')}.`);
+      throw new Error(`The sandbox process exited early; see ${logFile}.`);
     }),
   ]);
   const { url, token } = announcement.parse(JSON.parse(first));
