@@ -5,7 +5,7 @@ import { performDirect } from './direct-github.js';
 import { runNaive } from './naive-executor.js';
 import { startSandboxProcess } from './sandbox-process.js';
 import { mapPool } from './stats.js';
-import { compressedWriteGroup, type ThrottleCounts, throttledOctokit } from './throttled-octokit.js';
+import { compressedWriteGroups, type ThrottleCounts, throttledOctokit } from './throttled-octokit.js';
 
 export type DirectClient = 'plugin-throttling' | 'naive';
 
@@ -22,8 +22,8 @@ export interface DirectRun {
 
 /**
  * Writes straight through Octokit, no executor, on a fresh sandbox process: every operation of
- * every identity started at once, through plugin-throttling (one write group for the process,
- * as its defaults have it) or the naive backoff loop.
+ * every identity started at once, through plugin-throttling (one write and one notification group for
+ * the process, as its defaults have it) or the naive backoff loop.
  */
 export async function runDirectLane(options: {
   client: DirectClient;
@@ -36,7 +36,7 @@ export async function runDirectLane(options: {
 }): Promise<DirectRun> {
   const sandbox = await startSandboxProcess(options.config, options.dataDir);
   const throttle: ThrottleCounts = { primary: 0, secondary: 0 };
-  const write = compressedWriteGroup(options.compression);
+  const limiters = compressedWriteGroups(options.compression);
   const started = performance.now();
   try {
     const runs = options.groups.map(({ octokit, requests }) => {
@@ -44,7 +44,7 @@ export async function runDirectLane(options: {
       const client =
         options.client === 'naive'
           ? new Octokit(base)
-          : throttledOctokit(base, write, options.compression, throttle);
+          : throttledOctokit(base, limiters, options.compression, throttle);
       return mapPool(requests, requests.length, async (request) => {
         if (options.client === 'naive') {
           const timing = { timeCompression: options.compression, deadlineMs: options.deadlineMs };
