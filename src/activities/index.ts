@@ -1,4 +1,3 @@
-import type { Octokit } from '@octokit/rest';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { nonRetryableBugs } from './bug-class.js';
@@ -11,7 +10,6 @@ export interface ActivityDependencies {
   validation: ValidationSettings;
   ledger: ReceiptLedger;
   records: RecordSettings;
-  octokit: Octokit;
   github: GitHubAccess;
   metrics: ExecutorMetrics;
 }
@@ -21,7 +19,11 @@ export const createCoreActivities = (deps: ActivityDependencies) =>
   nonRetryableBugs({
     ...createValidationActivities(deps.validation, deps.metrics, deps.ledger),
     ...createRecordActivities(deps.records),
-    ...createRunActivities({ ...deps.validation, octokit: deps.octokit, metrics: deps.metrics }),
+    ...createRunActivities({
+      ...deps.validation,
+      identities: deps.github.identities,
+      metrics: deps.metrics,
+    }),
   });
 
 /** GitHub writes, each within its identity's budget. */

@@ -1,5 +1,7 @@
+import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
+import { type GitHubIdentities, permissionFor } from '../github/identities.js';
 import { planFor, summaryOf } from '../github/plan.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { type KeyRing, type OperationRequest, opDigest, verifyReceiptSignature } from '../receipts/index.js';
@@ -89,11 +91,24 @@ type ReadOnlyGitHub = ReturnType<typeof releaseActivities> &
   ReturnType<typeof pullRequestActivities>;
 
 async function previewStep(
-  github: ReadOnlyGitHub,
+  settings: RunActivitySettings,
   request: OperationRequest,
 ): Promise<Omit<StepPreview, 'id'>> {
   const notAfter = PREVIEW_NOT_AFTER;
   try {
+    // The identity that would ship the step, with read access only: an App installation's token
+    // is scoped to the step's repository, as the write's would be.
+    const { octokit } = await settings.identities.forOperation(
+      request.repository,
+      permissionFor(request),
+      'read',
+    );
+    const calls = githubCalls(readOnly(octokit), settings.metrics);
+    const github: ReadOnlyGitHub = {
+      ...releaseActivities(calls),
+      ...tagActivities(calls),
+      ...pullRequestActivities(calls),
+    };
     const effect =
       request.operation_kind === 'publish_release'
         ? await github.publishRelease({ request, notAfter })
@@ -106,6 +121,8 @@ async function previewStep(
     if (!('url' in adopted)) throw new TypeError('a tag object was created during a preview');
     return { action: 'adopt', detail: `An identical object exists and would be adopted: ${adopted.url}` };
   } catch (error) {
+    if (error instanceof RequestError)
+      return { action: 'fail', detail: `GitHub answered ${error.status}: ${error.message}` };
     if (!(error instanceof ApplicationFailure)) throw error;
     if (error.type === WOULD_WRITE)
       return { action: 'create', detail: `Nothing exists yet; it would create it (${error.message}).` };
@@ -117,7 +134,8 @@ async function previewStep(
 export interface RunActivitySettings {
   keys: KeyRing;
   mode: Mode;
-  octokit: Octokit;
+  /** Who would ship each step: the preview reads as that identity. */
+  identities: GitHubIdentities;
   metrics: ExecutorMetrics;
 }
 
@@ -127,16 +145,10 @@ export function createRunActivities(settings: RunActivitySettings) {
     /** Read-only: each step of a plan against GitHub as it is now; nothing is written or consumed. */
     async previewPlan(plan: unknown): Promise<StepPreview[]> {
       const parsed = parsePlanOrFail(plan);
-      const calls = githubCalls(readOnly(settings.octokit), settings.metrics);
-      const github = {
-        ...releaseActivities(calls),
-        ...tagActivities(calls),
-        ...pullRequestActivities(calls),
-      };
       const previews: StepPreview[] = [];
       // One step at a time: a preview is no reason to spend GitHub's budget in bursts.
       for (const step of inExecutionOrder(parsed))
-        previews.push({ id: step.id, ...(await previewStep(github, step.request)) });
+        previews.push({ id: step.id, ...(await previewStep(settings, step.request)) });
       return previews;
     },
 

@@ -5,8 +5,13 @@ import { registerSecret } from '../logging/logger.js';
 import { createOctokit } from './octokit.js';
 import { splitRepository } from './plan.js';
 
-/** The least permission each kind of operation needs, always `write`. */
+/** The least permission each kind of operation needs: `write` to ship it, `read` to preview it. */
 export type Permission = 'contents' | 'pull_requests';
+export type Access = 'read' | 'write';
+
+/** Tags and releases are repository contents; a pull request is its own permission. */
+export const permissionFor = (request: { operation_kind: string }): Permission =>
+  request.operation_kind === 'open_pr' ? 'pull_requests' : 'contents';
 
 /**
  * Who a GitHub request acts as, as the audit record states it: a token by a fingerprint that
@@ -26,8 +31,8 @@ export interface ActingAs {
 }
 
 export interface GitHubIdentities {
-  /** The client and identity for one operation on `repository` that needs `permission: write`. */
-  forOperation(repository: string, permission: Permission): Promise<ActingAs>;
+  /** The client and identity for one operation on `repository` that needs `permission: access`. */
+  forOperation(repository: string, permission: Permission, access?: Access): Promise<ActingAs>;
 }
 
 type Authentication = { type: 'token'; token: string } | { type: 'app' } | { type: 'unauthenticated' };
@@ -45,7 +50,7 @@ const fingerprint = (token: string) =>
  * a GitHub App (an Octokit on @octokit/auth-app without an installation), each operation finds
  * the installation on the repository's owner (an override from GITHUB_APP_INSTALLATIONS, else
  * GET /repos/{owner}/{repo}/installation, cached per owner) and gets a token scoped to that one
- * repository and one permission; auth-app caches such tokens until a minute before they expire.
+ * repository and one permission, read or write; auth-app caches such tokens until a minute before they expire.
  */
 export function githubIdentities(
   octokit: Octokit,
@@ -82,7 +87,7 @@ export function githubIdentities(
   }
 
   return {
-    async forOperation(repository, permission) {
+    async forOperation(repository, permission, access = 'write') {
       // A token's auth ignores the argument; an App's needs it (and answers with its JWT).
       authentication ??= octokit.auth({ type: 'app' }) as Promise<Authentication>;
       const auth = await authentication;
@@ -96,7 +101,7 @@ export function githubIdentities(
         type: 'installation',
         installationId,
         repositoryNames: [repo],
-        permissions: { [permission]: 'write' },
+        permissions: { [permission]: access },
       })) as InstallationToken;
       registerSecret(scoped.token);
       return {

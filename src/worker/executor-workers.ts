@@ -67,7 +67,6 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     validation: options.validation,
     ledger: options.ledger,
     records: { store: options.store, executorVersion, metrics: options.metrics },
-    octokit: options.octokit,
     github: githubAccess(options),
     metrics: options.metrics,
   };

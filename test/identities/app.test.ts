@@ -12,6 +12,7 @@ import {
   startSandbox,
 } from '../../src/sandbox/index.js';
 import { startBudgetWorkers } from '../budgets/budget-workers.js';
+import { runClientOf } from '../runs/fixtures.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 
 const APP_ID = 4242;
@@ -53,6 +54,12 @@ afterAll(() => sandbox?.close());
 
 const appOctokit = (github: RunningSandbox) =>
   createOctokit(github.url, { kind: 'app', appId: APP_ID, privateKey, installations: {} });
+/** Prod workers acting as the App, with a budget of their own. */
+const appWorkers = (github: RunningSandbox) =>
+  startBudgetWorkers(suite.harness, {
+    github: { octokit: appOctokit(github) },
+    budgets: memoryBudgetStore(),
+  });
 const installationLookups = async (github: RunningSandbox) =>
   (await github.admin.requests()).filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/installation');
 
@@ -116,13 +123,54 @@ describe('GitHub App identities against the sandbox', () => {
     );
   });
 
+  it('previews a plan as the installation that would ship each step, with read-only tokens', async (context) => {
+    if (!sandbox) return context.skip(SKIP);
+    await sandbox.admin.reset();
+    const identities = githubIdentities(appOctokit(sandbox));
+    const reader = await identities.forOperation('omega/marketops', 'contents', 'read');
+    expect(reader.identity.permissions).toEqual({ contents: 'read', metadata: 'read' });
+    const write = await reader.octokit
+      .request('POST /repos/{owner}/{repo}/git/refs', {
+        owner: 'omega',
+        repo: 'marketops',
+        ref: 'refs/tags/never',
+        sha: 'a'.repeat(40),
+      })
+      .catch((error: unknown) => error);
+    expect(write).toMatchObject({ status: 403 });
+
+    const { harness } = suite;
+    const workers = await appWorkers(sandbox);
+    try {
+      const id = nextRunId();
+      const plan = {
+        run_id: id,
+        steps: [
+          { id: 'tag', request: tagRequest(id, `preview-${id}`) },
+          { id: 'pr', request: pullRequest(id, `Preview ${id}`), needs: ['tag'] },
+          { id: 'elsewhere', request: { ...tagRequest(id, `x-${id}`), repository: 'nobody/nothing' } },
+        ],
+      };
+      const steps = await runClientOf(harness).preview(plan);
+      expect(steps.map((step) => [step.id, step.action])).toEqual([
+        ['tag', 'create'],
+        ['pr', 'create'],
+        ['elsewhere', 'fail'],
+      ]);
+      expect(steps[2]?.detail).toMatch(/GITHUB_APP_INSTALLATIONS \(nobody=<id>\)/);
+      const log = await sandbox.admin.requests();
+      // Nothing applied to a repository: the only POSTs that succeed are the read tokens.
+      expect(log.filter((entry) => entry.applied && entry.route?.startsWith('POST /repos/'))).toEqual([]);
+      expect(log.some((entry) => entry.identity === `installation:${INSTALLATION}`)).toBe(true);
+    } finally {
+      await workers.stop();
+    }
+  }, 60_000);
+
   it('ships as the installation with the least permission, and the audit record says so', async (context) => {
     if (!sandbox) return context.skip(SKIP);
     const { harness } = suite;
-    const workers = await startBudgetWorkers(harness, {
-      github: { octokit: appOctokit(sandbox) },
-      budgets: memoryBudgetStore(),
-    });
+    const workers = await appWorkers(sandbox);
     try {
       const runId = nextRunId();
       const tag = await harness.issueAndExecute(tagRequest(runId, `app-${runId}`));
