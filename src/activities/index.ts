@@ -32,7 +32,7 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
-export type { GitHubEffect } from './github/index.js';
+export type { GitHubEffect, IdentityDetails } from './github/index.js';
 export type { RecordDraft, RejectionDraft } from './records.js';
 export type { PreparedRun, PreparedStep, ReceiptCheck } from './runs.js';
 export type { SubmissionFacts, Validation } from './validation.js';

@@ -37,9 +37,32 @@ export interface GitHubIdentities {
 
 type Authentication = { type: 'token'; token: string } | { type: 'app' } | { type: 'unauthenticated' };
 
+type Permissions = Record<string, 'read' | 'write' | 'admin'>;
+
 interface InstallationToken {
   token: string;
-  permissions: Record<string, 'read' | 'write' | 'admin'>;
+  permissions: Permissions;
+  expiresAt: string;
+}
+
+/**
+ * What GitHub granted each installation token, by fingerprint. auth-app reports it when it
+ * creates a token (`metadata: read` included), but for the same token from its cache it reports
+ * what was asked for; every record of one token should say the same.
+ */
+function grantedPermissions() {
+  const granted = new Map<string, { permissions: Permissions; expiresAt: number }>();
+  return (token: InstallationToken): Permissions => {
+    const now = Date.now();
+    for (const [key, entry] of granted) if (entry.expiresAt <= now) granted.delete(key);
+    const key = fingerprint(token.token);
+    const known = granted.get(key);
+    if (known) return known.permissions;
+    // GitHub's installation tokens last an hour; an unreadable expiry is taken as that.
+    const expiresAt = Date.parse(token.expiresAt) || now + 3_600_000;
+    granted.set(key, { permissions: token.permissions, expiresAt });
+    return token.permissions;
+  };
 }
 
 const fingerprint = (token: string) =>
@@ -58,6 +81,7 @@ export function githubIdentities(
 ): GitHubIdentities {
   let authentication: Promise<Authentication> | undefined;
   const byOwner = new Map<string, Promise<number>>();
+  const permissionsOf = grantedPermissions();
 
   async function lookUpInstallation(owner: string, repo: string): Promise<number> {
     try {
@@ -114,7 +138,7 @@ export function githubIdentities(
           kind: 'app_installation',
           id: `installation:${installationId}`,
           installation_id: installationId,
-          permissions: scoped.permissions,
+          permissions: permissionsOf(scoped),
         },
       };
     },

@@ -57,13 +57,31 @@ function failureOrRethrow(error: unknown): Reason {
   throw error;
 }
 
+const effectFields = (effect: Effect) => ({
+  ...effect.identifiers,
+  url: effect.url,
+  response_sha256: effect.responseSha256,
+  adopted: effect.adopted,
+});
+
+/**
+ * Who acted, when a GitHub activity got as far as choosing an identity before it failed: the
+ * activity puts it beside the failure's other details.
+ */
+function actingIdentity(error: unknown): activities.IdentityDetails | null {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return null;
+  const identity = (cause.details?.[0] as Partial<activities.IdentityDetails> | undefined)?.identity;
+  return identity ? { identity } : null;
+}
+
 /** Every outcome is recorded, a cancelled execution's included, so the record is not cancellable. */
 function recordOutcome(
   facts: Facts,
   progress: Progress,
   outcome: Outcome,
   reasons: Reason[],
-  github: Effect | null,
+  github: Effect | activities.IdentityDetails | null,
 ): Promise<AuditAnchor> {
   return CancellationScope.nonCancellable(async () => {
     progress.stage = 'recording';
@@ -81,12 +99,7 @@ function recordOutcome(
         key_id: facts.keyId,
         outcome,
         reasons,
-        github: github && {
-          ...github.identifiers,
-          url: github.url,
-          response_sha256: github.responseSha256,
-          adopted: github.adopted,
-        },
+        github: github && ('url' in github ? effectFields(github) : github),
       },
     });
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome }]);
@@ -164,7 +177,7 @@ async function ship(
     return { status: 'succeeded', github: { url, id, adopted }, audit };
   } catch (error) {
     const { code, message } = failureOrRethrow(error);
-    const audit = await recordOutcome(facts, progress, 'failed', [{ code, message }], null);
+    const audit = await recordOutcome(facts, progress, 'failed', [{ code, message }], actingIdentity(error));
     return { status: 'failed', code, message, audit };
   }
 }

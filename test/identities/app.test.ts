@@ -167,7 +167,7 @@ describe('GitHub App identities against the sandbox', () => {
     }
   }, 60_000);
 
-  it('ships as the installation with the least permission, and the audit record says so', async (context) => {
+  it('ships as the installation with the least permission, and the audit record says so, of a failure too', async (context) => {
     if (!sandbox) return context.skip(SKIP);
     const { harness } = suite;
     const workers = await appWorkers(sandbox);
@@ -177,6 +177,9 @@ describe('GitHub App identities against the sandbox', () => {
       expect(tag.status).toBe('succeeded');
       const pr = await harness.issueAndExecute(pullRequest(runId, `App PR ${runId}`));
       expect(pr.status).toBe('succeeded');
+      // The same tag name, annotated this time: the existing tag differs, nothing is written.
+      const conflict = await harness.issueAndExecute(tagRequest(runId, `app-${runId}`, 'Annotated'));
+      expect(conflict).toMatchObject({ status: 'failed', code: 'CONFLICT' });
       const records = (await harness.store.byRunId(runId)).map((entry) => entry.record);
       // What GitHub granted: the one permission asked for, and the metadata read it always adds.
       const installation = {
@@ -187,7 +190,12 @@ describe('GitHub App identities against the sandbox', () => {
       expect(records.map((record) => record.github?.identity)).toEqual([
         { ...installation, permissions: { contents: 'write', metadata: 'read' } },
         { ...installation, permissions: { pull_requests: 'write', metadata: 'read' } },
+        { ...installation, permissions: { contents: 'write', metadata: 'read' } },
       ]);
+      expect(records[2]).toMatchObject({
+        outcome: 'failed',
+        github: { identity: { kind: 'app_installation' } },
+      });
       expect(JSON.stringify(records)).not.toMatch(/ghs_|BEGIN PRIVATE KEY/);
     } finally {
       await workers.stop();

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Cost } from '../../budgets/limits.js';
 import type { GitHubIdentities, GitHubIdentity, Permission } from '../../github/identities.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
@@ -40,6 +41,31 @@ const stamped = (effect: GitHubEffect, identity: GitHubIdentity): GitHubEffect =
   identifiers: { ...effect.identifiers, identity },
 });
 
+/** Beside a GitHub activity's failure details: who acted. */
+export interface IdentityDetails {
+  identity: GitHubIdentity;
+}
+
+/**
+ * A failure after the identity was chosen says which identity it was, beside any details it
+ * already has (a rate limit's wait), so a failed operation's record names who acted too.
+ */
+function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
+  if (!(error instanceof ApplicationFailure)) return error;
+  const first = error.details?.[0];
+  const details = typeof first === 'object' && first !== null ? first : {};
+  const stamped: IdentityDetails = { identity };
+  return new ApplicationFailure(
+    error.message,
+    error.type,
+    error.nonRetryable,
+    [{ ...details, ...stamped }],
+    error.cause,
+    error.nextRetryDelay,
+    error.category,
+  );
+}
+
 /**
  * One activity per GitHub write; each reads before it writes and makes at most one write, as
  * the identity the repository's owner calls for, with the least permission, within its budget.
@@ -59,7 +85,9 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
     const spend = { identity: identity.id, reservation: input.reservation, cost, notAfter: input.notAfter };
     const result = await withBudget(access.budgets, spend, (onHeaders) =>
       body(githubCalls(octokit, metrics, onHeaders)),
-    );
+    ).catch((error: unknown) => {
+      throw withIdentity(error, identity);
+    });
     return { result, identity };
   }
 
