@@ -2,7 +2,15 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { BudgetLimits, Cost } from '../budgets/limits.js';
 import type { BudgetStore } from '../budgets/store.js';
-import { reserve, type Settlement, settle } from '../budgets/windows.js';
+import {
+  type BudgetState,
+  knowsPrimary,
+  type Observation,
+  observePrimary,
+  reserve,
+  type Settlement,
+  settle,
+} from '../budgets/windows.js';
 import { rateLimitObservation } from '../github/rate-headers.js';
 import {
   BUDGET_WAIT_FAILURE_TYPE,
@@ -57,6 +65,37 @@ function refusalOf(error: unknown): Settlement['refused'] {
   return undefined;
 }
 
+export interface Spend {
+  identity: string;
+  reservation: string | undefined;
+  cost: Cost;
+  notAfter: number;
+  /** GitHub's current primary window (GET /rate_limit, which its limit does not count). */
+  lookUp: () => Promise<Observation | undefined>;
+}
+
+/**
+ * The reservation's slot. Until GitHub has described the identity's current primary window (its
+ * first use, or past a reset), another client may have spent most of it: the budget looks first
+ * rather than assume it is whole, so a train's first burst cannot run into a window already spent.
+ */
+async function reserveSlot(budgets: Budgets, spend: Spend, key: string, now: number): Promise<number> {
+  const { identity, cost, notAfter } = spend;
+  const slotIn = (state: BudgetState) => {
+    const granted = reserve(state, budgets.limits, now, key, cost);
+    // A slot at or after exp would never be used: it is not kept, so it delays no one.
+    return { state: granted.at < notAfter ? granted.state : state, result: granted.at };
+  };
+  const known = await budgets.store.update(identity, (state) =>
+    knowsPrimary(state, now) ? slotIn(state) : { state, result: undefined },
+  );
+  if (known !== undefined) return known;
+  const observed = await spend.lookUp();
+  return budgets.store.update(identity, (state) =>
+    slotIn(observed ? observePrimary(state, budgets.limits, now, observed) : state),
+  );
+}
+
 /**
  * Runs `body` (one activity's GitHub requests) on a reservation of `cost` in `identity`'s
  * budget, written to the shared store before any request is sent. Without room now, nothing
@@ -66,17 +105,13 @@ function refusalOf(error: unknown): Settlement['refused'] {
  */
 export async function withBudget<T>(
   budgets: Budgets,
-  spend: { identity: string; reservation: string | undefined; cost: Cost; notAfter: number },
+  spend: Spend,
   body: (onHeaders: (headers: Headers) => void) => Promise<T>,
 ): Promise<T> {
-  const { identity, reservation, cost, notAfter } = spend;
+  const { identity, reservation, notAfter } = spend;
   const key = reservationKey(reservation);
   const now = authorizationNow();
-  const at = await budgets.store.update(identity, (state) => {
-    const granted = reserve(state, budgets.limits, now, key, cost);
-    // A slot at or after exp would never be used: it is not kept, so it delays no one.
-    return { state: granted.at < notAfter ? granted.state : state, result: granted.at };
-  });
+  const at = await reserveSlot(budgets, spend, key, now);
   if (at >= notAfter) {
     throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
   }

@@ -193,6 +193,18 @@ export function reserve(
   return { state: { ...pruned, grants: [...pruned.grants, grant] }, at };
 }
 
+/** Whether GitHub has described the current primary window: before that, its remaining is unknown. */
+export const knowsPrimary = (state: BudgetState, now: number): boolean =>
+  state.primary !== null && now < state.primary.resetAt;
+
+/** What GitHub says of the primary window outside a reservation's settlement (GET /rate_limit). */
+export const observePrimary = (
+  state: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  observed: Observation,
+): BudgetState => ({ ...state, primary: observe(state.primary, limits, now, observed) });
+
 /** A new window when the reset moved on; within a window, the lowest remaining is the latest news. */
 function observe(
   primary: PrimaryWindow | null,

@@ -9,10 +9,32 @@ type Headers = Record<string, string | number | undefined>;
  */
 export function rateLimitObservation(headers: Headers | undefined): Observation | undefined {
   if (!headers) return undefined;
-  const limit = Number(headers['x-ratelimit-limit']);
-  const remaining = Number(headers['x-ratelimit-remaining']);
-  const reset = Number(headers['x-ratelimit-reset']);
-  const githubNow = Date.parse(String(headers.date ?? ''));
+  return observation(
+    headers['x-ratelimit-limit'],
+    headers['x-ratelimit-remaining'],
+    headers['x-ratelimit-reset'],
+    headers.date,
+  );
+}
+
+/** The core window from a GET /rate_limit body (`resources.core`) and the response's Date. */
+export function rateLimitBodyObservation(
+  core: { limit: number; remaining: number; reset: number },
+  date: string | undefined,
+): Observation | undefined {
+  return observation(core.limit, core.remaining, core.reset, date);
+}
+
+function observation(
+  limitValue: unknown,
+  remainingValue: unknown,
+  resetValue: unknown,
+  date: unknown,
+): Observation | undefined {
+  const limit = Number(limitValue);
+  const remaining = Number(remainingValue);
+  const reset = Number(resetValue);
+  const githubNow = Date.parse(String(date ?? ''));
   if (![limit, remaining, reset, githubNow].every(Number.isFinite) || limit <= 0) return undefined;
   return { limit, remaining, resetInMs: Math.max(0, reset * 1000 - githubNow + 1000) };
 }

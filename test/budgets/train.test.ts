@@ -108,12 +108,16 @@ describe('a release train within one identity’s budget, across a worker stop',
 });
 
 describe('the primary limit learned from the headers', () => {
-  it('slows down before remaining reaches zero while another client spends 40 % of the same token’s budget', async () => {
+  it('looks before its first burst, and slows down before remaining reaches zero, when another client spent 40 % of the same token’s budget', async () => {
     const github = await startCompressedSandbox({
       primaryPerHour: 40,
       secondaryPerMinute: null,
       secondaryPerHour: null,
     });
+    // Another client of the same token spends 16 of the 40 before the executor's first request.
+    const other = new Octokit({ baseUrl: github.url, auth: github.token });
+    for (let i = 0; i < 16; i++)
+      await other.request('GET /repos/{owner}/{repo}', { owner: 'omega', repo: 'marketops' });
     const workers = await startBudgetWorkers(suite.harness, {
       github,
       budgets: await openBudgetStore(`file:${await tempDir('budget-primary')}`),
@@ -121,16 +125,9 @@ describe('the primary limit learned from the headers', () => {
     });
     try {
       const runId = nextRunId();
-      // One operation teaches the budget GitHub's limit (40 here, not the 5,000 it assumes at first).
-      expect(await results(await submitAll([tagRequest(runId, `primary-${runId}-first`)]))).toEqual([
-        'succeeded',
-      ]);
-      // Another client of the same token spends 16 of the 40 meanwhile.
-      const other = new Octokit({ baseUrl: github.url, auth: github.token });
-      for (let i = 0; i < 16; i++)
-        await other.request('GET /repos/{owner}/{repo}', { owner: 'omega', repo: 'marketops' });
-      // Twelve tags need 24 more requests: more than the window has left, so some wait for its reset.
-      const requests = Array.from({ length: 12 }, (_, i) => tagRequest(runId, `primary-${runId}-${i}`));
+      // A cold budget assumes 5,000; GET /rate_limit says 24 are left. Thirteen tags need 26
+      // requests: more than the window has left above the reserve, so some wait for its reset.
+      const requests = Array.from({ length: 13 }, (_, i) => tagRequest(runId, `primary-${runId}-${i}`));
       expect(await results(await submitAll(requests))).toEqual(requests.map(() => 'succeeded'));
     } finally {
       await workers.stop();
@@ -138,6 +135,7 @@ describe('the primary limit learned from the headers', () => {
     const log = await github.admin.requests();
     expect(refusals(log)).toEqual([]);
     expect(appliedWrites(log)).toHaveLength(13);
+    expect(log.some((entry) => entry.route === 'GET /rate_limit')).toBe(true);
     // Some writes did wait for the reset: the last is an hour (GitHub time) after the first request.
     const first = log[0]?.at ?? 0;
     expect(((appliedWrites(log).at(-1)?.at ?? 0) - first) / 60_000).toBeGreaterThanOrEqual(59);

@@ -1,10 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Cost } from '../../budgets/limits.js';
 import type { GitHubIdentities, GitHubIdentity, Permission } from '../../github/identities.js';
+import { rateLimitBodyObservation } from '../../github/rate-headers.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
 import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../../receipts/index.js';
 import { authorizationNow } from '../authorization-window.js';
-import { type Budgets, withBudget } from '../budgets.js';
+import { type Budgets, type Spend, withBudget } from '../budgets.js';
 import { toFailure } from './failures.js';
 import {
   type GitHubActivityInput,
@@ -77,12 +78,22 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
     cost: Cost,
     body: (calls: GitHubCalls) => Promise<T>,
   ): Promise<{ result: T; identity: GitHubIdentity }> {
+    const failed = (error: unknown): never => {
+      throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
+    };
     const { octokit, identity } = await access.identities
       .forOperation(input.request.repository, permission)
-      .catch((error: unknown) => {
-        throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
-      });
-    const spend = { identity: identity.id, reservation: input.reservation, cost, notAfter: input.notAfter };
+      .catch(failed);
+    const spend: Spend = {
+      identity: identity.id,
+      reservation: input.reservation,
+      cost,
+      notAfter: input.notAfter,
+      lookUp: async () => {
+        const { data, headers } = await octokit.request('GET /rate_limit').catch(failed);
+        return rateLimitBodyObservation(data.resources.core, headers.date);
+      },
+    };
     const result = await withBudget(access.budgets, spend, (onHeaders) =>
       body(githubCalls(octokit, metrics, onHeaders)),
     ).catch((error: unknown) => {
