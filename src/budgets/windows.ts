@@ -186,11 +186,30 @@ export function reserve(
   cost: Cost,
 ): { state: BudgetState; at: number } {
   const existing = state.grants.find((grant) => grant.key === key);
-  if (existing) return { state, at: existing.at };
+  if (existing) return recheckPrimary(state, limits, now, existing);
   const pruned = prune(state, limits, now);
   const at = earliestSlot(pruned, limits, now, cost);
   const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs };
   return { state: { ...pruned, grants: [...pruned.grants, grant] }, at };
+}
+
+/**
+ * A slot decided earlier, claimed when it comes: the primary window is checked again against what
+ * GitHub has said since, as another client may have spent it meanwhile. The other windows count
+ * only our own requests, so they still hold; a slot still ahead stands as it is.
+ */
+function recheckPrimary(
+  state: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  grant: Grant,
+): { state: BudgetState; at: number } {
+  if (now < grant.at) return { state, at: grant.at };
+  const others = { ...state, grants: state.grants.filter((other) => other !== grant) };
+  const at = primarySlot(others, limits, now, grant);
+  if (at <= now) return { state, at: grant.at };
+  const moved = { ...grant, at, leaseEnd: at + limits.leaseMs };
+  return { state: { ...others, grants: [...others.grants, moved].sort((a, b) => a.at - b.at) }, at };
 }
 
 /** Whether GitHub has described the current primary window: before that, its remaining is unknown. */

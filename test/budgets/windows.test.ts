@@ -200,6 +200,27 @@ describe('the primary limit learned from x-ratelimit-* headers', () => {
     );
   });
 
+  it('checks a slot decided earlier again when it is claimed: another client may have spent the window since', () => {
+    const limits = exact({ primaryPerHour: 100, writesPerMinute: 1 });
+    const write: Cost = { writes: 1, reads: 0 };
+    let { state } = reserve(emptyBudget(), limits, 0, 'first', write);
+    state = settle(state, limits, 1, {
+      key: 'first',
+      observed: { limit: 100, remaining: 90, resetInMs: HOUR_MS - 1 },
+    });
+    // One write a minute: the second is promised a minute after the first went out, while 90 remain.
+    const promised = reserve(state, limits, 2, 'second', write);
+    expect(promised.at).toBe(1 + MINUTE_MS);
+    state = promised.state;
+    // Meanwhile GitHub says another client spent the rest: the promise moves to the reset.
+    state = settle(state, limits, 30_000, {
+      key: 'first',
+      observed: { limit: 100, remaining: 3, resetInMs: HOUR_MS - 30_000 },
+    });
+    expect(reserve(state, limits, 10, 'second', write).at).toBe(1 + MINUTE_MS);
+    expect(reserve(state, limits, 1 + MINUTE_MS, 'second', write).at).toBe(HOUR_MS);
+  });
+
   it('trusts the lowest remaining within a window and a later reset as a new window', () => {
     const limits = exact({ primaryPerHour: 100 });
     let { state } = reserve(emptyBudget(), limits, 0, 'a', read);
