@@ -55,12 +55,12 @@ function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
   if (!(error instanceof ApplicationFailure)) return error;
   const first = error.details?.[0];
   const details = typeof first === 'object' && first !== null ? first : {};
-  const stamped: IdentityDetails = { identity };
+  const actor: IdentityDetails = { identity };
   return new ApplicationFailure(
     error.message,
     error.type,
     error.nonRetryable,
-    [{ ...details, ...stamped }],
+    [{ ...details, ...actor }],
     error.cause,
     error.nextRetryDelay,
     error.category,
