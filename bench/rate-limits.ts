@@ -310,25 +310,23 @@ const writesChart = (file: string, title: string, series: Series[], writes: numb
       series: [...series, { name: 'fastest the limits allow', points: bound(writes), dashed: true }],
     }),
   );
+/** The three clients' accepted writes over GitHub time, one series each. */
+const sideBySide = (...runs: [LaneRun, DirectRun, DirectRun]): Series[] =>
+  (['executor', 'plugin-throttling', 'naive'] as const).map((name, i) => ({
+    name,
+    points: analyseLog((runs[i] as LaneRun | DirectRun).log).writesOverTime,
+  }));
 const charts = [
   await writesChart(
     'rate-limits-train.svg',
     `Release train, ${W100} writes, one identity (real time)`,
-    [
-      { name: 'executor', points: analyseLog(exec100.log).writesOverTime },
-      { name: 'plugin-throttling', points: analyseLog(throttled100.log).writesOverTime },
-      { name: 'naive', points: analyseLog(naive100.log).writesOverTime },
-    ],
+    sideBySide(exec100, throttled100, naive100),
     W100,
   ),
   await writesChart(
     'rate-limits-writes.svg',
     `${W600} writes, one identity (×${K})`,
-    [
-      { name: 'executor', points: analyseLog(e600.log).writesOverTime },
-      { name: 'plugin-throttling', points: analyseLog(t600.log).writesOverTime },
-      { name: 'naive', points: analyseLog(n600.log).writesOverTime },
-    ],
+    sideBySide(e600, t600, n600),
     W600,
   ),
   await writesChart(

@@ -45,6 +45,9 @@ interface InstallationToken {
   expiresAt: string;
 }
 
+const fingerprint = (token: string) =>
+  `token:sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+
 /**
  * What GitHub granted each installation token, by fingerprint. auth-app reports it when it
  * creates a token (`metadata: read` included), but for the same token from its cache it reports
@@ -64,9 +67,6 @@ function grantedPermissions() {
     return token.permissions;
   };
 }
-
-const fingerprint = (token: string) =>
-  `token:sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 
 /**
  * Identities from the executor's Octokit. With a token, every operation is that token. With

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Cost } from '../../budgets/limits.js';
-import type { GitHubIdentities, GitHubIdentity, Permission } from '../../github/identities.js';
+import { type GitHubIdentities, type GitHubIdentity, permissionFor } from '../../github/identities.js';
 import { rateLimitBodyObservation } from '../../github/rate-headers.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
 import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../../receipts/index.js';
@@ -72,9 +72,8 @@ function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
  * the identity the repository's owner calls for, with the least permission, within its budget.
  */
 export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMetrics) {
-  async function operate<R extends { repository: string }, T>(
+  async function operate<R extends { repository: string; operation_kind: string }, T>(
     input: GitHubActivityInput<R>,
-    permission: Permission,
     cost: Cost,
     body: (calls: GitHubCalls) => Promise<T>,
   ): Promise<{ result: T; identity: GitHubIdentity }> {
@@ -82,7 +81,7 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
       throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
     };
     const { octokit, identity } = await access.identities
-      .forOperation(input.request.repository, permission)
+      .forOperation(input.request.repository, permissionFor(input.request))
       .catch(failed);
     const spend: Spend = {
       identity: identity.id,
@@ -104,7 +103,7 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
 
   return {
     async publishRelease(input: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, 'contents', COST.release, (calls) =>
+      const { result, identity } = await operate(input, COST.release, (calls) =>
         releaseActivities(calls).publishRelease(input),
       );
       return stamped(result, identity);
@@ -113,7 +112,7 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
     async createTagObject(
       input: GitHubActivityInput<TagRepoRequest & { message: string }>,
     ): Promise<TagObjectResult> {
-      const { result, identity } = await operate(input, 'contents', COST.tag, (calls) =>
+      const { result, identity } = await operate(input, COST.tag, (calls) =>
         tagActivities(calls).createTagObject(input),
       );
       return 'adopted' in result ? { adopted: stamped(result.adopted, identity) } : result;
@@ -122,14 +121,14 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
     async createTagRef(
       input: GitHubActivityInput<TagRepoRequest> & { targetSha: string },
     ): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, 'contents', COST.tag, (calls) =>
+      const { result, identity } = await operate(input, COST.tag, (calls) =>
         tagActivities(calls).createTagRef(input),
       );
       return stamped(result, identity);
     },
 
     async openPullRequest(input: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, 'pull_requests', COST.pull, (calls) =>
+      const { result, identity } = await operate(input, COST.pull, (calls) =>
         pullRequestActivities(calls).openPullRequest(input),
       );
       return stamped(result, identity);
