@@ -74,26 +74,36 @@ export interface Spend {
   lookUp: () => Promise<Observation | undefined>;
 }
 
+/** A reservation's slot, and the moment it was decided. */
+interface Slot {
+  at: number;
+  now: number;
+}
+
 /**
  * The reservation's slot. Until GitHub has described the identity's current primary window (its
  * first use, or past a reset), another client may have spent most of it: the budget looks first
  * rather than assume it is whole, so a train's first burst cannot run into a window already spent.
+ * The moment is read under the store's lock: one read before the look (or the wait for the lock)
+ * would trail the grants made meanwhile, and first come, first served would turn it into a wait.
  */
-async function reserveSlot(budgets: Budgets, spend: Spend, key: string, now: number): Promise<number> {
+async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise<Slot> {
   const { identity, cost, notAfter } = spend;
-  const slotIn = (state: BudgetState) => {
+  const slotIn = (state: BudgetState, now: number) => {
     const granted = reserve(state, budgets.limits, now, key, cost);
     // A slot at or after exp would never be used: it is not kept, so it delays no one.
-    return { state: granted.at < notAfter ? granted.state : state, result: granted.at };
+    return { state: granted.at < notAfter ? granted.state : state, result: { at: granted.at, now } };
   };
-  const known = await budgets.store.update(identity, (state) =>
-    knowsPrimary(state, now) ? slotIn(state) : { state, result: undefined },
-  );
+  const known = await budgets.store.update(identity, (state) => {
+    const now = authorizationNow();
+    return knowsPrimary(state, now) ? slotIn(state, now) : { state, result: undefined };
+  });
   if (known !== undefined) return known;
   const observed = await spend.lookUp();
-  return budgets.store.update(identity, (state) =>
-    slotIn(observed ? observePrimary(state, budgets.limits, now, observed) : state),
-  );
+  return budgets.store.update(identity, (state) => {
+    const now = authorizationNow();
+    return slotIn(observed ? observePrimary(state, budgets.limits, now, observed) : state, now);
+  });
 }
 
 /**
@@ -110,8 +120,7 @@ export async function withBudget<T>(
 ): Promise<T> {
   const { identity, reservation, notAfter } = spend;
   const key = reservationKey(reservation);
-  const now = authorizationNow();
-  const at = await reserveSlot(budgets, spend, key, now);
+  const { at, now } = await reserveSlot(budgets, spend, key);
   if (at >= notAfter) {
     throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
   }

@@ -104,7 +104,10 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
         const path = pathFor(identity);
         const release = await lockfile.lock(path, { ...LOCK_OPTIONS, lockfilePath: `${path}.lock` });
         try {
-          const { state, result } = change(await read(path));
+          const current = await read(path);
+          const { state, result } = change(current);
+          // A change that keeps the state (a look at an unknown window) costs no synced write.
+          if (state === current) return result;
           const pending = `${path}.${randomUUID()}.tmp`;
           try {
             await writeSynced(pending, JSON.stringify({ identity, state }), 'wx');
@@ -145,7 +148,9 @@ async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
             'SELECT state FROM marketops_github_budgets WHERE identity = $1 FOR UPDATE',
             [identity],
           );
-          const { state, result } = change(parseState(rows[0]?.state));
+          const current = parseState(rows[0]?.state);
+          const { state, result } = change(current);
+          if (state === current) return result;
           await client.query(
             'UPDATE marketops_github_budgets SET state = $2, updated_at = now() WHERE identity = $1',
             [identity, state],

@@ -10,6 +10,7 @@ import {
   sandboxConfigSchema,
   startSandbox,
 } from '../../src/sandbox/index.js';
+import { workflowIdFor } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { tempDir } from '../support/temp-dirs.js';
 import { appliedWrites, refusals, startBudgetWorkers } from './budget-workers.js';
@@ -57,6 +58,12 @@ async function submitAll(requests: OperationRequest[]) {
 const results = (receiptIds: string[]) =>
   Promise.all(receiptIds.map(async (id) => (await suite.harness.client.result(id)).status));
 
+/** Whether an operation's workflow ever slept on a timer: in this workflow, only a budget or rate-limit wait does. */
+async function waited(receiptId: string): Promise<boolean> {
+  const history = await suite.harness.env.client.workflow.getHandle(workflowIdFor(receiptId)).fetchHistory();
+  return (history.events ?? []).some((event) => event.timerStartedEventAttributes);
+}
+
 describe('a release train within one identity’s budget, across a worker stop', () => {
   let budgetDir: string;
   beforeAll(async () => {
@@ -99,10 +106,14 @@ describe('a release train within one identity’s budget, across a worker stop',
     expect(refusals(log)).toEqual([]);
     // Sixteen tags, sixteen writes: none sent twice.
     expect(writes).toHaveLength(16);
+    // The burst: the minute's five went out without a wait. The budget decides this, not the
+    // box's speed: a write's timing on a loaded box can spread past a compressed minute (0.5 s).
+    // More may go without one if the box is slow enough for a GitHub minute to pass meanwhile.
+    const unpaced = (await Promise.all(receiptIds.map(waited))).filter((wait) => !wait).length;
+    expect(unpaced).toBeGreaterThanOrEqual(5);
+    // The rest an hour after the first: the sandbox would have refused them earlier.
     const start = writes[0]?.at ?? 0;
     const githubMinutes = writes.map((entry) => (entry.at - start) / 60_000);
-    // The burst: the minute's five at once; then the hour's twelve; the rest an hour after the first.
-    expect(githubMinutes.slice(0, 5).every((minute) => minute < 1)).toBe(true);
     expect(githubMinutes.slice(12).every((minute) => minute >= 60)).toBe(true);
   }, 180_000);
 });
