@@ -124,7 +124,7 @@ const apps = appWorkload(3, OPS_200, K_APPS);
 const execApps = await finished('apps-executor', () =>
   runExecutorLane({
     config: apps.config,
-    requests: apps.requests.flat(),
+    requests: apps.inTurn,
     budgetLimits: { clockRate: K_APPS },
     auth: apps.executorAuth,
   }),

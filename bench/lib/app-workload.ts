@@ -29,10 +29,17 @@ export function appWorkload(owners: number, ops: number, compression: number, fi
     timeCompression: compression,
   });
   const runId = `apps-${Date.now()}`;
+  const requests = repos.map((repo): OperationRequest[] => benchRequests(runId, ops, repo));
   return {
     config,
     identities: installations.map(({ id }) => `installation:${id}`),
-    requests: repos.map((repo): OperationRequest[] => benchRequests(runId, ops, repo)),
+    requests,
+    /**
+     * One installation's request after another's, in turn: submitted installation by installation,
+     * the last would start seconds after the first (the box authorizes about 30 a second), and
+     * "together" would measure that skew, not the pacing.
+     */
+    inTurn: Array.from({ length: ops }, (_, i) => requests.map((list) => list[i] as OperationRequest)).flat(),
     executorAuth: (): GitHubAuth => ({ kind: 'app', appId: APP_ID, privateKey, installations: {} }),
     /** Octokit options of installation `i`, for clients that write straight through Octokit. */
     octokit:
