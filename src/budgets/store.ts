@@ -27,6 +27,8 @@ const grantSchema = z.strictObject({
   leaseEnd: z.number(),
   writes: z.number().int().nonnegative(),
   reads: z.number().int().nonnegative(),
+  // A grant stored before claims were recorded counts as sent at its slot: the cautious reading.
+  sent: z.boolean().default(true),
 });
 const budgetStateSchema = z.strictObject({
   grants: z.array(grantSchema),

@@ -11,6 +11,8 @@ export interface Grant extends Cost {
   key: string;
   at: number;
   leaseEnd: number;
+  /** Claimed: its requests went out at `at` (a slot still to come is only a plan). */
+  sent: boolean;
 }
 
 /** The primary window as GitHub's x-ratelimit-* headers last described it. */
@@ -135,11 +137,19 @@ function primarySlot(state: BudgetState, limits: BudgetLimits, t: number, cost: 
 }
 
 /**
- * The earliest time, not before `now` nor before the last grant (first come, first served),
- * at which `cost` keeps every window within its limit: writes per minute and per hour,
- * points per minute, concurrency, the operator's spacing cap and the primary limit.
+ * The earliest t ≥ `from` at which `cost` keeps every window within its limit: writes per minute
+ * and per hour, points per minute, concurrency, the operator's spacing cap and the primary limit.
+ * The sliding windows count the grants `counted(t)` returns, all at or before t; the primary
+ * window counts every grant of `state`.
  */
-export function earliestSlot(state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number {
+function slotFrom(
+  state: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  cost: Cost,
+  from: number,
+  counted: (t: number) => readonly Grant[],
+): number {
   const factor = tighteningFactor(state, now);
   const scaled = (limit: number) => Math.max(1, Math.floor(limit * factor));
   const minute = spanOf(limits, MINUTE_MS);
@@ -148,21 +158,26 @@ export function earliestSlot(state: BudgetState, limits: BudgetLimits, now: numb
     { span: spanOf(limits, HOUR_MS), limit: scaled(limits.writesPerHour), weight: (c) => c.writes },
     { span: minute, limit: scaled(limits.pointsPerMinute), weight: points(limits) },
   ];
-  let t = Math.max(now, state.grants.at(-1)?.at ?? now, state.blockedUntil);
+  let t = Math.max(from, state.blockedUntil);
   // Each step moves t to the instant some grant leaves a window, a lease ends or the window
   // resets; t never moves back, so this ends after at most a few steps per grant.
   for (;;) {
+    const grants = counted(t);
     const next = Math.max(
       t,
-      ...windows.map((window) => windowSlot(state.grants, window, t, cost)),
-      concurrencySlot(state.grants, limits.concurrency, t),
-      spacingSlot(state.grants, limits, t, cost),
+      ...windows.map((window) => windowSlot(grants, window, t, cost)),
+      concurrencySlot(grants, limits.concurrency, t),
+      spacingSlot(grants, limits, t, cost),
       primarySlot(state, limits, t, cost),
     );
     if (next === t) return t;
     t = next;
   }
 }
+
+/** The earliest slot, not before `now` nor before the last grant (first come, first served). */
+export const earliestSlot = (state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number =>
+  slotFrom(state, limits, now, cost, Math.max(now, state.grants.at(-1)?.at ?? now), () => state.grants);
 
 /** Forgets what can no longer affect a window: grants older than an hour and no longer in flight. */
 export function prune(state: BudgetState, limits: BudgetLimits, now: number): BudgetState {
@@ -186,19 +201,21 @@ export function reserve(
   cost: Cost,
 ): { state: BudgetState; at: number } {
   const existing = state.grants.find((grant) => grant.key === key);
-  if (existing) return recheckPrimary(state, limits, now, existing);
+  if (existing) return claim(state, limits, now, existing);
   const pruned = prune(state, limits, now);
   const at = earliestSlot(pruned, limits, now, cost);
-  const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs };
+  const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs, sent: at <= now };
   return { state: { ...pruned, grants: [...pruned.grants, grant] }, at };
 }
 
 /**
- * A slot decided earlier, claimed when it comes: the primary window is checked again against what
- * GitHub has said since, as another client may have spent it meanwhile. The other windows count
- * only our own requests, so they still hold; a slot still ahead stands as it is.
+ * A slot decided earlier, claimed when it comes. Every window is checked again against what has
+ * happened since: the requests sent before it as they actually went (a timer that fired late, a
+ * busy worker: each claim records its moment), and the primary window as GitHub has described it
+ * since (another client may have spent it). If it still fits, it is sent now; otherwise it moves
+ * to where it fits. Later slots are only plans until claimed, and each is checked the same way.
  */
-function recheckPrimary(
+function claim(
   state: BudgetState,
   limits: BudgetLimits,
   now: number,
@@ -206,10 +223,10 @@ function recheckPrimary(
 ): { state: BudgetState; at: number } {
   if (now < grant.at) return { state, at: grant.at };
   const others = { ...state, grants: state.grants.filter((other) => other !== grant) };
-  const at = primarySlot(others, limits, now, grant);
-  if (at <= now) return { state, at: grant.at };
-  const moved = { ...grant, at, leaseEnd: at + limits.leaseMs };
-  return { state: { ...others, grants: [...others.grants, moved].sort((a, b) => a.at - b.at) }, at };
+  const sent = others.grants.filter((other) => other.sent);
+  const at = slotFrom(others, limits, now, grant, now, (t) => sent.filter((other) => other.at <= t));
+  const claimed = { ...grant, at, leaseEnd: at + limits.leaseMs, sent: at <= now };
+  return { state: { ...others, grants: [...others.grants, claimed].sort((a, b) => a.at - b.at) }, at };
 }
 
 /** Whether GitHub has described the current primary window: before that, its remaining is unknown. */
@@ -256,6 +273,7 @@ export function settle(
             ...grant,
             at: Math.max(grant.at, Math.min(now, grant.leaseEnd)),
             leaseEnd: Math.min(grant.leaseEnd, now),
+            sent: true,
           }
         : grant,
     )

@@ -221,6 +221,23 @@ describe('the primary limit learned from x-ratelimit-* headers', () => {
     expect(reserve(state, limits, 1 + MINUTE_MS, 'second', write).at).toBe(HOUR_MS);
   });
 
+  it('counts a write that went out late where it went: the slot a window later waits for it', () => {
+    const limits = exact({ writesPerMinute: 2 });
+    const write: Cost = { writes: 1, reads: 0 };
+    let state = emptyBudget();
+    for (const key of ['a', 'b', 'c', 'd']) state = reserve(state, limits, 0, key, write).state;
+    expect(state.grants.map((grant) => grant.at)).toEqual([0, 0, MINUTE_MS, MINUTE_MS]);
+    // a goes on time; b's timer fires five seconds late, and its claim records when it went.
+    state = reserve(state, limits, 0, 'a', write).state;
+    const late = reserve(state, limits, 5_000, 'b', write);
+    expect(late.at).toBe(5_000);
+    state = late.state;
+    // A minute on, c still fits beside b; d, sent on its slot, would make three in b's minute.
+    const c = reserve(state, limits, MINUTE_MS, 'c', write);
+    expect(c.at).toBe(MINUTE_MS);
+    expect(reserve(c.state, limits, MINUTE_MS, 'd', write).at).toBe(5_000 + MINUTE_MS);
+  });
+
   it('trusts the lowest remaining within a window and a later reset as a new window', () => {
     const limits = exact({ primaryPerHour: 100 });
     let { state } = reserve(emptyBudget(), limits, 0, 'a', read);
