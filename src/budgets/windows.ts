@@ -176,7 +176,7 @@ function slotFrom(
 }
 
 /** The earliest slot, not before `now` nor before the last grant (first come, first served). */
-export const earliestSlot = (state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number =>
+const earliestSlot = (state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number =>
   slotFrom(state, limits, now, cost, Math.max(now, state.grants.at(-1)?.at ?? now), () => state.grants);
 
 /** Forgets what can no longer affect a window: grants older than an hour and no longer in flight. */
