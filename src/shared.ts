@@ -171,7 +171,25 @@ export const AuthorizationCode = {
   runMismatch: 'RUN_MISMATCH',
   kindMismatch: 'KIND_MISMATCH',
   digestMismatch: 'DIGEST_MISMATCH',
+  /** The run has refused as many receipts it had to read as its history keeps: it accepts none any more. */
+  tooManyRefusals: 'TOO_MANY_REFUSALS',
 } as const;
+
+/**
+ * How many refused authorizations a run keeps in its history (each read its receipt, so each adds
+ * events). Beyond it every authorization is refused before it enters the history, a genuine one too:
+ * the run fails closed, and its steps end NEVER_AUTHORIZED at the deadline. See docs/runs.md.
+ */
+export const RUN_REFUSAL_LIMIT = 100;
+
+/**
+ * An authorization refused without reading its receipt is a rejected Update (it never enters the
+ * run's history): its failure has this type, and its details[0] is the refused AuthorizationAnswer.
+ */
+export const AUTHORIZATION_REFUSED_FAILURE_TYPE = 'AUTHORIZATION_REFUSED';
+
+/** A prod run in which some step did not ship ends failed with this type; its details[0] is the RunTimeline. */
+export const RUN_NOT_SHIPPED_FAILURE_TYPE = 'RUN_NOT_SHIPPED';
 
 /** The run workflow's input; the run's plan is validated again by the workflow's first activity. */
 export interface RunInput {
@@ -193,6 +211,19 @@ export type AuthorizationAnswer =
 
 export const authorizeStepUpdate = defineUpdate<AuthorizationAnswer, [StepAuthorization]>('authorizeStep');
 
+/** Why a needed step had not run when the run closed: no receipt offered, only refused ones, itself waiting, or in flight. */
+export const WaitingCode = {
+  neverAuthorized: 'NEVER_AUTHORIZED',
+  receiptRefused: 'RECEIPT_REFUSED',
+  waitingForNeeds: 'WAITING_FOR_NEEDS',
+  running: 'RUNNING',
+} as const;
+
+export interface WaitingFor {
+  step: string;
+  code: (typeof WaitingCode)[keyof typeof WaitingCode];
+}
+
 /** One line of a run's timeline. */
 export interface StepView {
   id: string;
@@ -207,8 +238,11 @@ export interface StepView {
   /** Shipped: the object's link, and whether it already existed exactly as authorized. */
   url?: string;
   adopted?: boolean;
-  /** Not shipped: the one primary reason; `detail` carries the receipt's or GitHub's own reasons. */
-  reason?: { code: NotShippedCode; message: string; detail: Reason[] };
+  /**
+   * Not shipped: the one primary reason; `detail` carries the receipt's or GitHub's own reasons, and
+   * `waitingFor` the step it needed when the run closed before it could start, with why that one did not run.
+   */
+  reason?: { code: NotShippedCode; message: string; detail: Reason[]; waitingFor?: WaitingFor };
   /** The leaf hash of the step's own audit record, once it has one. */
   auditLeafHash?: string;
 }

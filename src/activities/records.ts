@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Sinks } from '@temporalio/workflow';
 import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import type { AuditAnchor } from '../shared.js';
+import { claimedReceiptId } from '../receipts/index.js';
+import type { AuditAnchor, Mode, Reason } from '../shared.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
 
 /** The record as the workflow knows it; the activity adds where and by what it ran. */
@@ -19,6 +23,116 @@ export type RejectionDraft = Pick<
   'run_id' | 'run_id_verified' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
 >;
 
+/** A refused authorization of a run's step, as the run workflow knows it (docs/runs.md). */
+export interface RunRefusal {
+  runId: string;
+  /** Null while the run was still validating its plan. */
+  mode: Mode | null;
+  /** Null when the Update was malformed; at most 128 characters, as the plan's step ids. */
+  step: string | null;
+  /** The step's, when the plan has the step. */
+  operationKind: string | null;
+  repository: string | null;
+  reasons: Reason[];
+  recordedAt: string;
+  /** The Update's id: with the workflow run and what was refused, the record's identity, so a retry records once. */
+  updateId: string;
+}
+
+/** A refusal whose receipt was read: its id is the receipt's when the signature verified, else only claimed. */
+export type CheckedRunRefusal = RunRefusal & { receiptId: string | null; receiptVerified: boolean };
+
+/**
+ * A refusal decided without reading the receipt, handed to the worker by the run workflow's sink: the
+ * workflow passes the receipt as it came (never into any history), and the worker reads only the id it claims.
+ */
+export type UncheckedRunRefusal = RunRefusal & { receipt: unknown };
+
+/** The run workflow's sink (`proxySinks`): the worker registers it with `callDuringReplay: false`. */
+export interface RunSinks extends Sinks {
+  audit: { recordRunRefusal(refusal: UncheckedRunRefusal): void };
+}
+
+type Temporal = NonNullable<AuditRecord['temporal']>;
+
+/** A refusal's record: only what a refusal can say, no op_digest, no GitHub effect. */
+function rejectionRecord(
+  draft: RejectionDraft & Pick<AuditRecord, 'authorization'>,
+  recordedAt: string,
+  temporal: Temporal,
+  source: AuditRecord['source'],
+  executorVersion: string,
+): AuditRecord {
+  return {
+    ...draft,
+    recorded_at: recordedAt,
+    op_digest: null,
+    outcome: 'rejected',
+    github: null,
+    temporal,
+    executor_version: executorVersion,
+    source,
+  };
+}
+
+/** The identity of a refusal's record: a retried task or activity finds it taken, a different refusal under the same Update id does not. */
+function refusalIdentity(temporal: Temporal, refusal: CheckedRunRefusal): string {
+  const what = JSON.stringify([refusal.step, refusal.receiptId, refusal.reasons.map((r) => r.code)]);
+  const digest = createHash('sha256').update(what).digest('hex').slice(0, 16);
+  return `${temporal.workflow_id}/${temporal.run_id}/refusal-${refusal.updateId}-${digest}`;
+}
+
+function runRefusalRecord(refusal: CheckedRunRefusal, temporal: Temporal, executorVersion: string) {
+  const draft = {
+    run_id: refusal.runId,
+    // The plan names the run, as in the run record; no receipt vouched for it.
+    run_id_verified: false,
+    receipt_id: refusal.receiptId,
+    operation_kind: refusal.operationKind,
+    repository: refusal.repository,
+    key_id: null,
+    reasons: refusal.reasons,
+    authorization: { step: refusal.step, mode: refusal.mode, receipt_verified: refusal.receiptVerified },
+  };
+  return rejectionRecord(draft, refusal.recordedAt, temporal, 'workflow', executorVersion);
+}
+
+/** Tries before a sink gives up (it holds the workflow task): about 1.5 s in all. */
+const SINK_ATTEMPTS = 3;
+
+/**
+ * Records a refusal decided without reading the receipt, from the worker process: the run workflow
+ * rejects such an Update in its validator, so nothing enters its history. The workflow task waits for
+ * this, so the refusal is on record before its answer leaves. A record already there (a retried task)
+ * counts as done; one the store keeps refusing fails loudly, and the SDK logs it as an error.
+ */
+export function createRefusalSink({
+  store,
+  executorVersion,
+}: Pick<RecordSettings, 'store' | 'executorVersion'>) {
+  return async (execution: { workflowId: string; runId: string }, refusal: UncheckedRunRefusal) => {
+    const { receipt, ...rest } = refusal;
+    const checked = { ...rest, receiptId: claimedReceiptId(receipt), receiptVerified: false };
+    const temporal = { workflow_id: execution.workflowId, run_id: execution.runId };
+    const record = runRefusalRecord(checked, temporal, executorVersion);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.append(refusalIdentity(temporal, checked), record);
+        return;
+      } catch (error) {
+        if (error instanceof AuditConflictError) return;
+        if (attempt === SINK_ATTEMPTS) {
+          const codes = refusal.reasons.map((r) => r.code).join(', ');
+          throw new Error(
+            `The refused authorization of run ${refusal.runId} (${codes}) could not be recorded; check the audit store: ${(error as Error).message}`,
+          );
+        }
+        await sleep(500 * attempt);
+      }
+    }
+  };
+}
+
 export function createRecordActivities({ store, executorVersion, metrics }: RecordSettings) {
   /**
    * The record's identity is the workflow run plus the step, so a retried activity cannot
@@ -26,8 +140,10 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
    * one, such as a forged start) keeps its own record. A different record under that identity is refused, and retrying cannot
    * change that: it ends the attempt for good, with the reason.
    */
-  async function append(step: string, record: AuditRecord): Promise<AuditAnchor> {
-    const identity = `${record.temporal?.workflow_id}/${record.temporal?.run_id}/${step}`;
+  const append = (step: string, record: AuditRecord): Promise<AuditAnchor> =>
+    appendAt(`${record.temporal?.workflow_id}/${record.temporal?.run_id}/${step}`, record);
+
+  async function appendAt(identity: string, record: AuditRecord): Promise<AuditAnchor> {
     try {
       const { index, leafHash, checkpoint } = await store.append(identity, record);
       return { index, leafHash, checkpoint };
@@ -42,6 +158,22 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
     const { workflowId, runId } = currentWorkflowExecution();
     return { workflow_id: workflowId, run_id: runId };
   };
+
+  /**
+   * A run's record counts the refusals on record for its workflow run. A retry finds its own record
+   * first and offers it again, so a refusal recorded meanwhile cannot make it a different one.
+   */
+  async function withRefusals(step: string, record: AuditRecord): Promise<AuditRecord> {
+    if (!record.run || !record.run_id || !record.temporal) return record;
+    const { workflow_id, run_id } = record.temporal;
+    const entries = await store.byRunId(record.run_id);
+    const own = entries.find((entry) => entry.identity === `${workflow_id}/${run_id}/${step}`);
+    if (own) return own.record;
+    const refusals = entries.filter(
+      (entry) => entry.record.authorization !== undefined && entry.record.temporal?.run_id === run_id,
+    ).length;
+    return { ...record, run: { ...record.run, refusals } };
+  }
 
   return {
     /**
@@ -58,12 +190,13 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
       draft: RecordDraft;
       startedAt?: number;
     }): Promise<AuditAnchor> {
-      const anchor = await append(step, {
+      const record = await withRefusals(step, {
         ...draft,
         temporal: temporal(),
         executor_version: executorVersion,
         source: 'workflow',
       });
+      const anchor = await append(step, record);
       metrics.outcome(draft.operation_kind, draft.outcome, draft.reasons[0]?.code);
       if (startedAt !== undefined) {
         const seconds = (Date.parse(draft.recorded_at) - startedAt) / 1000;
@@ -82,18 +215,17 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
     }): Promise<AuditAnchor> {
       // Counted here, so the worker's metrics show the refusals of every client.
       for (const reason of draft.reasons) metrics.receipt('rejected', reason.code);
-      const anchor = await append('client-rejection', {
-        ...draft,
-        recorded_at: recordedAt,
-        op_digest: null,
-        outcome: 'rejected',
-        github: null,
-        temporal: temporal(),
-        executor_version: executorVersion,
-        source: 'client',
-      });
+      const record = rejectionRecord(draft, recordedAt, temporal(), 'client', executorVersion);
+      const anchor = await append('client-rejection', record);
       metrics.outcome(draft.operation_kind, 'rejected', draft.reasons[0]?.code);
       return anchor;
+    },
+
+    /** Records a refused authorization whose receipt the run read (so it is in the run's history). */
+    async recordRunRefusal(refusal: CheckedRunRefusal): Promise<AuditAnchor> {
+      const execution = temporal();
+      const record = runRefusalRecord(refusal, execution, executorVersion);
+      return appendAt(refusalIdentity(execution, refusal), record);
     },
   };
 }

@@ -4,7 +4,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type GitHubIdentities, permissionFor } from '../github/identities.js';
 import { planFor, summaryOf } from '../github/plan.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import { type KeyRing, type OperationRequest, opDigest, verifyReceiptSignature } from '../receipts/index.js';
+import {
+  claimedReceiptId,
+  type KeyRing,
+  type OperationRequest,
+  opDigest,
+  verifyReceiptSignature,
+} from '../receipts/index.js';
 import { inExecutionOrder, parsePlan, planDigest } from '../runs/plan.js';
 import {
   AuthorizationCode,
@@ -46,7 +52,12 @@ export interface PreparedRun {
 /** What the run checks of a receipt at authorization time; the step's own workflow validates the rest. */
 export type ReceiptCheck =
   | { ok: true; receiptId: string; runId: string; operationKind: string; opDigest: string }
-  | { ok: false; reasons: Reason[] };
+  | {
+      ok: false;
+      reasons: Reason[];
+      /** The id the receipt claims, unverified; absent in histories from before it was read. */
+      claimedId?: string | null;
+    };
 
 function parsePlanOrFail(plan: unknown) {
   const parsed = parsePlan(plan);
@@ -181,6 +192,7 @@ export function createRunActivities(settings: RunActivitySettings) {
         const codes = check.reasons.map((reason) => reason.code).join(', ');
         return {
           ok: false,
+          claimedId: claimedReceiptId(receipt),
           reasons: [
             {
               code: AuthorizationCode.receiptUnverified,

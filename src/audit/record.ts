@@ -70,6 +70,20 @@ export const auditRecordSchema = z.strictObject({
           leaf_hash: sha256Hex.nullable(),
         }),
       ),
+      /** The refused authorizations on record for this run when it ended. Absent in run records from before. */
+      refusals: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  /**
+   * Present only on the record of a refused authorization of a run's step (docs/runs.md): the step it named
+   * (null when the Update was malformed), the run's mode (null while the run was still validating its plan), and whether the receipt's signature verified, which
+   * says whether `receipt_id` is the receipt's or only what it claims. Optional, so older records hash as before.
+   */
+  authorization: z
+    .strictObject({
+      step: z.string().min(1).nullable(),
+      mode: z.enum(['prod', 'dry-run']).nullable(),
+      receipt_verified: z.boolean(),
     })
     .optional(),
 });

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type WorkflowHandle,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { type PublicationPlan, parsePlan } from '../runs/plan.js';
 import {
+  AUTHORIZATION_REFUSED_FAILURE_TYPE,
   type AuthorizationAnswer,
   authorizeStepUpdate,
   PREVIEW_WORKFLOW_TYPE,
+  RUN_NOT_SHIPPED_FAILURE_TYPE,
   RUN_WORKFLOW_TYPE,
   type RunInput,
   type RunTimeline,
@@ -15,6 +24,39 @@ import {
   TASK_QUEUE,
   timelineQuery,
 } from '../shared.js';
+
+type RunHandle = WorkflowHandle<(input: RunInput) => Promise<RunTimeline>>;
+
+/** The value a failure of `type` carries as its details[0], if `error` is one. */
+function detailOf(error: unknown, type: string): unknown {
+  const cause =
+    error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError
+      ? error.cause
+      : undefined;
+  return cause instanceof ApplicationFailure && cause.type === type ? cause.details?.[0] : undefined;
+}
+
+/** A refusal decided without reading the receipt is a rejected Update; its answer is the failure's details. */
+async function answerOf(update: Promise<AuthorizationAnswer>): Promise<AuthorizationAnswer> {
+  try {
+    return await update;
+  } catch (error) {
+    const answer = detailOf(error, AUTHORIZATION_REFUSED_FAILURE_TYPE) as AuthorizationAnswer | undefined;
+    if (answer?.status === 'refused') return answer;
+    throw error;
+  }
+}
+
+/** A closed run's timeline: its result, or, when a step did not ship in prod, its failure's details. */
+async function closedTimeline(handle: RunHandle): Promise<RunTimeline> {
+  try {
+    return await handle.result();
+  } catch (error) {
+    const timeline = detailOf(error, RUN_NOT_SHIPPED_FAILURE_TYPE) as RunTimeline | undefined;
+    if (timeline?.steps) return timeline;
+    throw error;
+  }
+}
 
 /** Federation Core's side of a publication run (docs/runs.md): start it, authorize its steps, read it. */
 export class RunClient {
@@ -64,20 +106,18 @@ export class RunClient {
     const handle = this.client.workflow.getHandle(runWorkflowIdFor(runId));
     return Promise.all(
       authorizations.map((authorization) =>
-        handle.executeUpdate(authorizeStepUpdate, { args: [authorization] }),
+        answerOf(handle.executeUpdate(authorizeStepUpdate, { args: [authorization] })),
       ),
     );
   }
 
   /** The live timeline while the run is open (answered by a worker), its result once closed. */
   async timeline(runId: string): Promise<RunTimeline> {
-    const handle = this.client.workflow.getHandle<(input: RunInput) => Promise<RunTimeline>>(
-      runWorkflowIdFor(runId),
-    );
+    const handle = this.handle(runId);
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') return handle.query(timelineQuery);
     try {
-      return await handle.result();
+      return await closedTimeline(handle);
     } catch (error) {
       if (!(error instanceof WorkflowFailedError)) throw error;
       throw new Error(
@@ -86,11 +126,13 @@ export class RunClient {
     }
   }
 
-  /** Waits for the run to close and returns its final timeline. */
+  /** Waits for the run to close and returns its final timeline, whether it completed or ended failed. */
   result(runId: string): Promise<RunTimeline> {
-    return this.client.workflow
-      .getHandle<(input: RunInput) => Promise<RunTimeline>>(runWorkflowIdFor(runId))
-      .result();
+    return closedTimeline(this.handle(runId));
+  }
+
+  private handle(runId: string): RunHandle {
+    return this.client.workflow.getHandle(runWorkflowIdFor(runId));
   }
 
   /** Steps not started end as cancelled; steps in flight finish and are recorded. */

@@ -1,4 +1,5 @@
 import { type JsonProblem, parseStrictJsonObject } from './strict-json.js';
+import { ID_PATTERN } from './text-fields.js';
 
 /** Far above any genuine receipt (a few hundred bytes), low enough to bound the work on hostile input. */
 export const MAX_TOKEN_LENGTH = 16_384;
@@ -30,3 +31,14 @@ export function isCanonicalBase64url(segment: string): boolean {
 }
 
 const malformed = (problem: string): DecodedHeader => ({ ok: false, code: 'MALFORMED', problem });
+
+/**
+ * The receipt id (jti) a token claims, read without verifying anything: for records of refusals, which
+ * say it is only a claim. Null unless the token is a compact JWS whose payload holds a well-formed id.
+ */
+export function claimedReceiptId(token: unknown): string | null {
+  if (typeof token !== 'string' || !decodeCompactHeader(token).ok) return null;
+  const payload = parseStrictJsonObject(Buffer.from(token.split('.')[1] as string, 'base64url'));
+  const jti = payload.ok ? payload.value.jti : undefined;
+  return typeof jti === 'string' && ID_PATTERN.test(jti) ? jti : null;
+}

@@ -5,6 +5,7 @@ export {
   RECEIPT_TYPE,
   type ReceiptClaims,
 } from './claims.js';
+export { claimedReceiptId } from './compact-jws.js';
 export { type IssueOptions, issueReceipt } from './issue.js';
 export { KeyRing, loadKeyRing, readKeyRingFile } from './key-ring.js';
 export { canonicalRequest, opDigest } from './op-digest.js';

@@ -1,7 +1,17 @@
 import { createRequire } from 'node:module';
 import type { Octokit } from '@octokit/rest';
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createCoreActivities, createGitHubWriteActivities } from '../activities/index.js';
+import {
+  type InjectedSinks,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
+import {
+  createCoreActivities,
+  createGitHubWriteActivities,
+  createRefusalSink,
+  type RunSinks,
+} from '../activities/index.js';
 import type { ValidationSettings } from '../activities/validation.js';
 import type { AuditStore } from '../audit/index.js';
 import { type BudgetLimits, budgetLimitsSchema, githubLimits } from '../budgets/limits.js';
@@ -74,11 +84,19 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath };
   const prod = options.validation.mode === 'prod';
+  // Refusals a run decides without reading the receipt never enter its history: the worker records them.
+  const recordRunRefusal = createRefusalSink(deps.records);
+  const sinks: InjectedSinks<RunSinks> = {
+    audit: {
+      recordRunRefusal: { fn: (info, refusal) => recordRunRefusal(info, refusal), callDuringReplay: false },
+    },
+  };
   const core = Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
     ...workflowSource,
+    sinks,
     activities: {
       ...createCoreActivities(deps),
       ...(prod ? createGitHubWriteActivities(deps) : {}),

@@ -6,8 +6,11 @@ import {
   CancellationScope,
   ChildWorkflowFailure,
   condition,
+  currentUpdateInfo,
   isCancellation,
   ParentClosePolicy,
+  patched,
+  proxySinks,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -17,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import {
+  AUTHORIZATION_REFUSED_FAILURE_TYPE,
   type AuthorizationAnswer,
   AuthorizationCode,
   authorizeStepUpdate,
@@ -27,6 +31,8 @@ import {
   NotShippedCode,
   PLAN_INVALID_FAILURE_TYPE,
   type Reason,
+  RUN_NOT_SHIPPED_FAILURE_TYPE,
+  RUN_REFUSAL_LIMIT,
   type RunInput,
   type RunTimeline,
   type StepPreview,
@@ -34,6 +40,8 @@ import {
   searchAttributes,
   TASK_QUEUE,
   timelineQuery,
+  WaitingCode,
+  type WaitingFor,
   WORKFLOW_ID_REUSE_POLICY,
   WORKFLOW_TYPE,
   workflowIdFor,
@@ -51,6 +59,8 @@ export interface Run {
   prepared: Map<string, activities.PreparedStep>;
   /** Accepted receipts by step: bearer tokens, so never part of the timeline anyone can query. */
   receipts: Map<string, string>;
+  /** The reason codes of the last receipt refused for a step still waiting: why it never ran, at the end. */
+  refused: Map<string, string[]>;
   /** Bumped on every change, so the main loop wakes once per change. */
   version: number;
 }
@@ -78,6 +88,7 @@ export function openRun(prepared: Prepared, startedAt: number): Run {
     steps: new Map(steps.map((step) => [step.id, step])),
     prepared: new Map(prepared.steps.map((step) => [step.id, step])),
     receipts: new Map(),
+    refused: new Map(),
     version: 0,
   };
 }
@@ -142,16 +153,53 @@ export function stopDependants(run: Run): void {
   }
 }
 
+const WAIT_EXPLAINED: Record<WaitingFor['code'], string> = {
+  [WaitingCode.neverAuthorized]: 'which was never authorized: no receipt for it was accepted',
+  [WaitingCode.receiptRefused]: 'which was never authorized: its receipt was refused',
+  [WaitingCode.waitingForNeeds]: 'which was authorized but itself waited for a step it needs',
+  [WaitingCode.running]: 'which was still running',
+};
+
+/** The first step an authorized `step` needs that has not shipped, and why that one had not run. */
+export function waitingFor(run: Run, step: StepView): WaitingFor | undefined {
+  const need = step.needs
+    .map((id) => stepById(run, id))
+    .find((needed) => needed !== undefined && !satisfied(run, needed));
+  if (!need) return undefined;
+  if (need.status === 'waiting_authorization')
+    return {
+      step: need.id,
+      code: run.refused.has(need.id) ? WaitingCode.receiptRefused : WaitingCode.neverAuthorized,
+    };
+  return {
+    step: need.id,
+    code: need.status === 'authorized' ? WaitingCode.waitingForNeeds : WaitingCode.running,
+  };
+}
+
+/** A step that had not started when the run closed: with what it waited for, if anything, in words and as data. */
+function closedBefore(run: Run, step: StepView, code: Ending['code'], when: string, wait?: WaitingFor) {
+  if (!wait) return end(run, step, code, `${when} before the step started.`);
+  const codes = run.refused.get(wait.step);
+  const refused = wait.code === WaitingCode.receiptRefused && codes ? ` (${codes.join(', ')})` : '';
+  const message = `${when} while the step waited for step "${wait.step}", ${WAIT_EXPLAINED[wait.code]}${refused}.`;
+  endWith(run, step, { ...reasonOf(code, message), waitingFor: wait });
+}
+
 /**
  * At the deadline or on cancel, every step that has not started ends, with its one reason: a
  * cancelled run's are cancelled; at the deadline, a step without a receipt was never authorized,
- * and one with a receipt did not get to start, because a step it needs did not ship or was still running.
+ * one whose need did not ship says so, and an authorized one did not get to start. An authorized
+ * step names the step it waited for and why that one had not run, read before anything else ends.
  */
 export function closeRun(run: Run, why: 'deadline' | 'cancelled'): void {
   run.timeline.state = 'closing';
+  const waits = new Map(
+    run.timeline.steps.filter((s) => s.status === 'authorized').map((s) => [s.id, waitingFor(run, s)]),
+  );
   if (why === 'cancelled') {
     for (const step of run.timeline.steps.filter(notStarted))
-      end(run, step, NotShippedCode.cancelled, 'The run was cancelled before the step started.');
+      closedBefore(run, step, NotShippedCode.cancelled, 'The run was cancelled', waits.get(step.id));
     return;
   }
   for (const step of run.timeline.steps.filter((s) => s.status === 'waiting_authorization'))
@@ -161,14 +209,8 @@ export function closeRun(run: Run, why: 'deadline' | 'cancelled'): void {
       NotShippedCode.neverAuthorized,
       "No receipt was accepted for the step before the run's deadline.",
     );
-  stopDependants(run);
   for (const step of run.timeline.steps.filter(notStarted))
-    end(
-      run,
-      step,
-      NotShippedCode.deadlineReached,
-      "The run's deadline passed while the step waited for a step it needs.",
-    );
+    closedBefore(run, step, NotShippedCode.deadlineReached, "The run's deadline passed", waits.get(step.id));
 }
 
 const refusal = (step: string, code: string, message: string): AuthorizationAnswer => ({
@@ -177,23 +219,34 @@ const refusal = (step: string, code: string, message: string): AuthorizationAnsw
   reasons: [{ code, message }],
 });
 
+/** Plan step ids have at most 128 characters: a longer one is cut, so no refusal or record echoes megabytes. */
+const MAX_STEP_ID = 128;
+const named = (step: string) => (step.length > MAX_STEP_ID ? `${step.slice(0, MAX_STEP_ID - 1)}…` : step);
+
+/** The step an Update names, as refusals and records show it; null when it names none. */
+function namedStep(input: unknown): string | null {
+  const step = (input as { step?: unknown } | null)?.step;
+  return typeof step === 'string' && step !== '' ? named(step) : null;
+}
+
 /** What can be refused without looking at the receipt: the same checks run again once it is read. */
 export function authorizationRefusal(run: Run, input: unknown): AuthorizationAnswer | undefined {
   const loose = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const { step, receipt } = loose;
-  if (typeof step !== 'string' || typeof receipt !== 'string')
+  const { receipt } = loose;
+  if (typeof loose.step !== 'string' || typeof receipt !== 'string')
     return refusal(
-      String(step ?? ''),
+      namedStep(input) ?? '',
       AuthorizationCode.malformed,
       'An authorization is exactly { step, receipt }, both strings.',
     );
+  const step = named(loose.step);
   if (run.timeline.state !== 'open')
     return refusal(
       step,
       AuthorizationCode.runClosed,
       `Run ${run.timeline.runId} no longer accepts authorizations.`,
     );
-  const found = stepById(run, step);
+  const found = stepById(run, loose.step);
   if (!found)
     return refusal(step, AuthorizationCode.unknownStep, `Run ${run.timeline.runId} has no step "${step}".`);
   if (ended(found))
@@ -349,15 +402,118 @@ export function timelineTable(timeline: RunTimeline): string {
 
 // ---- Effects ---------------------------------------------------------------------------------
 
+const sinks = proxySinks<activities.RunSinks>();
+
+/** Refusals the run counts against RUN_REFUSAL_LIMIT: those in its history, and Updates still in their handler. */
+interface RefusalGate {
+  refused: number;
+  inFlight: number;
+}
+
+/** What every record of a refusal says: the run, the step, its operation, the reasons, when and which Update. */
+function refusalFacts(
+  run: Run | undefined,
+  input: unknown,
+  answer: AuthorizationAnswer & { status: 'refused' },
+) {
+  const step = namedStep(input);
+  const found = step === null ? undefined : run?.steps.get(step);
+  return {
+    // Before its plan is validated a run knows its id only from its workflow id, run-<run_id>.
+    runId: run?.timeline.runId ?? workflowInfo().workflowId.replace(/^run-/, ''),
+    mode: run?.timeline.mode ?? null,
+    step,
+    operationKind: found?.operation ?? null,
+    repository: found?.repository ?? null,
+    reasons: answer.reasons,
+    recordedAt: new Date(Date.now()).toISOString(),
+    updateId: currentUpdateInfo()?.id ?? '',
+  };
+}
+
+/**
+ * A refusal decided without reading the receipt goes to the worker's sink, which records it before the
+ * answer leaves: no command, so nothing in the history, and nothing again on replay.
+ */
+function recordUnread(
+  run: Run | undefined,
+  input: unknown,
+  answer: AuthorizationAnswer,
+): AuthorizationAnswer {
+  if (answer.status === 'refused') {
+    const receipt = (input as { receipt?: unknown } | null)?.receipt;
+    sinks.audit.recordRunRefusal({ ...refusalFacts(run, input, answer), receipt });
+  }
+  return answer;
+}
+
+/**
+ * An Update beyond the limit is refused before it enters the history: at most RUN_REFUSAL_LIMIT refusals
+ * plus one Update per step waiting for its receipt are ever taken in (a genuine receipt for each step fits).
+ */
+function limitRefusal(
+  run: Run | undefined,
+  gate: RefusalGate,
+  input: unknown,
+): AuthorizationAnswer | undefined {
+  const waiting = run?.timeline.steps.filter((s) => s.status === 'waiting_authorization').length ?? 0;
+  if (gate.refused + Math.max(0, gate.inFlight - waiting) < RUN_REFUSAL_LIMIT) return undefined;
+  return refusal(
+    namedStep(input) ?? '',
+    AuthorizationCode.tooManyRefusals,
+    `The run has refused ${RUN_REFUSAL_LIMIT} authorizations and accepts no more, genuine ones included; start a new run with new receipts.`,
+  );
+}
+
+/**
+ * The Update's validator: what it refuses never enters the run's history, so a flood of such refusals
+ * cannot grow it. Each is recorded by the worker's sink, and the caller gets the answer as the failure's
+ * details. Validators must not change the run: the handler keeps every count.
+ */
+function validateAuthorization(run: Run | undefined, gate: RefusalGate, input: unknown): void {
+  const refused = (run && authorizationRefusal(run, input)) ?? limitRefusal(run, gate, input);
+  if (refused?.status !== 'refused') return;
+  recordUnread(run, input, refused);
+  throw ApplicationFailure.create({
+    type: AUTHORIZATION_REFUSED_FAILURE_TYPE,
+    message: refused.reasons[0]?.message,
+    nonRetryable: true,
+    details: [refused],
+  });
+}
+
+/** A refusal after reading the receipt is in the history already; its record is an activity, which never gives up. */
+async function recordRead(
+  run: Run,
+  input: unknown,
+  answer: AuthorizationAnswer & { status: 'refused' },
+  check: activities.ReceiptCheck,
+): Promise<void> {
+  // Runs started before refusals were recorded replay without the record.
+  if (!patched('run-refusals-recorded')) return;
+  const receiptId = check.ok ? check.receiptId : (check.claimedId ?? null);
+  const refusal = { ...refusalFacts(run, input, answer), receiptId, receiptVerified: check.ok };
+  await CancellationScope.nonCancellable(() => coreActivities.recordRunRefusal(refusal));
+}
+
 async function authorize(run: Run, input: unknown): Promise<AuthorizationAnswer> {
   const early = authorizationRefusal(run, input);
-  if (early) return early;
+  if (early) return recordUnread(run, input, early);
   const { step: id, receipt } = input as { step: string; receipt: string };
   const check = await coreActivities.checkStepReceipt(receipt);
   // Another authorization may have been accepted, or the run closed, while the receipt was read.
   const step = stepById(run, id) as StepView;
   const refused = authorizationRefusal(run, input) ?? receiptRefusal(run, step, check);
-  if (refused || !check.ok) return refused as AuthorizationAnswer;
+  if (refused?.status === 'refused' || !check.ok) {
+    const answer = refused as AuthorizationAnswer & { status: 'refused' };
+    if (step.status === 'waiting_authorization')
+      run.refused.set(
+        id,
+        answer.reasons.map((reason) => reason.code),
+      );
+    await recordRead(run, input, answer, check);
+    return answer;
+  }
   step.status = 'authorized';
   step.receiptId = check.receiptId;
   step.workflowId = workflowIdFor(check.receiptId);
@@ -513,10 +669,23 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
     if (!prepared) throw new Error('The run is still validating its plan; ask again in a moment.');
     return prepared.timeline;
   });
-  setHandler(authorizeStepUpdate, async (authorization) => {
-    await condition(() => prepared !== undefined);
-    return authorize(prepared as Run, authorization);
-  });
+  const gate: RefusalGate = { refused: 0, inFlight: 0 };
+  setHandler(
+    authorizeStepUpdate,
+    async (authorization) => {
+      // Counted before the first await: the next Update's validator must see this one.
+      gate.inFlight += 1;
+      try {
+        await condition(() => prepared !== undefined);
+        const answer = await authorize(prepared as Run, authorization);
+        if (answer.status === 'refused') gate.refused += 1;
+        return answer;
+      } finally {
+        gate.inFlight -= 1;
+      }
+    },
+    { validator: (authorization) => validateAuthorization(prepared, gate, authorization) },
+  );
   const run = openRun(await prepare(input), workflowInfo().runStartTime.getTime());
   prepared = run;
   const inFlight: Promise<void>[] = [];
@@ -528,10 +697,40 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
     return coreActivities.recordOutcome({ step: 'run', draft: runRecord(run) });
   });
   run.timeline.state = 'closed';
-  const allShipped = run.timeline.steps.every((step) => step.status === 'shipped');
-  upsertSearchAttributes([{ key: searchAttributes.outcome, value: allShipped ? 'shipped' : 'not_shipped' }]);
-  setCurrentDetails(timelineTable(run.timeline));
-  return run.timeline;
+  return closeWith(run.timeline);
+}
+
+/** The run in one line, as the Web UI shows a failure above the fold: mode, how many shipped, and which not, why. */
+export function runLine(timeline: RunTimeline): string {
+  const notShipped = timeline.steps.filter((step) => step.status !== 'shipped');
+  const shown = notShipped.slice(0, 5).map((step) => `${step.id} ${step.reason?.code ?? step.status}`);
+  const more = notShipped.length > shown.length ? `, and ${notShipped.length - shown.length} more` : '';
+  const shipped = `${timeline.steps.length - notShipped.length} of ${timeline.steps.length} steps shipped`;
+  const why = notShipped.length > 0 ? ` · not shipped: ${shown.join(', ')}${more}` : '';
+  return `Run ${timeline.runId} · ${timeline.mode} · ${shipped}${why}`;
+}
+
+/**
+ * How a closed run ends (docs/runs.md): Completed when every step shipped, and in dry-run mode, where
+ * nothing is meant to ship (MarketOpsOutcome blocked_by_mode); otherwise Failed, with the run's line as
+ * the message and the timeline as the failure's details, so the workflows list tells at a glance what
+ * did not ship. Runs started before this change complete as before.
+ */
+function closeWith(timeline: RunTimeline): RunTimeline {
+  const allShipped = timeline.steps.every((step) => step.status === 'shipped');
+  const verdict = allShipped ? 'shipped' : timeline.mode === 'dry-run' ? 'blocked_by_mode' : 'not_shipped';
+  const patch = !allShipped && patched('runs-end-failed');
+  upsertSearchAttributes([
+    { key: searchAttributes.outcome, value: patch || allShipped ? verdict : 'not_shipped' },
+  ]);
+  setCurrentDetails(timelineTable(timeline));
+  if (!patch || verdict !== 'not_shipped') return timeline;
+  throw ApplicationFailure.create({
+    type: RUN_NOT_SHIPPED_FAILURE_TYPE,
+    message: runLine(timeline),
+    nonRetryable: true,
+    details: [timeline],
+  });
 }
 
 /** `marketops plan`: what each step of a plan would do on GitHub now. Reads only; no receipt is involved. */

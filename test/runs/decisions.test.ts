@@ -9,6 +9,7 @@ import {
   type Run,
   readySteps,
   receiptRefusal,
+  runLine,
   stopDependants,
   timelineTable,
 } from '../../src/workflows/publication-run.js';
@@ -84,7 +85,31 @@ describe('the decisions of a run', () => {
       c: 'NEVER_AUTHORIZED',
       d: 'NEVER_AUTHORIZED',
     });
+    expect(step(r, 'b').reason).toMatchObject({
+      message: 'The run\'s deadline passed while the step waited for step "a", which was still running.',
+      waitingFor: { step: 'a', code: 'RUNNING' },
+    });
     expect(authorizationRefusal(r, { step: 'd', receipt: 'x' })?.status).toBe('refused');
+  });
+
+  it('on cancel, an authorized step names the step it waited for and why that one had not run', () => {
+    const r = run();
+    r.refused.set('a', ['RECEIPT_UNVERIFIED']);
+    step(r, 'b').status = 'authorized';
+    step(r, 'c').status = 'authorized';
+    closeRun(r, 'cancelled');
+    expect(codes(r)).toEqual({ a: 'CANCELLED', b: 'CANCELLED', c: 'CANCELLED', d: 'CANCELLED' });
+    expect(step(r, 'b').reason).toMatchObject({
+      message:
+        'The run was cancelled while the step waited for step "a", which was never authorized: its receipt was refused (RECEIPT_UNVERIFIED).',
+      waitingFor: { step: 'a', code: 'RECEIPT_REFUSED' },
+    });
+    expect(step(r, 'c').reason?.waitingFor).toEqual({ step: 'b', code: 'WAITING_FOR_NEEDS' });
+    expect(step(r, 'd').reason).toMatchObject({ message: 'The run was cancelled before the step started.' });
+    expect(step(r, 'd').reason?.waitingFor).toBeUndefined();
+    expect(runLine(r.timeline)).toBe(
+      'Run r · prod · 0 of 4 steps shipped · not shipped: a CANCELLED, b CANCELLED, c CANCELLED, d CANCELLED',
+    );
   });
 
   it('refuses authorizations with the first reason that applies', () => {
@@ -95,6 +120,10 @@ describe('the decisions of a run', () => {
     };
     expect(refusal(null)).toBe('MALFORMED');
     expect(refusal({ step: 'zz', receipt: 'x' })).toBe('UNKNOWN_STEP');
+    // A step id no plan can have is cut in the answer, so no refusal echoes what it was sent.
+    const long = authorizationRefusal(r, { step: 'x'.repeat(100_000), receipt: 'x' });
+    expect(long?.step).toHaveLength(128);
+    expect(JSON.stringify(long).length).toBeLessThan(500);
     expect(refusal({ step: 'a', receipt: 'x' })).toBeUndefined();
     step(r, 'a').status = 'authorized';
     step(r, 'a').receiptId = 'j1';
