@@ -110,6 +110,17 @@ function missingStepRecord(bundle: AuditBundle, entry: AuditBundle['entries'][nu
   );
 }
 
+/** A run record counts the refused authorizations of its workflow run: the bundle must hold at least as many. */
+function missingRefusals(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
+  const counted = entry.record.run?.refusals ?? 0;
+  const held = bundle.entries.filter(
+    (e) => e.record.authorization !== undefined && e.record.temporal?.run_id === entry.record.temporal?.run_id,
+  ).length;
+  return held < counted
+    ? `the run record ${entry.index} counts ${counted} refused authorizations, but the bundle holds ${held}`
+    : undefined;
+}
+
 /** A history's result must name its record's leaf hash, and any checkpoint in it must be one our log extends. */
 function historyProblem(bundle: AuditBundle, workflowId: string, history: unknown): string | undefined {
   const leaves = bundle.entries
@@ -166,7 +177,7 @@ export async function verifyBundle(
   const problem =
     (options.trustedKeys && untrustedKey(b, options.trustedKeys)) ||
     checkpointProblem(b.checkpoint, b.publicKeys.keys) ||
-    b.entries.map((entry) => entryProblem(b, entry) ?? missingStepRecord(b, entry)).find(Boolean) ||
+    b.entries.map((entry) => entryProblem(b, entry) ?? missingStepRecord(b, entry) ?? missingRefusals(b, entry)).find(Boolean) ||
     Object.entries(b.histories)
       .map(([workflowId, history]) => historyProblem(b, workflowId, history))
       .find(Boolean);

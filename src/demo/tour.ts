@@ -56,11 +56,12 @@ export function demoPlan(runId: string): PublicationPlan {
   };
 }
 
-/** The genuine receipt with its claims rewritten to authorize other release notes: its signature no longer holds. */
-function tamper(receipt: string, request: PublishReleaseRequest): string {
+/** The genuine receipt with its claims rewritten to authorize other notes: its signature no longer holds. */
+export function tamper(receipt: string, request: OperationRequest): string {
   const [header, payload = '', signature] = receipt.split('.');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  const forged = { ...claims, op_digest: opDigest({ ...request, body: 'Tampered release notes.' }) };
+  const other = { ...request, body: 'Tampered release notes.' } as OperationRequest;
+  const forged = { ...claims, op_digest: opDigest(other) };
   return [header, Buffer.from(JSON.stringify(forged)).toString('base64url'), signature].join('.');
 }
 

@@ -49,6 +49,8 @@ export interface ExecutorHarness {
   keys: KeyRing;
   signingKey: JWK;
   store: AuditStore;
+  /** The audit log's public key ring, as `audit export` puts it in a bundle. */
+  auditKeys: { keys: JWK[] };
   ledger: ReceiptLedger;
   /**
    * The Temporal server's clock. A time-skipping server runs ahead of the wall clock,
@@ -114,6 +116,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
     keys,
     signingKey: privateJwk,
     store,
+    auditKeys: audit.publicJwks,
     ledger,
     now,
     issue,
