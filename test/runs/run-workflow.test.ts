@@ -48,9 +48,15 @@ describe('a publication run', () => {
     expect(runRecord?.leafHash).toBe(timeline.audit?.leafHash);
     const stepLeaves = runRecord?.record.run?.steps.map((step) => step.leaf_hash);
     expect(stepLeaves).toEqual(timeline.steps.map((step) => step.auditLeafHash));
-    expect(new Set(records.map((entry) => entry.leafHash))).toEqual(
+    const refusals = records.filter((entry) => entry.record.authorization !== undefined);
+    expect(new Set(records.filter((e) => !refusals.includes(e)).map((entry) => entry.leafHash))).toEqual(
       new Set([...(stepLeaves as string[]), runRecord?.leafHash]),
     );
+    // The second receipt for release was refused, and that refusal is on record too, counted by the run's.
+    expect(
+      refusals.map((entry) => [entry.record.authorization?.step, entry.record.reasons[0]?.code]),
+    ).toEqual([['release', 'ALREADY_AUTHORIZED']]);
+    expect(runRecord?.record.run?.refusals).toBe(1);
   });
 
   it('started with an invalid plan by another SDK, ends failed as PLAN_INVALID with the sentence', async () => {
@@ -155,7 +161,7 @@ describe('a publication run', () => {
     });
   });
 
-  it('ends at its deadline: unauthorized steps were never authorized', async () => {
+  it('ends at its deadline: unauthorized steps were never authorized, and an authorized one names the step it waited for', async () => {
     const { harness } = suite;
     const plan = releasePlan(runId(), 'v3.4.0');
     const runs = runClientOf(harness);
@@ -166,8 +172,13 @@ describe('a publication run', () => {
     });
     expect(outcomes(timeline)).toEqual({
       tag: 'NEVER_AUTHORIZED',
-      release: 'NEEDED_STEP_NOT_SHIPPED',
+      release: 'DEADLINE_REACHED',
       pr: 'NEVER_AUTHORIZED',
+    });
+    expect(stepOf(timeline, 'release').reason).toMatchObject({
+      message:
+        'The run\'s deadline passed while the step waited for step "tag", which was never authorized: no receipt for it was accepted.',
+      waitingFor: { step: 'tag', code: 'NEVER_AUTHORIZED' },
     });
   });
 
