@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { executionResult } from '../../src/client/executor-client.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
+import { tamper } from '../../src/demo/tour.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
 import { runWorkflowIdFor, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
@@ -55,6 +56,8 @@ const runScenarios: {
   plan: PublicationPlan;
   /** Steps authorized, in this order; a step named twice gets a second, refused, receipt. */
   authorize: string[];
+  /** Steps offered a tampered receipt first (refused after reading it, and recorded). */
+  forged?: string[];
   mode?: 'dry-run';
   deadlineSeconds?: number;
 }[] = [
@@ -67,6 +70,13 @@ const runScenarios: {
     name: 'run-not-shipped',
     plan: runPlan(`${run}-b`, 'v9.5.0', 'no-such-branch'),
     authorize: ['tag', 'release'],
+    deadlineSeconds: 600,
+  },
+  {
+    name: 'run-refused',
+    plan: runPlan(`${run}-d`, 'v9.7.0'),
+    forged: ['tag'],
+    authorize: ['release'],
     deadlineSeconds: 600,
   },
   {
@@ -104,6 +114,10 @@ try {
     const { plan } = scenario;
     await harness.withWorkers(scenario.mode ?? 'prod', async () => {
       await runs.start(plan, { deadlineSeconds: scenario.deadlineSeconds });
+      for (const step of scenario.forged ?? []) {
+        const request = plan.steps.find((s) => s.id === step)?.request as OperationRequest;
+        await runs.authorize(plan.run_id, [{ step, receipt: tamper(await harness.issue(request), request) }]);
+      }
       for (const step of scenario.authorize) {
         const request = plan.steps.find((s) => s.id === step)?.request as OperationRequest;
         await runs.authorize(plan.run_id, [{ step, receipt: await harness.issue(request) }]);
