@@ -114,7 +114,8 @@ function missingStepRecord(bundle: AuditBundle, entry: AuditBundle['entries'][nu
 function missingRefusals(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
   const counted = entry.record.run?.refusals ?? 0;
   const held = bundle.entries.filter(
-    (e) => e.record.authorization !== undefined && e.record.temporal?.run_id === entry.record.temporal?.run_id,
+    (e) =>
+      e.record.authorization !== undefined && e.record.temporal?.run_id === entry.record.temporal?.run_id,
   ).length;
   return held < counted
     ? `the run record ${entry.index} counts ${counted} refused authorizations, but the bundle holds ${held}`
@@ -177,7 +178,9 @@ export async function verifyBundle(
   const problem =
     (options.trustedKeys && untrustedKey(b, options.trustedKeys)) ||
     checkpointProblem(b.checkpoint, b.publicKeys.keys) ||
-    b.entries.map((entry) => entryProblem(b, entry) ?? missingStepRecord(b, entry) ?? missingRefusals(b, entry)).find(Boolean) ||
+    b.entries
+      .map((entry) => entryProblem(b, entry) ?? missingStepRecord(b, entry) ?? missingRefusals(b, entry))
+      .find(Boolean) ||
     Object.entries(b.histories)
       .map(([workflowId, history]) => historyProblem(b, workflowId, history))
       .find(Boolean);

@@ -126,6 +126,11 @@ export class RunClient {
     }
   }
 
+  /** Temporal's status of the run's workflow: COMPLETED when every step shipped or in dry-run, FAILED otherwise. */
+  async status(runId: string): Promise<string> {
+    return (await this.handle(runId).describe()).status.name;
+  }
+
   /** Waits for the run to close and returns its final timeline, whether it completed or ended failed. */
   result(runId: string): Promise<RunTimeline> {
     return closedTimeline(this.handle(runId));

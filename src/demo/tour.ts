@@ -72,6 +72,8 @@ export interface DemoStory {
   /** The tampered receipt's answer first, then one per step in plan order. */
   authorizations: AuthorizationAnswer[];
   timeline: RunTimeline;
+  /** Temporal's closing status of the run, as the Web UI's workflows list shows it. */
+  closedAs: string;
 }
 
 const answerLine = (answer: AuthorizationAnswer, tampered: boolean): string => {
@@ -119,7 +121,11 @@ export async function runDemoStory(
   log('\nWaiting for the run to end (GitHub writes are paced)…');
   const timeline = await runs.result(runId);
   log(timelineText(timeline));
-  return { runId, workflowId, preview, authorizations, timeline };
+  const closedAs = await runs.status(runId);
+  log(
+    `Closed ${closedAs} in Temporal: the workflows list shows at a glance ${CLOSINGS[closedAs] ?? 'how it ended'}.`,
+  );
+  return { runId, workflowId, preview, authorizations, timeline, closedAs };
 }
 
 /** Shipped, or why not: GitHub's own code when it refused, so a CONFLICT reads as one. */
@@ -130,6 +136,11 @@ function outcomeOf(step: StepView): string {
   return step.reason?.code ?? step.status;
 }
 
+const CLOSINGS: Record<string, string> = {
+  FAILED: 'that not every step shipped',
+  COMPLETED: 'that every step shipped, or that the run was dry-run',
+};
+
 const PROD_OUTCOMES: Record<string, string> = {
   tag: 'shipped',
   release: 'shipped',
@@ -139,15 +150,17 @@ const PROD_OUTCOMES: Record<string, string> = {
 };
 
 /** What the run should show in each mode: each step's outcome, and the story in one sentence. */
-export const SCRIPT: Record<Mode, { outcomes: Record<string, string>; told: string }> = {
+export const SCRIPT: Record<Mode, { outcomes: Record<string, string>; closedAs: string; told: string }> = {
   prod: {
     outcomes: PROD_OUTCOMES,
-    told: 'a tampered receipt was refused at once; tag, release and pr shipped; GitHub refused retag (CONFLICT), so rerelease, which needs it, did not ship.',
+    closedAs: 'FAILED',
+    told: 'a tampered receipt was refused at once and recorded; tag, release and pr shipped; GitHub refused retag (CONFLICT), so rerelease, which needs it, did not ship, and the run closed Failed.',
   },
   // Dry-run shows what each step would send, so the dependants of a blocked step are blocked too.
   'dry-run': {
     outcomes: Object.fromEntries(Object.keys(PROD_OUTCOMES).map((id) => [id, NotShippedCode.blockedByMode])),
-    told: 'a tampered receipt was refused at once; every step showed what it would send, and nothing was written.',
+    closedAs: 'COMPLETED',
+    told: 'a tampered receipt was refused at once and recorded; every step showed what it would send, nothing was written, and the run completed.',
   },
 };
 
@@ -159,7 +172,8 @@ export function storyProblems(story: DemoStory): string[] {
     problems.push('The tampered receipt was not refused as unverifiable.');
   for (const answer of genuine)
     if (answer.status !== 'accepted') problems.push(`The receipt of step ${answer.step} was refused.`);
-  const expected = SCRIPT[story.timeline.mode].outcomes;
+  const { outcomes: expected, closedAs } = SCRIPT[story.timeline.mode];
+  if (story.closedAs !== closedAs) problems.push(`The run closed ${story.closedAs}, not ${closedAs}.`);
   for (const step of story.timeline.steps) {
     const outcome = outcomeOf(step);
     if (outcome !== expected[step.id])
@@ -173,12 +187,20 @@ export function storyProblems(story: DemoStory): string[] {
   return problems;
 }
 
-/** The run record must be in the trail, and so must every step record it names. */
+/** The run record must be in the trail, and so must every step record it names, and the tampered receipt's refusal. */
 export function trailProblems(timeline: RunTimeline, trail: readonly AuditEntry[]): string[] {
   const leaves = new Set(trail.map((entry) => entry.leafHash));
   const runRecord = trail.find((entry) => entry.leafHash === timeline.audit?.leafHash);
   if (!runRecord) return [`The run record of ${timeline.runId} is not in its audit trail.`];
-  return (runRecord.record.run?.steps ?? [])
-    .filter((step) => step.leaf_hash !== null && !leaves.has(step.leaf_hash))
-    .map((step) => `The record of step ${step.id}, named by the run record, is not in the audit trail.`);
+  const refused = trail.some(
+    ({ record }) =>
+      record.authorization?.step === TAMPERED_STEP &&
+      record.reasons[0]?.code === AuthorizationCode.receiptUnverified,
+  );
+  return [
+    ...(refused ? [] : ['The refusal of the tampered receipt is not in the audit trail.']),
+    ...(runRecord.record.run?.steps ?? [])
+      .filter((step) => step.leaf_hash !== null && !leaves.has(step.leaf_hash))
+      .map((step) => `The record of step ${step.id}, named by the run record, is not in the audit trail.`),
+  ];
 }

@@ -93,7 +93,9 @@ describe('start, demo, inspect, stop, resume', () => {
       /: 3 of 5 steps shipped\.$/m,
       /^✘ retag .* not shipped: GITHUB_REFUSED: GitHub refused it \(CONFLICT\): Tag \S+ exists but points at 1f3a9c2, not 2e4b6d8/m,
       /^✘ rerelease .* not shipped: NEEDED_STEP_NOT_SHIPPED: Step "retag", which it needs, did not ship\.$/m,
-      /^Audit log verified: 5 records, every checkpoint signed and consistent\.$/m,
+      /^Closed FAILED in Temporal: the workflows list shows at a glance that not every step shipped\.$/m,
+      /^ {2}#\d+ rejected +publish_release +RECEIPT_UNVERIFIED +leaf \S+ {2}refused authorization of step release, receipt \S+ \(unverified\)$/m,
+      /^Audit log verified: 6 records, every checkpoint signed and consistent\.$/m,
       /^As scripted: /m,
     ])
       expect(demo.stdout).toMatch(line);
@@ -180,6 +182,6 @@ describe('start, demo, inspect, stop, resume', () => {
     const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
     expect(JSON.parse(runs.stdout)).toHaveLength(5);
     const verify = await marketops(['audit', 'verify'], { env });
-    expect(verify.stdout).toContain('5 records');
+    expect(verify.stdout).toContain('6 records');
   });
 });

@@ -33,8 +33,17 @@ async function verifyStore(location: string, keysFile: string) {
   }
 }
 
+/** A refused authorization names its step and the receipt it claimed, marked when the signature did not verify. */
+function refusedAuthorization({ authorization, receipt_id }: AuditEntry['record']): string {
+  if (!authorization) return '';
+  const receipt = receipt_id
+    ? `, receipt ${receipt_id}${authorization.receipt_verified ? '' : ' (unverified)'}`
+    : '';
+  return `  refused authorization of step ${authorization.step ?? '-'}${receipt}`;
+}
+
 const trailLine = ({ index, record, leafHash }: AuditEntry) =>
-  `  #${index} ${record.outcome.padEnd(15)} ${(record.operation_kind ?? '-').padEnd(16)} ${record.reasons.map((r) => r.code).join(',') || '-'}  leaf ${leafHash.slice(0, 16)}…`;
+  `  #${index} ${record.outcome.padEnd(15)} ${(record.operation_kind ?? '-').padEnd(16)} ${record.reasons.map((r) => r.code).join(',') || '-'}  leaf ${leafHash.slice(0, 16)}…${refusedAuthorization(record)}`;
 
 export function registerDemoCommand(program: Command): void {
   program
