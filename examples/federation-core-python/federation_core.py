@@ -22,10 +22,13 @@ import rfc8785
 import yaml
 from joserfc import jws
 from joserfc.jwk import OKPKey
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 RECEIPT_TYPE = "marketops-receipt+jwt"
 UPDATE_NAME = "authorizeStep"
+# A refusal decided without reading the receipt rejects the Update; the answer is the failure's details[0].
+REFUSED_FAILURE_TYPE = "AUTHORIZATION_REFUSED"
 
 
 def op_digest(request: dict) -> str:
@@ -63,6 +66,17 @@ def sign_receipt(key: OKPKey, kid: str, request: dict, audience: str, ttl: int, 
     return ".".join([head, body, flipped + signature[1:]])
 
 
+async def answer_of(run, step: str, receipt: str) -> dict:
+    """The run's answer, whether it came as the Update's result or as a rejected Update (docs/runs.md)."""
+    try:
+        return await run.execute_update(UPDATE_NAME, {"step": step, "receipt": receipt})
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause
+        if isinstance(cause, ApplicationError) and cause.type == REFUSED_FAILURE_TYPE and cause.details:
+            return cause.details[0]
+        raise
+
+
 async def authorize(args: argparse.Namespace, plan: dict, key: OKPKey, kid: str) -> int:
     client = await Client.connect(args.address, namespace=args.namespace)
     run = client.get_workflow_handle(f"run-{plan['run_id']}")
@@ -71,7 +85,7 @@ async def authorize(args: argparse.Namespace, plan: dict, key: OKPKey, kid: str)
     refused = False
     for step in (s for s in plan["steps"] if s["id"] in wanted):
         receipt = sign_receipt(key, kid, step["request"], args.audience, args.ttl, step["id"] in tampered)
-        answer = await run.execute_update(UPDATE_NAME, {"step": step["id"], "receipt": receipt})
+        answer = await answer_of(run, step["id"], receipt)
         refused = refused or answer["status"] != "accepted"
         print(json.dumps(answer, ensure_ascii=False), flush=True)
     return 3 if refused else 0

@@ -5,9 +5,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RunClient } from '../../src/client/run-client.js';
-import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
+import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { tempDir } from '../support/temp-dirs.js';
+import { waitFor } from '../support/wait.js';
 
 // The example must keep working from the documents alone: its receipts verify here, and
 // its Update drives a run on the real dev server, through the Temporal Python SDK.
@@ -43,6 +44,8 @@ describe('a Federation Core written in Python, against the stack', () => {
       steps: [
         { id: 'tag', request: tagRequest(run, `v-py-${Date.now()}`, 'Tagged from Python ✓') },
         { id: 'release', request: releaseRequest(run, `v-py-rel-${Date.now()}`), needs: ['tag'] },
+        // Never authorized: the run stays open for a second receipt, until it is cancelled.
+        { id: 'later', request: pullRequest(run, 'Never authorized') },
       ],
     };
     const dir = await tempDir('python-core');
@@ -57,14 +60,27 @@ describe('a Federation Core written in Python, against the stack', () => {
       const damaged = await federationCore([...core, '--steps', 'tag', '--tamper', 'tag']);
       expect(damaged.code).toBe(3);
       expect(damaged.answers).toMatchObject([{ status: 'refused', step: 'tag' }]);
-      const genuine = await federationCore(core);
+      const genuine = await federationCore([...core, '--steps', 'tag,release']);
       expect(genuine.code).toBe(0);
       expect(genuine.answers.map((answer) => answer.status)).toEqual(['accepted', 'accepted']);
+      // Refused without reading the receipt, so as a rejected Update: the example reads the answer from it.
+      const again = await federationCore([...core, '--steps', 'tag']);
+      expect(again.code).toBe(3);
+      expect(again.answers).toMatchObject([
+        {
+          status: 'refused',
+          step: 'tag',
+          reasons: [{ code: expect.stringMatching(/^(ALREADY_AUTHORIZED|STEP_ENDED)$/) }],
+        },
+      ]);
+      await waitFor(async () => (await runs.timeline(run)).steps[1]?.status === 'shipped');
+      await runs.cancel(run);
       return runs.result(run);
     });
     expect(timeline.steps.map((step) => [step.id, step.status])).toEqual([
       ['tag', 'shipped'],
       ['release', 'shipped'],
+      ['later', 'not_shipped'],
     ]);
   }, 120_000);
 });
