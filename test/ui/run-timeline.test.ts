@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
-import { type RunTimeline, runWorkflowIdFor, searchAttributes } from '../../src/shared.js';
+import { RUN_WORKFLOW_TYPE, type RunTimeline, runWorkflowIdFor, searchAttributes } from '../../src/shared.js';
 import { createLocalEnv } from '../../src/temporal/servers.js';
 import { authorizeSteps, releasePlan, runClientOf } from '../runs/fixtures.js';
 import { launchChromium } from '../support/browser.js';
@@ -15,6 +15,7 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/ui/', import.meta.
 const stamp = Date.now().toString(36);
 const plan = releasePlan(`timeline-ui-${stamp}`, `v-timeline-${stamp}`);
 const workflowId = runWorkflowIdFor(plan.run_id);
+const ROW = '[data-testid="workflows-summary-configurable-table-row"]';
 const HEADERS = ['step', 'operation', 'repository', 'status', 'reason', 'link'];
 
 /** The UI renders each piece of user metadata as Markdown in a sandboxed frame of its own. */
@@ -124,5 +125,44 @@ describe('a publication run in the Temporal Web UI', () => {
       await expect(page.getByTestId('relationships-tab').textContent()).resolves.toContain('3');
       await page.screenshot({ path: `${ARTIFACTS}/run-timeline-children.png`, fullPage: true });
     });
+  });
+
+  it('closes a run that did not ship everything Failed in the workflows list, beside the shipped run Completed', async () => {
+    const other = releasePlan(`timeline-ui-failed-${stamp}`, `v-timeline-failed-${stamp}`);
+    const runs = runClientOf(harness);
+    const timeline = await harness.withWorkers('prod', async () => {
+      await runs.start(other);
+      await authorizeSteps(harness, other, ['tag']);
+      await expect
+        .poll(async () => (await runs.timeline(other.run_id)).steps[0]?.status, { timeout: 30_000 })
+        .toBe('shipped');
+      await runs.cancel(other.run_id);
+      return runs.result(other.run_id);
+    });
+    expect(timeline.steps.map((step) => step.reason?.code ?? step.status)).toEqual([
+      'shipped',
+      'CANCELLED',
+      'CANCELLED',
+    ]);
+
+    const page = await chromium.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.setViewportSize({ width: 1920, height: 720 });
+    const query = encodeURIComponent(`WorkflowType = "${RUN_WORKFLOW_TYPE}"`);
+    const status = (id: string) =>
+      page.locator(ROW, { hasText: id }).first().locator('[data-testid="execution-status"]').textContent();
+    // Visibility lags the close by a moment: reload until the list has it.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${uiUrl}/namespaces/default/workflows?query=${query}`);
+          return status(runWorkflowIdFor(other.run_id)).catch(() => '');
+        },
+        { timeout: 30_000 },
+      )
+      .toContain('Failed');
+    await expect(status(workflowId)).resolves.toContain('Completed');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/runs-closing-states.png`, fullPage: true });
   });
 });
