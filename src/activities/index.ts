@@ -33,13 +33,7 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
 export type { GitHubEffect, IdentityDetails } from './github/index.js';
-export type {
-  CheckedRunRefusal,
-  RecordDraft,
-  RejectionDraft,
-  RunSinks,
-  UncheckedRunRefusal,
-} from './records.js';
+export type { RecordDraft, RejectionDraft, RunSinks } from './records.js';
 export { createRefusalSink } from './records.js';
 export type { PreparedRun, PreparedStep, ReceiptCheck } from './runs.js';
 export type { SubmissionFacts, Validation } from './validation.js';

@@ -161,7 +161,7 @@ const WAIT_EXPLAINED: Record<WaitingFor['code'], string> = {
 };
 
 /** The first step an authorized `step` needs that has not shipped, and why that one had not run. */
-export function waitingFor(run: Run, step: StepView): WaitingFor | undefined {
+function waitingFor(run: Run, step: StepView): WaitingFor | undefined {
   const need = step.needs
     .map((id) => stepById(run, id))
     .find((needed) => needed !== undefined && !satisfied(run, needed));
