@@ -408,6 +408,8 @@ const sinks = proxySinks<activities.RunSinks>();
 interface RefusalGate {
   refused: number;
   inFlight: number;
+  /** The steps the run's input lists: before its plan is validated, each may be waiting for its receipt. */
+  planSteps: number;
 }
 
 /** What every record of a refusal says: the run, the step, its operation, the reasons, when and which Update. */
@@ -456,7 +458,8 @@ function limitRefusal(
   gate: RefusalGate,
   input: unknown,
 ): AuthorizationAnswer | undefined {
-  const waiting = run?.timeline.steps.filter((s) => s.status === 'waiting_authorization').length ?? 0;
+  const waiting =
+    run?.timeline.steps.filter((s) => s.status === 'waiting_authorization').length ?? gate.planSteps;
   if (gate.refused + Math.max(0, gate.inFlight - waiting) < RUN_REFUSAL_LIMIT) return undefined;
   return refusal(
     namedStep(input) ?? '',
@@ -669,7 +672,8 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
     if (!prepared) throw new Error('The run is still validating its plan; ask again in a moment.');
     return prepared.timeline;
   });
-  const gate: RefusalGate = { refused: 0, inFlight: 0 };
+  const steps = (input?.plan as { steps?: unknown } | undefined)?.steps;
+  const gate: RefusalGate = { refused: 0, inFlight: 0, planSteps: Array.isArray(steps) ? steps.length : 0 };
   setHandler(
     authorizeStepUpdate,
     async (authorization) => {
