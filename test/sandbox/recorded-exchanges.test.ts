@@ -36,13 +36,8 @@ const t = useSandbox(() => {}, config);
 
 describe('201 Created carries the ETag of what it created', () => {
   it('on a ref, a tag object, a release and a pull request, each a strong SHA-256 tag with the caching headers', async () => {
-    const tag = await t.octokit.git.createTag({
-      ...repo,
-      tag: 'v19.7.0',
-      message: 'annotated',
-      object: MAIN_SHA,
-      type: 'commit',
-    });
+    const annotated = { tag: 'v19.7.0', message: 'annotated', object: MAIN_SHA, type: 'commit' } as const;
+    const tag = await t.octokit.git.createTag({ ...repo, ...annotated });
     const created = [
       tag,
       await t.octokit.git.createRef({ ...repo, ref: 'refs/tags/v19.7.0', sha: tag.data.sha }),
