@@ -20,6 +20,18 @@ export function isBugClass(error: unknown): boolean {
 export const internalError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
+/**
+ * A bug-class error as the non-retryable failure an activity ends with. The error stays its
+ * cause, so the worker's log shows where the bug is, not only where it was caught.
+ */
+export const bugFailure = (error: unknown): ApplicationFailure =>
+  ApplicationFailure.create({
+    message: internalError(error),
+    type: ExecutorCode.internalError,
+    nonRetryable: true,
+    cause: error instanceof Error ? error : undefined,
+  });
+
 type Activity = (...args: never[]) => Promise<unknown>;
 
 /**
@@ -34,7 +46,7 @@ export function nonRetryableBugs<T extends Record<string, Activity>>(activities:
         return await activity(...args);
       } catch (error) {
         if (!isBugClass(error)) throw error;
-        throw ApplicationFailure.nonRetryable(internalError(error), ExecutorCode.internalError);
+        throw bugFailure(error);
       }
     },
   ]);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UserError } from './exit-codes.js';
 
 // The libraries below are imported when a command runs, never at start-up: `marketops --help`
@@ -48,3 +48,10 @@ export function parseDuration(value: string): number {
   if (!match) throw new InvalidArgumentError('use seconds or a duration such as 30s, 15m or 1h.');
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
 }
+
+/** `--timeout`, alike on every command that waits for Temporal or a worker: exit 6 once it passes. */
+export const timeoutOption = (waitingFor: string): Option =>
+  new Option(
+    '--timeout <duration>',
+    `give up waiting for ${waitingFor} after this long: 90, 30s, 5m, 1h (exit 6)`,
+  ).argParser(parseDuration);

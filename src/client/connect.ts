@@ -25,14 +25,20 @@ async function readKeys(path: string) {
 
 /**
  * Connects as Federation Core would: Temporal per its env conventions, receipts checked
- * against the key ring (pass `null` for a client that only inspects runs).
+ * against the key ring (pass `null` for a client that only inspects runs). A `deadline` (epoch
+ * ms) bounds the attempt to reach Temporal, which otherwise waits for the SDK's 10 s.
  */
 export async function connectExecutor(
   config: Config,
   keysFile: string | null = config.receipts.keysFile,
+  deadline?: number,
 ): Promise<ConnectedExecutor> {
   const keys = keysFile === null ? undefined : await readKeys(keysFile);
-  const connection = await Connection.connect(config.temporal.connectionOptions).catch((error: Error) => {
+  const connectionOptions =
+    deadline === undefined
+      ? config.temporal.connectionOptions
+      : { ...config.temporal.connectionOptions, connectTimeout: Math.max(1, deadline - Date.now()) };
+  const connection = await Connection.connect(connectionOptions).catch((error: Error) => {
     const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
     throw new TemporalUnreachableError(
       `Cannot reach Temporal at ${address} (${error.message}); start it with \`npm start\` or set TEMPORAL_ADDRESS.`,

@@ -83,14 +83,26 @@ export function runtimeLevel(level: LogLevel, message: string, meta: LogMetadata
   return routine ? 'DEBUG' : level;
 }
 
+/** One line of the Temporal SDK's logs, as it comes. */
+export interface RuntimeLine {
+  level: LogLevel;
+  message: string;
+  meta: LogMetadata;
+}
+
 /**
  * Routes the Temporal SDK's logs (worker, workflow and activity loggers, and core's when
  * `telemetryOptions.logging.forward` is on) into pino, so they get the same format and redaction:
  * `Runtime.install({ logger: temporalRuntimeLogger(logger), telemetryOptions: { logging: { forward: {} } } })`.
+ * `restate` may say a line otherwise first: what the SDK reports as a failure, its user may know as an outcome.
  */
-export function temporalRuntimeLogger(logger: pino.Logger): TemporalLogger {
+export function temporalRuntimeLogger(
+  logger: pino.Logger,
+  restate: (line: RuntimeLine) => RuntimeLine = (line) => line,
+): TemporalLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}): void => {
-    logger[PINO_LEVELS[runtimeLevel(level, message, meta)]]({ ...meta }, message);
+    const line = restate({ level, message, meta });
+    logger[PINO_LEVELS[runtimeLevel(line.level, line.message, line.meta)]]({ ...line.meta }, line.message);
   };
   return {
     log,

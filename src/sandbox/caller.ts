@@ -23,6 +23,6 @@ interface Authenticated {
 
 /** Who sent a request: a personal token, an App (its JWT) or an App installation (its token). */
 export type Caller =
-  | (Authenticated & { kind: 'token' })
+  | (Authenticated & { kind: 'token'; repoAdmin: boolean })
   | (Authenticated & { kind: 'app'; app: AppConfig })
   | (Authenticated & { kind: 'installation'; grant: Grant });

@@ -122,7 +122,14 @@ export type AppConfig = z.infer<typeof appConfigSchema>;
 export const sandboxConfigSchema = z
   .strictObject({
     tokens: z
-      .array(z.strictObject({ id: z.string().min(1), token: z.string().min(1) }))
+      .array(
+        z.strictObject({
+          id: z.string().min(1),
+          token: z.string().min(1),
+          /** Its user administers every repository: `permissions.admin`, and a `temp_clone_token`. */
+          repoAdmin: z.boolean().optional(),
+        }),
+      )
       .min(1, 'at least one token is required'),
     repos: z.array(repoConfigSchema).min(1, 'at least one repository is required'),
     /** Owners not listed are organizations with one member. */

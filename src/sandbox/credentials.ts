@@ -48,7 +48,7 @@ export function authenticate(
   const entry = config.tokens[index];
   if (entry) {
     const identity = { key: `token:${entry.id}`, subject: `user ID ${900_001 + index}` };
-    return { kind: 'token', tokenId: entry.id, identity };
+    return { kind: 'token', tokenId: entry.id, identity, repoAdmin: entry.repoAdmin === true };
   }
   const issued = installations.find(presented, nowMs);
   const installation = issued && installations.byId(issued.grant.installationId);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
+import { createdHeaders } from './conditional.js';
 import { unprocessable } from './github-errors.js';
 import type { Need } from './grants.js';
 import type { Installations } from './installations.js';
@@ -86,7 +87,7 @@ export function list<R>(
 
 /**
  * POST that creates one object: the body is checked, the store applies it, and GitHub answers
- * 201 with the rendered object and its API URL as `Location`.
+ * 201 with the rendered object, its API URL as `Location` and its ETag.
  */
 export function create<I, R>(
   where: Where,
@@ -100,7 +101,8 @@ export function create<I, R>(
     answer: (services, repo, request) => {
       const input = parseBody(body, request.body, where.docs);
       const rendered = render(services.api, repo, apply(services.store, repo, input));
-      return { status: 201, body: rendered, headers: { location: String(rendered.url) }, applied: true };
+      const headers = { ...createdHeaders(rendered), location: String(rendered.url) };
+      return { status: 201, body: rendered, headers, applied: true };
     },
   };
 }

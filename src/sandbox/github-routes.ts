@@ -33,8 +33,9 @@ const contentsWrite: Need = ['contents', 'write'];
 const REPO_ENDPOINTS: RepoEndpoint[] = [
   read(
     { template: '/repos/{owner}/{repo}', docs: docs.getRepo, needs: ['metadata', 'read'] },
-    (_store, repo) => repo,
-    fullRepository,
+    // Installation tokens and App JWTs never administer: the sandbox grants Apps no `administration`.
+    (_store, _repo, { caller }) => caller.kind === 'token' && caller.repoAdmin,
+    (api, repo, callerIsAdmin) => fullRepository(api, repo, callerIsAdmin),
   ),
   read(
     {

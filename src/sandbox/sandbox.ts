@@ -6,7 +6,7 @@ import { accountsOf } from './accounts.js';
 import { ADMIN_PREFIX, adminRoutes, type SandboxControls } from './admin-routes.js';
 import type { Caller } from './caller.js';
 import { SandboxClock } from './clock.js';
-import { isNotModified, validators } from './conditional.js';
+import { CACHING, isNotModified, validators } from './conditional.js';
 import type { ParsedFault, SandboxConfig } from './config.js';
 import { authenticate } from './credentials.js';
 import { FaultInjector, faultEffect } from './faults.js';
@@ -38,12 +38,6 @@ const plain = (route: string | null, response: RouteResponse): HandledRequest =>
 
 const isAdminPath = (pathname: string): boolean =>
   pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`);
-
-/** GitHub's caching headers on a GET it answers: private to the credential, revalidated after a minute. */
-const CACHING = {
-  'cache-control': 'private, max-age=60, s-maxage=60',
-  vary: 'Accept, Authorization, Cookie',
-};
 
 /**
  * A GET's 200 gets its validators, or becomes a bodiless 304 when the client already holds it.

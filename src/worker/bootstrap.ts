@@ -9,6 +9,7 @@ import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/
 import { createExecutorMetrics, prometheusOptions } from '../metrics/executor-metrics.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
+import { restateOutcomes } from './outcome-logs.js';
 
 /** Refuses to run a configuration that could write without authority or without credentials. */
 function assertWritable(config: Config): void {
@@ -27,6 +28,9 @@ function registerSecrets(config: Config): void {
   if (typeof apiKey === 'string') registerSecret(apiKey);
 }
 
+/** The SDK's logs through `logger`, with expected outcomes on one info line each (see `restateOutcomes`). */
+export const runtimeLogger = (logger: pino.Logger) => temporalRuntimeLogger(logger, restateOutcomes);
+
 /**
  * Logging (redacted, core logs forwarded) and the Prometheus endpoint. Must run before
  * anything touches Temporal's Runtime, so `start` calls it before the dev server starts.
@@ -35,7 +39,7 @@ export function installRuntime(config: Config): pino.Logger {
   registerSecrets(config);
   const logger = createLogger({ level: config.logLevel });
   Runtime.install({
-    logger: temporalRuntimeLogger(logger),
+    logger: runtimeLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: 'WARN' },
       metrics: { prometheus: prometheusOptions(config.metricsPort) },

@@ -124,6 +124,13 @@ describe('start, demo, inspect, stop, resume', () => {
     const state = await sandbox.admin.state();
     const repo = state.repos.find((r) => r.name === 'marketops');
     expect([repo?.releases.length, repo?.pulls.length, repo?.tags.length]).toEqual([1, 1, 1]);
+
+    // Issue 19, point 8: on start's console the CONFLICT is one info line, and nothing is a warning.
+    const printed = stack.output();
+    expect(warnings(printed)).toEqual([]);
+    expect(
+      printed.match(/^\{"level":30,.*"msg":"Workflow ended: tag_repo .* failed CONFLICT: Tag /gm),
+    ).toHaveLength(1);
   });
 
   it('runs list and audit verify explain the run', async () => {

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyGitHubError } from '../../github/error-class.js';
-import { ExecutorCode, FailureCode, type RateLimitDetails } from '../../shared.js';
-import { internalError, isBugClass } from '../bug-class.js';
+import { FailureCode, type RateLimitDetails } from '../../shared.js';
+import { bugFailure, isBugClass } from '../bug-class.js';
 
 export interface RetryContext {
   /** The authorization clock, epoch ms (see authorization-window.ts). */
@@ -26,8 +26,7 @@ export function expiredDuringExecution(detail: string): ApplicationFailure {
 export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   // Octokit wraps network failures in its RequestError, so these are ours, or a response unlike GitHub's.
-  if (isBugClass(error))
-    return ApplicationFailure.nonRetryable(internalError(error), ExecutorCode.internalError);
+  if (isBugClass(error)) return bugFailure(error);
   const decided = classifyGitHubError(error);
   switch (decided.kind) {
     case 'unavailable':

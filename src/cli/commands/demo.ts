@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { JWK } from 'jose';
 import type { AuditEntry } from '../../audit/index.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
-import { ExitCode } from '../exit-codes.js';
-import { asUserError, configFromEnv } from '../inputs.js';
+import { ExitCode, UserError } from '../exit-codes.js';
+import { asUserError, configFromEnv, timeoutOption } from '../inputs.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,6 +20,7 @@ verifies its audit trail. Exit 0 when the run went as scripted.`;
 interface DemoFlags {
   key?: string;
   runId?: string;
+  timeout?: number;
   json?: boolean;
 }
 
@@ -56,16 +57,27 @@ export function registerDemoCommand(program: Command): void {
       'receipt signing key (default: <MARKETOPS_DATA_DIR>/keys/receipt-signing-key.jwk.json)',
     )
     .option('--run-id <id>', 'the run id to use (default: demo-<timestamp>)')
+    .addOption(timeoutOption('the run to close'))
     .option('--json', 'print JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       const config = await configFromEnv();
-      const [{ connectExecutor }, { RunClient }, { readJsonFile }, tour] = await Promise.all([
+      const [
+        { connectExecutor },
+        { RunClient },
+        { readJsonFile },
+        tour,
+        { deadlineAfter, within },
+        { TASK_QUEUE },
+      ] = await Promise.all([
         import('../../client/connect.js'),
         import('../../client/run-client.js'),
         import('../../common/files.js'),
         import('../../demo/tour.js'),
+        import('../waiting.js'),
+        import('../../shared.js'),
       ]);
+      const deadline = deadlineAfter(flags.timeout);
       const keyFile = flags.key ?? join(config.dataDir, 'keys', receiptKeyFileNames.privateKey);
       const signingKey = (await asUserError(readJsonFile(keyFile, 'the receipt signing key'))) as JWK;
       const runId =
@@ -74,11 +86,19 @@ export function registerDemoCommand(program: Command): void {
           .toISOString()
           .replace(/[^0-9]/g, '')
           .slice(0, 14)}`;
-      const { executor, client, close } = await asUserError(connectExecutor(config));
+      const { executor, client, close } = await asUserError(connectExecutor(config, undefined, deadline));
       try {
         const log = (line: string) => !flags.json && process.stdout.write(`${line}\n`);
         log(`MarketOps demo, run ${runId}\n`);
-        const story = await asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log));
+        const told = await within(client, deadline, () =>
+          asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log)),
+        );
+        if (!told.done)
+          throw new UserError(
+            `The demo did not finish within ${flags.timeout} s: what it started goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
+            ExitCode.timedOut,
+          );
+        const story = told.value;
         const trail = await executor.getAuditTrail({ runId });
         const verification = await verifyStore(config.audit.store, config.audit.keysFile);
         log(`\nAudit trail of ${runId} (${trail.length} records):`);

@@ -1,19 +1,17 @@
 import type { Command } from 'commander';
 import type { RunClient } from '../../client/run-client.js';
 import { ExitCode, UserError } from '../exit-codes.js';
-import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
+import { asUserError, readReceipt, timeoutOption } from '../inputs.js';
 import { print } from '../outcome.js';
+import type { Timeout } from '../waiting.js';
 
-/** A run client on the configured Temporal; heavy modules load only when a command runs. */
-export async function withRunClient<T>(work: (runs: RunClient) => Promise<T>): Promise<T> {
-  const { connectExecutor } = await import('../../client/connect.js');
-  const { RunClient } = await import('../../client/run-client.js');
-  const { client, close } = await asUserError(connectExecutor(await configFromEnv(), null));
-  try {
-    return await work(new RunClient(client));
-  } finally {
-    await close();
-  }
+/** A run client on the configured Temporal, for `work` within `timeout`; heavy modules load only when a command runs. */
+export async function withRunClient<T>(work: (runs: RunClient) => Promise<T>, timeout?: Timeout): Promise<T> {
+  const [{ RunClient }, { withTemporal }] = await Promise.all([
+    import('../../client/run-client.js'),
+    import('../waiting.js'),
+  ]);
+  return withTemporal(null, ({ client }) => work(new RunClient(client)), timeout);
 }
 
 export async function readPlan(file: string) {
@@ -28,6 +26,13 @@ function deadlineSeconds(value: string): number {
       `--deadline must be whole seconds from 1 to 86400 (24 h), not ${JSON.stringify(value)}.`,
     );
   return seconds;
+}
+
+interface AuthorizeFlags {
+  step: string[];
+  receipt: string[];
+  timeout?: number;
+  json?: boolean;
 }
 
 /** `--step ID --receipt FILE`, repeatable: the n-th step goes with the n-th receipt. */
@@ -64,20 +69,25 @@ export function registerRunCommand(program: Command): void {
     .argument('<run-id>', "the plan's run_id")
     .requiredOption('--step <id>', 'a step id (repeat with --receipt for several)', collect)
     .requiredOption('--receipt <file>', "that step's receipt file, or - for stdin", collect)
+    .addOption(timeoutOption("the run's answers"))
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\nExit code 3 when any receipt was refused.\n\nExamples:\n  $ marketops run authorize r-42 --step tag --receipt tag.jws\n' +
         '  $ marketops run authorize r-42 --step release --receipt release.jws --step pr --receipt pr.jws',
     )
-    .action(async (runId: string, flags: { step: string[]; receipt: string[]; json?: boolean }) => {
+    .action(async (runId: string, flags: AuthorizeFlags) => {
       if (flags.step.length !== flags.receipt.length)
         throw new UserError(
           `Give one --receipt per --step: ${flags.step.length} steps, ${flags.receipt.length} receipts.`,
         );
       const receipts = await Promise.all(flags.receipt.map((file) => asUserError(readReceipt(file))));
       const authorizations = flags.step.map((step, index) => ({ step, receipt: receipts[index] ?? '' }));
-      const answers = await withRunClient((runs) => asUserError(runs.authorize(runId, authorizations)));
+      const { TASK_QUEUE } = await import('../../shared.js');
+      const answers = await withRunClient((runs) => asUserError(runs.authorize(runId, authorizations)), {
+        seconds: flags.timeout,
+        timedOut: `No answer from run ${runId} within ${flags.timeout} s: a run answers authorizations only while a worker polls ${TASK_QUEUE}, and one may still accept these when it starts; see marketops runs show ${runId} for the steps accepted, and deliver the others again.`,
+      });
       const lines = answers.map((answer) =>
         answer.status === 'accepted'
           ? `accepted: step ${answer.step} will run as ${answer.workflowId}`

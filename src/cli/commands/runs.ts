@@ -1,17 +1,14 @@
 import type { Command } from 'commander';
 import type { ExecutorClient, RunStatus } from '../../client/executor-client.js';
 import { UserError } from '../exit-codes.js';
-import { asUserError, configFromEnv } from '../inputs.js';
+import { asUserError, timeoutOption } from '../inputs.js';
 import { print } from '../outcome.js';
+import type { Timeout } from '../waiting.js';
 
-async function withExecutor<T>(work: (executor: ExecutorClient) => Promise<T>) {
-  const { connectExecutor } = await import('../../client/connect.js');
-  const { executor, close } = await asUserError(connectExecutor(await configFromEnv(), null));
-  try {
-    return await work(executor);
-  } finally {
-    await close();
-  }
+/** An executor client for inspection (no key ring), for `work` within `timeout`. */
+async function withExecutor<T>(work: (executor: ExecutorClient) => Promise<T>, timeout?: Timeout) {
+  const { withTemporal } = await import('../waiting.js');
+  return withTemporal(null, ({ executor }) => work(executor), timeout);
 }
 
 /** An id nobody started is the user's to check, named with every form that works. */
@@ -30,6 +27,7 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description("Show one submission's live progress, or its final outcome.")
     .argument('<id>', 'a receipt id, its workflow id receipt-<receipt id>, or a refusal id rejected-…')
+    .addOption(timeoutOption("Temporal and the worker's answer"))
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -38,14 +36,17 @@ export function registerStatusCommand(program: Command): void {
         '  $ marketops status receipt-6f1c…\n  $ marketops status rejected-duplicate-6f1c…-0a7e…\n' +
         '  $ marketops status 6f1c… --json | jq .result.status',
     )
-    .action(async (id: string, flags: { json?: boolean }) => {
+    .action(async (id: string, flags: { timeout?: number; json?: boolean }) => {
       const [{ describeOutcome }, { nextStep, situationOf, withNextStep }, { NO_WORKER_NOTICE }] =
         await Promise.all([
           import('../../client/describe-outcome.js'),
           import('../../client/next-step.js'),
           import('../waiting.js'),
         ]);
-      const status = await withExecutor((executor) => asUserError(statusOf(executor, id)));
+      const status = await withExecutor((executor) => asUserError(statusOf(executor, id)), {
+        seconds: flags.timeout,
+        timedOut: `No answer about ${id} within ${flags.timeout} s (a running execution's progress comes from a worker, and the last one seen may have stopped); nothing was changed; run marketops status ${id} again once a worker polls.`,
+      });
       const detail = status.result
         ? describeOutcome(status.result)
         : status.waitingForWorker

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ExecutorClient, Submission } from '../../client/executor-client.js';
 import type { ExecuteOperationInput } from '../../shared.js';
 import { ExitCode } from '../exit-codes.js';
-import { asUserError, configFromEnv, parseDuration, readReceipt } from '../inputs.js';
+import { asUserError, readReceipt, timeoutOption } from '../inputs.js';
 import { exitCodeFor, print } from '../outcome.js';
 import { withProgress } from '../progress.js';
 
@@ -50,22 +50,16 @@ export function registerSubmitCommand(program: Command): void {
     .requiredOption('--request <file>', 'operation request JSON file')
     .option('--keys <file>', 'JWKS to pre-check the signature with (default: MARKETOPS_RECEIPT_KEYS)')
     .option('--wait', 'wait for and print the final outcome')
-    .option(
-      '--timeout <duration>',
-      'give up waiting after this long: 90, 30s, 5m, 1h (exit 6)',
-      parseDuration,
-    )
+    .addOption(timeoutOption('the outcome (or, for a refused receipt, its record)'))
     .option('--json', 'print JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: SubmitFlags) => {
       const [
-        { connectExecutor },
         { describeOutcome },
         { describeNextStep, nextStep, situationOf, withNextStep },
         { readJsonFile },
-        { NO_WORKER_NOTICE, watchingForWorkers, within },
+        { connectedWithin, NO_WORKER_NOTICE, watchingForWorkers },
       ] = await Promise.all([
-        import('../../client/connect.js'),
         import('../../client/describe-outcome.js'),
         import('../../client/next-step.js'),
         import('../../common/files.js'),
@@ -73,35 +67,31 @@ export function registerSubmitCommand(program: Command): void {
       ]);
       const receipt = await asUserError(readReceipt(flags.receipt));
       const request = await asUserError(readJsonFile(flags.request, 'an operation request'));
-      const { executor, close } = await asUserError(connectExecutor(await configFromEnv(), flags.keys));
       const say = (line: string) => {
         process.stderr.write(`${line}\n`);
         const waiting = nextStep({ outcome: 'waiting_for_worker' });
         if (line === NO_WORKER_NOTICE && waiting) process.stderr.write(`${describeNextStep(waiting)}\n`);
       };
       let workflowId: string | undefined;
-      try {
+      const bounded = await connectedWithin(flags.timeout, flags.keys, ({ executor }) => {
         const work = submitAndWait(executor, { receipt, request }, Boolean(flags.wait), (submission) => {
           workflowId = submission.workflowId;
         });
-        const bounded = await within(watchingForWorkers(executor, work, say), flags.timeout);
-        if (!bounded.done) {
-          const human = `no outcome within ${flags.timeout} s; ${workflowId ?? 'the submission'} goes on.`;
-          const step = nextStep({ outcome: 'timed_out', workflowId });
-          const shown = withNextStep({ status: 'timed_out', workflowId }, human, step);
-          print(flags.json, shown.value, shown.human);
-          process.exitCode = ExitCode.timedOut;
-          return;
-        }
-        const outcome = bounded.value;
-        const step = outcome.status === 'started' ? undefined : nextStep(situationOf(outcome));
-        const human =
-          outcome.status === 'started' ? `started ${outcome.workflowId}` : describeOutcome(outcome);
-        const shown = withNextStep(outcome, human, step);
+        return watchingForWorkers(executor, work, say);
+      });
+      if (!bounded.done) {
+        const human = `no outcome within ${flags.timeout} s; ${workflowId ?? 'the submission'} goes on.`;
+        const step = nextStep({ outcome: 'timed_out', workflowId });
+        const shown = withNextStep({ status: 'timed_out', workflowId }, human, step);
         print(flags.json, shown.value, shown.human);
-        process.exitCode = exitCodeFor(outcome.status);
-      } finally {
-        await close();
+        process.exitCode = ExitCode.timedOut;
+        return;
       }
+      const outcome = bounded.value;
+      const step = outcome.status === 'started' ? undefined : nextStep(situationOf(outcome));
+      const human = outcome.status === 'started' ? `started ${outcome.workflowId}` : describeOutcome(outcome);
+      const shown = withNextStep(outcome, human, step);
+      print(flags.json, shown.value, shown.human);
+      process.exitCode = exitCodeFor(outcome.status);
     });
 }

@@ -99,12 +99,17 @@ export function repository(api: string, repo: Repo): Record<string, unknown> {
 }
 
 /**
- * GET /repos/{owner}/{repo} answers `full-repository`: `repository`, its merge settings, and
- * `organization` when an organization owns it.
+ * GET /repos/{owner}/{repo} answers `full-repository`: `repository` with the caller's permissions,
+ * its merge settings, and `organization` when an organization owns it. Only an admin gets a
+ * `temp_clone_token`, and for a public repository (as every sandbox repository is) GitHub sends it
+ * empty (octokit/fixtures, scenario get-repository); anyone else gets null.
  */
-export function fullRepository(api: string, repo: Repo): Record<string, unknown> {
+export function fullRepository(api: string, repo: Repo, callerIsAdmin: boolean): Record<string, unknown> {
+  const shown = repository(api, repo);
   return {
-    ...repository(api, repo),
+    ...shown,
+    permissions: { ...(shown.permissions as object), admin: callerIsAdmin, maintain: callerIsAdmin },
+    temp_clone_token: callerIsAdmin ? '' : null,
     ...repo.settings,
     ...(repo.account.type === 'Organization' ? { organization: owner(api, repo) } : {}),
     network_count: 0,
