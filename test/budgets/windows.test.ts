@@ -306,12 +306,17 @@ describe('best practices: writes one at a time, a second apart, few requests in 
       const run = runs[i] as (typeof runs)[number];
       const result = reserve(state, limits, now, `w${i}`, write);
       state = result.state;
-      if (result.at > now) return events.push({ time: result.at + run.latency, i, kind: 'claim' });
+      if (result.at > now) {
+        events.push({ time: result.at + run.latency, i, kind: 'claim' });
+        return;
+      }
       const sentAt = Math.max(now, result.writeFrom);
       sent.push({ key: `w${i}`, claimedAt: now, sentAt, endedAt: sentAt + run.duration });
       if (!run.dead) events.push({ time: sentAt + run.duration, i, kind: 'settle' });
     };
-    runs.forEach((_, i) => attempt(i, 0));
+    runs.forEach((_, i) => {
+      attempt(i, 0);
+    });
     for (;;) {
       events.sort((a, b) => a.time - b.time);
       const event = events.shift();
