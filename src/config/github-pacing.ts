@@ -11,5 +11,9 @@ import { z } from 'zod';
  * - `documented-limits` bursts up to the documented secondary limits (80 writes a minute at once):
  *   an opt-in for a GitHub Enterprise Server whose administrator sets and publishes the limits.
  */
-export const githubPacingSchema = z.enum(['best-practices', 'documented-limits']).default('best-practices');
+export const githubPacingSchema = z
+  .enum(['best-practices', 'documented-limits'], {
+    message: 'must be "best-practices" (the default) or "documented-limits"',
+  })
+  .default('best-practices');
 export type GitHubPacing = z.infer<typeof githubPacingSchema>;
