@@ -46,8 +46,13 @@ const isRefusal = (entry: RequestLogEntry) => entry.status === 403 || entry.stat
 export const minimumSeconds = (writes: number, pacing: GitHubPacing): number =>
   earliestSchedule(writes, pacing).at(-1) ?? 0;
 
-/** What GitHub's best practices call mutative: POST, PATCH, PUT and DELETE. */
-const isMutative = (entry: RequestLogEntry) => ['POST', 'PATCH', 'PUT', 'DELETE'].includes(entry.method);
+/**
+ * What GitHub's best practices call mutative: POST, PATCH, PUT and DELETE, by a token or an
+ * installation. An App's own requests (`app:<id>`, its JWT minting installation tokens, which
+ * @octokit/auth-app sends and caches for an hour) are not operations and not paced by a budget.
+ */
+const isMutative = (entry: RequestLogEntry) =>
+  ['POST', 'PATCH', 'PUT', 'DELETE'].includes(entry.method) && !entry.identity?.startsWith('app:');
 
 /** The shortest time between two consecutive mutative requests of the same identity, refused ones included. */
 function closestWrites(log: readonly RequestLogEntry[]): number | null {
