@@ -1,19 +1,27 @@
+import { BEST_PRACTICES } from '../../src/budgets/limits.js';
+import type { GitHubPacing } from '../../src/config/github-pacing.js';
 import type { RequestLogEntry } from '../../src/sandbox/index.js';
 
 /** GitHub's documented secondary limits on content-creating requests. */
-export const SECONDARY = { perMinute: 80, perHour: 500 } as const;
+const SECONDARY = { perMinute: 80, perHour: 500 } as const;
+
+/** Seconds between two writes of one identity: best practices' second, none for the burst. */
+const gapSeconds = (pacing: GitHubPacing) =>
+  pacing === 'best-practices' ? BEST_PRACTICES.writeGapMs / 1000 : 0;
 
 /**
  * The earliest each of `writes` writes could be accepted under sliding per-minute and per-hour
- * windows, sending each as soon as both windows allow (seconds from the first). The last entry
- * is the theoretical minimum completion time: nothing can finish sooner without a refusal.
+ * windows and the pacing's gap, sending each as soon as all allow (seconds from the first):
+ * t(1) = 0, t(n) = max(t(n−1) + gap, t(n−80) + 60 s, t(n−500) + 3600 s). The last entry is the
+ * minimum completion time: nothing can finish sooner without a refusal or a shorter gap.
  */
-export function earliestSchedule(writes: number, limits = SECONDARY): number[] {
+export function earliestSchedule(writes: number, pacing: GitHubPacing): number[] {
   const times: number[] = [];
   for (let i = 0; i < writes; i++) {
-    const minute = i >= limits.perMinute ? (times[i - limits.perMinute] as number) + 60 : 0;
-    const hour = i >= limits.perHour ? (times[i - limits.perHour] as number) + 3600 : 0;
-    times.push(Math.max(times[i - 1] ?? 0, minute, hour));
+    const previous = i > 0 ? (times[i - 1] as number) + gapSeconds(pacing) : 0;
+    const minute = i >= SECONDARY.perMinute ? (times[i - SECONDARY.perMinute] as number) + 60 : 0;
+    const hour = i >= SECONDARY.perHour ? (times[i - SECONDARY.perHour] as number) + 3600 : 0;
+    times.push(Math.max(previous, minute, hour));
   }
   return times;
 }
@@ -28,12 +36,35 @@ export interface LogAnalysis {
   /** [sandbox minutes since the first request, applied writes so far]. */
   writesOverTime: [number, number][];
   refusalsOverTime: [number, number][];
+  /** The closest two mutative requests of one identity, in sandbox seconds; null with fewer than two. */
+  closestWritesSeconds: number | null;
 }
 
 const isRefusal = (entry: RequestLogEntry) => entry.status === 403 || entry.status === 429;
 
-/** The earliest completion the documented windows allow from an idle start, in GitHub seconds. */
-export const minimumSeconds = (writes: number): number => earliestSchedule(writes).at(-1) ?? 0;
+/** The earliest completion the windows and the pacing allow from an idle start, in GitHub seconds. */
+export const minimumSeconds = (writes: number, pacing: GitHubPacing): number =>
+  earliestSchedule(writes, pacing).at(-1) ?? 0;
+
+/**
+ * What GitHub's best practices call mutative: POST, PATCH, PUT and DELETE, by a token or an
+ * installation. An App's own requests (`app:<id>`, its JWT minting installation tokens, which
+ * @octokit/auth-app sends and caches for an hour) are not operations and not paced by a budget.
+ */
+const isMutative = (entry: RequestLogEntry) =>
+  ['POST', 'PATCH', 'PUT', 'DELETE'].includes(entry.method) && !entry.identity?.startsWith('app:');
+
+/** The shortest time between two consecutive mutative requests of the same identity, refused ones included. */
+function closestWrites(log: readonly RequestLogEntry[]): number | null {
+  const last = new Map<string | null, number>();
+  let closest: number | null = null;
+  for (const entry of log.filter(isMutative)) {
+    const previous = last.get(entry.identity);
+    if (previous !== undefined) closest = Math.min(closest ?? Number.POSITIVE_INFINITY, entry.at - previous);
+    last.set(entry.identity, entry.at);
+  }
+  return closest === null ? null : closest / 1000;
+}
 
 /**
  * What the sandbox saw: applied writes and rate-limit refusals over sandbox time, for one
@@ -56,5 +87,6 @@ export function analyseLog(all: readonly RequestLogEntry[], identity?: string): 
     spanSeconds: ((writes.at(-1)?.at ?? start) - start) / 1000,
     writesOverTime: cumulative(writes),
     refusalsOverTime: cumulative(refusals),
+    closestWritesSeconds: closestWrites(log),
   };
 }

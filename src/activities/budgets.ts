@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { BudgetLimits, Cost } from '../budgets/limits.js';
@@ -6,7 +7,6 @@ import {
   type BudgetState,
   knowsPrimary,
   type Observation,
-  observePrimary,
   reserve,
   type Settlement,
   settle,
@@ -28,6 +28,13 @@ export interface Budgets {
 }
 
 type Headers = Parameters<typeof rateLimitObservation>[0];
+
+/** What a reservation's requests keep to: GitHub's rate-limit headers go to `onHeaders`. */
+export interface Pace {
+  onHeaders: (headers: Headers) => void;
+  /** Resolves when the write may be sent: at most half a write gap after the slot, under best practices. */
+  beforeWrite: () => Promise<void>;
+}
 
 /**
  * The reservation of this attempt: the workflow's key on a first attempt, a key of its own
@@ -74,61 +81,88 @@ export interface Spend {
   lookUp: () => Promise<Observation | undefined>;
 }
 
-/** A reservation's slot, and the moment it was decided. */
+/** A reservation's slot, the moment it was decided, and when its write may be sent. */
 interface Slot {
   at: number;
   now: number;
+  writeFrom: number;
 }
+
+/** A look at GitHub's primary window is a read in flight like any other (GitHub does not count it). */
+const LOOK: Cost = { writes: 0, reads: 1 };
 
 /**
  * The reservation's slot. Until GitHub has described the identity's current primary window (its
  * first use, or past a reset), another client may have spent most of it: the budget looks first
  * rather than assume it is whole, so a train's first burst cannot run into a window already spent.
+ * The look is a reservation of its own, so looks count among the requests in flight; with no
+ * room for one now, the activity is told to wait until there is, and reserves nothing meanwhile.
  * The moment is read under the store's lock: one read before the look (or the wait for the lock)
  * would trail the grants made meanwhile, and first come, first served would turn it into a wait.
  */
 async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise<Slot> {
   const { identity, cost, notAfter } = spend;
+  const { limits, store } = budgets;
   const slotIn = (state: BudgetState, now: number) => {
-    const granted = reserve(state, budgets.limits, now, key, cost);
+    const granted = reserve(state, limits, now, key, cost);
     // A slot at or after exp would never be used: it is not kept, so it delays no one.
-    return { state: granted.at < notAfter ? granted.state : state, result: { at: granted.at, now } };
+    const kept = granted.at < notAfter ? granted.state : state;
+    return { state: kept, result: { at: granted.at, now, writeFrom: granted.writeFrom } };
   };
-  const known = await budgets.store.update(identity, (state) => {
+  const lookKey = `${key}/rate-limit`;
+  const first = await store.update<Slot | 'look'>(identity, (state) => {
     const now = authorizationNow();
-    return knowsPrimary(state, now) ? slotIn(state, now) : { state, result: undefined };
+    if (knowsPrimary(state, now)) return slotIn(state, now);
+    const look = reserve(state, limits, now, lookKey, LOOK);
+    if (look.at <= now) return { state: look.state, result: 'look' };
+    // No room to look now: come back when there is, reserving nothing meanwhile.
+    return { state, result: { at: look.at, now, writeFrom: look.at } };
   });
-  if (known !== undefined) return known;
-  const observed = await spend.lookUp();
-  return budgets.store.update(identity, (state) => {
+  if (first !== 'look') return first;
+  // Settling the look frees its place among the requests in flight and records what GitHub said.
+  const looked = (state: BudgetState, now: number, observed?: Observation) =>
+    settle(state, limits, now, { key: lookKey, ...(observed ? { observed } : {}) });
+  const observed = await spend.lookUp().catch(async (error: unknown) => {
+    await store.update(identity, (state) => ({
+      state: looked(state, authorizationNow()),
+      result: undefined,
+    }));
+    throw error;
+  });
+  return store.update(identity, (state) => {
     const now = authorizationNow();
-    return slotIn(observed ? observePrimary(state, budgets.limits, now, observed) : state, now);
+    return slotIn(looked(state, now, observed), now);
   });
 }
 
 /**
  * Runs `body` (one activity's GitHub requests) on a reservation of `cost` in `identity`'s
  * budget, written to the shared store before any request is sent. Without room now, nothing
- * is sent and the attempt ends with a budget wait: no wait is ever held in a worker. Once the
+ * is sent and the attempt ends with a budget wait on a durable timer; only the last fraction of
+ * a second before a write (a gap after the previous one ended) is waited in the worker. Once the
  * requests are done, the reservation is settled with GitHub's last rate-limit headers and any
  * refusal, which tightens the identity's budget.
  */
 export async function withBudget<T>(
   budgets: Budgets,
   spend: Spend,
-  body: (onHeaders: (headers: Headers) => void) => Promise<T>,
+  body: (pace: Pace) => Promise<T>,
 ): Promise<T> {
   const { identity, reservation, notAfter } = spend;
   const key = reservationKey(reservation);
-  const { at, now } = await reserveSlot(budgets, spend, key);
+  const { at, now, writeFrom } = await reserveSlot(budgets, spend, key);
   if (at >= notAfter) {
     throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
   }
   if (at > now) throw budgetWait(Math.ceil(at - now), key, reservation === undefined);
   const settlement: Settlement = { key };
   try {
-    return await body((headers) => {
-      settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
+    return await body({
+      onHeaders: (headers) => {
+        settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
+      },
+      // The only wait in a worker, under half a write gap: see LEAD_SHARE in src/budgets/windows.ts.
+      beforeWrite: () => delay(Math.max(0, writeFrom - authorizationNow())),
     });
   } catch (error) {
     settlement.refused = refusalOf(error);

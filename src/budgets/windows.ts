@@ -1,4 +1,4 @@
-import { type BudgetLimits, type Cost, HOUR_MS, MINUTE_MS } from './limits.js';
+import { BEST_PRACTICES, type BudgetLimits, type Cost, HOUR_MS, MINUTE_MS } from './limits.js';
 
 /**
  * One identity's budget as pure arithmetic: where the next request may go so that none of
@@ -95,19 +95,78 @@ function windowSlot(grants: readonly Grant[], window: Window, t: number, cost: C
   return t;
 }
 
-/** The earliest t' ≥ t with fewer than `max` reservations in flight. */
-function concurrencySlot(grants: readonly Grant[], max: number, t: number): number {
+/**
+ * The earliest t' ≥ t with fewer reservations in flight than the pacing allows. Under best
+ * practices only reservations that went count, and only for going now: a plan's lease (the
+ * activity's whole timeout) would otherwise space a planned train by leases; with every place
+ * taken it looks again a write gap later, and each plan is checked again when claimed.
+ */
+function concurrencySlot(grants: readonly Grant[], limits: BudgetLimits, now: number, t: number): number {
+  if (limits.pacing === 'best-practices') {
+    const inFlight = grants.filter((grant) => grant.sent && grant.leaseEnd > t).length;
+    return t > now || inFlight < BEST_PRACTICES.inFlight ? t : now + writeGap(limits);
+  }
   const ends = grants
     .map((grant) => grant.leaseEnd)
     .filter((end) => end > t)
     .sort((a, b) => a - b);
-  return ends.length < max ? t : (ends[ends.length - max] as number);
+  return ends.length < limits.concurrency ? t : (ends[ends.length - limits.concurrency] as number);
 }
 
-function spacingSlot(grants: readonly Grant[], limits: BudgetLimits, t: number, cost: Cost): number {
-  if (cost.writes === 0 || limits.writeSpacingMs === 0) return t;
-  const last = grants.findLast((grant) => grant.writes > 0);
-  return last ? Math.max(t, last.at + limits.writeSpacingMs / limits.clockRate) : t;
+/** The gap between two writes of one identity, on our clock. */
+const writeGap = (limits: BudgetLimits) =>
+  (limits.pacing === 'best-practices'
+    ? Math.max(BEST_PRACTICES.writeGapMs, limits.writeSpacingMs)
+    : limits.writeSpacingMs) / limits.clockRate;
+
+/**
+ * A write's activity may start this share of the gap before its write may go, and waits the rest
+ * in the worker just before sending it: a durable timer's latency (tens of ms, more on a busy
+ * server) then delays no write, and the wait in a worker stays under half a second.
+ */
+const LEAD_SHARE = 0.5;
+
+/**
+ * Under best practices, a write goes when no other write of the identity is in flight and at
+ * least a gap after the previous one ended (settled, or its lease ran out: a write whose worker
+ * died may have gone at any moment until then). A plan assumes a write still to come or still in
+ * flight ends where it starts, and each claim checks again against the writes that went; at
+ * `now`, one in flight means looking again a gap later. Under documented limits, only the
+ * operator's cap spaces writes, from the previous one's slot.
+ */
+function writeSlot(
+  grants: readonly Grant[],
+  limits: BudgetLimits,
+  now: number,
+  t: number,
+  cost: Cost,
+): number {
+  const gap = writeGap(limits);
+  if (cost.writes === 0 || gap === 0) return t;
+  const writes = grants.filter((grant) => grant.writes > 0);
+  if (limits.pacing === 'documented-limits') {
+    const last = writes.at(-1);
+    return last ? Math.max(t, last.at + gap) : t;
+  }
+  let slot = t;
+  for (const write of writes) {
+    if (write.sent && write.leaseEnd <= now) slot = Math.max(slot, write.leaseEnd + gap * (1 - LEAD_SHARE));
+    else if (write.sent && t <= now) slot = Math.max(slot, now + gap);
+    else slot = Math.max(slot, write.at + gap);
+  }
+  return slot;
+}
+
+/**
+ * When a write granted at `at` may be sent: a gap after every write that had ended by then.
+ * Under best practices this is at most the lead after `at`; otherwise it is `at`.
+ */
+function writeFrom(grants: readonly Grant[], limits: BudgetLimits, at: number, cost: Cost): number {
+  if (limits.pacing === 'documented-limits' || cost.writes === 0) return at;
+  const gap = writeGap(limits);
+  return grants
+    .filter((grant) => grant.writes > 0 && grant.sent && grant.leaseEnd <= at)
+    .reduce((from, write) => Math.max(from, write.leaseEnd + gap), at);
 }
 
 /**
@@ -138,7 +197,7 @@ function primarySlot(state: BudgetState, limits: BudgetLimits, t: number, cost: 
 
 /**
  * The earliest t ≥ `from` at which `cost` keeps every window within its limit: writes per minute
- * and per hour, points per minute, concurrency, the operator's spacing cap and the primary limit.
+ * and per hour, points per minute, concurrency, the pacing of writes and the primary limit.
  * The sliding windows count the grants `counted(t)` returns, all at or before t; the primary
  * window counts every grant of `state`.
  */
@@ -166,8 +225,8 @@ function slotFrom(
     const next = Math.max(
       t,
       ...windows.map((window) => windowSlot(grants, window, t, cost)),
-      concurrencySlot(grants, limits.concurrency, t),
-      spacingSlot(grants, limits, t, cost),
+      concurrencySlot(grants, limits, now, t),
+      writeSlot(grants, limits, now, t, cost),
       primarySlot(state, limits, t, cost),
     );
     if (next === t) return t;
@@ -178,6 +237,13 @@ function slotFrom(
 /** The earliest slot, not before `now` nor before the last grant (first come, first served). */
 const earliestSlot = (state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number =>
   slotFrom(state, limits, now, cost, Math.max(now, state.grants.at(-1)?.at ?? now), () => state.grants);
+
+/** A reservation's slot, and when its write may be sent (at most half a write gap after the slot). */
+export interface Reserved {
+  state: BudgetState;
+  at: number;
+  writeFrom: number;
+}
 
 /** Forgets what can no longer affect a window: grants older than an hour and no longer in flight. */
 export function prune(state: BudgetState, limits: BudgetLimits, now: number): BudgetState {
@@ -199,13 +265,14 @@ export function reserve(
   now: number,
   key: string,
   cost: Cost,
-): { state: BudgetState; at: number } {
+): Reserved {
   const existing = state.grants.find((grant) => grant.key === key);
   if (existing) return claim(state, limits, now, existing);
   const pruned = prune(state, limits, now);
   const at = earliestSlot(pruned, limits, now, cost);
   const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs, sent: at <= now };
-  return { state: { ...pruned, grants: [...pruned.grants, grant] }, at };
+  const grants = [...pruned.grants, grant];
+  return { state: { ...pruned, grants }, at, writeFrom: writeFrom(pruned.grants, limits, at, cost) };
 }
 
 /**
@@ -215,31 +282,20 @@ export function reserve(
  * since (another client may have spent it). If it still fits, it is sent now; otherwise it moves
  * to where it fits. Later slots are only plans until claimed, and each is checked the same way.
  */
-function claim(
-  state: BudgetState,
-  limits: BudgetLimits,
-  now: number,
-  grant: Grant,
-): { state: BudgetState; at: number } {
-  if (now < grant.at) return { state, at: grant.at };
+function claim(state: BudgetState, limits: BudgetLimits, now: number, grant: Grant): Reserved {
+  if (now < grant.at) return { state, at: grant.at, writeFrom: grant.at };
   const others = { ...state, grants: state.grants.filter((other) => other !== grant) };
   const sent = others.grants.filter((other) => other.sent);
-  const at = slotFrom(others, limits, now, grant, now, (t) => sent.filter((other) => other.at <= t));
+  const before = (t: number) => sent.filter((other) => other.at <= t);
+  const at = slotFrom(others, limits, now, grant, now, before);
   const claimed = { ...grant, at, leaseEnd: at + limits.leaseMs, sent: at <= now };
-  return { state: { ...others, grants: [...others.grants, claimed].sort((a, b) => a.at - b.at) }, at };
+  const grants = [...others.grants, claimed].sort((a, b) => a.at - b.at);
+  return { state: { ...others, grants }, at, writeFrom: writeFrom(before(at), limits, at, grant) };
 }
 
 /** Whether GitHub has described the current primary window: before that, its remaining is unknown. */
 export const knowsPrimary = (state: BudgetState, now: number): boolean =>
   state.primary !== null && now < state.primary.resetAt;
-
-/** What GitHub says of the primary window outside a reservation's settlement (GET /rate_limit). */
-export const observePrimary = (
-  state: BudgetState,
-  limits: BudgetLimits,
-  now: number,
-  observed: Observation,
-): BudgetState => ({ ...state, primary: observe(state.primary, limits, now, observed) });
 
 /** A new window when the reset moved on; within a window, the lowest remaining is the latest news. */
 function observe(

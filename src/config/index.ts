@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
+import { githubPacingSchema } from './github-pacing.js';
 import { auditKeyFileNames, receiptKeyFileNames } from './key-file-names.js';
 
 /**
@@ -35,6 +36,7 @@ const envSchema = z.object({
   MARKETOPS_LEDGER: z.string().min(1).optional(),
   // An optional cap under GitHub's own limits, which the per-identity budget always applies.
   MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).optional(),
+  MARKETOPS_GITHUB_PACING: githubPacingSchema,
   MARKETOPS_BUDGET_STORE: z.string().min(1).optional(),
   MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   MARKETOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       apiUrl: parsed.GITHUB_API_URL,
       auth: githubAuth(parsed),
       writesPerSecond: parsed.MARKETOPS_GITHUB_WRITES_PER_SECOND,
+      pacing: parsed.MARKETOPS_GITHUB_PACING,
       budgetStore: parsed.MARKETOPS_BUDGET_STORE ?? `file:${dataDir}/budgets`,
     },
     metricsPort: parsed.MARKETOPS_METRICS_PORT,

@@ -73,6 +73,7 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
       budgets,
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
+      budgetLimits: { pacing: config.github.pacing },
     });
     logger.info(
       { mode: config.mode, namespace: config.temporal.namespace, github: config.github.apiUrl },

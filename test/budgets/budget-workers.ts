@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { BudgetLimits } from '../../src/budgets/limits.js';
 import type { BudgetStore } from '../../src/budgets/store.js';
 import { createOctokit } from '../../src/github/octokit.js';
@@ -15,13 +15,18 @@ export interface BudgetWorkerOptions {
   github: { url: string; token: string } | { octokit: Octokit };
   budgets: BudgetStore;
   budgetLimits?: Partial<BudgetLimits>;
+  /** A connection of its own, as a second worker process has (one connection takes one worker per queue). */
+  ownConnection?: boolean;
 }
 
 /** Prod workers like a worker process's: the harness's stores and keys, this budget store and these limits. */
 export async function startBudgetWorkers(harness: ExecutorHarness, options: BudgetWorkerOptions) {
   const env: TestWorkflowEnvironment = harness.env;
+  const connection = options.ownConnection
+    ? await NativeConnection.connect({ address: env.address })
+    : env.nativeConnection;
   const workers = await createExecutorWorkers({
-    connection: env.nativeConnection,
+    connection,
     namespace: env.namespace ?? 'default',
     validation: {
       keys: harness.keys,
@@ -45,8 +50,9 @@ export async function startBudgetWorkers(harness: ExecutorHarness, options: Budg
   const running = runWorkers(workers);
   return {
     async stop() {
-      for (const worker of workers) worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      if (options.ownConnection) await connection.close();
     },
   };
 }

@@ -6,7 +6,9 @@ import { type Grant, reserve, settle } from '../../src/budgets/windows.js';
 import { testPostgresUrl } from '../support/postgres.js';
 import { tempDir } from '../support/temp-dirs.js';
 
-const limits = budgetLimitsSchema.parse({ marginMs: 0 });
+/** The burst up to GitHub's documented limits, which these tests fill; best practices at the end. */
+const limits = budgetLimitsSchema.parse({ marginMs: 0, pacing: 'documented-limits' });
+const bestPractices = budgetLimitsSchema.parse({ marginMs: 0 });
 const write: Cost = { writes: 1, reads: 2 };
 
 /** Every grant against GitHub's windows as GitHub counts them: (t − span, t], the request itself included. */
@@ -34,21 +36,26 @@ function overLimit(grants: readonly Grant[]): string[] {
 }
 
 /** `workers` store instances (as separate worker processes have) reserving `n` writes at once, all at `now`. */
-async function reserveConcurrently(open: () => Promise<BudgetStore>, workers: number, n: number) {
+async function reserveConcurrently(
+  open: () => Promise<BudgetStore>,
+  workers: number,
+  n: number,
+  pacing = limits,
+) {
   const identity = `token:test-${randomUUID()}`;
   const stores = await Promise.all(Array.from({ length: workers }, open));
   const now = 1_000_000;
   const slots = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       (stores[i % workers] as BudgetStore).update(identity, (state) => {
-        const granted = reserve(state, limits, now, `k${i}`, write);
+        const granted = reserve(state, pacing, now, `k${i}`, write);
         return { state: granted.state, result: granted.at };
       }),
     ),
   );
   // A reservation claimed when its slot comes gets that slot, from any worker.
   const again = await (stores[0] as BudgetStore).update(identity, (state) => {
-    const granted = reserve(state, limits, now, 'k7', write);
+    const granted = reserve(state, pacing, now, 'k7', write);
     return { state: granted.state, result: granted.at };
   });
   const grants = await (stores[1] as BudgetStore).update(identity, (state) => ({
@@ -72,6 +79,12 @@ describe.each([
     expect(slots.filter((at) => at === now)).toHaveLength(80);
     expect(slots.filter((at) => at === now + MINUTE_MS)).toHaveLength(80);
     expect(again).toBe(slots[7]);
+  }, 60_000);
+
+  it('under best practices, spaces the writes of many workers reserving at once: one now, then a second apart', async () => {
+    const where = await location();
+    const { now, slots } = await reserveConcurrently(() => openBudgetStore(where), 4, 40, bestPractices);
+    expect([...slots].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => now + i * 1000));
   }, 60_000);
 
   it('keeps the budget across a restart: a new worker sees every reservation made before', async () => {
@@ -100,5 +113,31 @@ describe.each([
     await second.close();
     expect(at).toBe(MINUTE_MS);
     expect(primary).toMatchObject({ limit: 5000, remaining: 4000 });
+  });
+
+  it('keeps a write in flight across a restart: under best practices the next waits for it', async () => {
+    const where = await location();
+    const identity = `token:in-flight-${randomUUID()}`;
+    const first = await openBudgetStore(where);
+    await first.update(identity, (state) => ({
+      state: reserve(state, bestPractices, 0, 'a', write).state,
+      result: 0,
+    }));
+    await first.close();
+    // The first worker died with its write in flight: a new one looks again a second later, and
+    // once the write has ended (settled, or its lease ran out), goes a second after its end.
+    const second = await openBudgetStore(where);
+    const next = (now: number) =>
+      second.update(identity, (state) => {
+        const granted = reserve(state, bestPractices, now, 'b', write);
+        return { state: granted.state, result: granted };
+      });
+    expect((await next(5_000)).at).toBe(6_000);
+    const lease = bestPractices.leaseMs;
+    expect((await next(lease)).at).toBe(lease + 500);
+    const afterLease = await next(lease + 500);
+    expect(afterLease.at).toBe(lease + 500);
+    expect(afterLease.writeFrom).toBe(lease + 1000);
+    await second.close();
   });
 });

@@ -64,7 +64,7 @@ async function waited(receiptId: string): Promise<boolean> {
   return (history.events ?? []).some((event) => event.timerStartedEventAttributes);
 }
 
-describe('a release train within one identity’s budget, across a worker stop', () => {
+describe('a release train bursting up to the documented limits (opt-in), across a worker stop', () => {
   let budgetDir: string;
   beforeAll(async () => {
     budgetDir = await tempDir('budget-train');
@@ -74,7 +74,13 @@ describe('a release train within one identity’s budget, across a worker stop',
     // GitHub's secondary limits scaled down, so a train passes its minute and its hour in seconds.
     const limits = { secondaryPerMinute: 5, secondaryPerHour: 12, primaryPerHour: null };
     const github = await startCompressedSandbox(limits);
-    const budgetLimits = { writesPerMinute: 5, writesPerHour: 12, clockRate: K, marginMs: LOAD_MARGIN_MS };
+    const budgetLimits = {
+      pacing: 'documented-limits' as const,
+      writesPerMinute: 5,
+      writesPerHour: 12,
+      clockRate: K,
+      marginMs: LOAD_MARGIN_MS,
+    };
     const runId = nextRunId();
     const requests = Array.from({ length: 16 }, (_, i) => tagRequest(runId, `train-${runId}-${i}`));
 
@@ -115,6 +121,57 @@ describe('a release train within one identity’s budget, across a worker stop',
     const start = writes[0]?.at ?? 0;
     const githubMinutes = writes.map((entry) => (entry.at - start) / 60_000);
     expect(githubMinutes.slice(12).every((minute) => minute >= 60)).toBe(true);
+  }, 180_000);
+});
+
+describe('a release train under GitHub’s best practices (the default), on two workers sharing the store', () => {
+  it('sends one write at a time, each at least a second (GitHub time) after the previous one was answered', async () => {
+    // A slower clock than above, so a GitHub second (100 ms here) outlasts a write's round trip
+    // on a busy box; and every write takes 300 ms to be answered, so two writes in flight at once,
+    // or one sent before the previous was answered, would arrive closer than 300 ms + a second.
+    const clockRate = 10;
+    const latencyMs = 300;
+    await sandbox?.close();
+    sandbox = await startSandbox({
+      port: 0,
+      config: sandboxConfigSchema.parse({
+        ...defaultSandboxConfig,
+        timeCompression: clockRate,
+        faults: [{ route: 'POST /repos/{owner}/{repo}/git/refs', kind: 'latency', latencyMs, times: 100 }],
+      }),
+    });
+    const github = sandbox;
+    const budgetDir = await tempDir('budget-paced');
+    // Two workers, each with its own store instance, as two worker processes have.
+    const start = async (ownConnection: boolean) =>
+      startBudgetWorkers(suite.harness, {
+        github,
+        budgets: await openBudgetStore(`file:${budgetDir}`),
+        budgetLimits: { clockRate },
+        ownConnection,
+      });
+    const [first, second] = [await start(true), await start(false)];
+    const runId = nextRunId();
+    const requests = Array.from({ length: 10 }, (_, i) => tagRequest(runId, `paced-${runId}-${i}`));
+    try {
+      const receiptIds = await submitAll(requests);
+      // One worker stops mid-train; the other carries on from the same store.
+      await expect
+        .poll(async () => appliedWrites(await github.admin.requests()).length, { timeout: 60_000 })
+        .toBeGreaterThanOrEqual(4);
+      await first.stop();
+      expect(await results(receiptIds)).toEqual(requests.map(() => 'succeeded'));
+    } finally {
+      // Stopping the first again (after a failed poll) settles as an error, which is ignored.
+      await Promise.allSettled([first.stop(), second.stop()]);
+    }
+    const log = await github.admin.requests();
+    expect(refusals(log)).toEqual([]);
+    const writes = log.filter((entry) => entry.method === 'POST');
+    expect(writes).toHaveLength(10);
+    const gaps = writes.slice(1).map((entry, i) => entry.at - (writes[i]?.at ?? 0));
+    // Sandbox (GitHub) ms: the previous write's 300 real ms in flight, then the gap of a second.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(latencyMs * clockRate + 1000);
   }, 180_000);
 });
 

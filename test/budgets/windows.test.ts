@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { earliestSchedule } from '../../bench/lib/rate-limit-model.js';
 import {
   type BudgetLimits,
   budgetLimitsSchema,
@@ -59,18 +60,13 @@ function referenceEarliest(
   return found;
 }
 
-/** The earliest each of `n` writes can go out from an idle start: 80 a minute until the hour holds 500. */
-function earliestWriteSchedule(n: number, perMinute = 80, perHour = 500): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const minute = i >= perMinute ? (times[i - perMinute] as number) + MINUTE_MS : 0;
-    const hour = i >= perHour ? (times[i - perHour] as number) + HOUR_MS : 0;
-    times.push(Math.max(times[i - 1] ?? 0, minute, hour));
-  }
-  return times;
-}
+/** The earliest each of `n` writes can go out from an idle start (bench/lib/rate-limit-model.ts), in ms. */
+const earliestWriteSchedule = (n: number, pacing: BudgetLimits['pacing'] = 'documented-limits') =>
+  earliestSchedule(n, pacing).map((seconds) => seconds * 1000);
 
-const exact = (patch: Partial<BudgetLimits> = {}) => budgetLimitsSchema.parse({ marginMs: 0, ...patch });
+/** The burst up to GitHub's documented limits, without the margin: the windows exactly. */
+const exact = (patch: Partial<BudgetLimits> = {}) =>
+  budgetLimitsSchema.parse({ marginMs: 0, pacing: 'documented-limits', ...patch });
 
 const costArb = fc.record({ writes: fc.integer({ min: 0, max: 1 }), reads: fc.integer({ min: 0, max: 5 }) });
 /** Requests arriving over time: a gap (ms) before each and its cost. */
@@ -281,5 +277,128 @@ describe('refusals', () => {
     let { state } = reserve(emptyBudget(), limits, 0, 'a', write);
     state = settle(state, limits, 100, { key: 'a', refused: { kind: 'primary', waitMs: 600_000 } });
     expect(reserve(state, limits, 200, 'b', write).at).toBe(600_100);
+  });
+});
+
+describe('best practices: writes one at a time, a second apart, few requests in flight', () => {
+  const write: Cost = { writes: 1, reads: 0 };
+  const paced = (patch: Partial<BudgetLimits> = {}) => budgetLimitsSchema.parse({ marginMs: 0, ...patch });
+
+  interface Sent {
+    key: string;
+    claimedAt: number;
+    sentAt: number;
+    endedAt: number;
+  }
+
+  /**
+   * `n` writes reserved at once, each coming back at its slot after a timer's latency (a wait
+   * again when told to), then sending its write when `writeFrom` allows, taking its duration, and
+   * settling; `dead` writes never settle (their worker died). Events in time order, like workers
+   * sharing one store.
+   */
+  function train(limits: BudgetLimits, runs: { latency: number; duration: number; dead?: boolean }[]) {
+    let state = emptyBudget();
+    const events: { time: number; i: number; kind: 'claim' | 'settle' }[] = [];
+    const sent: Sent[] = [];
+    /** The activity of write `i` at `now`: sends when its slot has come, or comes back at it. */
+    const attempt = (i: number, now: number) => {
+      const run = runs[i] as (typeof runs)[number];
+      const result = reserve(state, limits, now, `w${i}`, write);
+      state = result.state;
+      if (result.at > now) {
+        events.push({ time: result.at + run.latency, i, kind: 'claim' });
+        return;
+      }
+      const sentAt = Math.max(now, result.writeFrom);
+      sent.push({ key: `w${i}`, claimedAt: now, sentAt, endedAt: sentAt + run.duration });
+      if (!run.dead) events.push({ time: sentAt + run.duration, i, kind: 'settle' });
+    };
+    runs.forEach((_, i) => {
+      attempt(i, 0);
+    });
+    for (;;) {
+      events.sort((a, b) => a.time - b.time);
+      const event = events.shift();
+      if (!event) return sent;
+      if (event.kind === 'claim') attempt(event.i, event.time);
+      else state = settle(state, limits, event.time, { key: `w${event.i}` });
+    }
+  }
+
+  const runsArb = fc.array(
+    fc.record({ latency: fc.integer({ min: 0, max: 400 }), duration: fc.integer({ min: 1, max: 3_000 }) }),
+    { minLength: 2, maxLength: 60 },
+  );
+
+  it('never sends a write while another is in flight, and each at least a second (GitHub time) after the previous ended', () => {
+    fc.assert(
+      fc.property(runsArb, fc.constantFrom(1, 4, 120), (runs, clockRate) => {
+        const limits = paced({ clockRate });
+        const scaled = runs.map((run) => ({
+          latency: run.latency / clockRate,
+          duration: run.duration / clockRate,
+        }));
+        const sent = train(limits, scaled).sort((a, b) => a.sentAt - b.sentAt);
+        expect(sent).toHaveLength(runs.length);
+        sent.slice(1).forEach((write, i) => {
+          const previous = sent[i] as Sent;
+          expect((write.sentAt - previous.endedAt) * clockRate).toBeGreaterThanOrEqual(1000 - 1e-6);
+          // The only wait in a worker: under half a gap between the claim and the write.
+          expect((write.sentAt - write.claimedAt) * clockRate).toBeLessThanOrEqual(500 + 1e-6);
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps the train at a second a write when the writes are quick', () => {
+    const sent = train(
+      paced(),
+      Array.from({ length: 100 }, () => ({ latency: 30, duration: 10 })),
+    );
+    const last = Math.max(...sent.map((write) => write.sentAt));
+    // The second write comes back 30 ms after its slot; then each goes a second after the
+    // previous one ended (10 ms after it went): 99 s and a second per cent.
+    expect(last).toBe(1030 + 98 * 1010);
+  });
+
+  it('a write whose worker died blocks the next until its lease ends, then a second more', () => {
+    const limits = paced({ leaseMs: 30_000 });
+    const sent = train(limits, [
+      { latency: 0, duration: 10, dead: true },
+      { latency: 20, duration: 10 },
+    ]);
+    expect(sent.map((write) => write.sentAt)).toEqual([0, 31_000]);
+  });
+
+  it('plans writes reserved at once on the earliest schedule: t(n) = max(t(n−1) + 1 s, t(n−80) + 60 s, t(n−500) + 3600 s)', () => {
+    const times = writesAtOnce(paced(), 600);
+    expect(times).toEqual(earliestWriteSchedule(600, 'best-practices'));
+    expect(times[99]).toBe(99_000);
+    expect(times[599]).toBe(3_699_000);
+    expect(writesAtOnce(paced({ clockRate: 4 }), 100).at(-1)).toBe(99_000 / 4);
+  });
+
+  it('lets at most four reservations go at once; the next looks again a second later, or when one ends', () => {
+    const limits = paced({ leaseMs: 30_000 });
+    const read: Cost = { writes: 0, reads: 1 };
+    let state = emptyBudget();
+    const slots = Array.from({ length: 6 }, (_, i) => {
+      const result = reserve(state, limits, 0, `r${i}`, read);
+      state = result.state;
+      return result.at;
+    });
+    expect(slots).toEqual([0, 0, 0, 0, 1000, 1000]);
+    // Only what went counts: a read that ends frees its place for the next one at once.
+    let fresh = emptyBudget();
+    for (const key of ['a', 'b', 'c', 'd']) fresh = reserve(fresh, limits, 0, key, read).state;
+    fresh = settle(fresh, limits, 50, { key: 'b' });
+    expect(reserve(fresh, limits, 60, 'e', read).at).toBe(60);
+    expect(reserve(fresh, limits, 60, 'e', read).state.grants.filter((g) => g.leaseEnd > 60)).toHaveLength(4);
+  });
+
+  it('the operator’s cap still spaces writes further when it is under one a second', () => {
+    expect(writesAtOnce(paced({ writeSpacingMs: 2_000 }), 3)).toEqual([0, 2_000, 4_000]);
   });
 });

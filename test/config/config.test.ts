@@ -36,6 +36,7 @@ describe('configuration', () => {
   it.each([
     [{ MARKETOPS_CLOCK_SKEW_SECONDS: 'soon' }, /MARKETOPS_CLOCK_SKEW_SECONDS/],
     [{ MARKETOPS_GITHUB_WRITES_PER_SECOND: '5' }, /MARKETOPS_GITHUB_WRITES_PER_SECOND/],
+    [{ MARKETOPS_GITHUB_PACING: 'burst' }, /MARKETOPS_GITHUB_PACING .*best-practices.*documented-limits/],
     [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL/],
     [{ MARKETOPS_LOG_LEVEL: 'loud' }, /MARKETOPS_LOG_LEVEL/],
     [{ GITHUB_APP_ID: '12' }, /need GITHUB_APP_PRIVATE_KEY_FILE; set it/],
@@ -89,6 +90,12 @@ describe('configuration', () => {
     }).github;
     expect(github.writesPerSecond).toBe(0.5);
     expect(github.budgetStore).toBe('postgres://db/marketops');
+  });
+
+  it("paces by GitHub's best practices unless the documented-limits burst is chosen", () => {
+    expect(loadConfig({}).github.pacing).toBe('best-practices');
+    const opted = loadConfig({ MARKETOPS_GITHUB_PACING: 'documented-limits' });
+    expect(opted.github.pacing).toBe('documented-limits');
   });
 
   it("follows Temporal's conventions: the env-config file, overridden by TEMPORAL_* variables", async () => {

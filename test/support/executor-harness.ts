@@ -93,6 +93,9 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
       ledger,
       octokit,
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
+      // Tests of everything but pacing: writes go as fast as GitHub's documented limits allow.
+      // Best practices, the default, are tested in test/budgets.
+      budgetLimits: { pacing: 'documented-limits' },
       githubWritesPerSecond: 1000,
       workflowBundle,
       checkRetention: false,

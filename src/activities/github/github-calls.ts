@@ -7,6 +7,7 @@ import { type GitHubWrite, splitRepository } from '../../github/plan.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
 import { FailureCode } from '../../shared.js';
 import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js';
+import type { Pace } from '../budgets.js';
 import { toFailure } from './failures.js';
 
 /** What a GitHub activity leaves behind; `adopted` means it already existed exactly as requested. */
@@ -41,16 +42,16 @@ type Params = Record<string, unknown>;
 type Headers = Record<string, string | number | undefined>;
 const statusOf = (error: unknown) => (error as { status?: number }).status;
 
+/** A preview's calls: it sends no write and reserves nothing. */
+const UNPACED: Pace = { onHeaders: () => {}, beforeWrite: async () => {} };
+
 /**
  * The GitHub calls every activity is built from: counted, parsed at the boundary, and guarded
- * by exp. Every response's headers, a refusal's included, go to `onHeaders` (the budget learns
- * GitHub's primary window from them).
+ * by exp. Every response's headers, a refusal's included, go to the pace's `onHeaders` (the
+ * budget learns GitHub's primary window from them); a write waits for the pace's `beforeWrite`.
  */
-export function githubCalls(
-  octokit: Octokit,
-  metrics: ExecutorMetrics,
-  onHeaders: (headers: Headers | undefined) => void = () => {},
-) {
+export function githubCalls(octokit: Octokit, metrics: ExecutorMetrics, pace: Pace = UNPACED) {
+  const { onHeaders } = pace;
   async function call<S extends z.ZodType>(route: string, params: Params, schema: S): Promise<z.infer<S>> {
     try {
       const response = await octokit.request(route, params);
@@ -74,7 +75,13 @@ export function githubCalls(
     }
   }
 
-  function send<S extends z.ZodType>(write: GitHubWrite, repository: string, schema: S, notAfter: number) {
+  async function send<S extends z.ZodType>(
+    write: GitHubWrite,
+    repository: string,
+    schema: S,
+    notAfter: number,
+  ): Promise<z.infer<S>> {
+    await pace.beforeWrite();
     assertBeforeExpiry(notAfter);
     return call(`POST ${write.route}`, { ...splitRepository(repository), ...write.body }, schema);
   }

@@ -93,8 +93,8 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
         return rateLimitBodyObservation(data.resources.core, headers.date);
       },
     };
-    const result = await withBudget(access.budgets, spend, (onHeaders) =>
-      body(githubCalls(octokit, metrics, onHeaders)),
+    const result = await withBudget(access.budgets, spend, (pace) =>
+      body(githubCalls(octokit, metrics, pace)),
     ).catch((error: unknown) => {
       throw withIdentity(error, identity);
     });
