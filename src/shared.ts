@@ -18,6 +18,12 @@ export type Mode = 'prod' | 'dry-run';
 export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId}`;
 
 /**
+ * Receipt ids, run ids and plan step ids have at most this many characters (of A-Z a-z 0-9 . _ : -):
+ * the schemas enforce it, and a run cuts a longer step id it is sent to this length.
+ */
+export const MAX_ID_LENGTH = 128;
+
+/**
  * Id policies of an execution. A run that ends failed (a rejected receipt, e.g. a forged
  * start) leaves the id free for the genuine receipt; the ledger makes it one-time.
  */
@@ -211,7 +217,11 @@ export type AuthorizationAnswer =
 
 export const authorizeStepUpdate = defineUpdate<AuthorizationAnswer, [StepAuthorization]>('authorizeStep');
 
-/** Why a needed step had not run when the run closed: no receipt offered, only refused ones, itself waiting, or in flight. */
+/**
+ * Why a needed step had not run when the run closed: no receipt offered, only refused ones, itself
+ * waiting, or in flight. RECEIPT_REFUSED means the run refused every receipt offered for the step (an
+ * authorizeStep refusal); not NotShippedCode RECEIPT_REJECTED, a started step's receipt workflow rejecting it.
+ */
 export const WaitingCode = {
   neverAuthorized: 'NEVER_AUTHORIZED',
   receiptRefused: 'RECEIPT_REFUSED',

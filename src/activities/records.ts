@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Sinks } from '@temporalio/workflow';
 import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
@@ -28,7 +27,7 @@ export interface RunRefusal {
   runId: string;
   /** Null while the run was still validating its plan. */
   mode: Mode | null;
-  /** Null when the Update was malformed; at most 128 characters, as the plan's step ids. */
+  /** Null when the Update was malformed; at most MAX_ID_LENGTH characters, as the plan's step ids. */
   step: string | null;
   /** The step's, when the plan has the step. */
   operationKind: string | null;
@@ -48,9 +47,12 @@ export type CheckedRunRefusal = RunRefusal & { receiptId: string | null; receipt
  */
 export type UncheckedRunRefusal = RunRefusal & { receipt: unknown };
 
-/** The run workflow's sink (`proxySinks`): the worker registers it with `callDuringReplay: false`. */
+/**
+ * The run workflow's sink (`proxySinks`): the worker registers it with `callDuringReplay: false`.
+ * Not the activity `recordRunRefusal`, which records a refusal whose receipt was read.
+ */
 export interface RunSinks extends Sinks {
-  audit: { recordRunRefusal(refusal: UncheckedRunRefusal): void };
+  audit: { recordUnreadRefusal(refusal: UncheckedRunRefusal): void };
 }
 
 type Temporal = NonNullable<AuditRecord['temporal']>;
@@ -97,14 +99,35 @@ function runRefusalRecord(refusal: CheckedRunRefusal, temporal: Temporal, execut
   return rejectionRecord(draft, refusal.recordedAt, temporal, 'workflow', executorVersion);
 }
 
-/** Tries before a sink gives up (it holds the workflow task): about 1.5 s in all. */
+/**
+ * A sink holds the run's workflow task, whose timeout is 10 s: it tries SINK_ATTEMPTS times, each
+ * given SINK_ATTEMPT_MS, with short pauses between, so it gives up within about 5 s however the store hangs.
+ */
 const SINK_ATTEMPTS = 3;
+const SINK_ATTEMPT_MS = 1500;
+const SINK_PAUSE_MS = 250;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The store's answer, or a failure once `ms` pass without one (the append may still land: it is idempotent). */
+async function appendWithin(store: AuditStore, identity: string, record: AuditRecord, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the audit store did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([store.append(identity, record), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Records a refusal decided without reading the receipt, from the worker process: the run workflow
  * rejects such an Update in its validator, so nothing enters its history. The workflow task waits for
  * this, so the refusal is on record before its answer leaves. A record already there (a retried task)
- * counts as done; one the store keeps refusing fails loudly, and the SDK logs it as an error.
+ * counts as done; a store that keeps failing or does not answer fails loudly, and the SDK logs it as an
+ * error while the refusal is answered unrecorded.
  */
 export function createRefusalSink({
   store,
@@ -117,7 +140,7 @@ export function createRefusalSink({
     const record = runRefusalRecord(checked, temporal, executorVersion);
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.append(refusalIdentity(temporal, checked), record);
+        await appendWithin(store, refusalIdentity(temporal, checked), record, SINK_ATTEMPT_MS);
         return;
       } catch (error) {
         if (error instanceof AuditConflictError) return;
@@ -127,7 +150,7 @@ export function createRefusalSink({
             `The refused authorization of run ${refusal.runId} (${codes}) could not be recorded; check the audit store: ${(error as Error).message}`,
           );
         }
-        await sleep(500 * attempt);
+        await pause(SINK_PAUSE_MS * attempt);
       }
     }
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredAs } from '../common/zod-sentence.js';
+import { MAX_ID_LENGTH } from '../shared.js';
 
 /*
  * Field builders shared by the operation request and receipt claim schemas.
@@ -81,10 +82,10 @@ export function repositoryName() {
  * Receipt ids and run ids: one becomes part of a workflow id, the other a Temporal search
  * attribute value, so both keep to a safe alphabet.
  */
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9._:-]{1,${MAX_ID_LENGTH}}$`);
 
 export function identifier() {
-  return patternText(ID_PATTERN, '1-128 of A-Z a-z 0-9 . _ : -');
+  return patternText(ID_PATTERN, `1-${MAX_ID_LENGTH} of A-Z a-z 0-9 . _ : -`);
 }
 
 /** Exactly 32 bytes in canonical base64url without padding (43 characters): Ed25519 keys, SHA-256 digests. */

@@ -85,10 +85,13 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     : { workflowsPath };
   const prod = options.validation.mode === 'prod';
   // Refusals a run decides without reading the receipt never enter its history: the worker records them.
-  const recordRunRefusal = createRefusalSink(deps.records);
+  const recordUnreadRefusal = createRefusalSink(deps.records);
   const sinks: InjectedSinks<RunSinks> = {
     audit: {
-      recordRunRefusal: { fn: (info, refusal) => recordRunRefusal(info, refusal), callDuringReplay: false },
+      recordUnreadRefusal: {
+        fn: (info, refusal) => recordUnreadRefusal(info, refusal),
+        callDuringReplay: false,
+      },
     },
   };
   const core = Worker.create({

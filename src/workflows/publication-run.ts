@@ -28,6 +28,7 @@ import {
   type ExecutionResult,
   ExecutorCode,
   FailureCode,
+  MAX_ID_LENGTH,
   NotShippedCode,
   PLAN_INVALID_FAILURE_TYPE,
   type Reason,
@@ -35,6 +36,7 @@ import {
   RUN_REFUSAL_LIMIT,
   type RunInput,
   type RunTimeline,
+  type StepAuthorization,
   type StepPreview,
   type StepView,
   searchAttributes,
@@ -189,13 +191,17 @@ function closedBefore(run: Run, step: StepView, code: Ending['code'], when: stri
 /**
  * At the deadline or on cancel, every step that has not started ends, with its one reason: a
  * cancelled run's are cancelled; at the deadline, a step without a receipt was never authorized,
- * one whose need did not ship says so, and an authorized one did not get to start. An authorized
- * step names the step it waited for and why that one had not run, read before anything else ends.
+ * and an authorized one did not get to start. An authorized step names the step it waited for and
+ * why that one had not run, read before anything else ends. Runs that began before waits were
+ * explained (`explainWaits` false: patch `run-waits-explained`) close as they would have then: no
+ * waits named, and at the deadline a step whose need was never authorized ends NEEDED_STEP_NOT_SHIPPED.
  */
-export function closeRun(run: Run, why: 'deadline' | 'cancelled'): void {
+export function closeRun(run: Run, why: 'deadline' | 'cancelled', explainWaits = true): void {
   run.timeline.state = 'closing';
   const waits = new Map(
-    run.timeline.steps.filter((s) => s.status === 'authorized').map((s) => [s.id, waitingFor(run, s)]),
+    explainWaits
+      ? run.timeline.steps.filter((s) => s.status === 'authorized').map((s) => [s.id, waitingFor(run, s)])
+      : [],
   );
   if (why === 'cancelled') {
     for (const step of run.timeline.steps.filter(notStarted))
@@ -209,8 +215,28 @@ export function closeRun(run: Run, why: 'deadline' | 'cancelled'): void {
       NotShippedCode.neverAuthorized,
       "No receipt was accepted for the step before the run's deadline.",
     );
+  if (!explainWaits) closeUnexplained(run);
+  else
+    for (const step of run.timeline.steps.filter(notStarted))
+      closedBefore(
+        run,
+        step,
+        NotShippedCode.deadlineReached,
+        "The run's deadline passed",
+        waits.get(step.id),
+      );
+}
+
+/** The deadline's closing before waits were explained, kept word for word for the runs that began then. */
+function closeUnexplained(run: Run): void {
+  stopDependants(run);
   for (const step of run.timeline.steps.filter(notStarted))
-    closedBefore(run, step, NotShippedCode.deadlineReached, "The run's deadline passed", waits.get(step.id));
+    end(
+      run,
+      step,
+      NotShippedCode.deadlineReached,
+      "The run's deadline passed while the step waited for a step it needs.",
+    );
 }
 
 const refusal = (step: string, code: string, message: string): AuthorizationAnswer => ({
@@ -219,9 +245,8 @@ const refusal = (step: string, code: string, message: string): AuthorizationAnsw
   reasons: [{ code, message }],
 });
 
-/** Plan step ids have at most 128 characters: a longer one is cut, so no refusal or record echoes megabytes. */
-const MAX_STEP_ID = 128;
-const named = (step: string) => (step.length > MAX_STEP_ID ? `${step.slice(0, MAX_STEP_ID - 1)}…` : step);
+/** A step id longer than any plan's is cut, so no refusal or record echoes megabytes. */
+const named = (step: string) => (step.length > MAX_ID_LENGTH ? `${step.slice(0, MAX_ID_LENGTH - 1)}…` : step);
 
 /** The step an Update names, as refusals and records show it; null when it names none. */
 function namedStep(input: unknown): string | null {
@@ -229,24 +254,30 @@ function namedStep(input: unknown): string | null {
   return typeof step === 'string' && step !== '' ? named(step) : null;
 }
 
+/** What can be refused by the Update's shape alone, before the run knows its plan. */
+export function malformedRefusal(input: unknown): AuthorizationAnswer | undefined {
+  const loose = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (typeof loose.step === 'string' && typeof loose.receipt === 'string') return undefined;
+  return refusal(
+    namedStep(input) ?? '',
+    AuthorizationCode.malformed,
+    'An authorization is exactly { step, receipt }, both strings.',
+  );
+}
+
 /** What can be refused without looking at the receipt: the same checks run again once it is read. */
 export function authorizationRefusal(run: Run, input: unknown): AuthorizationAnswer | undefined {
-  const loose = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const { receipt } = loose;
-  if (typeof loose.step !== 'string' || typeof receipt !== 'string')
-    return refusal(
-      namedStep(input) ?? '',
-      AuthorizationCode.malformed,
-      'An authorization is exactly { step, receipt }, both strings.',
-    );
-  const step = named(loose.step);
+  const malformed = malformedRefusal(input);
+  if (malformed) return malformed;
+  const { step: id } = input as StepAuthorization;
+  const step = named(id);
   if (run.timeline.state !== 'open')
     return refusal(
       step,
       AuthorizationCode.runClosed,
       `Run ${run.timeline.runId} no longer accepts authorizations.`,
     );
-  const found = stepById(run, loose.step);
+  const found = stepById(run, id);
   if (!found)
     return refusal(step, AuthorizationCode.unknownStep, `Run ${run.timeline.runId} has no step "${step}".`);
   if (ended(found))
@@ -444,7 +475,7 @@ function recordUnread(
 ): AuthorizationAnswer {
   if (answer.status === 'refused') {
     const receipt = (input as { receipt?: unknown } | null)?.receipt;
-    sinks.audit.recordRunRefusal({ ...refusalFacts(run, input, answer), receipt });
+    sinks.audit.recordUnreadRefusal({ ...refusalFacts(run, input, answer), receipt });
   }
   return answer;
 }
@@ -471,10 +502,13 @@ function limitRefusal(
 /**
  * The Update's validator: what it refuses never enters the run's history, so a flood of such refusals
  * cannot grow it. Each is recorded by the worker's sink, and the caller gets the answer as the failure's
- * details. Validators must not change the run: the handler keeps every count.
+ * details. Before the plan is validated only the Update's shape and the limit can be checked; what needs
+ * the plan is refused by the handler, counted against the limit. Validators must not change the run:
+ * the handler keeps every count.
  */
 function validateAuthorization(run: Run | undefined, gate: RefusalGate, input: unknown): void {
-  const refused = (run && authorizationRefusal(run, input)) ?? limitRefusal(run, gate, input);
+  const early = run ? authorizationRefusal(run, input) : malformedRefusal(input);
+  const refused = early ?? limitRefusal(run, gate, input);
   if (refused?.status !== 'refused') return;
   recordUnread(run, input, refused);
   throw ApplicationFailure.create({
@@ -589,6 +623,8 @@ function advance(run: Run, inFlight: Promise<void>[]): void {
 async function drive(run: Run, inFlight: Promise<void>[]) {
   let deadlinePassed = false;
   const untilDeadline = Date.parse(run.timeline.deadline) - Date.now();
+  // Runs that began before waits were explained close as they began (docs/runs.md).
+  const close = (why: 'deadline' | 'cancelled') => closeRun(run, why, patched('run-waits-explained'));
   // Its own scope, cancelled when the run ends early: no timer outlives the run in the Web UI.
   const deadline = new CancellationScope();
   deadline
@@ -603,11 +639,11 @@ async function drive(run: Run, inFlight: Promise<void>[]) {
       if (run.timeline.steps.every(ended)) return;
       const seen = run.version;
       await condition(() => run.version !== seen || deadlinePassed);
-      if (deadlinePassed) return closeRun(run, 'deadline');
+      if (deadlinePassed) return close('deadline');
     }
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    closeRun(run, 'cancelled');
+    close('cancelled');
   } finally {
     deadline.cancel();
   }

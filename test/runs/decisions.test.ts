@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PreparedRun } from '../../src/activities/index.js';
-import type { AuditAnchor, ExecutionResult } from '../../src/shared.js';
+import { type AuditAnchor, type ExecutionResult, MAX_ID_LENGTH } from '../../src/shared.js';
 import {
   authorizationRefusal,
   closeRun,
+  malformedRefusal,
   notShippedReason,
   openRun,
   type Run,
@@ -92,6 +93,34 @@ describe('the decisions of a run', () => {
     expect(authorizationRefusal(r, { step: 'd', receipt: 'x' })?.status).toBe('refused');
   });
 
+  it('closes a run that began before waits were explained as it would have then', () => {
+    const explained = run();
+    const unexplained = run();
+    for (const r of [explained, unexplained]) step(r, 'b').status = 'authorized';
+    closeRun(explained, 'deadline', true);
+    closeRun(unexplained, 'deadline', false);
+    expect(step(explained, 'b').reason).toMatchObject({
+      code: 'DEADLINE_REACHED',
+      waitingFor: { step: 'a', code: 'NEVER_AUTHORIZED' },
+    });
+    expect(codes(unexplained)).toEqual({
+      a: 'NEVER_AUTHORIZED',
+      b: 'NEEDED_STEP_NOT_SHIPPED',
+      c: 'NEVER_AUTHORIZED',
+      d: 'NEVER_AUTHORIZED',
+    });
+    expect(step(unexplained, 'b').reason?.waitingFor).toBeUndefined();
+
+    const cancelled = run();
+    step(cancelled, 'b').status = 'authorized';
+    closeRun(cancelled, 'cancelled', false);
+    expect(step(cancelled, 'b').reason).toEqual({
+      code: 'CANCELLED',
+      message: 'The run was cancelled before the step started.',
+      detail: [],
+    });
+  });
+
   it('on cancel, an authorized step names the step it waited for and why that one had not run', () => {
     const r = run();
     r.refused.set('a', ['RECEIPT_UNVERIFIED']);
@@ -119,10 +148,13 @@ describe('the decisions of a run', () => {
       return answer?.status === 'refused' ? answer.reasons[0]?.code : undefined;
     };
     expect(refusal(null)).toBe('MALFORMED');
+    // The shape alone, as the validator checks it before the run knows its plan.
+    expect(malformedRefusal({ step: 7, receipt: 'x' })?.status).toBe('refused');
+    expect(malformedRefusal({ step: 'zz', receipt: 'x' })).toBeUndefined();
     expect(refusal({ step: 'zz', receipt: 'x' })).toBe('UNKNOWN_STEP');
     // A step id no plan can have is cut in the answer, so no refusal echoes what it was sent.
     const long = authorizationRefusal(r, { step: 'x'.repeat(100_000), receipt: 'x' });
-    expect(long?.step).toHaveLength(128);
+    expect(long?.step).toHaveLength(MAX_ID_LENGTH);
     expect(JSON.stringify(long).length).toBeLessThan(500);
     expect(refusal({ step: 'a', receipt: 'x' })).toBeUndefined();
     step(r, 'a').status = 'authorized';

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowFailedError } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
-import { exportBundle, verifyBundle } from '../../src/audit/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createRefusalSink } from '../../src/activities/index.js';
+import { type AuditStore, exportBundle, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { tamper } from '../../src/demo/tour.js';
 import {
@@ -182,34 +184,88 @@ describe('refused authorizations of a run', () => {
     });
   }, 120_000);
 
-  it('answers a malformed Update from another SDK as a rejected Update carrying the refusal', async () => {
+  it('answers a malformed Update from another SDK as a rejected Update carrying the refusal, before the plan is validated too', async () => {
     const { harness } = suite;
     const plan = releasePlan(runId(), 'v7.2.0');
-    const error = await harness.withWorkers('prod', async () => {
-      const runs = runClientOf(harness);
-      await runs.start(plan);
+    const runs = runClientOf(harness);
+    const handle = harness.env.client.workflow.getHandle(runWorkflowIdFor(plan.run_id));
+    const malformed = () =>
+      handle.executeUpdate(authorizeStepUpdate, { args: [{ step: 7 } as never] }).catch((e: unknown) => e);
+    // No worker yet: the first Update comes with the run's first workflow task, before its plan is validated.
+    await runs.start(plan);
+    const early = malformed();
+    await sleep(500);
+    const { errors, history } = await harness.withWorkers('prod', async () => {
+      const first = await early;
       await waitFor(() =>
         runs.timeline(plan.run_id).then(
           () => true,
           () => false,
         ),
       );
-      const handle = harness.env.client.workflow.getHandle(runWorkflowIdFor(plan.run_id));
-      const error = await handle
-        .executeUpdate(authorizeStepUpdate, { args: [{ step: 7 } as never] })
-        .catch((e: unknown) => e);
+      const errors = [first, await malformed()];
+      const history = await handle.fetchHistory();
       await handle.cancel();
-      return error;
+      return { errors, history };
     });
-    expect(error).toMatchObject({
-      cause: {
-        type: 'AUTHORIZATION_REFUSED',
-        message: 'An authorization is exactly { step, receipt }, both strings.',
-        details: [{ status: 'refused', step: '', reasons: [{ code: 'MALFORMED' }] }],
-      },
-    });
-    expect(await refusalRecords(plan.run_id)).toEqual([
-      { step: null, receipt: null, code: 'MALFORMED', verified: false, mode: 'prod' },
-    ]);
+    for (const error of errors)
+      expect(error).toMatchObject({
+        cause: {
+          type: 'AUTHORIZATION_REFUSED',
+          message: 'An authorization is exactly { step, receipt }, both strings.',
+          details: [{ status: 'refused', step: '', reasons: [{ code: 'MALFORMED' }] }],
+        },
+      });
+    // Neither entered the history; both are on record, the first before the run knew its mode.
+    const updates = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(updates).toHaveLength(0);
+    const records = await refusalRecords(plan.run_id);
+    expect(records).toHaveLength(2);
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { step: null, receipt: null, code: 'MALFORMED', verified: false, mode: null },
+        { step: null, receipt: null, code: 'MALFORMED', verified: false, mode: 'prod' },
+      ]),
+    );
   }, 120_000);
+});
+
+describe("the worker's sink for refusals decided without the receipt", () => {
+  const refusal = {
+    runId: 'r',
+    mode: 'prod' as const,
+    step: 'tag',
+    operationKind: null,
+    repository: null,
+    reasons: [{ code: 'UNKNOWN_STEP', message: 'Run r has no step "tag".' }],
+    recordedAt: '2026-12-07T00:00:00.000Z',
+    updateId: 'u1',
+    receipt: 'not a receipt',
+  };
+
+  it('gives up on an audit store that never answers well within the 10 s workflow task timeout, loudly', async () => {
+    vi.useFakeTimers();
+    try {
+      let attempts = 0;
+      const hung = {
+        append: () => {
+          attempts += 1;
+          return new Promise<never>(() => undefined);
+        },
+      } as unknown as AuditStore;
+      const sink = createRefusalSink({ store: hung, executorVersion: 'test' });
+      let outcome: string | undefined;
+      sink({ workflowId: 'run-r', runId: 'x' }, refusal).then(
+        () => (outcome = 'recorded'),
+        (error: Error) => (outcome = error.message),
+      );
+      await vi.advanceTimersByTimeAsync(5_500);
+      expect(attempts).toBe(3);
+      expect(outcome).toBe(
+        'The refused authorization of run r (UNKNOWN_STEP) could not be recorded; check the audit store: the audit store did not answer within 1500 ms',
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
