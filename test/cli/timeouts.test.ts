@@ -112,6 +112,15 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     );
   });
 
+  it('demo whose --timeout passed before it connected: exit 6, not Temporal unreachable', async () => {
+    const run = await marketops(
+      ['demo', '--key', files.signingKey, '--run-id', `${runId}-demo-0`, '--timeout', '0'],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(6);
+    expect(run.stderr).toMatch(/^marketops: The demo did not finish within 0 s: /m);
+  });
+
   const sentences: [string, () => string[], RegExp][] = [
     [
       'run authorize',
@@ -131,7 +140,7 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     [
       'demo',
       () => ['demo', '--key', files.signingKey, '--run-id', `${runId}-demo`],
-      /^marketops: The demo did not finish within 3 s: what it started goes on .*; see marketops runs show \S+-demo\.$/m,
+      /^marketops: The demo did not finish within 3 s: what it started, if anything, goes on .*; see marketops runs show \S+-demo\.$/m,
     ],
   ];
   it.each(sentences)('%s: exit 6 and one sentence saying what goes on', async (_, args, sentence) => {
