@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
+import { receiptIdLabel } from '../../audit/claims.js';
 import type { AuditEntry } from '../../audit/index.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
 import type { DemoStory } from '../../demo/tour.js';
@@ -36,12 +37,10 @@ async function verifyStore(location: string, keysFile: string) {
 }
 
 /** A refused authorization names its step and the receipt it claimed, marked when the signature did not verify. */
-function refusedAuthorization({ authorization, receipt_id }: AuditEntry['record']): string {
-  if (!authorization) return '';
-  const receipt = receipt_id
-    ? `, receipt ${receipt_id}${authorization.receipt_verified ? '' : ' (unverified)'}`
-    : '';
-  return `  refused authorization of step ${authorization.step ?? '-'}${receipt}`;
+function refusedAuthorization(record: AuditEntry['record']): string {
+  if (!record.authorization) return '';
+  const receipt = record.receipt_id ? `, receipt ${receiptIdLabel(record)}` : '';
+  return `  refused authorization of step ${record.authorization.step ?? '-'}${receipt}`;
 }
 
 const trailLine = ({ index, record, leafHash }: AuditEntry) =>
