@@ -59,7 +59,7 @@ function budgetWait(waitMs: number, reservation: string, legacy: boolean): Appli
     message: `This GitHub identity's budget has room for the request in ${waitMs} ms (nothing was sent)`,
     nonRetryable: true,
     details: [details],
-    // Expected control flow, not an error: logged at debug level and kept out of failure metrics.
+    // Expected control flow, not an error: kept out of failure metrics; the worker logs it as one info line.
     category: ApplicationFailureCategory.BENIGN,
   });
 }

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { z } from 'zod';
 import { type GitHubWrite, planFor } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
@@ -132,12 +133,16 @@ function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
   };
 }
 
-/** Fails closed on our own bugs: a rejection that says so, rather than an activity retried forever. */
+/**
+ * Fails closed on our own bugs: a rejection that says so, rather than an activity retried forever.
+ * The rejection carries only the error's first line, so the stack is logged here, where it is caught.
+ */
 async function rejectingBugs(validate: () => Promise<Validation>, metrics: ExecutorMetrics) {
   try {
     return await validate();
   } catch (error) {
     if (!isBugClass(error)) throw error;
+    log.error('The executor failed while validating a receipt; rejected it as INTERNAL_ERROR', { error });
     metrics.receipt('rejected', ExecutorCode.internalError);
     const message = `The executor failed while validating (${internalError(error)}); nothing was consumed or written.`;
     const reasons = [{ code: ExecutorCode.internalError, message }];

@@ -45,6 +45,12 @@ export type Submission =
       workflowId: string;
     };
 
+/**
+ * The workflow a submission is about to start: the receipt's execution, or the record of its
+ * refusal (with the refusal's reasons). Until one is sent, nothing reached Temporal.
+ */
+export type Sending = { workflowId: string; refusal?: readonly Reason[] };
+
 export interface RunStatus {
   /** Null for a refused submission whose receipt had no readable id. */
   receiptId: string | null;
@@ -165,7 +171,8 @@ export class ExecutorClient {
     return auditStore.byRunId(runId);
   }
 
-  async submit(input: ExecuteOperationInput): Promise<Submission> {
+  /** `sending` hears of the workflow the submission starts just before it goes out. */
+  async submit(input: ExecuteOperationInput, sending?: (sent: Sending) => void): Promise<Submission> {
     const { keys } = this.options;
     if (!keys)
       throw new Error('This client was created without a receipt key ring; pass one to submit receipts.');
@@ -182,11 +189,19 @@ export class ExecutorClient {
     const request = parsed.ok ? parsed.request : undefined;
     if (!verdict.accepted) {
       const prefix = verdict.receiptId ? `refused-${verdict.receiptId}` : 'unverified';
-      return this.reject(input.request, verdict.receiptId ?? null, verdict.reasons, prefix, verdict.kid);
+      return this.reject(
+        input.request,
+        verdict.receiptId ?? null,
+        verdict.reasons,
+        prefix,
+        verdict.kid ?? null,
+        sending,
+      );
     }
     const { receiptId, kid } = verdict;
     const workflowId = workflowIdFor(receiptId);
     try {
+      sending?.({ workflowId });
       await this.client.workflow.start(WORKFLOW_TYPE, {
         workflowId,
         taskQueue: TASK_QUEUE,
@@ -203,7 +218,7 @@ export class ExecutorClient {
       const reasons = [
         { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
       ];
-      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, kid, true);
+      return this.reject(input.request, receiptId, reasons, `duplicate-${receiptId}`, kid, sending, true);
     }
   }
 
@@ -325,7 +340,8 @@ export class ExecutorClient {
     receiptId: string | null,
     reasons: Reason[],
     idPrefix: string,
-    keyId: string | null = null,
+    keyId: string | null,
+    sending: ((sent: Sending) => void) | undefined,
     runIdVerified = false,
   ): Promise<Submission> {
     const claimed = claimedFields(request);
@@ -339,6 +355,7 @@ export class ExecutorClient {
       reasons,
     };
     const workflowId = `rejected-${idPrefix}-${randomUUID()}`;
+    sending?.({ workflowId, refusal: reasons });
     const audit = await this.client.workflow.execute<(draft: RejectionDraft) => Promise<AuditAnchor>>(
       REJECTION_WORKFLOW_TYPE,
       {

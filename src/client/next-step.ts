@@ -8,9 +8,13 @@ export type Situation =
   | { outcome: 'rejected'; codes: readonly string[] }
   | { outcome: 'failed'; code: string }
   | { outcome: 'succeeded' | 'blocked_by_mode' }
-  | { outcome: 'waiting_for_worker' }
-  /** The caller stopped waiting; the workflow, when it started, is still there to follow. */
-  | { outcome: 'timed_out'; workflowId?: string };
+  /** `refusedWith`: the receipt was refused with these codes; the refusal's record waits. */
+  | { outcome: 'waiting_for_worker'; refusedWith?: readonly string[] }
+  /**
+   * The caller stopped waiting. `workflowId`: the workflow the submission sent (none: nothing was
+   * sent), which goes on; `refusedWith` as above.
+   */
+  | { outcome: 'timed_out'; workflowId?: string; refusedWith?: readonly string[] };
 
 /**
  * What a receipt can still do. `used up`: consumed (the ledger holds it), so it can never run
@@ -110,16 +114,22 @@ export function nextStep(situation: Situation): NextStep | undefined {
     case 'blocked_by_mode':
       return undefined;
     case 'waiting_for_worker':
-      return {
-        receipt: 'reserved',
-        action: `Start a worker for ${TASK_QUEUE} (npm start, or marketops worker); the execution runs as soon as one polls.`,
-      };
+      return situation.refusedWith
+        ? {
+            receipt: refusalStep(situation.refusedWith).receipt,
+            action: `Start a worker for ${TASK_QUEUE} (npm start, or marketops worker); the refusal is recorded, and its reasons printed, as soon as one polls.`,
+          }
+        : {
+            receipt: 'reserved',
+            action: `Start a worker for ${TASK_QUEUE} (npm start, or marketops worker); the execution runs as soon as one polls.`,
+          };
     case 'timed_out':
+      if (situation.refusedWith) return refusalStep(situation.refusedWith);
+      if (!situation.workflowId)
+        return { receipt: 'unused', action: 'Submit again with a longer --timeout.' };
       return {
         receipt: 'reserved',
-        action: situation.workflowId
-          ? `Nothing to resubmit: the execution goes on; follow it with marketops status ${situation.workflowId}.`
-          : 'Nothing to resubmit: the submission goes on; marketops runs list --run-id <run id> shows it once it starts.',
+        action: `Nothing to resubmit: the execution goes on; follow it with marketops status ${situation.workflowId}.`,
       };
     case 'failed': {
       const fix = FAILURE_FIXES[situation.code];
@@ -128,15 +138,16 @@ export function nextStep(situation: Situation): NextStep | undefined {
         action: `${capitalize(fix ? `${fix}, then ${NEW_RECEIPT}` : NEW_RECEIPT)}.`,
       };
     }
-    case 'rejected': {
-      const step = REJECTION_STEPS.find((group) =>
-        group.codes.some((code) => situation.codes.includes(code)),
-      );
-      return step
-        ? { receipt: step.receipt, action: step.action }
-        : { receipt: 'unused', action: 'Fix what the reasons name, then submit the same receipt again.' };
-    }
+    case 'rejected':
+      return refusalStep(situation.codes);
   }
+}
+
+function refusalStep(codes: readonly string[]): NextStep {
+  const step = REJECTION_STEPS.find((group) => group.codes.some((code) => codes.includes(code)));
+  return step
+    ? { receipt: step.receipt, action: step.action }
+    : { receipt: 'unused', action: 'Fix what the reasons name, then submit the same receipt again.' };
 }
 
 /** A final outcome as a situation. */

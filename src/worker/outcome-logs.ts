@@ -1,6 +1,6 @@
-import { ApplicationFailure, type LogMetadata } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory, type LogMetadata } from '@temporalio/common';
 import type { RuntimeLine } from '../logging/logger.js';
-import { BUDGET_WAIT_FAILURE_TYPE, FailureCode, PLAN_INVALID_FAILURE_TYPE } from '../shared.js';
+import { BUDGET_WAIT_FAILURE_TYPE, ExecutorCode, FailureCode, PLAN_INVALID_FAILURE_TYPE } from '../shared.js';
 
 /**
  * Failure types an activity ends with when the answer is final and nothing is at fault: GitHub
@@ -18,12 +18,20 @@ const DECIDED = new Set<string>([
   PLAN_INVALID_FAILURE_TYPE,
 ]);
 
-/** Failure types that end an attempt in order to wait: the workflow sleeps on a durable timer, then calls again. */
-const WAITS = new Set<string>([
-  BUDGET_WAIT_FAILURE_TYPE,
-  FailureCode.primaryRateLimit,
-  FailureCode.secondaryRateLimit,
-]);
+/** GitHub's own rate-limit refusals (a 403 or 429): the workflow sleeps them out as it does a budget wait. */
+const REFUSALS = new Set<string>([FailureCode.primaryRateLimit, FailureCode.secondaryRateLimit]);
+
+/**
+ * A wait's level, or undefined when the failure is no wait. Our own budget's wait (nothing was
+ * sent) is info; under "never banned" each refusal by GitHub is what an operator must see, a
+ * warning. Workflow code from before budgets gets our waits typed as a secondary rate limit: they
+ * are benign, GitHub's refusals are not.
+ */
+function waitLevel(error: ApplicationFailure): 'INFO' | 'WARN' | undefined {
+  if (error.type === BUDGET_WAIT_FAILURE_TYPE) return 'INFO';
+  if (!REFUSALS.has(String(error.type))) return undefined;
+  return error.category === ApplicationFailureCategory.BENIGN ? 'INFO' : 'WARN';
+}
 
 function withoutError(meta: LogMetadata): LogMetadata {
   const { error: _stackAndAll, ...rest } = meta;
@@ -41,32 +49,34 @@ const endedOnPurpose = (error: unknown): error is { message: string } =>
   error !== null &&
   String((error as { stack?: unknown }).stack).startsWith('ApplicationFailure: ');
 
+/** An outcome that names INTERNAL_ERROR ended on a bug of ours: it stays a warning. */
+const namesBug = (outcome: string) => outcome.includes(ExecutorCode.internalError);
+
 /**
  * The SDK logs every failure as a warning with its stack, so a CONFLICT (GitHub refused, nothing
  * changed) printed two of them. Expected outcomes become one info line each, with the outcome and
- * its reason and no stack: a workflow's declared end, and each wait for a budget or a rate limit.
- * An activity's decided refusal goes to debug, as the workflow's line tells it. Anything else,
- * bugs first, keeps its level and its stack.
+ * its reason and no stack: a workflow's declared end, and each wait for our own budget. A rate-limit
+ * refusal from GitHub is one warning line, without a stack.
+ * An activity's decided refusal goes to debug, as the workflow's line tells it. An outcome that
+ * names INTERNAL_ERROR is one warning line (the bug's stack is logged where it was caught).
+ * Anything else, bugs first, keeps its level and its stack.
  */
 export function restateOutcomes(line: RuntimeLine): RuntimeLine {
   const { message, meta } = line;
   const { error } = meta;
   if (message === 'Activity failed' && error instanceof ApplicationFailure && error.type) {
-    if (WAITS.has(error.type)) {
+    const level = waitLevel(error);
+    if (level) {
       const waitMs = (error.details?.[0] as { waitMs?: number } | undefined)?.waitMs;
       const outcome = { outcome: 'waiting', reason: error.type, waitMs };
-      return {
-        level: 'INFO',
-        message: `Waiting: ${error.message}`,
-        meta: { ...withoutError(meta), ...outcome },
-      };
+      return { level, message: `Waiting: ${error.message}`, meta: { ...withoutError(meta), ...outcome } };
     }
     if (error.nonRetryable && DECIDED.has(error.type))
       return { level: 'DEBUG', message, meta: { ...withoutError(meta), reason: error.type } };
   }
   if (message === 'Workflow failed' && endedOnPurpose(error))
     return {
-      level: 'INFO',
+      level: namesBug(error.message) ? 'WARN' : 'INFO',
       message: `Workflow ended: ${error.message}`,
       meta: { ...withoutError(meta), outcome: 'failed', reason: error.message },
     };

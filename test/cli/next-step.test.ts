@@ -46,6 +46,25 @@ describe('next step after an outcome', () => {
     );
   });
 
+  it('a timeout before anything was sent: the receipt is unused; submit again with a longer --timeout', () => {
+    expect(describeNextStep(nextStep({ outcome: 'timed_out' }) ?? fail())).toBe(
+      'receipt unused. Next: Submit again with a longer --timeout.',
+    );
+  });
+
+  it('a refused receipt whose record waits: the refusal’s own receipt state, never reserved', () => {
+    const waiting = nextStep({ outcome: 'waiting_for_worker', refusedWith: ['OP_DIGEST_MISMATCH'] });
+    expect(waiting?.receipt).toBe('unused');
+    expect(waiting?.action).toContain(
+      'the refusal is recorded, and its reasons printed, as soon as one polls',
+    );
+    expect(nextStep({ outcome: 'waiting_for_worker', refusedWith: ['ALREADY_CONSUMED'] })?.receipt).toBe(
+      'used up',
+    );
+    const timedOut = { outcome: 'timed_out', workflowId: 'rejected-x', refusedWith: ['EXPIRED'] } as const;
+    expect(nextStep(timedOut)).toEqual(nextStep({ outcome: 'rejected', codes: ['EXPIRED'] }));
+  });
+
   it('nothing to do after success or a dry run; results map to situations', () => {
     const succeeded = { status: 'succeeded', github: { url: 'u', id: '1', adopted: false }, audit } as const;
     expect(nextStep(situationOf(succeeded))).toBeUndefined();

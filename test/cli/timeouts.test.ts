@@ -88,13 +88,37 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     expect(run.ms).toBeLessThan(LIMIT_MS + SLACK_MS);
   });
 
-  it('submit of a refused receipt, whose refusal a worker records: exit 6, the submission goes on', async () => {
-    // The tag's receipt with the release's request: the client refuses it (OP_DIGEST_MISMATCH).
+  it('submit of a refused receipt, whose refusal a worker records: exit 6, refused, its record goes on', async () => {
+    // The tag's receipt with the release's request: the client refuses it (OPERATION_KIND_MISMATCH, …).
     const run = await timed(['submit', '--receipt', files.tagReceipt, '--request', files.releaseRequest]);
     expect(run.code, run.stderr).toBe(6);
-    expect(run.stdout).toContain('no outcome within 3 s; the submission goes on.');
+    expect(run.stdout).toMatch(
+      /^refused OPERATION_KIND_MISMATCH[^;]*; its record rejected-\S+ was not written within 3 s and goes on\.\nreceipt unused\. Next: /m,
+    );
+    expect(run.stderr).not.toContain('reserved');
+    expect(run.stderr).toContain('the refusal is recorded, and its reasons printed, as soon as one polls');
     expect(run.ms).toBeGreaterThanOrEqual(LIMIT_MS);
     expect(run.ms).toBeLessThan(LIMIT_MS + SLACK_MS);
+  });
+
+  it('submit whose --timeout passed before it connected: exit 6, nothing was submitted', async () => {
+    const run = await marketops(
+      ['submit', '--receipt', files.tagReceipt, '--request', files.tagRequest, '--timeout', '0'],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(6);
+    expect(run.stdout).toBe(
+      'nothing was submitted within 0 s.\nreceipt unused. Next: Submit again with a longer --timeout.\n',
+    );
+  });
+
+  it('demo whose --timeout passed before it connected: exit 6, not Temporal unreachable', async () => {
+    const run = await marketops(
+      ['demo', '--key', files.signingKey, '--run-id', `${runId}-demo-0`, '--timeout', '0'],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(6);
+    expect(run.stderr).toMatch(/^marketops: The demo did not finish within 0 s: /m);
   });
 
   const sentences: [string, () => string[], RegExp][] = [
@@ -116,7 +140,7 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     [
       'demo',
       () => ['demo', '--key', files.signingKey, '--run-id', `${runId}-demo`],
-      /^marketops: The demo did not finish within 3 s: what it started goes on .*; see marketops runs show \S+-demo\.$/m,
+      /^marketops: The demo did not finish within 3 s: what it started, if anything, goes on .*; see marketops runs show \S+-demo\.$/m,
     ],
   ];
   it.each(sentences)('%s: exit 6 and one sentence saying what goes on', async (_, args, sentence) => {

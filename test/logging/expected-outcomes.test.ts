@@ -1,12 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Runtime, Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nonRetryableBugs } from '../../src/activities/bug-class.js';
 import { executionResult } from '../../src/client/executor-client.js';
 import { FEATURE_SHA, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { BUDGET_WAIT_FAILURE_TYPE, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
+import {
+  BUDGET_WAIT_FAILURE_TYPE,
+  FailureCode,
+  TASK_QUEUE,
+  WORKFLOW_TYPE,
+  workflowIdFor,
+} from '../../src/shared.js';
 import { runtimeLogger } from '../../src/worker/bootstrap.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import * as bugActivities from './fixtures/bug-activities.js';
@@ -109,7 +115,69 @@ describe('expected outcomes are one info line each, without a stack', () => {
   });
 });
 
+describe('a rate-limit refusal from GitHub itself stays a warning', () => {
+  it('one warn line with the reason and the wait, without a stack', () => {
+    const before = lines.length;
+    const refusal = ApplicationFailure.create({
+      type: FailureCode.secondaryRateLimit,
+      message: 'GitHub answered 403: You have exceeded a secondary rate limit',
+      nonRetryable: true,
+      details: [{ waitMs: 60_000 }],
+    });
+    runtimeLogger(logger).warn('Activity failed', {
+      error: refusal,
+      workflowId: 'receipt-r',
+      activityType: 'createTagRef',
+    });
+    const written = lines.slice(before);
+    expect(written).toHaveLength(1);
+    expect(written[0]).not.toContain('"stack"');
+    expect(JSON.parse(written[0] ?? '{}')).toMatchObject({
+      level: 40,
+      msg: `Waiting: ${refusal.message}`,
+      reason: FailureCode.secondaryRateLimit,
+      waitMs: 60_000,
+    });
+  });
+});
+
 describe('a bug keeps its stack', () => {
+  it('a bug while validating a receipt: its stack at error, the INTERNAL_ERROR outcome at warn', async () => {
+    const { harness } = suite;
+    const run = runId();
+    const request = tagRequest(run, 'v8.2.0');
+    const receipt = await harness.issue(request);
+    const workflowId = workflowIdFor(receiptIdOf(receipt));
+    const bug = vi.spyOn(harness.keys, 'keyFor').mockImplementation(() => {
+      throw new TypeError('a bug in the key ring');
+    });
+    try {
+      // Past the client, which would meet the same bug itself.
+      const result = await harness.withWorkers('prod', async () =>
+        executionResult(
+          await harness.env.client.workflow.start(WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: TASK_QUEUE,
+            args: [{ receipt, request }],
+          }),
+        ),
+      );
+      expect(result).toMatchObject({ status: 'rejected', reasons: [{ code: 'INTERNAL_ERROR' }] });
+    } finally {
+      bug.mockRestore();
+    }
+
+    const { parsed } = linesOf(workflowId);
+    const caught = parsed.find((line) => line.level >= 50) as
+      | (Line & { error: { stack: string } })
+      | undefined;
+    expect(caught?.error.stack).toMatch(/^TypeError: a bug in the key ring\n\s+at /);
+    expect(parsed.find((line) => line.outcome === 'failed')).toMatchObject({
+      level: 40,
+      reason: expect.stringContaining('rejected INTERNAL_ERROR'),
+    });
+  });
+
   it('an activity throwing a TypeError is logged at warn with the stack of the TypeError', async () => {
     const { harness } = suite;
     const taskQueue = 'log-outcomes-bug';

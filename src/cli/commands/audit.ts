@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
+import { receiptIdLabel, runIdLabel } from '../../audit/claims.js';
 import type { AuditEntry, AuditStore, KeptAnchor } from '../../audit/index.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
@@ -34,12 +35,11 @@ async function readKeys(path?: string) {
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
-/** A run id taken from a submission that did not verify is a claim, and shown as one. */
+/** Run and receipt ids that did not verify are claims, and shown as such. */
 function describeEntry({ index, record }: AuditEntry): string {
   const reasons = record.reasons.map((r) => r.code).join(',') || '-';
   const subject = [record.operation_kind, record.repository].filter(Boolean).join(' ') || '(no operation)';
-  const run = `${record.run_id ?? '-'}${record.run_id_verified === false ? ' (unverified)' : ''}`;
-  return `#${index} ${record.recorded_at} ${record.outcome} ${subject} run=${run} receipt=${record.receipt_id ?? '-'} reasons=${reasons}`;
+  return `#${index} ${record.recorded_at} ${record.outcome} ${subject} run=${runIdLabel(record)} receipt=${receiptIdLabel(record)} reasons=${reasons}`;
 }
 
 const DEFAULT_SHOW_LIMIT = 20;
@@ -72,7 +72,7 @@ function registerShow(audit: Command): void {
     .option('--json', 'print the records as JSON')
     .addHelpText(
       'after',
-      '\nA run id marked "(unverified)" was read from a request or receipt that did not verify.\n\nExamples:\n' +
+      '\nA run or receipt id marked "(unverified)" was read from a request or receipt that did not verify.\n\nExamples:\n' +
         '  marketops audit show\n  marketops audit show --limit 100\n  marketops audit show --run-id run-42\n' +
         '  marketops audit show --run-id run-42 --json',
     )

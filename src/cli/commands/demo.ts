@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
+import { receiptIdLabel } from '../../audit/claims.js';
 import type { AuditEntry } from '../../audit/index.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
+import type { DemoStory } from '../../demo/tour.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv, timeoutOption } from '../inputs.js';
 
@@ -35,16 +37,45 @@ async function verifyStore(location: string, keysFile: string) {
 }
 
 /** A refused authorization names its step and the receipt it claimed, marked when the signature did not verify. */
-function refusedAuthorization({ authorization, receipt_id }: AuditEntry['record']): string {
-  if (!authorization) return '';
-  const receipt = receipt_id
-    ? `, receipt ${receipt_id}${authorization.receipt_verified ? '' : ' (unverified)'}`
-    : '';
-  return `  refused authorization of step ${authorization.step ?? '-'}${receipt}`;
+function refusedAuthorization(record: AuditEntry['record']): string {
+  if (!record.authorization) return '';
+  const receipt = record.receipt_id ? `, receipt ${receiptIdLabel(record)}` : '';
+  return `  refused authorization of step ${record.authorization.step ?? '-'}${receipt}`;
 }
 
 const trailLine = ({ index, record, leafHash }: AuditEntry) =>
   `  #${index} ${record.outcome.padEnd(15)} ${(record.operation_kind ?? '-').padEnd(16)} ${record.reasons.map((r) => r.code).join(',') || '-'}  leaf ${leafHash.slice(0, 16)}…${refusedAuthorization(record)}`;
+
+/** Prints the run's audit trail, the log's verification and whether the run went as scripted; the exit code. */
+async function report(
+  { story, trail }: { story: DemoStory; trail: AuditEntry[] },
+  runId: string,
+  audit: { store: string; keysFile: string },
+  json: boolean,
+  log: (line: string) => void,
+): Promise<number> {
+  const tour = await import('../../demo/tour.js');
+  const verification = await verifyStore(audit.store, audit.keysFile);
+  log(`\nAudit trail of ${runId} (${trail.length} records):`);
+  for (const entry of trail) log(trailLine(entry));
+  log(
+    verification.ok
+      ? `Audit log verified: ${verification.size} records, every checkpoint signed and consistent.`
+      : `Audit log BROKEN at index ${verification.firstBadIndex}: ${verification.message}`,
+  );
+  const problems = [...tour.storyProblems(story), ...tour.trailProblems(story.timeline, trail)];
+  log(
+    problems.length === 0
+      ? `\nAs scripted: ${tour.SCRIPT[story.timeline.mode].told}`
+      : `\nNOT as scripted:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+  );
+  log(
+    `\nSee it in the Web UI: open workflow ${story.workflowId} (its details show the timeline); or run: npx marketops runs show ${runId}`,
+  );
+  if (json) process.stdout.write(`${JSON.stringify({ ...story, trail, verification, problems }, null, 2)}\n`);
+  if (!verification.ok) return ExitCode.auditBroken;
+  return problems.length === 0 ? ExitCode.ok : ExitCode.failure;
+}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -62,22 +93,13 @@ export function registerDemoCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       const config = await configFromEnv();
-      const [
-        { connectExecutor },
-        { RunClient },
-        { readJsonFile },
-        tour,
-        { deadlineAfter, within },
-        { TASK_QUEUE },
-      ] = await Promise.all([
-        import('../../client/connect.js'),
+      const [{ RunClient }, { readJsonFile }, tour, { connectedWithin }, { TASK_QUEUE }] = await Promise.all([
         import('../../client/run-client.js'),
         import('../../common/files.js'),
         import('../../demo/tour.js'),
         import('../waiting.js'),
         import('../../shared.js'),
       ]);
-      const deadline = deadlineAfter(flags.timeout);
       const keyFile = flags.key ?? join(config.dataDir, 'keys', receiptKeyFileNames.privateKey);
       const signingKey = (await asUserError(readJsonFile(keyFile, 'the receipt signing key'))) as JWK;
       const runId =
@@ -86,46 +108,19 @@ export function registerDemoCommand(program: Command): void {
           .toISOString()
           .replace(/[^0-9]/g, '')
           .slice(0, 14)}`;
-      const { executor, client, close } = await asUserError(connectExecutor(config, undefined, deadline));
-      try {
-        const log = (line: string) => !flags.json && process.stdout.write(`${line}\n`);
+      const log = (line: string) => {
+        if (!flags.json) process.stdout.write(`${line}\n`);
+      };
+      const told = await connectedWithin(flags.timeout, undefined, async ({ executor, client }) => {
         log(`MarketOps demo, run ${runId}\n`);
-        const told = await within(client, deadline, () =>
-          asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log)),
+        const story = await asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log));
+        return { story, trail: await executor.getAuditTrail({ runId }) };
+      });
+      if (!told.done)
+        throw new UserError(
+          `The demo did not finish within ${flags.timeout} s: what it started, if anything, goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
+          ExitCode.timedOut,
         );
-        if (!told.done)
-          throw new UserError(
-            `The demo did not finish within ${flags.timeout} s: what it started goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
-            ExitCode.timedOut,
-          );
-        const story = told.value;
-        const trail = await executor.getAuditTrail({ runId });
-        const verification = await verifyStore(config.audit.store, config.audit.keysFile);
-        log(`\nAudit trail of ${runId} (${trail.length} records):`);
-        for (const entry of trail) log(trailLine(entry));
-        log(
-          verification.ok
-            ? `Audit log verified: ${verification.size} records, every checkpoint signed and consistent.`
-            : `Audit log BROKEN at index ${verification.firstBadIndex}: ${verification.message}`,
-        );
-        const problems = [...tour.storyProblems(story), ...tour.trailProblems(story.timeline, trail)];
-        log(
-          problems.length === 0
-            ? `\nAs scripted: ${tour.SCRIPT[story.timeline.mode].told}`
-            : `\nNOT as scripted:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
-        );
-        log(
-          `\nSee it in the Web UI: open workflow ${story.workflowId} (its details show the timeline); or run: npx marketops runs show ${runId}`,
-        );
-        if (flags.json)
-          process.stdout.write(`${JSON.stringify({ ...story, trail, verification, problems }, null, 2)}\n`);
-        process.exitCode = !verification.ok
-          ? ExitCode.auditBroken
-          : problems.length === 0
-            ? ExitCode.ok
-            : ExitCode.failure;
-      } finally {
-        await close();
-      }
+      process.exitCode = await report(told.value, runId, config.audit, Boolean(flags.json), log);
     });
 }

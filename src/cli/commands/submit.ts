@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ExecutorClient, Submission } from '../../client/executor-client.js';
+import type { ExecutorClient, Sending } from '../../client/executor-client.js';
 import type { ExecuteOperationInput } from '../../shared.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, readReceipt, timeoutOption } from '../inputs.js';
@@ -16,7 +16,7 @@ Without a worker polling the task queue, submit says so within seconds and goes 
 A failed or rejected outcome is followed by whether the receipt is used up and what to do next.
 
 Exit codes: 0 succeeded (or started, without --wait), 3 rejected (ALREADY_CONSUMED included),
-4 blocked by dry-run mode, 1 failed, 2 usage error, 6 --timeout passed (the execution goes on).`;
+4 blocked by dry-run mode, 1 failed, 2 usage error, 6 --timeout passed (what was submitted goes on).`;
 
 interface SubmitFlags {
   receipt: string;
@@ -27,19 +27,27 @@ interface SubmitFlags {
   json?: boolean;
 }
 
-/** The submission and, with --wait, its outcome: what stdout reports. `submitted` sees it start. */
+/** The submission and, with --wait, its outcome: what stdout reports. `sending` as for `ExecutorClient.submit`. */
 async function submitAndWait(
   executor: ExecutorClient,
   input: ExecuteOperationInput,
   wait: boolean,
-  submitted: (submission: Submission) => void,
+  sending: (sent: Sending) => void,
 ) {
-  const submission = await executor.submit(input);
-  submitted(submission);
+  const submission = await executor.submit(input, sending);
   if (submission.status === 'rejected' || !wait) return submission;
   const { receiptId, workflowId } = submission;
   const result = await withProgress(executor, receiptId, executor.result(receiptId));
   return { receiptId, workflowId, ...result };
+}
+
+/** The line a passed `--timeout` ends with: what was sent, if anything, goes on. */
+function timedOut(seconds: number | undefined, sent: Sending | undefined, refusedWith?: string[]): string {
+  if (!sent) return `nothing was submitted within ${seconds} s.`;
+  const codes = refusedWith?.join(', ');
+  if (codes)
+    return `refused ${codes}; its record ${sent.workflowId} was not written within ${seconds} s and goes on.`;
+  return `no outcome within ${seconds} s; ${sent.workflowId} goes on.`;
 }
 
 export function registerSubmitCommand(program: Command): void {
@@ -67,21 +75,24 @@ export function registerSubmitCommand(program: Command): void {
       ]);
       const receipt = await asUserError(readReceipt(flags.receipt));
       const request = await asUserError(readJsonFile(flags.request, 'an operation request'));
+      let sent: Sending | undefined;
+      const refusedWith = () => sent?.refusal?.map((reason) => reason.code);
       const say = (line: string) => {
         process.stderr.write(`${line}\n`);
-        const waiting = nextStep({ outcome: 'waiting_for_worker' });
+        const waiting = nextStep({ outcome: 'waiting_for_worker', refusedWith: refusedWith() });
         if (line === NO_WORKER_NOTICE && waiting) process.stderr.write(`${describeNextStep(waiting)}\n`);
       };
-      let workflowId: string | undefined;
       const bounded = await connectedWithin(flags.timeout, flags.keys, ({ executor }) => {
-        const work = submitAndWait(executor, { receipt, request }, Boolean(flags.wait), (submission) => {
-          workflowId = submission.workflowId;
+        const work = submitAndWait(executor, { receipt, request }, Boolean(flags.wait), (sending) => {
+          sent = sending;
         });
         return watchingForWorkers(executor, work, say);
       });
       if (!bounded.done) {
-        const human = `no outcome within ${flags.timeout} s; ${workflowId ?? 'the submission'} goes on.`;
-        const step = nextStep({ outcome: 'timed_out', workflowId });
+        const { workflowId } = sent ?? {};
+        const codes = refusedWith();
+        const step = nextStep({ outcome: 'timed_out', workflowId, refusedWith: codes });
+        const human = timedOut(flags.timeout, sent, codes);
         const shown = withNextStep({ status: 'timed_out', workflowId }, human, step);
         print(flags.json, shown.value, shown.human);
         process.exitCode = ExitCode.timedOut;
