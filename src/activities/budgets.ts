@@ -8,6 +8,7 @@ import {
   knowsPrimary,
   type Observation,
   reserve,
+  reserveLook,
   type Settlement,
   settle,
 } from '../budgets/windows.js';
@@ -32,7 +33,10 @@ type Headers = Parameters<typeof rateLimitObservation>[0];
 /** What a reservation's requests keep to: GitHub's rate-limit headers go to `onHeaders`. */
 export interface Pace {
   onHeaders: (headers: Headers) => void;
-  /** Resolves when the write may be sent: at most half a write gap after the slot, under best practices. */
+  /**
+   * Resolves when the write may be sent (at most half a second after the slot, under best
+   * practices), or fails, sending nothing, when the reservation's lease is (nearly) over.
+   */
   beforeWrite: () => Promise<void>;
 }
 
@@ -64,6 +68,20 @@ function budgetWait(waitMs: number, reservation: string, legacy: boolean): Appli
   });
 }
 
+/**
+ * Past its lease (30 s from its slot, at least the activity's start-to-close timeout) a
+ * reservation no longer holds the next write back, so a write sent then could overlap the next:
+ * a slow activity ends its attempt sending nothing, and its retry reserves again. The margin
+ * leaves the write its time to reach GitHub within the lease.
+ */
+function assertWithinLease(leaseEnd: number, limits: BudgetLimits): void {
+  if (authorizationNow() <= leaseEnd - limits.marginMs) return;
+  throw ApplicationFailure.retryable(
+    `This activity reached its GitHub write after its budget reservation's lease ended, so nothing was sent; the retry reserves again`,
+    'GITHUB_BUDGET_LEASE_ENDED',
+  );
+}
+
 function refusalOf(error: unknown): Settlement['refused'] {
   if (!(error instanceof ApplicationFailure)) return undefined;
   const waitMs = (error.details?.[0] as RateLimitDetails | undefined)?.waitMs;
@@ -81,23 +99,22 @@ export interface Spend {
   lookUp: () => Promise<Observation | undefined>;
 }
 
-/** A reservation's slot, the moment it was decided, and when its write may be sent. */
+/** A reservation's slot, the moment it was decided, when its write may be sent and when its lease ends. */
 interface Slot {
   at: number;
   now: number;
   writeFrom: number;
+  leaseEnd: number;
 }
-
-/** A look at GitHub's primary window is a read in flight like any other (GitHub does not count it). */
-const LOOK: Cost = { writes: 0, reads: 1 };
 
 /**
  * The reservation's slot. Until GitHub has described the identity's current primary window (its
  * first use, or past a reset), another client may have spent most of it: the budget looks first
  * rather than assume it is whole, so a train's first burst cannot run into a window already spent.
- * The look is a reservation of its own, so looks count among the requests in flight; with no
- * room for one now, the activity is told to wait until there is, and reserves nothing meanwhile.
- * The moment is read under the store's lock: one read before the look (or the wait for the lock)
+ * The look is a reservation of its own, so looks count among the requests in flight; it does not
+ * queue behind the slots planned so far (a write claiming its slot past a reset looks at once).
+ * With no room for one now, the activity is told to wait until there is, reserving nothing. The
+ * moment is read under the store's lock: one read before the look (or the wait for the lock)
  * would trail the grants made meanwhile, and first come, first served would turn it into a wait.
  */
 async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise<Slot> {
@@ -107,16 +124,17 @@ async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise
     const granted = reserve(state, limits, now, key, cost);
     // A slot at or after exp would never be used: it is not kept, so it delays no one.
     const kept = granted.at < notAfter ? granted.state : state;
-    return { state: kept, result: { at: granted.at, now, writeFrom: granted.writeFrom } };
+    const { at, writeFrom, leaseEnd } = granted;
+    return { state: kept, result: { at, now, writeFrom, leaseEnd } };
   };
   const lookKey = `${key}/rate-limit`;
   const first = await store.update<Slot | 'look'>(identity, (state) => {
     const now = authorizationNow();
     if (knowsPrimary(state, now)) return slotIn(state, now);
-    const look = reserve(state, limits, now, lookKey, LOOK);
+    const look = reserveLook(state, limits, now, lookKey);
     if (look.at <= now) return { state: look.state, result: 'look' };
     // No room to look now: come back when there is, reserving nothing meanwhile.
-    return { state, result: { at: look.at, now, writeFrom: look.at } };
+    return { state, result: { at: look.at, now, writeFrom: look.at, leaseEnd: look.leaseEnd } };
   });
   if (first !== 'look') return first;
   // Settling the look frees its place among the requests in flight and records what GitHub said.
@@ -139,9 +157,10 @@ async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise
  * Runs `body` (one activity's GitHub requests) on a reservation of `cost` in `identity`'s
  * budget, written to the shared store before any request is sent. Without room now, nothing
  * is sent and the attempt ends with a budget wait on a durable timer; only the last fraction of
- * a second before a write (a gap after the previous one ended) is waited in the worker. Once the
- * requests are done, the reservation is settled with GitHub's last rate-limit headers and any
- * refusal, which tightens the identity's budget.
+ * a second before a write (a gap after the previous one ended) is waited in the worker, and a
+ * write reached after the reservation's lease is not sent. Once the requests are done, the
+ * reservation is settled with GitHub's last rate-limit headers and any refusal, which tightens
+ * the identity's budget.
  */
 export async function withBudget<T>(
   budgets: Budgets,
@@ -150,7 +169,7 @@ export async function withBudget<T>(
 ): Promise<T> {
   const { identity, reservation, notAfter } = spend;
   const key = reservationKey(reservation);
-  const { at, now, writeFrom } = await reserveSlot(budgets, spend, key);
+  const { at, now, writeFrom, leaseEnd } = await reserveSlot(budgets, spend, key);
   if (at >= notAfter) {
     throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
   }
@@ -161,8 +180,11 @@ export async function withBudget<T>(
       onHeaders: (headers) => {
         settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
       },
-      // The only wait in a worker, under half a write gap: see LEAD_SHARE in src/budgets/windows.ts.
-      beforeWrite: () => delay(Math.max(0, writeFrom - authorizationNow())),
+      beforeWrite: async () => {
+        // The only wait in a worker, under half a second: see writeLead in src/budgets/windows.ts.
+        await delay(Math.max(0, writeFrom - authorizationNow()));
+        assertWithinLease(leaseEnd, budgets.limits);
+      },
     });
   } catch (error) {
     settlement.refused = refusalOf(error);

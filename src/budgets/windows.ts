@@ -120,11 +120,12 @@ const writeGap = (limits: BudgetLimits) =>
     : limits.writeSpacingMs) / limits.clockRate;
 
 /**
- * A write's activity may start this share of the gap before its write may go, and waits the rest
- * in the worker just before sending it: a durable timer's latency (tens of ms, more on a busy
- * server) then delays no write, and the wait in a worker stays under half a second.
+ * How long before its write may go a write's activity may start; it waits the rest in the worker
+ * just before sending it, so a durable timer's latency (tens of ms, more on a busy server) delays
+ * no write. Half of GitHub's second between writes, whatever the operator's cap: the rest of a
+ * longer gap is waited on a durable timer, and the wait in a worker stays under half a second.
  */
-const LEAD_SHARE = 0.5;
+const writeLead = (limits: BudgetLimits) => (0.5 * BEST_PRACTICES.writeGapMs) / limits.clockRate;
 
 /**
  * Under best practices, a write goes when no other write of the identity is in flight and at
@@ -150,7 +151,7 @@ function writeSlot(
   }
   let slot = t;
   for (const write of writes) {
-    if (write.sent && write.leaseEnd <= now) slot = Math.max(slot, write.leaseEnd + gap * (1 - LEAD_SHARE));
+    if (write.sent && write.leaseEnd <= now) slot = Math.max(slot, write.leaseEnd + gap - writeLead(limits));
     else if (write.sent && t <= now) slot = Math.max(slot, now + gap);
     else slot = Math.max(slot, write.at + gap);
   }
@@ -159,7 +160,7 @@ function writeSlot(
 
 /**
  * When a write granted at `at` may be sent: a gap after every write that had ended by then.
- * Under best practices this is at most the lead after `at`; otherwise it is `at`.
+ * Under best practices this is at most the lead (half a second) after `at`; otherwise it is `at`.
  */
 function writeFrom(grants: readonly Grant[], limits: BudgetLimits, at: number, cost: Cost): number {
   if (limits.pacing === 'documented-limits' || cost.writes === 0) return at;
@@ -238,11 +239,15 @@ function slotFrom(
 const earliestSlot = (state: BudgetState, limits: BudgetLimits, now: number, cost: Cost): number =>
   slotFrom(state, limits, now, cost, Math.max(now, state.grants.at(-1)?.at ?? now), () => state.grants);
 
-/** A reservation's slot, and when its write may be sent (at most half a write gap after the slot). */
+/**
+ * A reservation's slot, when its write may be sent (at most half a second after the slot), and
+ * when its lease ends: after that the reservation no longer holds the next write back.
+ */
 export interface Reserved {
   state: BudgetState;
   at: number;
   writeFrom: number;
+  leaseEnd: number;
 }
 
 /** Forgets what can no longer affect a window: grants older than an hour and no longer in flight. */
@@ -270,9 +275,37 @@ export function reserve(
   if (existing) return claim(state, limits, now, existing);
   const pruned = prune(state, limits, now);
   const at = earliestSlot(pruned, limits, now, cost);
-  const grant: Grant = { key, at, ...cost, leaseEnd: at + limits.leaseMs, sent: at <= now };
-  const grants = [...pruned.grants, grant];
-  return { state: { ...pruned, grants }, at, writeFrom: writeFrom(pruned.grants, limits, at, cost) };
+  return granted(pruned, limits, now, { key, at, ...cost }, writeFrom(pruned.grants, limits, at, cost));
+}
+
+/** `pruned` with a new grant at `slot.at`, in its place among the slots; sent if that is now. */
+function granted(
+  pruned: BudgetState,
+  limits: BudgetLimits,
+  now: number,
+  slot: Omit<Grant, 'leaseEnd' | 'sent'>,
+  from: number,
+): Reserved {
+  const grant: Grant = { ...slot, leaseEnd: slot.at + limits.leaseMs, sent: slot.at <= now };
+  const grants = [...pruned.grants, grant].sort((a, b) => a.at - b.at);
+  return { state: { ...pruned, grants }, at: grant.at, writeFrom: from, leaseEnd: grant.leaseEnd };
+}
+
+/** A look at GitHub's primary window is a read in flight like any other (GitHub does not count it). */
+const LOOK: Cost = { writes: 0, reads: 1 };
+
+/**
+ * Reserves a look at GitHub's primary window (GET /rate_limit, which GitHub's limit does not
+ * count): it needs only a place among the requests that went and are still in flight, from now.
+ * It does not queue behind the slots planned so far, as a request does (first come, first
+ * served): past a reset, a train's writes claiming their slots would otherwise each be told to
+ * wait for the train's last slot before learning the new window.
+ */
+export function reserveLook(state: BudgetState, limits: BudgetLimits, now: number, key: string): Reserved {
+  const pruned = prune(state, limits, now);
+  const sent = pruned.grants.filter((grant) => grant.sent);
+  const at = concurrencySlot(sent, limits, now, Math.max(now, pruned.blockedUntil));
+  return granted(pruned, limits, now, { key, at, ...LOOK }, at);
 }
 
 /**
@@ -283,14 +316,15 @@ export function reserve(
  * to where it fits. Later slots are only plans until claimed, and each is checked the same way.
  */
 function claim(state: BudgetState, limits: BudgetLimits, now: number, grant: Grant): Reserved {
-  if (now < grant.at) return { state, at: grant.at, writeFrom: grant.at };
+  if (now < grant.at) return { state, at: grant.at, writeFrom: grant.at, leaseEnd: grant.leaseEnd };
   const others = { ...state, grants: state.grants.filter((other) => other !== grant) };
   const sent = others.grants.filter((other) => other.sent);
   const before = (t: number) => sent.filter((other) => other.at <= t);
   const at = slotFrom(others, limits, now, grant, now, before);
   const claimed = { ...grant, at, leaseEnd: at + limits.leaseMs, sent: at <= now };
   const grants = [...others.grants, claimed].sort((a, b) => a.at - b.at);
-  return { state: { ...others, grants }, at, writeFrom: writeFrom(before(at), limits, at, grant) };
+  const from = writeFrom(before(at), limits, at, grant);
+  return { state: { ...others, grants }, at, writeFrom: from, leaseEnd: claimed.leaseEnd };
 }
 
 /** Whether GitHub has described the current primary window: before that, its remaining is unknown. */

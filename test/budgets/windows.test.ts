@@ -331,23 +331,31 @@ describe('best practices: writes one at a time, a second apart, few requests in 
     { minLength: 2, maxLength: 60 },
   );
 
-  it('never sends a write while another is in flight, and each at least a second (GitHub time) after the previous ended', () => {
+  it('never sends a write while another is in flight, and each at least a gap (GitHub time) after the previous ended', () => {
     fc.assert(
-      fc.property(runsArb, fc.constantFrom(1, 4, 120), (runs, clockRate) => {
-        const limits = paced({ clockRate });
-        const scaled = runs.map((run) => ({
-          latency: run.latency / clockRate,
-          duration: run.duration / clockRate,
-        }));
-        const sent = train(limits, scaled).sort((a, b) => a.sentAt - b.sentAt);
-        expect(sent).toHaveLength(runs.length);
-        sent.slice(1).forEach((write, i) => {
-          const previous = sent[i] as Sent;
-          expect((write.sentAt - previous.endedAt) * clockRate).toBeGreaterThanOrEqual(1000 - 1e-6);
-          // The only wait in a worker: under half a gap between the claim and the write.
-          expect((write.sentAt - write.claimedAt) * clockRate).toBeLessThanOrEqual(500 + 1e-6);
-        });
-      }),
+      // The operator's cap (GitHub ms between writes): none, 0.5 and 0.05 writes a second.
+      fc.property(
+        runsArb,
+        fc.constantFrom(1, 4, 120),
+        fc.constantFrom(0, 2_000, 20_000),
+        (runs, clockRate, cap) => {
+          const limits = paced({ clockRate, writeSpacingMs: cap });
+          const scaled = runs.map((run) => ({
+            latency: run.latency / clockRate,
+            duration: run.duration / clockRate,
+          }));
+          const sent = train(limits, scaled).sort((a, b) => a.sentAt - b.sentAt);
+          expect(sent).toHaveLength(runs.length);
+          sent.slice(1).forEach((write, i) => {
+            const previous = sent[i] as Sent;
+            expect((write.sentAt - previous.endedAt) * clockRate).toBeGreaterThanOrEqual(
+              Math.max(1000, cap) - 1e-6,
+            );
+            // The only wait in a worker, whatever the cap: under half a second between the claim and the write.
+            expect((write.sentAt - write.claimedAt) * clockRate).toBeLessThanOrEqual(500 + 1e-6);
+          });
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -400,5 +408,15 @@ describe('best practices: writes one at a time, a second apart, few requests in 
 
   it('the operator’s cap still spaces writes further when it is under one a second', () => {
     expect(writesAtOnce(paced({ writeSpacingMs: 2_000 }), 3)).toEqual([0, 2_000, 4_000]);
+  });
+
+  it('under a cap of 0.05 writes a second, the 20 s gap is waited on a durable timer but its last half second', () => {
+    const limits = paced({ writeSpacingMs: 20_000 });
+    let { state } = reserve(emptyBudget(), limits, 0, 'a', write);
+    state = settle(state, limits, 10, { key: 'a' });
+    const next = reserve(state, limits, 10, 'b', write);
+    expect(next.at).toBe(19_510);
+    const claimed = reserve(next.state, limits, next.at, 'b', write);
+    expect(claimed).toMatchObject({ at: 19_510, writeFrom: 20_010 });
   });
 });

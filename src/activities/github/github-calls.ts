@@ -48,7 +48,8 @@ const UNPACED: Pace = { onHeaders: () => {}, beforeWrite: async () => {} };
 /**
  * The GitHub calls every activity is built from: counted, parsed at the boundary, and guarded
  * by exp. Every response's headers, a refusal's included, go to the pace's `onHeaders` (the
- * budget learns GitHub's primary window from them); a write waits for the pace's `beforeWrite`.
+ * budget learns GitHub's primary window from them); a write waits for the pace's `beforeWrite`,
+ * which ends the attempt instead, sending nothing, once the reservation's lease is over.
  */
 export function githubCalls(octokit: Octokit, metrics: ExecutorMetrics, pace: Pace = UNPACED) {
   const { onHeaders } = pace;
