@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { inTransaction } from '../common/postgres-transaction.js';
+import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
 import { schemaSql, splitSchema } from './postgres-schema.js';
 import { type AuditRecord, canonicalRecord } from './record.js';
@@ -149,11 +149,7 @@ export async function openPostgresAuditStore(
   const { connectionString, schema } = splitSchema(location);
   const pool = new pg.Pool({ connectionString, max: 4 });
   try {
-    // Serialised: concurrent CREATE ... IF NOT EXISTS can still collide in the catalog.
-    await inTransaction(pool, async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('marketops-audit-schema'))`);
-      await client.query(schemaSql(schema));
-    });
+    await createUnderLock(pool, 'marketops-audit-schema', [schemaSql(schema)]);
   } catch (error) {
     await pool.end();
     throw error;

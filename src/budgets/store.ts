@@ -5,7 +5,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeSynced } from '../common/durable-files.js';
-import { inTransaction } from '../common/postgres-transaction.js';
+import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import { type BudgetState, emptyBudget } from './windows.js';
 
@@ -128,14 +128,12 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
 
 async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  // Workers starting together would race CREATE TABLE IF NOT EXISTS; the lock lets one create it.
-  await inTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('marketops-github-budgets'))`);
-    await client.query(`CREATE TABLE IF NOT EXISTS marketops_github_budgets (
+  await createUnderLock(pool, 'marketops-github-budgets', [
+    `CREATE TABLE IF NOT EXISTS marketops_github_budgets (
       identity text PRIMARY KEY,
       state jsonb NOT NULL,
-      updated_at timestamptz NOT NULL DEFAULT now())`);
-  });
+      updated_at timestamptz NOT NULL DEFAULT now())`,
+  ]);
   const serial = perIdentityQueue();
   return {
     update: (identity, change) =>

@@ -19,3 +19,15 @@ export async function inTransaction<T>(
     client.release();
   }
 }
+
+/**
+ * Creates a store's tables: `statements` run in one transaction under the advisory lock named
+ * `lock`, because workers opening an empty database together would race CREATE … IF NOT EXISTS
+ * into a duplicate catalog entry (pg_type_typname_nsp_index); with the lock they take turns.
+ */
+export function createUnderLock(pool: pg.Pool, lock: string, statements: readonly string[]): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
+    for (const statement of statements) await client.query(statement);
+  });
+}

@@ -3,7 +3,7 @@ import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { syncDirectory, writeSynced } from '../common/durable-files.js';
-import { inTransaction } from '../common/postgres-transaction.js';
+import { createUnderLock } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 
 /**
@@ -70,17 +70,14 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
 
 async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  // Serialised, as the audit and budget stores: workers starting together on an empty database
-  // would race CREATE TABLE IF NOT EXISTS into a duplicate catalog entry (pg_type_typname_nsp_index).
-  await inTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('marketops-consumed-receipts'))`);
-    await client.query(`CREATE TABLE IF NOT EXISTS marketops_consumed_receipts (
+  await createUnderLock(pool, 'marketops-consumed-receipts', [
+    `CREATE TABLE IF NOT EXISTS marketops_consumed_receipts (
       receipt_id text PRIMARY KEY,
       workflow_id text NOT NULL,
-      consumed_at timestamptz NOT NULL DEFAULT now())`);
+      consumed_at timestamptz NOT NULL DEFAULT now())`,
     // Ledgers created before runs were recorded gain the column; their rows keep NULL.
-    await client.query('ALTER TABLE marketops_consumed_receipts ADD COLUMN IF NOT EXISTS run_id text');
-  }).catch(async (error) => {
+    'ALTER TABLE marketops_consumed_receipts ADD COLUMN IF NOT EXISTS run_id text',
+  ]).catch(async (error) => {
     await pool.end();
     throw error;
   });
