@@ -48,16 +48,47 @@ export function installRuntime(config: Config): pino.Logger {
   return logger;
 }
 
+/** A part of the worker that could not be opened at start-up: not a usage mistake, and not worth a stack. */
+export class WorkerStartError extends Error {
+  override name = 'WorkerStartError';
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
 /** The worker process: wires the stores and runs until SIGINT/SIGTERM. */
 export async function runWorkerProcess(config: Config, logger = installRuntime(config)): Promise<void> {
   assertWritable(config);
   const keys = await readKeyRingFile(config.receipts.keysFile);
   const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);
-  const store = await openAuditStore(config.audit.store, signer);
-  const ledger = await openLedger(config.ledger);
-  const budgets = await openBudgetStore(config.github.budgetStore);
-  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  const opened: Closable[] = [];
+  // Each part named, with the variable that configures it: "connect ECONNREFUSED" alone names neither.
+  const open = async <T extends Closable>(name: string, variable: string, opening: Promise<T>) => {
+    const part = await opening.catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new WorkerStartError(`The worker cannot start: its ${name} failed (${why}); check ${variable}.`);
+    });
+    opened.push(part);
+    return part;
+  };
   try {
+    const store = await open(
+      'audit store',
+      'MARKETOPS_AUDIT_STORE',
+      openAuditStore(config.audit.store, signer),
+    );
+    const ledger = await open('receipt ledger', 'MARKETOPS_LEDGER', openLedger(config.ledger));
+    const budgets = await open(
+      'budget store',
+      'MARKETOPS_BUDGET_STORE',
+      openBudgetStore(config.github.budgetStore),
+    );
+    const connection = await open(
+      'connection to Temporal',
+      'TEMPORAL_ADDRESS',
+      NativeConnection.connect(config.temporal.connectionOptions),
+    );
     const workers = await createExecutorWorkers({
       connection,
       namespace: config.temporal.namespace,
@@ -81,6 +112,6 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
     );
     await runWorkers(workers);
   } finally {
-    await Promise.allSettled([store.close(), ledger.close(), budgets.close(), connection.close()]);
+    await Promise.allSettled(opened.map((part) => part.close()));
   }
 }

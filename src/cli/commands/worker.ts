@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
 const EXAMPLES = `
@@ -18,7 +19,15 @@ export function registerWorkerCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async () => {
       const config = await configFromEnv();
-      const { runWorkerProcess } = await import('../../worker/bootstrap.js');
-      await asUserError(runWorkerProcess(config));
+      const { runWorkerProcess, WorkerStartError } = await import('../../worker/bootstrap.js');
+      try {
+        await runWorkerProcess(config);
+      } catch (error) {
+        // Temporal's runtime (its metrics endpoint, its signal handlers) would keep a failed worker
+        // alive and "healthy" to a supervisor: once the error is printed, the process ends.
+        setTimeout(() => process.exit(), 100).unref();
+        if (error instanceof WorkerStartError) throw new UserError(error.message, ExitCode.failure);
+        return asUserError(Promise.reject(error));
+      }
     });
 }
