@@ -5,7 +5,7 @@ import { receiptIdLabel } from '../../audit/claims.js';
 import type { AuditEntry } from '../../audit/index.js';
 import { receiptKeyFileNames } from '../../config/key-file-names.js';
 import type { DemoStory } from '../../demo/tour.js';
-import { ExitCode, UserError } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { asUserError, configFromEnv, timeoutOption } from '../inputs.js';
 
 const EXAMPLES = `
@@ -93,7 +93,7 @@ export function registerDemoCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       const config = await configFromEnv();
-      const [{ RunClient }, { readJsonFile }, tour, { connectedWithin }, { TASK_QUEUE }] = await Promise.all([
+      const [{ RunClient }, { readJsonFile }, tour, { withTemporal }, { TASK_QUEUE }] = await Promise.all([
         import('../../client/run-client.js'),
         import('../../common/files.js'),
         import('../../demo/tour.js'),
@@ -111,16 +111,18 @@ export function registerDemoCommand(program: Command): void {
       const log = (line: string) => {
         if (!flags.json) process.stdout.write(`${line}\n`);
       };
-      const told = await connectedWithin(flags.timeout, undefined, async ({ executor, client }) => {
-        log(`MarketOps demo, run ${runId}\n`);
-        const story = await asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log));
-        return { story, trail: await executor.getAuditTrail({ runId }) };
-      });
-      if (!told.done)
-        throw new UserError(
-          `The demo did not finish within ${flags.timeout} s: what it started, if anything, goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
-          ExitCode.timedOut,
-        );
-      process.exitCode = await report(told.value, runId, config.audit, Boolean(flags.json), log);
+      const told = await withTemporal(
+        undefined,
+        async ({ executor, client }) => {
+          log(`MarketOps demo, run ${runId}\n`);
+          const story = await asUserError(tour.runDemoStory(new RunClient(client), signingKey, runId, log));
+          return { story, trail: await executor.getAuditTrail({ runId }) };
+        },
+        {
+          seconds: flags.timeout,
+          timedOut: `The demo did not finish within ${flags.timeout} s: what it started, if anything, goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
+        },
+      );
+      process.exitCode = await report(told, runId, config.audit, Boolean(flags.json), log);
     });
 }
