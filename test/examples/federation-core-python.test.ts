@@ -19,21 +19,30 @@ const sitePackages = new URL('../../.tools/federation-core-python', import.meta.
 
 async function federationCore(
   args: string[],
-): Promise<{ code: number; answers: { status: string; step: string }[] }> {
+): Promise<{
+  code: number | null;
+  signal: string | null;
+  stderr: string;
+  answers: { status: string; step: string }[];
+}> {
   const run = promisify(execFile)('python3', [example, ...args], {
     env: { ...process.env, PYTHONPATH: sitePackages },
   });
-  const { stdout, code } = await run.then(
-    (done) => ({ stdout: done.stdout, code: 0 }),
-    (failed: { stdout: string; code: number }) => failed,
+  const { stdout, stderr, code, signal } = await run.then(
+    (done) => ({ ...done, code: 0, signal: null }),
+    (failed: { stdout: string; stderr: string; code: number | null; signal: string | null }) => failed,
   );
   const answers = stdout
     .trim()
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
-  return { code, answers };
+  return { code, signal, stderr, answers };
 }
+
+// What a failed exit says, so a crash is told apart from a refusal.
+const exitOf = (result: { signal: string | null; stderr: string }) =>
+  `signal ${result.signal}; stderr: ${result.stderr.slice(-2000)}`;
 
 describe('a Federation Core written in Python, against the stack', () => {
   it('signs step receipts the executor accepts and authorizes a run through the Update; a damaged one is refused', async () => {
@@ -58,14 +67,14 @@ describe('a Federation Core written in Python, against the stack', () => {
     const timeline = await harness.withWorkers('prod', async () => {
       await runs.start(plan);
       const damaged = await federationCore([...core, '--steps', 'tag', '--tamper', 'tag']);
-      expect(damaged.code).toBe(3);
+      expect(damaged.code, exitOf(damaged)).toBe(3);
       expect(damaged.answers).toMatchObject([{ status: 'refused', step: 'tag' }]);
       const genuine = await federationCore([...core, '--steps', 'tag,release']);
-      expect(genuine.code).toBe(0);
+      expect(genuine.code, exitOf(genuine)).toBe(0);
       expect(genuine.answers.map((answer) => answer.status)).toEqual(['accepted', 'accepted']);
       // Refused without reading the receipt, so as a rejected Update: the example reads the answer from it.
       const again = await federationCore([...core, '--steps', 'tag']);
-      expect(again.code).toBe(3);
+      expect(again.code, exitOf(again)).toBe(3);
       expect(again.answers).toMatchObject([
         {
           status: 'refused',
