@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../test/support/stats.js';
 import { saveResult } from './lib/results.js';
-import { percentile } from './lib/stats.js';
 
 /**
  * `marketops --help`, wall clock from spawn to exit, compiled (dist/, what bin/marketops.js runs

@@ -5,8 +5,8 @@
  * Run: npx tsx bench/fault-drill.ts [--ops 300] [--kills 10] [--max-kill-delay-ms 30000]
  */
 import { parseArgs } from 'node:util';
-import { runConcurrencyDrill } from './lib/concurrency-drill.js';
-import { runCrashDrill } from './lib/crash-drill.js';
+import { runConcurrencyDrill } from '../test/support/concurrency-drill.js';
+import { runCrashDrill } from '../test/support/crash-drill.js';
 import { saveResult } from './lib/results.js';
 
 const { values } = parseArgs({

@@ -14,16 +14,16 @@ import { gunzipSync } from 'node:zlib';
 import type { GitHubPacing } from '../src/config/github-pacing.js';
 import type { OperationRequest } from '../src/receipts/index.js';
 import { type Limits, limitsSchema, type RequestLogEntry } from '../src/sandbox/index.js';
+import { analyseLog, earliestSchedule, minimumSeconds } from '../test/support/rate-limit-model.js';
+import { benchRequests, benchSandboxConfig, writesOf } from '../test/support/workload.js';
 import { appWorkload } from './lib/app-workload.js';
 import { type DirectClient, type DirectRun, runDirectLane } from './lib/direct-lane.js';
 import { type LaneRun, runExecutorLane } from './lib/executor-lane.js';
 import { measureWriteThroughput } from './lib/executor-throughput.js';
 import { runKillLane } from './lib/kill-lane.js';
 import { compareLightLatency } from './lib/light-latency.js';
-import { analyseLog, earliestSchedule, minimumSeconds } from './lib/rate-limit-model.js';
 import { type SummaryRow, saveChart, saveResult } from './lib/results.js';
 import { lineChartSvg, type Series } from './lib/svg.js';
-import { benchRequests, benchSandboxConfig, writesOf } from './lib/workload.js';
 
 const { values } = parseArgs({
   options: { compression: { type: 'string' }, scale: { type: 'string' }, from: { type: 'string' } },

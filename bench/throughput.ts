@@ -6,16 +6,16 @@
 import { parseArgs } from 'node:util';
 import { Octokit } from '@octokit/rest';
 import type { OperationRequest } from '../src/receipts/index.js';
-import { peakRssMiB } from './lib/cli-process.js';
+import { peakRssMiB } from '../test/support/cli-process.js';
+import { startSandboxProcess } from '../test/support/sandbox-process.js';
+import { type BenchStack, startBenchStack } from '../test/support/stack.js';
+import { mapPool, summarize } from '../test/support/stats.js';
+import { benchRequests, benchSandboxConfig, effectCount } from '../test/support/workload.js';
 import { performDirect } from './lib/direct-github.js';
 import { startInProcessWorkers, UNPACED } from './lib/in-process-workers.js';
 import { saveChart, saveResult } from './lib/results.js';
-import { startSandboxProcess } from './lib/sandbox-process.js';
-import { type BenchStack, startBenchStack } from './lib/stack.js';
-import { mapPool, summarize } from './lib/stats.js';
 import { histogramSvg } from './lib/svg.js';
 import { installMetricsRuntime, meanLatencies } from './lib/temporal-metrics.js';
-import { benchRequests, benchSandboxConfig, effectCount } from './lib/workload.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,8 +3,8 @@ import { createAppAuth } from '@octokit/auth-app';
 import type { GitHubAuth } from '../../src/config/index.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { limitsSchema, type SandboxConfig, sandboxConfigSchema } from '../../src/sandbox/index.js';
+import { benchRepoConfig, benchRequests } from '../../test/support/workload.js';
 import type { OctokitOptions } from './direct-lane.js';
-import { benchRepoConfig, benchRequests } from './workload.js';
 
 const APP_ID = 4242;
 

@@ -1,10 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import type { RequestLogEntry, SandboxConfig } from '../../src/sandbox/index.js';
+import { startSandboxProcess } from '../../test/support/sandbox-process.js';
+import { mapPool } from '../../test/support/stats.js';
 import { performDirect } from './direct-github.js';
 import { runNaive } from './naive-executor.js';
-import { startSandboxProcess } from './sandbox-process.js';
-import { mapPool } from './stats.js';
 import { compressedWriteGroups, type ThrottleCounts, throttledOctokit } from './throttled-octokit.js';
 
 export type DirectClient = 'plugin-throttling' | 'naive';

@@ -2,10 +2,10 @@ import type { BudgetLimits } from '../../src/budgets/limits.js';
 import type { GitHubAuth } from '../../src/config/index.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import type { RequestLogEntry, SandboxConfig } from '../../src/sandbox/index.js';
+import { type BenchStack, startBenchStack } from '../../test/support/stack.js';
+import { mapPool, tally } from '../../test/support/stats.js';
+import { effectCount } from '../../test/support/workload.js';
 import { startInProcessWorkers } from './in-process-workers.js';
-import { type BenchStack, startBenchStack } from './stack.js';
-import { mapPool, tally } from './stats.js';
-import { effectCount } from './workload.js';
 
 export interface LaneRun {
   log: RequestLogEntry[];

@@ -1,7 +1,7 @@
+import { startBenchStack } from '../../test/support/stack.js';
+import { mapPool } from '../../test/support/stats.js';
+import { benchRequests, benchSandboxConfig, writesOf } from '../../test/support/workload.js';
 import { startInProcessWorkers, UNPACED } from './in-process-workers.js';
-import { startBenchStack } from './stack.js';
-import { mapPool } from './stats.js';
-import { benchRequests, benchSandboxConfig, writesOf } from './workload.js';
 
 /**
  * The executor's throughput on this box, limits off: `ops` mixed operations at `concurrency`

@@ -9,7 +9,7 @@ import { openLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
 import { DEFAULT_AUDIENCE } from '../../src/receipts/index.js';
 import { createExecutorWorkers, runWorkers, workflowsPath } from '../../src/worker/executor-workers.js';
-import type { BenchStack } from './stack.js';
+import type { BenchStack } from '../../test/support/stack.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundled once per process: webpack takes seconds, and every worker set runs the same code. */

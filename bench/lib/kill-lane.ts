@@ -1,10 +1,10 @@
 import type { OperationRequest } from '../../src/receipts/index.js';
 import type { SandboxConfig } from '../../src/sandbox/index.js';
-import { superviseWorker } from './child-worker.js';
+import { superviseWorker } from '../../test/support/child-worker.js';
+import { startBenchStack } from '../../test/support/stack.js';
+import { mapPool, tally } from '../../test/support/stats.js';
+import { effectCount } from '../../test/support/workload.js';
 import type { LaneRun } from './executor-lane.js';
-import { startBenchStack } from './stack.js';
-import { mapPool, tally } from './stats.js';
-import { effectCount } from './workload.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,14 +3,18 @@
  * `node --import tsx bench/lib/light-latency-child.ts <repository root>` starts that checkout's
  * bench stack (dev server, sandbox, in-process workers at the highest pace), then for each
  * `{ ops }` message executes that many operations one after another and answers with their
- * submit→result latencies. The root's own bench/lib modules are used, so an older commit's
- * worktree measures its own code.
+ * submit→result latencies. The root's own modules are used, so an older commit's worktree measures
+ * its own code: the shared stack and workload are in test/support, or in bench/lib before they moved.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = process.argv[2] as string;
-const load = (module: string) => import(pathToFileURL(join(root, 'bench/lib', module)).href);
+const load = (module: string) => {
+  const shared = join(root, 'test/support', module);
+  return import(pathToFileURL(existsSync(shared) ? shared : join(root, 'bench/lib', module)).href);
+};
 const { startBenchStack } = await load('stack.ts');
 const { startInProcessWorkers } = await load('in-process-workers.ts');
 const { benchRequests, benchSandboxConfig } = await load('workload.ts');

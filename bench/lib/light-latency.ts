@@ -2,8 +2,8 @@ import { execFileSync, fork } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exited } from './cli-process.js';
-import { type LatencySummary, summarize } from './stats.js';
+import { exited } from '../../test/support/cli-process.js';
+import { type LatencySummary, summarize } from '../../test/support/stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('light-latency-child.ts', import.meta.url));

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { earliestSchedule } from '../../bench/lib/rate-limit-model.js';
 import {
   type BudgetLimits,
   budgetLimitsSchema,
@@ -9,6 +8,7 @@ import {
   MINUTE_MS,
 } from '../../src/budgets/limits.js';
 import { type BudgetState, emptyBudget, type Grant, reserve, settle } from '../../src/budgets/windows.js';
+import { earliestSchedule } from '../support/rate-limit-model.js';
 
 /**
  * A reference model of GitHub's documented windows, written independently of src/budgets:
@@ -60,7 +60,7 @@ function referenceEarliest(
   return found;
 }
 
-/** The earliest each of `n` writes can go out from an idle start (bench/lib/rate-limit-model.ts), in ms. */
+/** The earliest each of `n` writes can go out from an idle start (test/support/rate-limit-model.ts), in ms. */
 const earliestWriteSchedule = (n: number, pacing: BudgetLimits['pacing'] = 'documented-limits') =>
   earliestSchedule(n, pacing).map((seconds) => seconds * 1000);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConcurrencyDrill } from '../../bench/lib/concurrency-drill.js';
+import { runConcurrencyDrill } from '../support/concurrency-drill.js';
 
 describe('concurrency drill: one receipt, 100 parallel submissions, three worker processes', () => {
   it('makes one effect and records 99 ALREADY_CONSUMED rejections in a verifying audit log', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCrashDrill } from '../../bench/lib/crash-drill.js';
+import { runCrashDrill } from '../support/crash-drill.js';
 
 /** CI-sized; `npx tsx bench/fault-drill.ts` runs the full 300. */
 describe('crash drill: worker SIGKILLed and restarted, dev server restarted on its SQLite file', () => {

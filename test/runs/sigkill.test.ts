@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { superviseWorker } from '../../bench/lib/child-worker.js';
-import { readAuditEntries } from '../../bench/lib/drill-checks.js';
-import { startBenchStack } from '../../bench/lib/stack.js';
-import { benchRequests, benchSandboxConfig } from '../../bench/lib/workload.js';
 import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { planFor } from '../../src/github/plan.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
 import { runWorkflowIdFor } from '../../src/shared.js';
+import { superviseWorker } from '../support/child-worker.js';
+import { readAuditEntries } from '../support/drill-checks.js';
+import { startBenchStack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { benchRequests, benchSandboxConfig } from '../support/workload.js';
 import { outcomes } from './fixtures.js';
 
 const STEPS = 12;

@@ -15,7 +15,7 @@ import type { SandboxConfig } from '../../src/sandbox/index.js';
 import { searchAttributes } from '../../src/shared.js';
 import { type LocalStack, startLocalStack } from '../../src/stack/local-stack.js';
 import { createLocalEnv } from '../../src/temporal/servers.js';
-import { freePort } from '../../test/support/ports.js';
+import { freePort } from './ports.js';
 import { type SandboxProcess, startSandboxProcess } from './sandbox-process.js';
 
 export interface BenchStack {

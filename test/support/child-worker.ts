@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_AUDIT_ORIGIN } from '../../src/audit/keys.js';
-import { freePort } from '../../test/support/ports.js';
 import { exited, peakRssMiB, spawnMarketops } from './cli-process.js';
+import { freePort } from './ports.js';
 import type { BenchStack } from './stack.js';
 
 /** The highest pace `marketops worker` accepts (MARKETOPS_GITHUB_WRITES_PER_SECOND ≤ 80/60). */
