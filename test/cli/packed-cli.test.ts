@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { node } from '../support/processes.js';
+import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
+import { marketopsInBackground, node } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 /**
@@ -18,7 +19,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // An empty cache downloads every dependency; give it longer than the default two minutes.
-it('the packed package installs into an empty folder and runs marketops --help', {
+it('the packed package installs into an empty folder, runs marketops --help and serves its sandbox', {
   timeout: 600_000,
 }, async () => {
   const dir = await tempDir('packed');
@@ -28,7 +29,9 @@ it('the packed package installs into an empty folder and runs marketops --help',
   const files = packed?.files.map((file) => file.path) ?? [];
   expect(files).toContain('dist/cli/main.js');
   expect(files).toContain('dist/workflows/index.ts'); // the worker bundles workflows from source
-  expect(files.filter((file) => file.startsWith('src/'))).toEqual([]);
+  expect(files.filter((file) => /^(src|test|bench)\//.test(file))).toEqual([]);
+  // The sandbox ships on purpose: start, demo and sandbox use it (docs/architecture.md says why).
+  expect(files).toContain('dist/sandbox/index.js');
 
   const app = join(dir, 'app');
   await run('mkdir', [app]);
@@ -58,4 +61,22 @@ it('the packed package installs into an empty folder and runs marketops --help',
     `const { distIsFresh } = await import(${JSON.stringify(buildState)}); console.log(distIsFresh())`,
   ]);
   expect(which.stdout.trim()).toBe('true');
+
+  // The shipped sandbox serves its seeded repository from the install.
+  const sandbox = marketopsInBackground(['sandbox', '--port', '0', '--json'], process.env, bin);
+  try {
+    const printed = /^\{"url":.*\}$/m;
+    await sandbox.waitForOutput(printed, 60_000);
+    const { url, token } = JSON.parse(sandbox.output().match(printed)?.[0] ?? '') as {
+      url: string;
+      token: string;
+    };
+    const response = await fetch(`${url}/repos/${DEFAULT_REPOSITORY}`, {
+      headers: { authorization: `token ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { full_name: string }).full_name).toBe(DEFAULT_REPOSITORY);
+  } finally {
+    await sandbox.stop();
+  }
 });

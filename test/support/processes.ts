@@ -57,8 +57,12 @@ export interface Background {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function marketopsInBackground(args: string[], env: NodeJS.ProcessEnv): Background {
-  const child = spawn(process.execPath, [MARKETOPS_BIN, ...args], { env });
+export function marketopsInBackground(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  bin = MARKETOPS_BIN,
+): Background {
+  const child = spawn(process.execPath, [bin, ...args], { env });
   let output = '';
   const append = (chunk: Buffer) => {
     output += chunk;
