@@ -16,7 +16,7 @@ Runtime.install({ telemetryOptions: { metrics: { prometheus: prometheusOptions(p
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('metrics');
 
-/** Every metric the README documents, each of which an operator can graph from start-up. */
+/** Every metric docs/configuration.md documents, each of which an operator can graph from start-up. */
 const DOCUMENTED = [
   'marketops_receipts',
   'marketops_github_calls',
