@@ -8,14 +8,18 @@ import { GITHUB_WRITES_TASK_QUEUE, TASK_QUEUE } from '../shared.js';
  */
 const LIVE_POLLER_MS = 90_000;
 
-type Timestamp = proto.google.protobuf.ITimestamp;
+/** A protobuf Timestamp as the server sends it: `seconds` is a Long (or a number), which `Number` reads. */
+interface Timestamp {
+  seconds?: unknown;
+  nanos?: number | null;
+}
 
 interface PollerSighting {
   identity?: string | null;
   lastAccessTime?: Timestamp | null;
 }
 
-/** Milliseconds since the epoch; `seconds` may be a Long, which `Number` reads through its string. */
+/** Milliseconds since the epoch. */
 const msOf = (timestamp: Timestamp | null | undefined): number =>
   Number(timestamp?.seconds ?? 0) * 1000 + Math.floor((timestamp?.nanos ?? 0) / 1e6);
 
