@@ -49,19 +49,9 @@ export function classifyGitHubError(error: unknown): GitHubErrorClass {
   }
   const message = `GitHub answered ${error.status}: ${error.message}`;
   const limit = rateLimitOf(error);
-  if (limit === FailureCode.primaryRateLimit)
-    return {
-      kind: 'rate-limit',
-      code: limit,
-      message,
-      waitMs: refusalWaitMs(error.response?.headers, 'primary'),
-    };
-  if (limit === FailureCode.secondaryRateLimit)
-    return {
-      kind: 'rate-limit',
-      code: limit,
-      message,
-      waitMs: refusalWaitMs(error.response?.headers, 'secondary'),
-    };
+  if (limit) {
+    const kind = limit === FailureCode.primaryRateLimit ? 'primary' : 'secondary';
+    return { kind: 'rate-limit', code: limit, message, waitMs: refusalWaitMs(error.response?.headers, kind) };
+  }
   return { kind: 'final', code: finalCode(error.status), message };
 }
