@@ -286,6 +286,20 @@ export const PREVIEW_WORKFLOW_TYPE = 'previewPublicationPlan';
 // Budgets: each GitHub identity's share of GitHub's limits (src/budgets, src/activities/budgets.ts).
 
 /**
+ * A GitHub activity's start-to-close timeout, and so how long its budget reservation counts as in
+ * flight (the lease, src/budgets/limits.ts): a write whose worker died may have gone out any time
+ * until the timeout ends the attempt, so its reservation must hold the next write back that long.
+ */
+export const GITHUB_ACTIVITY_TIMEOUT_MS = 30_000;
+
+/**
+ * A secondary rate limit's wait when GitHub sends no retry-after: "wait for at least one minute
+ * before retrying", doubling while it persists
+ * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+ */
+export const SECONDARY_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
  * A GitHub activity without a budget reservation for now ends with this failure type (non-retryable,
  * nothing sent): the workflow sleeps `waitMs` on a durable timer, then calls again with `reservation`,
  * the slot it was given.

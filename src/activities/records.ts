@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Sinks } from '@temporalio/workflow';
 import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
+import type { RejectionDraft } from '../audit/refusal-draft.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { claimedReceiptId } from '../receipts/index.js';
 import type { AuditAnchor, Mode, Reason } from '../shared.js';
@@ -16,11 +17,7 @@ export interface RecordSettings {
   metrics: ExecutorMetrics;
 }
 
-/** Client-side refusals carry only what a refusal can say: no outcome but rejected, no GitHub effect. */
-export type RejectionDraft = Pick<
-  RecordDraft,
-  'run_id' | 'run_id_verified' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
->;
+export type { RejectionDraft };
 
 /** A refused authorization of a run's step, as the run workflow knows it (docs/runs.md). */
 export interface RunRefusal {

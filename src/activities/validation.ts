@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type GitHubWrite, planFor } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import { claimedFields } from '../receipts/claimed-fields.js';
 import {
   type KeyRing,
   type OperationRequest,
@@ -61,18 +62,6 @@ const bindingFailures = new Set(['INVALID_REQUEST', 'RUN_ID_MISMATCH', 'PARAMS_M
 const runIdVerified = (verdict: ReceiptVerdict) =>
   verdict.accepted ||
   (verdict.receiptId !== undefined && !verdict.reasons.some((reason) => bindingFailures.has(reason.code)));
-
-/** What a request claims about itself, valid or not: at most a short, non-empty string per field. */
-export function claimedFields(request: unknown) {
-  const loose = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : null;
-  return {
-    runId: text(loose.run_id),
-    operationKind: text(loose.operation_kind),
-    repository: text(loose.repository),
-  };
-}
 
 function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerdict): SubmissionFacts {
   return {

@@ -1,4 +1,8 @@
+import type { Observation } from '../github/rate-headers.js';
+import { SECONDARY_RATE_LIMIT_WAIT_MS } from '../shared.js';
 import { BEST_PRACTICES, type BudgetLimits, type Cost, HOUR_MS, MINUTE_MS } from './limits.js';
+
+export type { Observation };
 
 /**
  * One identity's budget as pure arithmetic: where the next request may go so that none of
@@ -41,13 +45,6 @@ export const emptyBudget = (): BudgetState => ({
   primary: null,
 });
 
-/** GitHub's x-ratelimit-limit, -remaining, and the GitHub milliseconds until -reset. */
-export interface Observation {
-  limit: number;
-  remaining: number;
-  resetInMs: number;
-}
-
 /** What an activity reports once its requests are done. */
 export interface Settlement {
   key: string;
@@ -56,10 +53,22 @@ export interface Settlement {
   refused?: { kind: 'primary' | 'secondary'; waitMs?: number };
 }
 
-/** Each refusal scales the secondary limits by this, down to the floor, for an hour. */
+/**
+ * Each secondary refusal scales the secondary limits by TIGHTEN, down to TIGHTEST, for an hour.
+ * GitHub publishes no number to derive them from: its secondary limits "are subject to change
+ * without notice", some endpoints have lower, unpublished ones, and it asks for "an exponentially
+ * increasing amount of time between retries" while refusals go on
+ * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
+ * Our choice, unmeasured: the benchmarks (docs/benchmarks.md) see no refusal under best practices,
+ * so the tightening never fires there; a fifth less per refusal halves the limits after three.
+ */
 const TIGHTEN = 0.8;
 const TIGHTEST = 0.5;
-/** x-ratelimit-reset and Date both have one-second resolution. */
+/**
+ * A later x-ratelimit-reset within this much of the known one is the same window: the reset is
+ * computed from two one-second-resolution values (the reset and Date), so one window's reset
+ * seen in two responses may differ by up to two seconds.
+ */
 const RESET_JITTER_MS = 2_000;
 
 interface Window {
@@ -372,12 +381,16 @@ export function settle(
   if (settlement.observed) primary = observe(primary, limits, now, settlement.observed);
   const refused = settlement.refused;
   if (refused?.kind === 'secondary') {
-    blockedUntil = Math.max(blockedUntil, now + (refused.waitMs ?? MINUTE_MS) / limits.clockRate);
+    blockedUntil = Math.max(
+      blockedUntil,
+      now + (refused.waitMs ?? SECONDARY_RATE_LIMIT_WAIT_MS) / limits.clockRate,
+    );
     const factor = Math.max(TIGHTEST, tighteningFactor(state, now) * TIGHTEN);
     tightening = { factor, until: now + HOUR_MS / limits.clockRate };
   }
   if (refused?.kind === 'primary') {
     const limit = primary?.limit ?? limits.primaryPerHour;
+    // Without x-ratelimit-reset, the window's whole hour is the longest GitHub can mean (PRIMARY_WINDOW in limits.ts).
     const resetAt = now + (refused.waitMs ?? HOUR_MS) / limits.clockRate;
     primary = { limit, remaining: 0, resetAt, observedAt: now };
   }

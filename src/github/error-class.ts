@@ -1,5 +1,6 @@
 import { RequestError } from '@octokit/request-error';
 import { FailureCode } from '../shared.js';
+import { refusalWaitMs } from './rate-headers.js';
 
 /**
  * What a GitHub error means for the next attempt, decided from the error alone (in the
@@ -9,7 +10,7 @@ import { FailureCode } from '../shared.js';
 export type GitHubErrorClass =
   /** 5xx, a network error, anything that is not GitHub's answer: worth another attempt. */
   | { kind: 'unavailable'; message: string }
-  /** GitHub asks to wait `waitMs` (unknown for a secondary limit without retry-after). */
+  /** GitHub asks to wait `waitMs` (src/github/rate-headers.ts; unknown for a secondary limit without retry-after). */
   | { kind: 'rate-limit'; code: RateLimitCode; message: string; waitMs?: number }
   /** A 4xx answer that the same request will always get again. */
   | { kind: 'final'; code: FinalCode; message: string };
@@ -25,18 +26,6 @@ const header = (error: RequestError, name: string): string | undefined => {
   const value = error.response?.headers[name];
   return value === undefined ? undefined : String(value);
 };
-
-/** Waits are computed on GitHub's clock (reset minus its Date header), so local clock skew cannot shorten them. */
-function primaryResetDelayMs(error: RequestError): number {
-  const reset = Number(header(error, 'x-ratelimit-reset'));
-  const serverNow = Date.parse(header(error, 'date') ?? '') || Date.now();
-  return Math.max(1_000, reset * 1_000 - serverNow + 1_000);
-}
-
-function retryAfterMs(error: RequestError): number | undefined {
-  const seconds = Number(header(error, 'retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : undefined;
-}
 
 function rateLimitOf(error: RequestError): RateLimitCode | undefined {
   if (error.status !== 403 && error.status !== 429) return undefined;
@@ -60,9 +49,9 @@ export function classifyGitHubError(error: unknown): GitHubErrorClass {
   }
   const message = `GitHub answered ${error.status}: ${error.message}`;
   const limit = rateLimitOf(error);
-  if (limit === FailureCode.primaryRateLimit)
-    return { kind: 'rate-limit', code: limit, message, waitMs: primaryResetDelayMs(error) };
-  if (limit === FailureCode.secondaryRateLimit)
-    return { kind: 'rate-limit', code: limit, message, waitMs: retryAfterMs(error) };
+  if (limit) {
+    const kind = limit === FailureCode.primaryRateLimit ? 'primary' : 'secondary';
+    return { kind: 'rate-limit', code: limit, message, waitMs: refusalWaitMs(error.response?.headers, kind) };
+  }
   return { kind: 'final', code: finalCode(error.status), message };
 }

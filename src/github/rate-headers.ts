@@ -1,12 +1,50 @@
-import type { Observation } from '../budgets/windows.js';
+/**
+ * GitHub's rate arithmetic in one place: the waits its headers ask for and the primary window
+ * they describe, as "Rate limits for the REST API" defines them
+ * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit):
+ * after a primary limit (x-ratelimit-remaining 0), wait until x-ratelimit-reset; after a secondary
+ * one, wait retry-after seconds, or without it at least a minute (SECONDARY_RATE_LIMIT_WAIT_MS in
+ * src/shared.ts, applied by its users: the workflow doubles it while refusals go on).
+ */
 
 type Headers = Record<string, string | number | undefined>;
 
+/** GitHub's x-ratelimit-limit, -remaining, and the GitHub milliseconds until -reset. */
+export interface Observation {
+  limit: number;
+  remaining: number;
+  resetInMs: number;
+}
+
+/** x-ratelimit-reset (epoch seconds) and Date have one-second resolution. */
+const RESOLUTION_MS = 1_000;
+
 /**
- * The primary window as one response describes it. The reset is measured on GitHub's clock
- * (x-ratelimit-reset minus its Date header, plus a second for Date's resolution), so local
- * clock skew cannot make it look earlier than it is.
+ * GitHub milliseconds until x-ratelimit-reset, at least a second: measured on GitHub's clock
+ * (the reset minus its Date header, or minus ours without one), so local clock skew cannot
+ * make it look earlier than it is, plus a second for the headers' resolution.
  */
+function msUntilReset(reset: unknown, date: unknown): number | undefined {
+  const resetMs = Number(reset) * 1_000;
+  if (reset === undefined || reset === null || !Number.isFinite(resetMs)) return undefined;
+  const githubNow = Date.parse(String(date ?? '')) || Date.now();
+  return Math.max(0, resetMs - githubNow) + RESOLUTION_MS;
+}
+
+/**
+ * How long a refused request must wait: until the reset after a primary limit; GitHub's
+ * retry-after after a secondary one. Undefined when GitHub named no wait.
+ */
+export function refusalWaitMs(
+  headers: Headers | undefined,
+  limit: 'primary' | 'secondary',
+): number | undefined {
+  if (limit === 'primary') return msUntilReset(headers?.['x-ratelimit-reset'], headers?.date);
+  const seconds = Number(headers?.['retry-after']);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : undefined;
+}
+
+/** The primary window as one response's x-ratelimit-* headers describe it. */
 export function rateLimitObservation(headers: Headers | undefined): Observation | undefined {
   if (!headers) return undefined;
   return observation(
@@ -33,8 +71,7 @@ function observation(
 ): Observation | undefined {
   const limit = Number(limitValue);
   const remaining = Number(remainingValue);
-  const reset = Number(resetValue);
-  const githubNow = Date.parse(String(date ?? ''));
-  if (![limit, remaining, reset, githubNow].every(Number.isFinite) || limit <= 0) return undefined;
-  return { limit, remaining, resetInMs: Math.max(0, reset * 1000 - githubNow + 1000) };
+  const resetInMs = msUntilReset(resetValue, date);
+  if (![limit, remaining].every(Number.isFinite) || limit <= 0 || resetInMs === undefined) return undefined;
+  return { limit, remaining, resetInMs };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { executionResult } from '../../src/client/executor-client.js';
+import { executionResult } from '../../src/client/execution-result.js';
 import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';

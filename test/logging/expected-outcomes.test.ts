@@ -3,7 +3,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, it, vi } from 'vitest';
 import { nonRetryableBugs } from '../../src/activities/bug-class.js';
-import { executionResult } from '../../src/client/executor-client.js';
+import { executionResult } from '../../src/client/execution-result.js';
 import { FEATURE_SHA, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { createLogger } from '../../src/logging/logger.js';
 import {

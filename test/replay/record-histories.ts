@@ -6,7 +6,7 @@
  * `npm run histories:record -- run-` records only the scenarios whose names start with `run-`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { executionResult } from '../../src/client/executor-client.js';
+import { executionResult } from '../../src/client/execution-result.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { tamper } from '../../src/demo/tour.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { ExecutorClient, RunStatus } from '../../client/executor-client.js';
+import type { ExecutorClient } from '../../client/executor-client.js';
+import type { ExecutionStatus } from '../../client/inspect.js';
 import { UserError } from '../exit-codes.js';
 import { asUserError, timeoutOption } from '../inputs.js';
 import { print } from '../outcome.js';
@@ -12,7 +13,7 @@ async function withExecutor<T>(work: (executor: ExecutorClient) => Promise<T>, t
 }
 
 /** An id nobody started is the user's to check, named with every form that works. */
-async function statusOf(executor: ExecutorClient, id: string): Promise<RunStatus> {
+async function statusOf(executor: ExecutorClient, id: string): Promise<ExecutionStatus> {
   const { WorkflowNotFoundError } = await import('@temporalio/client');
   return executor.status(id).catch((error: unknown) => {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -79,7 +80,7 @@ export function registerRunsCommand(program: Command): void {
         '  $ marketops runs list --run-id campaign-2024-01 --json',
     )
     .action(async (flags: { runId: string; json?: boolean }) => {
-      const runs = await withExecutor((executor) => asUserError(executor.listByRunId(flags.runId)));
+      const runs = await withExecutor((executor) => asUserError(executor.listExecutions(flags.runId)));
       const lines = runs.map(
         (run) =>
           `${run.startTime.toISOString()}  ${run.workflowId}  ${run.operationKind ?? '-'}  ${run.repository ?? '-'}  ${run.status}  ${run.outcome ?? '-'}  ${run.reasons.join(',') || '-'}`,

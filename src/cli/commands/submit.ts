@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { ExecutorClient, Sending } from '../../client/executor-client.js';
+import type { ExecutorClient } from '../../client/executor-client.js';
+import type { Sending } from '../../client/submit.js';
 import type { ExecuteOperationInput } from '../../shared.js';
 import { ExitCode } from '../exit-codes.js';
 import { asUserError, readReceipt, timeoutOption } from '../inputs.js';
