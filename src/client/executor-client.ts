@@ -20,7 +20,6 @@ import {
   type ExecuteOperationInput,
   type ExecutionResult,
   FAILED_FAILURE_TYPE,
-  GITHUB_WRITES_TASK_QUEUE,
   type Progress,
   progressQuery,
   REJECTED_FAILURE_TYPE,
@@ -260,22 +259,13 @@ export class ExecutorClient {
     }
   }
 
-  /**
-   * The identities of the workers polling now, empty when none does: the executor's task queue
-   * by default (workflows), or the GitHub writes queue (activities; prod workers only).
-   */
-  async liveWorkers(queue: 'executor' | 'github-writes' = 'executor'): Promise<string[]> {
+  /** The identities of the workers polling the executor's task queue for workflows now, empty when none does. */
+  async liveWorkers(): Promise<string[]> {
     const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
     const { pollers } = await this.client.workflowService.describeTaskQueue({
       namespace: this.client.options.namespace,
-      taskQueue: {
-        name: queue === 'executor' ? TASK_QUEUE : GITHUB_WRITES_TASK_QUEUE,
-        kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
-      },
-      taskQueueType:
-        queue === 'executor'
-          ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-          : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      taskQueue: { name: TASK_QUEUE, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     return livePollers(pollers ?? [], Date.now());
   }

@@ -3,7 +3,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   TimeoutFailure,
@@ -100,6 +99,8 @@ function recordOutcome(
         outcome,
         reasons,
         github: github && ('url' in github ? effectFields(github) : github),
+        run: null,
+        authorization: null,
       },
     });
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome }]);
@@ -141,20 +142,17 @@ function outcomeLine(validation: activities.Validation, result: ExecutionResult)
   return [operation, mode, ending, url].filter((part) => part !== null).join(' · ');
 }
 
-/** Failure types of the outcomes that end an execution failed (see `end`). */
+/** Failure types of the outcomes that end an execution failed (see `failUnlessShippedOrBlocked`). */
 const failureTypes = { rejected: REJECTED_FAILURE_TYPE, failed: FAILED_FAILURE_TYPE } as const;
 
 /**
- * A rejected or failed run ends failed, with the result in the failure's details and the outcome
+ * A rejected or failed execution ends failed, with the result in the failure's details and the outcome
  * line as its message, which the Web UI shows above the fold: the id policy then lets the genuine
  * receipt run after a forged start under its id, and the workflows list tells what did not ship
- * from what did. A failed run's receipt stays consumed (the ledger), so a rerun under its id is
- * refused. Runs started before each change complete as before.
+ * from what did. A failed execution's receipt stays consumed (the ledger), so a rerun under its id is refused.
  */
-function end(result: ExecutionResult, line: string): ExecutionResult {
+function failUnlessShippedOrBlocked(result: ExecutionResult, line: string): ExecutionResult {
   if (result.status !== 'rejected' && result.status !== 'failed') return result;
-  const patch = result.status === 'rejected' ? 'rejected-runs-end-failed' : 'failed-runs-end-failed';
-  if (!patched(patch)) return result;
   throw ApplicationFailure.create({
     type: failureTypes[result.status],
     message: line,
@@ -213,8 +211,8 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   progress.operation = validation.facts.operationKind ?? undefined;
 
   const result = await outcomeOf(validation, progress);
-  // The Web UI shows current details on the workflow's page; setting them is no command, so needs no patch.
+  // The Web UI shows current details on the workflow's page.
   const line = outcomeLine(validation, result);
   setCurrentDetails(line);
-  return end(result, line);
+  return failUnlessShippedOrBlocked(result, line);
 }
