@@ -9,7 +9,7 @@ import {
   type StepView,
 } from '../shared.js';
 import type { ReceiptCheck } from './prepared.js';
-import { ended, type Run } from './run-state.js';
+import { ended, noteRefused, type Run } from './run-state.js';
 
 export type Refusal = AuthorizationAnswer & { status: 'refused' };
 
@@ -94,6 +94,21 @@ export function receiptRefusal(run: Run, step: StepView, check: ReceiptCheck): R
       `The receipt's op_digest ${check.opDigest} is not step "${step.id}"'s ${step.opDigest}.`,
     );
   return undefined;
+}
+
+/**
+ * Once the receipt is read: the same checks again, since another authorization may have been accepted,
+ * or the run closed, meanwhile; then the receipt's. A refused step still waiting remembers why.
+ */
+export function refusalAfterReading(
+  run: Run,
+  input: StepAuthorization,
+  check: ReceiptCheck,
+): Refusal | undefined {
+  const step = run.steps.get(input.step) as StepView;
+  const refused = authorizationRefusal(run, input) ?? receiptRefusal(run, step, check);
+  if (refused) noteRefused(run, step, refused.reasons);
+  return refused;
 }
 
 /** Refusals the run counts against RUN_REFUSAL_LIMIT: those in its history, and Updates still in their handler. */

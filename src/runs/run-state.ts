@@ -101,16 +101,33 @@ export function noteRefused(run: Run, step: StepView, reasons: readonly Reason[]
     );
 }
 
-export function markRunning(run: Run, step: StepView): void {
-  step.status = 'running';
-  run.version += 1;
-}
-
 /** In dry-run mode a ready step shows what it would send instead of starting. */
-export function markBlockedByMode(run: Run, step: StepView): void {
+function markBlockedByMode(run: Run, step: StepView): void {
   const writes = run.prepared.get(step.id)?.writes.join(', ');
   const message = `Dry-run mode: it would send ${writes}; no receipt was consumed.`;
   markNotShipped(run, step, reasonOf(NotShippedCode.blockedByMode, message));
+}
+
+/**
+ * Ends what can no longer ship, and marks running the steps that start now, which it returns; in
+ * dry-run mode a ready step is blocked by the mode instead, which may make its dependants ready.
+ */
+export function startReady(run: Run): StepView[] {
+  const started: StepView[] = [];
+  for (let progressed = true; progressed; ) {
+    stopDependants(run);
+    const ready = readySteps(run);
+    progressed = ready.length > 0;
+    for (const step of ready) {
+      if (run.timeline.mode === 'dry-run') markBlockedByMode(run, step);
+      else {
+        step.status = 'running';
+        run.version += 1;
+        started.push(step);
+      }
+    }
+  }
+  return started;
 }
 
 /** A step's result, as the timeline shows it. */

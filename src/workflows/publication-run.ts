@@ -1,23 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  allHandlersFinished,
-  CancellationScope,
-  ChildWorkflowFailure,
-  condition,
-  currentUpdateInfo,
-  isCancellation,
-  proxySinks,
-  setCurrentDetails,
-  setHandler,
-  sleep,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type * as activities from '../activities/index.js';
-import type { PreparedRun, ReceiptCheck } from '../runs/prepared.js';
+import * as wf from '@temporalio/workflow';
+import type { PreparedRun } from '../runs/prepared.js';
 import { alreadySubmittedReason, incompleteReason, resultInDetails } from '../runs/reasons.js';
 import {
   authorizationRefusal,
@@ -25,8 +8,7 @@ import {
   openGate,
   type Refusal,
   type RefusalGate,
-  receiptRefusal,
-  refusalFacts,
+  refusalAfterReading,
 } from '../runs/refusals.js';
 import { runRecord } from '../runs/run-record.js';
 import {
@@ -34,14 +16,10 @@ import {
   closeRun,
   ended,
   markAuthorized,
-  markBlockedByMode,
   markNotShipped,
-  markRunning,
-  noteRefused,
   openRun,
   type Run,
-  readySteps,
-  stopDependants,
+  startReady,
 } from '../runs/run-state.js';
 import { runVerdict, stepWorkflowOptions } from '../runs/step-workflow.js';
 import { runLine, timelineTable } from '../runs/timeline-view.js';
@@ -54,7 +32,6 @@ import {
   type RunInput,
   type RunTimeline,
   type StepAuthorization,
-  type StepPreview,
   type StepView,
   searchAttributes,
   timelineQuery,
@@ -62,49 +39,20 @@ import {
 } from '../shared.js';
 import { coreActivities } from './core-activities.js';
 import type { executeAuthorizedOperation } from './execute-authorized-operation.js';
-
-const sinks = proxySinks<activities.RunSinks>();
-
-const refusalOf = (run: Run | undefined, input: unknown, answer: Refusal) =>
-  refusalFacts(run, input, answer, {
-    workflowId: workflowInfo().workflowId,
-    recordedAt: new Date(Date.now()).toISOString(),
-    updateId: currentUpdateInfo()?.id ?? '',
-  });
+import { recordRead, recordUnread } from './refusal-records.js';
 
 /**
- * A refusal decided without reading the receipt goes to the worker's sink, which records it before the
- * answer leaves: no command, so nothing in the history, and nothing again on replay.
- */
-function recordUnread(run: Run | undefined, input: unknown, answer: Refusal): Refusal {
-  const receipt = (input as { receipt?: unknown } | null)?.receipt;
-  sinks.audit.recordUnreadRefusal({ ...refusalOf(run, input, answer), receipt });
-  return answer;
-}
-
-/**
- * The Update's validator: what it refuses never enters the run's history, so a flood of such refusals
- * cannot grow it; the caller gets the answer as the failure's details. What needs the plan is refused
- * by the handler, counted against the limit. Validators must not change the run: the handler keeps every count.
+ * The Update's validator: what it refuses never enters the run's history, so a flood of refusals cannot
+ * grow it; the caller gets the answer as the failure's details. What needs the plan is refused by the
+ * handler, counted against the limit. Validators must not change the run: the handler keeps every count.
  */
 function validateAuthorization(run: Run | undefined, gate: RefusalGate, input: unknown): void {
   const refused = earlyRefusal(run, gate, input);
   if (!refused) return;
   recordUnread(run, input, refused);
-  throw ApplicationFailure.create({
-    type: AUTHORIZATION_REFUSED_FAILURE_TYPE,
-    message: refused.reasons[0]?.message,
-    nonRetryable: true,
-    details: [refused],
-  });
-}
-
-/** A refusal after reading the receipt is in the history already; its record is an activity, which never gives up. */
-async function recordRead(run: Run, input: unknown, answer: Refusal, check: ReceiptCheck): Promise<Refusal> {
-  const receiptId = check.ok ? check.receiptId : check.claimedId;
-  const refusal = { ...refusalOf(run, input, answer), receiptId, receiptVerified: check.ok };
-  await CancellationScope.nonCancellable(() => coreActivities.recordRunRefusal(refusal));
-  return answer;
+  const message = refused.reasons[0]?.message;
+  const type = AUTHORIZATION_REFUSED_FAILURE_TYPE;
+  throw wf.ApplicationFailure.create({ type, message, nonRetryable: true, details: [refused] });
 }
 
 async function authorize(run: Run, input: unknown): Promise<AuthorizationAnswer> {
@@ -112,32 +60,24 @@ async function authorize(run: Run, input: unknown): Promise<AuthorizationAnswer>
   if (early) return recordUnread(run, input, early);
   const { step: id, receipt } = input as StepAuthorization;
   const check = await coreActivities.checkStepReceipt(receipt);
-  // Another authorization may have been accepted, or the run closed, while the receipt was read.
-  const step = run.steps.get(id) as StepView;
-  const refused = authorizationRefusal(run, input) ?? receiptRefusal(run, step, check);
-  if (refused || !check.ok) {
-    const answer = refused as Refusal;
-    noteRefused(run, step, answer.reasons);
-    return recordRead(run, input, answer, check);
-  }
-  const workflowId = markAuthorized(run, step, check.receiptId, receipt);
+  const refused = refusalAfterReading(run, { step: id, receipt }, check);
+  if (refused || !check.ok) return recordRead(run, input, refused as Refusal, check);
+  const workflowId = markAuthorized(run, run.steps.get(id) as StepView, check.receiptId, receipt);
   return { status: 'accepted', step: id, receiptId: check.receiptId, workflowId };
 }
 
-/** Neither cancelling nor closing the run touches a step in flight: it finishes and is recorded. */
+/** A step as its receipt's own workflow; neither cancelling nor closing the run touches it in flight. */
 function executeStep(run: Run, step: StepView): Promise<void> {
-  markRunning(run, step);
-  return CancellationScope.nonCancellable(async () => {
+  return wf.CancellationScope.nonCancellable(async () => {
     try {
-      const child = await startChild<typeof executeAuthorizedOperation>(
-        WORKFLOW_TYPE,
-        stepWorkflowOptions(run, step),
-      );
+      const options = stepWorkflowOptions(run, step);
+      const child = await wf.startChild<typeof executeAuthorizedOperation>(WORKFLOW_TYPE, options);
       applyResult(run, step, await child.result());
     } catch (error) {
       // A step's workflow that ends failed carries its result in the failure's details.
-      const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
-      const result = cause instanceof ApplicationFailure ? resultInDetails(cause.details ?? []) : undefined;
+      const cause = error instanceof wf.ChildWorkflowFailure ? error.cause : undefined;
+      const result =
+        cause instanceof wf.ApplicationFailure ? resultInDetails(cause.details ?? []) : undefined;
       if (result) applyResult(run, step, result);
       else if (error instanceof WorkflowExecutionAlreadyStartedError)
         markNotShipped(run, step, alreadySubmittedReason(step));
@@ -146,41 +86,29 @@ function executeStep(run: Run, step: StepView): Promise<void> {
   });
 }
 
-/** Starts what is ready (in dry-run mode: shows what it would send), and ends what can no longer ship. */
-function advance(run: Run, inFlight: Promise<void>[]): void {
-  for (let progressed = true; progressed; ) {
-    stopDependants(run);
-    const ready = readySteps(run);
-    progressed = ready.length > 0;
-    for (const step of ready)
-      if (run.timeline.mode === 'dry-run') markBlockedByMode(run, step);
-      else inFlight.push(executeStep(run, step));
-  }
-  setCurrentDetails(timelineTable(run.timeline));
-}
-
 /** Waits for authorizations and outcomes until every step has one, the deadline passes, or the run is cancelled. */
 async function drive(run: Run, inFlight: Promise<void>[]) {
   let deadlinePassed = false;
   const untilDeadline = Date.parse(run.timeline.deadline) - Date.now();
   // Its own scope, cancelled when the run ends early: no timer outlives the run in the Web UI.
-  const deadline = new CancellationScope();
+  const deadline = new wf.CancellationScope();
   deadline
-    .run(() => sleep(Math.max(1, untilDeadline)))
+    .run(() => wf.sleep(Math.max(1, untilDeadline)))
     .then(
       () => (deadlinePassed = true),
       () => undefined,
     );
   try {
     for (;;) {
-      advance(run, inFlight);
+      for (const step of startReady(run)) inFlight.push(executeStep(run, step));
+      wf.setCurrentDetails(timelineTable(run.timeline));
       if (run.timeline.steps.every(ended)) return;
       const seen = run.version;
-      await condition(() => run.version !== seen || deadlinePassed);
+      await wf.condition(() => run.version !== seen || deadlinePassed);
       if (deadlinePassed) return closeRun(run, 'deadline');
     }
   } catch (error) {
-    if (!isCancellation(error)) throw error;
+    if (!wf.isCancellation(error)) throw error;
     closeRun(run, 'cancelled');
   } finally {
     deadline.cancel();
@@ -192,9 +120,9 @@ async function prepare(input: RunInput): Promise<PreparedRun> {
   try {
     return await coreActivities.prepareRun(input);
   } catch (error) {
-    const cause = error instanceof ActivityFailure ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === PLAN_INVALID_FAILURE_TYPE)
-      throw ApplicationFailure.nonRetryable(cause.message, PLAN_INVALID_FAILURE_TYPE);
+    const cause = error instanceof wf.ActivityFailure ? error.cause : undefined;
+    if (cause instanceof wf.ApplicationFailure && cause.type === PLAN_INVALID_FAILURE_TYPE)
+      throw wf.ApplicationFailure.nonRetryable(cause.message, PLAN_INVALID_FAILURE_TYPE);
     throw error;
   }
 }
@@ -207,18 +135,18 @@ async function prepare(input: RunInput): Promise<PreparedRun> {
 export async function executePublicationRun(input: RunInput): Promise<RunTimeline> {
   // Handlers come first: an authorization may arrive with the run's first workflow task.
   let prepared: Run | undefined;
-  setHandler(timelineQuery, () => {
+  wf.setHandler(timelineQuery, () => {
     if (!prepared) throw new Error('The run is still validating its plan; ask again in a moment.');
     return prepared.timeline;
   });
   const gate = openGate(input);
-  setHandler(
+  wf.setHandler(
     authorizeStepUpdate,
     async (authorization) => {
       // Counted before the first await: the next Update's validator must see this one.
       gate.inFlight += 1;
       try {
-        await condition(() => prepared !== undefined);
+        await wf.condition(() => prepared !== undefined);
         const answer = await authorize(prepared as Run, authorization);
         if (answer.status === 'refused') gate.refused += 1;
         return answer;
@@ -228,14 +156,14 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
     },
     { validator: (authorization) => validateAuthorization(prepared, gate, authorization) },
   );
-  const run = openRun(await prepare(input), workflowInfo().runStartTime.getTime());
+  const run = openRun(await prepare(input), wf.workflowInfo().runStartTime.getTime());
   prepared = run;
   const inFlight: Promise<void>[] = [];
 
   await drive(run, inFlight);
   await Promise.all(inFlight);
-  run.timeline.audit = await CancellationScope.nonCancellable(async () => {
-    await condition(allHandlersFinished);
+  run.timeline.audit = await wf.CancellationScope.nonCancellable(async () => {
+    await wf.condition(wf.allHandlersFinished);
     const draft = runRecord(run.timeline, new Date(Date.now()).toISOString());
     return coreActivities.recordOutcome({ step: 'run', draft });
   });
@@ -243,21 +171,17 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
   return closeWith(run.timeline);
 }
 
-/** A run in which some step did not ship ends Failed: its line is the message, its timeline the details. */
+/** A run in which some step did not ship ends Failed (docs/runs.md): its line the message, its timeline the details. */
 function closeWith(timeline: RunTimeline): RunTimeline {
   const verdict = runVerdict(timeline);
-  upsertSearchAttributes([{ key: searchAttributes.outcome, value: verdict }]);
-  setCurrentDetails(timelineTable(timeline));
+  wf.upsertSearchAttributes([{ key: searchAttributes.outcome, value: verdict }]);
+  wf.setCurrentDetails(timelineTable(timeline));
   if (verdict !== 'not_shipped') return timeline;
-  throw ApplicationFailure.create({
-    type: RUN_NOT_SHIPPED_FAILURE_TYPE,
+  const type = RUN_NOT_SHIPPED_FAILURE_TYPE;
+  throw wf.ApplicationFailure.create({
+    type,
     message: runLine(timeline),
     nonRetryable: true,
     details: [timeline],
   });
-}
-
-/** `marketops plan`: what each step of a plan would do on GitHub now. Reads only; no receipt is involved. */
-export function previewPublicationPlan(plan: unknown): Promise<StepPreview[]> {
-  return coreActivities.previewPlan(plan);
 }
