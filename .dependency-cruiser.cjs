@@ -3,9 +3,9 @@
  * import lower ones, never the reverse; nothing imports in a cycle.
  */
 const upper = (...folders) => `^src/(${folders.join('|')})/`;
-/** The pure run logic the run workflow runs in its bundle: state machine, refusals, reasons, views, records. */
+/** The pure logic the workflows run in their bundle: a run's state machine, refusals, reasons, views, records; an execution's outcome line. */
 const runsInWorkflows =
-  'runs/(prepared|reasons|refusals|run-state|run-record|step-workflow|timeline-view)\\.ts$';
+  'runs/(prepared|reasons|refusals|run-state|run-record|step-workflow|timeline-view|outcome-line)\\.ts$';
 
 module.exports = {
   forbidden: [

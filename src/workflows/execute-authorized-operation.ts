@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
+import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -110,38 +111,6 @@ function recordOutcome(
   });
 }
 
-const modeBlocked: Reason = {
-  code: 'MODE_NOT_PROD',
-  message: 'The executor runs in dry-run mode; nothing was written.',
-};
-
-/** Why an outcome is what it is, in a few words: the reason codes and the first message. */
-function because(result: ExecutionResult): string {
-  switch (result.status) {
-    case 'succeeded':
-      return result.github.adopted ? 'adopted the existing object' : '';
-    case 'failed':
-      return `${result.code}: ${result.message}`;
-    case 'rejected':
-      return `${result.reasons.map((reason) => reason.code).join(', ')}: ${result.reasons[0]?.message ?? ''}`;
-    case 'blocked_by_mode':
-      return `${modeBlocked.code}: ${result.plan.length} request(s) planned, nothing written`;
-  }
-}
-
-/**
- * The outcome in one line: operation, repository, mode, outcome and reason, and the link on GitHub.
- * A rejection may come before the mode matters: it names none.
- */
-function outcomeLine(validation: activities.Validation, result: ExecutionResult): string {
-  const { operationKind, repository } = validation.facts;
-  const operation = `${operationKind ?? 'unknown operation'} ${repository ?? 'unknown repository'}`;
-  const mode = { accepted: 'prod', blocked_by_mode: 'dry-run', rejected: null }[validation.decision];
-  const ending = `${result.status} ${because(result)}`.trim();
-  const url = result.status === 'succeeded' ? result.github.url : null;
-  return [operation, mode, ending, url].filter((part) => part !== null).join(' · ');
-}
-
 /** Failure types of the outcomes that end an execution failed (see `failUnlessShippedOrBlocked`). */
 const failureTypes = { rejected: REJECTED_FAILURE_TYPE, failed: FAILED_FAILURE_TYPE } as const;
 
@@ -189,7 +158,7 @@ async function outcomeOf(validation: activities.Validation, progress: Progress):
       return { status: 'rejected', reasons, audit };
     }
     case 'blocked_by_mode': {
-      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', [modeBlocked], null);
+      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', [MODE_BLOCKED], null);
       return { status: 'blocked_by_mode', plan: validation.plan, audit };
     }
     case 'accepted':
