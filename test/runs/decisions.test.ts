@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedRun } from '../../src/runs/prepared.js';
 import { notShippedReason } from '../../src/runs/reasons.js';
 import { authorizationRefusal, malformedRefusal, receiptRefusal } from '../../src/runs/refusals.js';
-import { closeRun, openRun, type Run, readySteps, stopDependants } from '../../src/runs/run-state.js';
+import {
+  closeRun,
+  openRun,
+  type Run,
+  readySteps,
+  startReady,
+  stopDependants,
+} from '../../src/runs/run-state.js';
 import { runLine, timelineTable } from '../../src/runs/timeline-view.js';
 import { type AuditAnchor, type ExecutionResult, MAX_ID_LENGTH } from '../../src/shared.js';
 
@@ -64,6 +71,18 @@ describe('the decisions of a run', () => {
     step(r, 'b').status = 'authorized';
     stopDependants(r);
     expect(readySteps(r).map((s) => s.id)).toEqual(['b']);
+  });
+
+  it('starts every ready step, and in dry-run mode blocks each instead, readying its dependants', () => {
+    const prod = run();
+    for (const id of ['a', 'b', 'd']) step(prod, id).status = 'authorized';
+    expect(startReady(prod).map((s) => s.id)).toEqual(['a', 'd']);
+    expect(codes(prod)).toMatchObject({ a: 'running', b: 'authorized', d: 'running' });
+
+    const dry = run('dry-run');
+    for (const id of ['a', 'b', 'c']) step(dry, id).status = 'authorized';
+    expect(startReady(dry)).toEqual([]);
+    expect(codes(dry)).toMatchObject({ a: 'BLOCKED_BY_MODE', b: 'BLOCKED_BY_MODE', c: 'BLOCKED_BY_MODE' });
   });
 
   it('at the deadline: never authorized, else stopped by a need, else the deadline', () => {
