@@ -3,6 +3,9 @@
  * import lower ones, never the reverse; nothing imports in a cycle.
  */
 const upper = (...folders) => `^src/(${folders.join('|')})/`;
+/** The pure logic the workflows run in their bundle: a run's state machine, refusals, reasons, views, records; an execution's outcome line. */
+const runsInWorkflows =
+  'runs/(prepared|reasons|refusals|run-state|run-record|step-workflow|timeline-view|outcome-line)\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -61,12 +64,23 @@ module.exports = {
       to: { path: upper('workflows', 'client', 'worker', 'demo', 'stack', 'cli') },
     },
     {
-      name: 'workflows-import-only-shared-names-and-types',
+      name: 'workflows-import-only-shared-names-pure-runs-and-types',
       comment:
-        'Workflow code is bundled into the deterministic sandbox: activities and requests as types only.',
+        'Workflow code is bundled into the deterministic sandbox: the pure run logic, and activities and requests as types only.',
       severity: 'error',
       from: { path: '^src/workflows/' },
-      to: { path: '^src/(?!workflows/|shared\\.ts$)', dependencyTypesNot: ['type-only'] },
+      to: { path: `^src/(?!workflows/|shared\\.ts$|${runsInWorkflows})`, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'pure-runs-stay-pure',
+      comment:
+        'The run logic bundled into workflows imports at run time only shared.ts, src/common and each other: no SDK, no I/O.',
+      severity: 'error',
+      from: { path: `^src/${runsInWorkflows}` },
+      to: {
+        path: `^(?!src/(shared\\.ts$|common/|${runsInWorkflows}))`,
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'client-and-worker-below-the-entry-points',

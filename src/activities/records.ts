@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Sinks } from '@temporalio/workflow';
 import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
+import type { RecordDraft } from '../audit/record.js';
 import type { RejectionDraft } from '../audit/refusal-draft.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { claimedReceiptId } from '../receipts/index.js';
-import type { AuditAnchor, Mode, Reason } from '../shared.js';
+import type { RunRefusal } from '../runs/refusals.js';
+import type { AuditAnchor } from '../shared.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
-
-/** The record as the workflow knows it; the activity adds where and by what it ran. */
-export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 'source'>;
 
 export interface RecordSettings {
   store: AuditStore;
@@ -18,22 +17,6 @@ export interface RecordSettings {
 }
 
 export type { RejectionDraft };
-
-/** A refused authorization of a run's step, as the run workflow knows it (docs/runs.md). */
-export interface RunRefusal {
-  runId: string;
-  /** Null while the run was still validating its plan. */
-  mode: Mode | null;
-  /** Null when the Update was malformed; at most MAX_ID_LENGTH characters, as the plan's step ids. */
-  step: string | null;
-  /** The step's, when the plan has the step. */
-  operationKind: string | null;
-  repository: string | null;
-  reasons: Reason[];
-  recordedAt: string;
-  /** The Update's id: with the workflow run and what was refused, the record's identity, so a retry records once. */
-  updateId: string;
-}
 
 /** A refusal whose receipt was read: its id is the receipt's when the signature verified, else only claimed. */
 export type CheckedRunRefusal = RunRefusal & { receiptId: string | null; receiptVerified: boolean };
@@ -53,19 +36,23 @@ export interface RunSinks extends Sinks {
 }
 
 type Temporal = NonNullable<AuditRecord['temporal']>;
+/** A draft with where and by what it ran: a full record but for a run's refusals. */
+type Drafted = RecordDraft & Pick<AuditRecord, 'temporal' | 'executor_version' | 'source'>;
 
 /** A refusal's record: only what a refusal can say, no op_digest, no GitHub effect. */
 function rejectionRecord(
-  draft: RejectionDraft & Pick<AuditRecord, 'authorization'>,
+  draft: RejectionDraft & Partial<Pick<AuditRecord, 'authorization'>>,
   recordedAt: string,
   temporal: Temporal,
   source: AuditRecord['source'],
   executorVersion: string,
 ): AuditRecord {
   return {
+    authorization: null,
     ...draft,
     recorded_at: recordedAt,
     op_digest: null,
+    run: null,
     outcome: 'rejected',
     github: null,
     temporal,
@@ -91,6 +78,7 @@ function runRefusalRecord(refusal: CheckedRunRefusal, temporal: Temporal, execut
     repository: refusal.repository,
     key_id: null,
     reasons: refusal.reasons,
+    run: null,
     authorization: { step: refusal.step, mode: refusal.mode, receipt_verified: refusal.receiptVerified },
   };
   return rejectionRecord(draft, refusal.recordedAt, temporal, 'workflow', executorVersion);
@@ -183,21 +171,21 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
    * A run's record counts the refusals on record for its workflow run. A retry finds its own record
    * first and offers it again, so a refusal recorded meanwhile cannot make it a different one.
    */
-  async function withRefusals(step: string, record: AuditRecord): Promise<AuditRecord> {
-    if (!record.run || !record.run_id || !record.temporal) return record;
+  async function withRefusals(step: string, record: Drafted): Promise<AuditRecord> {
+    if (!record.run || !record.run_id || !record.temporal) return { ...record, run: null };
     const { workflow_id, run_id } = record.temporal;
     const entries = await store.byRunId(record.run_id);
     const own = entries.find((entry) => entry.identity === `${workflow_id}/${run_id}/${step}`);
     if (own) return own.record;
     const refusals = entries.filter(
-      (entry) => entry.record.authorization !== undefined && entry.record.temporal?.run_id === run_id,
+      (entry) => entry.record.authorization !== null && entry.record.temporal?.run_id === run_id,
     ).length;
     return { ...record, run: { ...record.run, refusals } };
   }
 
   return {
     /**
-     * `startedAt` is the workflow's start (epoch ms), absent from runs started before it was passed.
+     * `startedAt` is the workflow's start (epoch ms); a run's record has none.
      * The duration runs to `recorded_at`: both are Temporal's clock, which neither a time-skipping
      * server nor a worker's clock skew can bend. Counted once appended: only outcomes on record count.
      */

@@ -12,13 +12,13 @@ import {
   verifyReceiptSignature,
 } from '../receipts/index.js';
 import { inExecutionOrder, parsePlan, planDigest } from '../runs/plan.js';
+import type { PreparedRun, ReceiptCheck } from '../runs/prepared.js';
 import {
   AuthorizationCode,
   FailureCode,
   MAX_RUN_SECONDS,
   type Mode,
   PLAN_INVALID_FAILURE_TYPE,
-  type Reason,
   type RunInput,
   type StepPreview,
 } from '../shared.js';
@@ -26,38 +26,6 @@ import { githubCalls } from './github/github-calls.js';
 import { pullRequestActivities } from './github/pull-requests.js';
 import { releaseActivities } from './github/releases.js';
 import { tagActivities } from './github/tags.js';
-
-/** A step as the run workflow holds it: validated, in execution order, with what Federation Core signs. */
-export interface PreparedStep {
-  id: string;
-  needs: string[];
-  request: OperationRequest;
-  opDigest: string;
-  operation: string;
-  repository: string;
-  /** The Web UI's one-line summary of the step's workflow. */
-  summary: string;
-  /** The GitHub requests it sends, as `POST /repos/…`: what a dry-run run shows. */
-  writes: string[];
-}
-
-export interface PreparedRun {
-  runId: string;
-  mode: Mode;
-  planDigest: string;
-  deadlineSeconds: number;
-  steps: PreparedStep[];
-}
-
-/** What the run checks of a receipt at authorization time; the step's own workflow validates the rest. */
-export type ReceiptCheck =
-  | { ok: true; receiptId: string; runId: string; operationKind: string; opDigest: string }
-  | {
-      ok: false;
-      reasons: Reason[];
-      /** The id the receipt claims, unverified; absent in histories from before it was read. */
-      claimedId?: string | null;
-    };
 
 function parsePlanOrFail(plan: unknown) {
   const parsed = parsePlan(plan);

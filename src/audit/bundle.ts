@@ -114,8 +114,7 @@ function missingStepRecord(bundle: AuditBundle, entry: AuditBundle['entries'][nu
 function missingRefusals(bundle: AuditBundle, entry: AuditBundle['entries'][number]): string | undefined {
   const counted = entry.record.run?.refusals ?? 0;
   const held = bundle.entries.filter(
-    (e) =>
-      e.record.authorization !== undefined && e.record.temporal?.run_id === entry.record.temporal?.run_id,
+    (e) => e.record.authorization !== null && e.record.temporal?.run_id === entry.record.temporal?.run_id,
   ).length;
   return held < counted
     ? `the run record ${entry.index} counts ${counted} refused authorizations, but the bundle holds ${held}`

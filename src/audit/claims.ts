@@ -4,7 +4,7 @@ const UNVERIFIED = ' (unverified)';
 
 /** A record's run id as a reader must take it: marked when it was read from a submission that did not verify. */
 export const runIdLabel = ({ run_id, run_id_verified }: AuditRecord): string =>
-  run_id === null ? '-' : `${run_id}${run_id_verified === false ? UNVERIFIED : ''}`;
+  run_id === null ? '-' : `${run_id}${run_id_verified ? '' : UNVERIFIED}`;
 
 /**
  * A record's receipt id as a reader must take it: marked when the receipt's signature did not verify

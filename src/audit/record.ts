@@ -12,10 +12,9 @@ export const auditRecordSchema = z.strictObject({
   run_id: z.string().min(1).nullable(),
   /**
    * False when `run_id` was read from a request or receipt that did not verify: kept so the record is found
-   * under the run it claims, but only as a claim. Absent in records written before the field existed, and
-   * optional so that those keep hashing to the leaf hashes they were signed with.
+   * under the run it claims, but only as a claim.
    */
-  run_id_verified: z.boolean().optional(),
+  run_id_verified: z.boolean(),
   /** Null when a malformed receipt was rejected before an id could be read from it. */
   receipt_id: z.string().min(1).nullable(),
   operation_kind: z.string().min(1).nullable(),
@@ -34,8 +33,7 @@ export const auditRecordSchema = z.strictObject({
       adopted: z.boolean().optional(),
       /**
        * Which identity acted: a token by a fingerprint (never the token), or an App installation
-       * with the permissions its token was scoped to. Absent in records written before identities,
-       * and optional so that those keep hashing to the leaf hashes they were signed with.
+       * with the permissions its token was scoped to.
        */
       identity: z
         .strictObject({
@@ -52,8 +50,8 @@ export const auditRecordSchema = z.strictObject({
   executor_version: z.string().min(1),
   source: z.enum(['workflow', 'client']),
   /**
-   * Present only on the record a publication run appends when it ends (docs/runs.md): the plan, the mode
-   * and each step's outcome with its own record's leaf hash. Optional, so older records hash as before.
+   * The record a publication run appends when it ends (docs/runs.md): the plan, the mode and each step's
+   * outcome with its own record's leaf hash. Null on every other record.
    */
   run: z
     .strictObject({
@@ -70,14 +68,15 @@ export const auditRecordSchema = z.strictObject({
           leaf_hash: sha256Hex.nullable(),
         }),
       ),
-      /** The refused authorizations on record for this run when it ended. Absent in run records from before. */
-      refusals: z.number().int().nonnegative().optional(),
+      /** The refused authorizations on record for this run when it ended. */
+      refusals: z.number().int().nonnegative(),
     })
-    .optional(),
+    .nullable(),
   /**
-   * Present only on the record of a refused authorization of a run's step (docs/runs.md): the step it named
-   * (null when the Update was malformed), the run's mode (null while the run was still validating its plan), and whether the receipt's signature verified, which
-   * says whether `receipt_id` is the receipt's or only what it claims. Optional, so older records hash as before.
+   * The record of a refused authorization of a run's step (docs/runs.md): the step it named (null when the
+   * Update was malformed), the run's mode (null while the run was still validating its plan), and whether
+   * the receipt's signature verified, which says whether `receipt_id` is the receipt's or only what it
+   * claims. Null on every other record.
    */
   authorization: z
     .strictObject({
@@ -85,9 +84,17 @@ export const auditRecordSchema = z.strictObject({
       mode: z.enum(['prod', 'dry-run']).nullable(),
       receipt_verified: z.boolean(),
     })
-    .optional(),
+    .nullable(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+/**
+ * The record as the workflow knows it; the activity adds where and by what it ran, and to a run's
+ * record the refusals on record for it.
+ */
+export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 'source' | 'run'> & {
+  run: Omit<NonNullable<AuditRecord['run']>, 'refusals'> | null;
+};
 
 /** The exact bytes that are hashed: RFC 8785 canonical JSON, UTF-8. */
 export function canonicalRecord(record: AuditRecord): Buffer {

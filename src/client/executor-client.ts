@@ -45,8 +45,8 @@ export class ExecutorClient {
     return listExecutions(this.client, runId);
   }
 
-  liveWorkers(queue?: 'executor' | 'github-writes'): Promise<string[]> {
-    return liveWorkers(this.client, queue);
+  liveWorkers(): Promise<string[]> {
+    return liveWorkers(this.client);
   }
 
   /** Every final record of a run, in log order, with its leaf hash. */

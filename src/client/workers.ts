@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { GITHUB_WRITES_TASK_QUEUE, TASK_QUEUE } from '../shared.js';
+import { TASK_QUEUE } from '../shared.js';
 
 /**
  * A worker long-polls its task queue at least once a minute, idle or not; the server lists a
@@ -30,23 +30,13 @@ export function livePollers(pollers: readonly PollerSighting[], nowMs: number): 
     .map((poller) => poller.identity ?? '');
 }
 
-/**
- * The identities of the workers polling now, empty when none does: the executor's task queue
- * by default (workflows), or the GitHub writes queue (activities; prod workers only).
- */
-export async function liveWorkers(
-  client: Client,
-  queue: 'executor' | 'github-writes' = 'executor',
-): Promise<string[]> {
+/** The identities of the workers polling the executor's task queue for workflows now, empty when none does. */
+export async function liveWorkers(client: Client): Promise<string[]> {
   const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
-    taskQueue: {
-      name: queue === 'executor' ? TASK_QUEUE : GITHUB_WRITES_TASK_QUEUE,
-      kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
-    },
-    taskQueueType:
-      queue === 'executor' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    taskQueue: { name: TASK_QUEUE, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   return livePollers(pollers ?? [], Date.now());
 }

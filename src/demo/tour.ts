@@ -9,7 +9,8 @@ import {
   type PublishReleaseRequest,
 } from '../receipts/index.js';
 import type { PublicationPlan } from '../runs/plan.js';
-import { type PreviewedStep, previewOf, previewText, timelineText } from '../runs/report.js';
+import { type PreviewedStep, previewOf, previewText } from '../runs/report.js';
+import { timelineText } from '../runs/timeline-view.js';
 import {
   type AuthorizationAnswer,
   AuthorizationCode,

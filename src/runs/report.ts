@@ -1,6 +1,6 @@
 import { type GitHubWrite, planFor } from '../github/plan.js';
 import { opDigest } from '../receipts/index.js';
-import type { RunTimeline, StepPreview, StepView } from '../shared.js';
+import type { StepPreview } from '../shared.js';
 import { inExecutionOrder, type PublicationPlan } from './plan.js';
 
 /** One step of a plan preview: what Federation Core signs, what GitHub would receive, and what it would do now. */
@@ -42,45 +42,5 @@ export function previewText(runId: string, steps: readonly PreviewedStep[]): str
       lines.push(`   ${request.method} ${request.path} ${JSON.stringify(request.body)}`);
     if (step.now) lines.push(`   now: ${step.now.action}: ${step.now.detail}`);
   });
-  return lines.join('\n');
-}
-
-const MARK: Record<StepView['status'], string> = {
-  waiting_authorization: '…',
-  authorized: '○',
-  running: '▶',
-  shipped: '✔',
-  not_shipped: '✘',
-};
-
-/** Every step ended shipped: what `runs show` reports with its exit code. */
-export const everyStepShipped = (timeline: RunTimeline): boolean =>
-  timeline.steps.every((step) => step.status === 'shipped');
-
-/** `runs show`: a mode banner, then one line per step with its link or its one reason. */
-export function timelineText(timeline: RunTimeline): string {
-  const shipped = timeline.steps.filter((step) => step.status === 'shipped').length;
-  const banner =
-    timeline.mode === 'dry-run'
-      ? '*** DRY-RUN MODE: nothing is written and no receipt is consumed ***'
-      : '*** PROD MODE: authorized steps are written to GitHub ***';
-  const lines = [
-    banner,
-    `Run ${timeline.runId} (${timeline.state}, deadline ${timeline.deadline}): ${shipped} of ${timeline.steps.length} steps shipped.`,
-  ];
-  for (const step of timeline.steps) {
-    const outcome =
-      step.status === 'shipped'
-        ? `shipped${step.adopted ? ' (adopted)' : ''} ${step.url ?? ''}`
-        : step.reason
-          ? `not shipped: ${step.reason.code}: ${step.reason.message}`
-          : step.status.replace('_', ' ');
-    lines.push(`${MARK[step.status]} ${step.id}  ${step.operation}  ${step.repository}  ${outcome}`);
-    // The reason's message often quotes its one detail already; print only what it adds.
-    for (const detail of step.reason?.detail ?? []) {
-      if (!step.reason?.message.includes(detail.message)) lines.push(`    ${detail.code}: ${detail.message}`);
-    }
-  }
-  if (timeline.audit) lines.push(`Run record: #${timeline.audit.index}, leaf ${timeline.audit.leafHash}`);
   return lines.join('\n');
 }

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { ExecutorClient } from '../client/executor-client.js';
-import type { Mode } from '../shared.js';
 
 const CHECK_EVERY_MS = 250;
 
@@ -8,24 +7,22 @@ const CHECK_EVERY_MS = 250;
 const ownIdentity = () => `${process.pid}@${hostname()}`;
 
 /**
- * Resolves once this process's worker polls every queue it serves: the executor's, and in prod
- * the GitHub writes queue. A listed poller may be a previous start's that the server still
+ * Resolves once this process's worker polls the executor's queue, where it serves workflows and
+ * activities alike. A listed poller may be a previous start's that the server still
  * remembers, so only this process's identity counts. `stopped` ends the wait (the worker failed).
  */
 export async function ownWorkerPolling(
   executor: ExecutorClient,
-  mode: Mode,
   stopped: Promise<unknown>,
 ): Promise<boolean> {
-  const queues = mode === 'prod' ? (['executor', 'github-writes'] as const) : (['executor'] as const);
   let waiting = true;
   const stop = () => {
     waiting = false;
   };
   stopped.then(stop, stop);
   while (waiting) {
-    const polled = await Promise.all(queues.map((queue) => executor.liveWorkers(queue))).then(
-      (identities) => identities.every((names) => names.includes(ownIdentity())),
+    const polled = await executor.liveWorkers().then(
+      (names) => names.includes(ownIdentity()),
       () => false, // the server is still starting up, or going away: `stopped` decides
     );
     if (polled) return waiting;

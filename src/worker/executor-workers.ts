@@ -19,7 +19,7 @@ import { type BudgetStore, memoryBudgetStore } from '../budgets/store.js';
 import { githubIdentities } from '../github/identities.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import { GITHUB_WRITES_TASK_QUEUE, TASK_QUEUE } from '../shared.js';
+import { TASK_QUEUE } from '../shared.js';
 import { assertRetentionCovers } from './retention.js';
 
 export const executorVersion: string = createRequire(import.meta.url)('../../package.json').version;
@@ -94,7 +94,7 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
       },
     },
   };
-  const core = Worker.create({
+  const core = await Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
@@ -105,16 +105,7 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
       ...(prod ? createGitHubWriteActivities(deps) : {}),
     },
   });
-  if (!prod) return [await core];
-  // Writes scheduled by workflow code from before budgets (replayed without the
-  // 'github-budgets' patch) still name the old queue; they take their budget here too.
-  const drain = Worker.create({
-    connection,
-    namespace,
-    taskQueue: GITHUB_WRITES_TASK_QUEUE,
-    activities: createGitHubWriteActivities(deps),
-  });
-  return Promise.all([core, drain]);
+  return [core];
 }
 
 /** Runs every worker until one stops (a shutdown signal stops them all), then lets the others drain. */

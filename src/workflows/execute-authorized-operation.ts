@@ -3,7 +3,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   TimeoutFailure,
@@ -11,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
+import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -100,6 +100,8 @@ function recordOutcome(
         outcome,
         reasons,
         github: github && ('url' in github ? effectFields(github) : github),
+        run: null,
+        authorization: null,
       },
     });
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome }]);
@@ -109,52 +111,17 @@ function recordOutcome(
   });
 }
 
-const modeBlocked: Reason = {
-  code: 'MODE_NOT_PROD',
-  message: 'The executor runs in dry-run mode; nothing was written.',
-};
-
-/** Why an outcome is what it is, in a few words: the reason codes and the first message. */
-function because(result: ExecutionResult): string {
-  switch (result.status) {
-    case 'succeeded':
-      return result.github.adopted ? 'adopted the existing object' : '';
-    case 'failed':
-      return `${result.code}: ${result.message}`;
-    case 'rejected':
-      return `${result.reasons.map((reason) => reason.code).join(', ')}: ${result.reasons[0]?.message ?? ''}`;
-    case 'blocked_by_mode':
-      return `${modeBlocked.code}: ${result.plan.length} request(s) planned, nothing written`;
-  }
-}
-
-/**
- * The outcome in one line: operation, repository, mode, outcome and reason, and the link on GitHub.
- * A rejection may come before the mode matters: it names none.
- */
-function outcomeLine(validation: activities.Validation, result: ExecutionResult): string {
-  const { operationKind, repository } = validation.facts;
-  const operation = `${operationKind ?? 'unknown operation'} ${repository ?? 'unknown repository'}`;
-  const mode = { accepted: 'prod', blocked_by_mode: 'dry-run', rejected: null }[validation.decision];
-  const ending = `${result.status} ${because(result)}`.trim();
-  const url = result.status === 'succeeded' ? result.github.url : null;
-  return [operation, mode, ending, url].filter((part) => part !== null).join(' · ');
-}
-
-/** Failure types of the outcomes that end an execution failed (see `end`). */
+/** Failure types of the outcomes that end an execution failed (see `failUnlessShippedOrBlocked`). */
 const failureTypes = { rejected: REJECTED_FAILURE_TYPE, failed: FAILED_FAILURE_TYPE } as const;
 
 /**
- * A rejected or failed run ends failed, with the result in the failure's details and the outcome
+ * A rejected or failed execution ends failed, with the result in the failure's details and the outcome
  * line as its message, which the Web UI shows above the fold: the id policy then lets the genuine
  * receipt run after a forged start under its id, and the workflows list tells what did not ship
- * from what did. A failed run's receipt stays consumed (the ledger), so a rerun under its id is
- * refused. Runs started before each change complete as before.
+ * from what did. A failed execution's receipt stays consumed (the ledger), so a rerun under its id is refused.
  */
-function end(result: ExecutionResult, line: string): ExecutionResult {
+function failUnlessShippedOrBlocked(result: ExecutionResult, line: string): ExecutionResult {
   if (result.status !== 'rejected' && result.status !== 'failed') return result;
-  const patch = result.status === 'rejected' ? 'rejected-runs-end-failed' : 'failed-runs-end-failed';
-  if (!patched(patch)) return result;
   throw ApplicationFailure.create({
     type: failureTypes[result.status],
     message: line,
@@ -191,7 +158,7 @@ async function outcomeOf(validation: activities.Validation, progress: Progress):
       return { status: 'rejected', reasons, audit };
     }
     case 'blocked_by_mode': {
-      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', [modeBlocked], null);
+      const audit = await recordOutcome(facts, progress, 'blocked_by_mode', [MODE_BLOCKED], null);
       return { status: 'blocked_by_mode', plan: validation.plan, audit };
     }
     case 'accepted':
@@ -213,8 +180,8 @@ export async function executeAuthorizedOperation(input: ExecuteOperationInput): 
   progress.operation = validation.facts.operationKind ?? undefined;
 
   const result = await outcomeOf(validation, progress);
-  // The Web UI shows current details on the workflow's page; setting them is no command, so needs no patch.
+  // The Web UI shows current details on the workflow's page.
   const line = outcomeLine(validation, result);
   setCurrentDetails(line);
-  return end(result, line);
+  return failUnlessShippedOrBlocked(result, line);
 }

@@ -1,3 +1,4 @@
 export { executeAuthorizedOperation } from './execute-authorized-operation.js';
-export { executePublicationRun, previewPublicationPlan } from './publication-run.js';
+export { previewPublicationPlan } from './preview-publication-plan.js';
+export { executePublicationRun } from './publication-run.js';
 export { recordSubmissionRejection } from './record-submission-rejection.js';

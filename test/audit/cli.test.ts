@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { leafHash, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
+import { openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
 import { tempDir } from '../support/temp-dirs.js';
 import { sampleRecord, testKeys } from './fixtures.js';
 
@@ -84,11 +84,5 @@ describe('marketops audit verify / show', () => {
       code: 2,
       stderr: expect.stringMatching(/--limit 0/),
     });
-  });
-
-  it('an older record without run_id_verified keeps the leaf hash it was signed with', () => {
-    const record = sampleRecord(3);
-    expect(leafHash({ ...record, run_id_verified: undefined })).toBe(leafHash(record));
-    expect(leafHash({ ...record, run_id_verified: true })).not.toBe(leafHash(record));
   });
 });

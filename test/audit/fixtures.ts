@@ -20,6 +20,7 @@ export function sampleRecord(n: number, runId = 'run-1'): AuditRecord {
   return {
     recorded_at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
     run_id: runId,
+    run_id_verified: true,
     receipt_id: `rcpt-${n}`,
     operation_kind: 'release.create',
     repository: 'acme/widgets',
@@ -38,5 +39,7 @@ export function sampleRecord(n: number, runId = 'run-1'): AuditRecord {
     temporal: { workflow_id: `receipt-rcpt-${n}`, run_id: `wf-run-${n}` },
     executor_version: '0.1.0',
     source: 'workflow',
+    run: null,
+    authorization: null,
   };
 }

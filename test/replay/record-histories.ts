@@ -1,8 +1,8 @@
 /**
  * Records the golden histories that test/replay/replay.test.ts replays against the
  * current workflow code. Re-record only for an intended, versioned change of workflow
- * logic (see README, "Changing workflow code"): `npm run histories:record` writes a new
- * dated folder beside the older ones, which stay until no execution they describe can be open.
+ * logic (docs/workflow-changes.md): `npm run histories:record` writes a new dated folder
+ * beside the older ones, which stay until no execution they describe can be open.
  * `npm run histories:record -- run-` records only the scenarios whose names start with `run-`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

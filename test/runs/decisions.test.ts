@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { PreparedRun } from '../../src/activities/index.js';
-import { type AuditAnchor, type ExecutionResult, MAX_ID_LENGTH } from '../../src/shared.js';
+import type { PreparedRun } from '../../src/runs/prepared.js';
+import { notShippedReason } from '../../src/runs/reasons.js';
+import { authorizationRefusal, malformedRefusal, receiptRefusal } from '../../src/runs/refusals.js';
 import {
-  authorizationRefusal,
   closeRun,
-  malformedRefusal,
-  notShippedReason,
   openRun,
   type Run,
   readySteps,
-  receiptRefusal,
-  runLine,
+  startReady,
   stopDependants,
-  timelineTable,
-} from '../../src/workflows/publication-run.js';
+} from '../../src/runs/run-state.js';
+import { runLine, timelineTable } from '../../src/runs/timeline-view.js';
+import { type AuditAnchor, type ExecutionResult, MAX_ID_LENGTH } from '../../src/shared.js';
 
 /** A run of steps a → b → c, and d on its own; requests are not needed by the decisions. */
 function run(mode: 'prod' | 'dry-run' = 'prod'): Run {
@@ -75,6 +73,18 @@ describe('the decisions of a run', () => {
     expect(readySteps(r).map((s) => s.id)).toEqual(['b']);
   });
 
+  it('starts every ready step, and in dry-run mode blocks each instead, readying its dependants', () => {
+    const prod = run();
+    for (const id of ['a', 'b', 'd']) step(prod, id).status = 'authorized';
+    expect(startReady(prod).map((s) => s.id)).toEqual(['a', 'd']);
+    expect(codes(prod)).toMatchObject({ a: 'running', b: 'authorized', d: 'running' });
+
+    const dry = run('dry-run');
+    for (const id of ['a', 'b', 'c']) step(dry, id).status = 'authorized';
+    expect(startReady(dry)).toEqual([]);
+    expect(codes(dry)).toMatchObject({ a: 'BLOCKED_BY_MODE', b: 'BLOCKED_BY_MODE', c: 'BLOCKED_BY_MODE' });
+  });
+
   it('at the deadline: never authorized, else stopped by a need, else the deadline', () => {
     const r = run();
     step(r, 'a').status = 'running';
@@ -91,34 +101,6 @@ describe('the decisions of a run', () => {
       waitingFor: { step: 'a', code: 'RUNNING' },
     });
     expect(authorizationRefusal(r, { step: 'd', receipt: 'x' })?.status).toBe('refused');
-  });
-
-  it('closes a run that began before waits were explained as it would have then', () => {
-    const explained = run();
-    const unexplained = run();
-    for (const r of [explained, unexplained]) step(r, 'b').status = 'authorized';
-    closeRun(explained, 'deadline', true);
-    closeRun(unexplained, 'deadline', false);
-    expect(step(explained, 'b').reason).toMatchObject({
-      code: 'DEADLINE_REACHED',
-      waitingFor: { step: 'a', code: 'NEVER_AUTHORIZED' },
-    });
-    expect(codes(unexplained)).toEqual({
-      a: 'NEVER_AUTHORIZED',
-      b: 'NEEDED_STEP_NOT_SHIPPED',
-      c: 'NEVER_AUTHORIZED',
-      d: 'NEVER_AUTHORIZED',
-    });
-    expect(step(unexplained, 'b').reason?.waitingFor).toBeUndefined();
-
-    const cancelled = run();
-    step(cancelled, 'b').status = 'authorized';
-    closeRun(cancelled, 'cancelled', false);
-    expect(step(cancelled, 'b').reason).toEqual({
-      code: 'CANCELLED',
-      message: 'The run was cancelled before the step started.',
-      detail: [],
-    });
   });
 
   it('on cancel, an authorized step names the step it waited for and why that one had not run', () => {

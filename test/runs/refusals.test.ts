@@ -29,7 +29,7 @@ const jtiOf = (receipt: string) =>
 async function refusalRecords(id: string) {
   const entries = await suite.harness.store.byRunId(id);
   return entries
-    .filter((entry) => entry.record.authorization !== undefined)
+    .filter((entry) => entry.record.authorization !== null)
     .map(({ record }) => ({
       step: record.authorization?.step,
       receipt: record.receipt_id,
@@ -106,7 +106,7 @@ describe('refused authorizations of a run', () => {
     expect(records).toEqual(expect.arrayContaining(expected));
     expect(new Set(records.map((r) => r.receipt)).size).toBe(FLOOD + 1);
     const entries = await harness.store.byRunId(plan.run_id);
-    const runRecord = entries.find((entry) => entry.record.run !== undefined);
+    const runRecord = entries.find((entry) => entry.record.run !== null);
     expect(runRecord?.record.run?.refusals).toBe(FLOOD + 1);
   }, 300_000);
 

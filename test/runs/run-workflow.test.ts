@@ -44,11 +44,11 @@ describe('a publication run', () => {
     ]);
     // One run record names every step's own record by its leaf hash.
     const records = await harness.store.byRunId(plan.run_id);
-    const runRecord = records.find((entry) => entry.record.run !== undefined);
+    const runRecord = records.find((entry) => entry.record.run !== null);
     expect(runRecord?.leafHash).toBe(timeline.audit?.leafHash);
     const stepLeaves = runRecord?.record.run?.steps.map((step) => step.leaf_hash);
     expect(stepLeaves).toEqual(timeline.steps.map((step) => step.auditLeafHash));
-    const refusals = records.filter((entry) => entry.record.authorization !== undefined);
+    const refusals = records.filter((entry) => entry.record.authorization !== null);
     expect(new Set(records.filter((e) => !refusals.includes(e)).map((entry) => entry.leafHash))).toEqual(
       new Set([...(stepLeaves as string[]), runRecord?.leafHash]),
     );

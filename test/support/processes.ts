@@ -47,7 +47,7 @@ export const startArgs = (dataDir: string, ports: { temporal: number; ui: number
 ];
 
 /** What `start --json` prints once the worker polls its task queue. */
-export const WORKER_RUNNING = /taskQueue":"marketops-github-writes","state":"RUNNING"/;
+export const WORKER_RUNNING = /taskQueue":"marketops-executor","state":"RUNNING"/;
 
 /** A long-running CLI command whose output is collected while it runs. */
 export interface Background {

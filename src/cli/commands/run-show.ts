@@ -20,7 +20,7 @@ export function registerRunShowCommand(program: Command): void {
     )
     .action(async (runId: string, flags: { timeout?: number; json?: boolean }) => {
       const { WorkflowNotFoundError } = await import('@temporalio/client');
-      const { everyStepShipped, timelineText } = await import('../../runs/report.js');
+      const { everyStepShipped, timelineText } = await import('../../runs/timeline-view.js');
       const { TASK_QUEUE } = await import('../../shared.js');
       const timeline = await withRunClient(
         (client) =>

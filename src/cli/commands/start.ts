@@ -114,7 +114,7 @@ export function registerStartCommand(program: Command): void {
         };
         const worker = supervisor.runWorker(() => runWorkerProcess(config, logger));
         // "Running" is said only once the worker polls: a submission then runs at once.
-        if (await ownWorkerPolling(new ExecutorClient(stack.env.client), config.mode, worker)) {
+        if (await ownWorkerPolling(new ExecutorClient(stack.env.client), worker)) {
           process.stdout.write(
             flags.json
               ? `${JSON.stringify(endpoints)}\n`

@@ -1,0 +1,75 @@
+import {
+  type ExecutionResult,
+  ExecutorCode,
+  FailureCode,
+  NotShippedCode,
+  type Reason,
+  type StepView,
+} from '../shared.js';
+
+/** Why a step did not ship: one primary code and sentence, with what it rests on. */
+export type NotShipped = NonNullable<StepView['reason']>;
+
+export const reasonOf = (code: NotShipped['code'], message: string, detail: Reason[] = []): NotShipped => ({
+  code,
+  message,
+  detail,
+});
+
+const GITHUB_REFUSALS = new Set<string>([
+  FailureCode.conflict,
+  FailureCode.validationFailed,
+  FailureCode.notFound,
+  FailureCode.forbidden,
+  FailureCode.badCredentials,
+]);
+
+/** Why a step whose workflow ended with `code` did not ship. */
+function failedReason(code: string, message: string): NotShipped {
+  const detail = [{ code, message }];
+  if (GITHUB_REFUSALS.has(code))
+    return reasonOf(NotShippedCode.githubRefused, `GitHub refused it (${code}): ${message}`, detail);
+  if (code === FailureCode.expiredDuringExecution)
+    return reasonOf(NotShippedCode.expiredDuringExecution, message, detail);
+  if (code === FailureCode.cancelled) return reasonOf(NotShippedCode.cancelled, message, detail);
+  return reasonOf(NotShippedCode.executionFailed, `The execution failed (${code}): ${message}`, detail);
+}
+
+/** The one primary reason a step's result is not a shipment; undefined when it shipped. */
+export function notShippedReason(result: ExecutionResult): NotShipped | undefined {
+  switch (result.status) {
+    case 'succeeded':
+      return undefined;
+    case 'rejected': {
+      const codes = result.reasons.map((reason) => reason.code).join(', ');
+      return reasonOf(NotShippedCode.receiptRejected, `The receipt was rejected (${codes}).`, result.reasons);
+    }
+    case 'blocked_by_mode':
+      return reasonOf(
+        NotShippedCode.blockedByMode,
+        'The executor runs in dry-run mode; nothing was written.',
+      );
+    case 'failed':
+      return failedReason(result.code, result.message);
+  }
+}
+
+/** A step whose workflow id was taken: its receipt was submitted already, so this submission is a rejection. */
+export function alreadySubmittedReason(step: StepView): NotShipped {
+  const message = `Receipt ${step.receiptId} was already submitted as ${step.workflowId}.`;
+  return reasonOf(
+    NotShippedCode.receiptRejected,
+    `The receipt was rejected (${ExecutorCode.alreadyConsumed}).`,
+    [{ code: ExecutorCode.alreadyConsumed, message }],
+  );
+}
+
+/** A step whose workflow did not complete and left no result. */
+export const incompleteReason = (message: string): NotShipped =>
+  reasonOf(NotShippedCode.executionFailed, `The step's workflow did not complete: ${message}`);
+
+/** The result a step's workflow that ended failed carries as its failure's first detail, if it is one. */
+export function resultInDetails(details: readonly unknown[] | undefined): ExecutionResult | undefined {
+  const result = details?.[0] as Partial<ExecutionResult> | undefined;
+  return result?.status !== undefined && result.audit !== undefined ? (result as ExecutionResult) : undefined;
+}

@@ -1,0 +1,41 @@
+import type { RecordDraft } from '../audit/record.js';
+import { NotShippedCode, type RunTimeline } from '../shared.js';
+
+/**
+ * The record a run appends when it ends (docs/runs.md): the plan, the mode and each step's outcome with
+ * its own record's leaf hash. The activity adds the refusals on record for the run.
+ */
+export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraft {
+  const notShipped = timeline.steps.filter((step) => step.status !== 'shipped');
+  return {
+    recorded_at: recordedAt,
+    run_id: timeline.runId,
+    // The plan names the run; each step's own record says whether its receipt vouched for it.
+    run_id_verified: false,
+    receipt_id: null,
+    operation_kind: 'publication_run',
+    repository: null,
+    op_digest: null,
+    key_id: null,
+    outcome:
+      notShipped.length === 0 ? 'succeeded' : timeline.mode === 'dry-run' ? 'blocked_by_mode' : 'failed',
+    reasons: notShipped.map((step) => ({
+      code: step.reason?.code ?? NotShippedCode.executionFailed,
+      message: `Step "${step.id}": ${step.reason?.message ?? 'no outcome'}`,
+    })),
+    github: null,
+    run: {
+      plan_digest: timeline.planDigest,
+      mode: timeline.mode,
+      steps: timeline.steps.map((step) => ({
+        id: step.id,
+        status: step.status === 'shipped' ? 'shipped' : 'not_shipped',
+        reason_code: step.reason?.code ?? null,
+        receipt_id: step.receiptId ?? null,
+        url: step.url ?? null,
+        leaf_hash: step.auditLeafHash ?? null,
+      })),
+    },
+    authorization: null,
+  };
+}
