@@ -12,9 +12,9 @@ import proto from '@temporalio/proto';
 import type { RejectionDraft } from '../activities/index.js';
 import { claimedFields } from '../activities/validation.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
-import { summaryOf } from '../github/plan.js';
+import { identifier } from '../common/text-fields.js';
+import { summaryOf } from '../operations/registry.js';
 import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
-import { identifier } from '../receipts/text-fields.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,

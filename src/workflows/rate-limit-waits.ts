@@ -43,12 +43,11 @@ function waitFor(wait: Wait, previousWaits: number): number {
  * Calls a GitHub activity, sleeping on a durable workflow timer until its identity's budget
  * has its slot, and whenever GitHub says to slow down: the wait survives crashes, and the
  * test server can skip it. A budget wait comes back with the slot it was given; after a
- * refusal the next call needs a new reservation (`nextReservation`; none for calls from
- * before budgets).
+ * refusal the next call needs a new reservation (`nextReservation`).
  */
 export async function withRateLimitWaits<T>(
-  call: (reservation: string | undefined) => Promise<T>,
-  nextReservation: () => string | undefined,
+  call: (reservation: string) => Promise<T>,
+  nextReservation: () => string,
   notAfter: number,
   progress: Progress,
 ): Promise<T> {

@@ -17,9 +17,7 @@ const runId = runIds('python');
 const example = new URL('../../examples/federation-core-python/federation_core.py', import.meta.url).pathname;
 const sitePackages = new URL('../../.tools/federation-core-python', import.meta.url).pathname;
 
-async function federationCore(
-  args: string[],
-): Promise<{
+async function federationCore(args: string[]): Promise<{
   code: number | null;
   signal: string | null;
   stderr: string;

@@ -7,7 +7,7 @@ import { benchRequests, benchSandboxConfig } from '../../bench/lib/workload.js';
 import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
-import { planFor } from '../../src/github/plan.js';
+import { planFor } from '../../src/operations/registry.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
 import { runWorkflowIdFor } from '../../src/shared.js';
 import { waitFor } from '../support/wait.js';
