@@ -4,7 +4,7 @@ import type { OperationModule } from './operation.js';
 import { publishRelease } from './publish-release/index.js';
 import { tagRepo } from './tag-repo/index.js';
 
-/** Every operation kind, one line each. Adding a kind is a folder beside these and a line here. */
+/** Every operation kind, one entry each. Adding a kind is a folder beside these and an entry here. */
 export const operationModules = [publishRelease, tagRepo, openPr] as const;
 
 type Registered = (typeof operationModules)[number];

@@ -8,7 +8,7 @@ export const openPr: OperationModule<OpenPrRequest> = {
   schema: openPrRequestSchema,
   // A pull request is its own permission, not repository contents.
   permission: 'pull_requests',
-  summary: (request) => `open_pr ${request.repository} ${request.head} → ${request.base}`,
+  summary: (request) => `${request.operation_kind} ${request.repository} ${request.head} → ${request.base}`,
   plan: (request) => [pullRequestWrite(request)],
   writes: () => [openStep],
   example: {

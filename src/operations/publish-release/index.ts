@@ -8,7 +8,7 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
   schema: publishReleaseRequestSchema,
   // Releases and their tags are repository contents.
   permission: 'contents',
-  summary: (request) => `publish_release ${request.repository} ${request.tag_name}`,
+  summary: (request) => `${request.operation_kind} ${request.repository} ${request.tag_name}`,
   plan: (request) => [plannedRelease(request)],
   writes: () => [publishStep],
   example: {

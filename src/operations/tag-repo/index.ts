@@ -14,7 +14,7 @@ export const tagRepo: OperationModule<TagRepoRequest> = {
   schema: tagRepoRequestSchema,
   // A tag is repository contents.
   permission: 'contents',
-  summary: (request) => `tag_repo ${request.repository} ${request.tag}`,
+  summary: (request) => `${request.operation_kind} ${request.repository} ${request.tag}`,
   plan: (request) =>
     request.message === undefined
       ? [tagRefWrite(request, request.sha)]
