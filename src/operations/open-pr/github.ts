@@ -1,11 +1,22 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { assertAdoptable, differences } from '../../github/adoption.js';
 import type { GitHubCalls, GitHubEffect } from '../../github/calls.js';
 import { type GitHubWrite, postFields, splitRepository } from '../../github/plan.js';
-import { pullSchema, responseSha256 } from '../../github/responses.js';
+import { responseSha256 } from '../../github/responses.js';
 import type { WriteStep } from '../operation.js';
 import { pullRequestFields } from './adoption.js';
 import type { OpenPrRequest } from './request.js';
+
+/** The fields of GitHub's answer we rely on; the rest passes through. */
+const pullSchema = z.looseObject({
+  number: z.number(),
+  html_url: z.string(),
+  title: z.string(),
+  body: z.string().nullable(),
+  draft: z.boolean().optional(),
+  head: z.looseObject({ ref: z.string(), label: z.string() }),
+  base: z.looseObject({ ref: z.string() }),
+});
 
 export const pullRequestWrite = (request: OpenPrRequest): GitHubWrite =>
   postFields(request, 'pulls', ['title', 'head', 'base', 'body', 'draft']);

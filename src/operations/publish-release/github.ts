@@ -1,9 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { assertAdoptable, differences } from '../../github/adoption.js';
 import type { GitHubCalls, GitHubEffect } from '../../github/calls.js';
 import { gitReads } from '../../github/git-reads.js';
 import { type GitHubWrite, postFields, splitRepository } from '../../github/plan.js';
-import { releaseSchema, responseSha256 } from '../../github/responses.js';
+import { responseSha256 } from '../../github/responses.js';
 import type { WriteStep } from '../operation.js';
 import {
   type AuthorizedRelease,
@@ -12,6 +12,18 @@ import {
   releaseTagFields,
 } from './adoption.js';
 import type { PublishReleaseRequest } from './request.js';
+
+/** The fields of GitHub's answer we rely on; the rest passes through. */
+const releaseSchema = z.looseObject({
+  id: z.number(),
+  html_url: z.string(),
+  tag_name: z.string(),
+  name: z.string().nullable(),
+  body: z.string().nullable().optional(),
+  target_commitish: z.string(),
+  draft: z.boolean(),
+  prerelease: z.boolean(),
+});
 
 type Release = z.infer<typeof releaseSchema>;
 
