@@ -6,11 +6,6 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
  * workflows with its own Temporal SDK. Changing one is a breaking change of the contract.
  */
 export const TASK_QUEUE = 'marketops-executor';
-/**
- * The task queue of GitHub writes before per-identity budgets; only workflow code replaying from
- * before them (src/workflows/github-steps.ts) still names it. No worker polls it.
- */
-export const GITHUB_WRITES_TASK_QUEUE = 'marketops-github-writes';
 export const WORKFLOW_TYPE = 'executeAuthorizedOperation';
 /** Records a submission a client refused before any execution workflow started. */
 export const REJECTION_WORKFLOW_TYPE = 'recordSubmissionRejection';

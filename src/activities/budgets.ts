@@ -42,24 +42,21 @@ export interface Pace {
 
 /**
  * The reservation of this attempt: the workflow's key on a first attempt, a key of its own
- * on each retry (a retry sends again, so it spends again). Calls scheduled by workflow code
- * from before budgets carry no key and use their activity's.
+ * on each retry (a retry sends again, so it spends again).
  */
-function reservationKey(reservation: string | undefined): string {
-  const { attempt, activityId, workflowExecution } = Context.current().info;
-  const base = reservation ?? `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
-  return attempt === 1 ? base : `${base}#${attempt}`;
+function reservationKey(reservation: string): string {
+  const { attempt } = Context.current().info;
+  return attempt === 1 ? reservation : `${reservation}#${attempt}`;
 }
 
 /**
  * Ends the attempt before anything is sent; the workflow sleeps on a durable timer until the
- * slot and calls again with its key. Workflow code from before budgets knows only rate-limit
- * waits, so its calls get one, which it sleeps out the same way.
+ * slot and calls again with its key.
  */
-function budgetWait(waitMs: number, reservation: string, legacy: boolean): ApplicationFailure {
+function budgetWait(waitMs: number, reservation: string): ApplicationFailure {
   const details: BudgetWaitDetails & RateLimitDetails = { waitMs, reservation };
   return ApplicationFailure.create({
-    type: legacy ? FailureCode.secondaryRateLimit : BUDGET_WAIT_FAILURE_TYPE,
+    type: BUDGET_WAIT_FAILURE_TYPE,
     message: `This GitHub identity's budget has room for the request in ${waitMs} ms (nothing was sent)`,
     nonRetryable: true,
     details: [details],
@@ -69,7 +66,7 @@ function budgetWait(waitMs: number, reservation: string, legacy: boolean): Appli
 }
 
 /**
- * Past its lease (30 s from its slot, at least the activity's start-to-close timeout) a
+ * Past its lease (GITHUB_ACTIVITY_TIMEOUT_MS from its slot, the activity's start-to-close timeout) a
  * reservation no longer holds the next write back, so a write sent then could overlap the next:
  * a slow activity ends its attempt sending nothing, and its retry reserves again. The margin
  * leaves the write its time to reach GitHub within the lease.
@@ -92,7 +89,7 @@ function refusalOf(error: unknown): Settlement['refused'] {
 
 export interface Spend {
   identity: string;
-  reservation: string | undefined;
+  reservation: string;
   cost: Cost;
   notAfter: number;
   /** GitHub's current primary window (GET /rate_limit, which its limit does not count). */
@@ -173,7 +170,7 @@ export async function withBudget<T>(
   if (at >= notAfter) {
     throw expiredDuringExecution(`this GitHub identity's budget has no room before then (nothing was sent)`);
   }
-  if (at > now) throw budgetWait(Math.ceil(at - now), key, reservation === undefined);
+  if (at > now) throw budgetWait(Math.ceil(at - now), key);
   const settlement: Settlement = { key };
   try {
     return await body({

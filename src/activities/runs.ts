@@ -1,16 +1,10 @@
 import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import { type GitHubIdentities, permissionFor } from '../github/identities.js';
-import { planFor, summaryOf } from '../github/plan.js';
+import type { GitHubIdentities } from '../github/identities.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import {
-  claimedReceiptId,
-  type KeyRing,
-  type OperationRequest,
-  opDigest,
-  verifyReceiptSignature,
-} from '../receipts/index.js';
+import { type OperationRequest, operationOf, planFor, summaryOf } from '../operations/registry.js';
+import { claimedReceiptId, type KeyRing, opDigest, verifyReceiptSignature } from '../receipts/index.js';
 import { inExecutionOrder, parsePlan, planDigest } from '../runs/plan.js';
 import type { PreparedRun, ReceiptCheck } from '../runs/prepared.js';
 import {
@@ -22,10 +16,7 @@ import {
   type RunInput,
   type StepPreview,
 } from '../shared.js';
-import { githubCalls } from './github/github-calls.js';
-import { pullRequestActivities } from './github/pull-requests.js';
-import { releaseActivities } from './github/releases.js';
-import { tagActivities } from './github/tags.js';
+import { countedCalls, guarded } from './github/index.js';
 
 function parsePlanOrFail(plan: unknown) {
   const parsed = parsePlan(plan);
@@ -64,41 +55,33 @@ function readOnly(octokit: Octokit): Octokit {
 /** No write is ever sent during a preview, so no receipt's expiry applies to it. */
 const PREVIEW_NOT_AFTER = Number.MAX_SAFE_INTEGER;
 
-/** What one step would do on GitHub now, decided by the activities' own adopt-or-create code. */
-type ReadOnlyGitHub = ReturnType<typeof releaseActivities> &
-  ReturnType<typeof tagActivities> &
-  ReturnType<typeof pullRequestActivities>;
+/** A preview sends no write and reserves nothing. */
+const UNPACED = { onHeaders: () => {}, beforeWrite: async () => {} };
 
+/** What one step would do on GitHub now, decided by its operation's own first write, read-only. */
 async function previewStep(
   settings: RunActivitySettings,
   request: OperationRequest,
 ): Promise<Omit<StepPreview, 'id'>> {
-  const notAfter = PREVIEW_NOT_AFTER;
+  const operation = operationOf(request);
   try {
     // The identity that would ship the step, with read access only: an App installation's token
     // is scoped to the step's repository, as the write's would be.
     const { octokit } = await settings.identities.forOperation(
       request.repository,
-      permissionFor(request),
+      operation.permission,
       'read',
     );
-    const calls = githubCalls(readOnly(octokit), settings.metrics);
-    const github: ReadOnlyGitHub = {
-      ...releaseActivities(calls),
-      ...tagActivities(calls),
-      ...pullRequestActivities(calls),
+    const calls = countedCalls(readOnly(octokit), settings.metrics, UNPACED);
+    const [first] = operation.writes(request);
+    const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
+      first.run(calls, request, undefined),
+    );
+    if (!('effect' in answer)) throw new TypeError('a write was sent during a preview');
+    return {
+      action: 'adopt',
+      detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
     };
-    const effect =
-      request.operation_kind === 'publish_release'
-        ? await github.publishRelease({ request, notAfter })
-        : request.operation_kind === 'open_pr'
-          ? await github.openPullRequest({ request, notAfter })
-          : request.message === undefined
-            ? await github.createTagRef({ request, notAfter, targetSha: request.sha })
-            : await github.createTagObject({ request: { ...request, message: request.message }, notAfter });
-    const adopted = 'adopted' in effect && typeof effect.adopted === 'object' ? effect.adopted : effect;
-    if (!('url' in adopted)) throw new TypeError('a tag object was created during a preview');
-    return { action: 'adopt', detail: `An identical object exists and would be adopted: ${adopted.url}` };
   } catch (error) {
     if (error instanceof RequestError)
       return { action: 'fail', detail: `GitHub answered ${error.status}: ${error.message}` };

@@ -1,8 +1,9 @@
 import { log } from '@temporalio/activity';
 import { z } from 'zod';
-import { type GitHubWrite, planFor } from '../github/plan.js';
+import type { GitHubWrite } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import { planFor } from '../operations/registry.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
 import {
   type KeyRing,

@@ -2,7 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { arrayFromPayloads } from '@temporalio/common';
 import type { RejectionDraft } from '../audit/refusal-draft.js';
-import { identifier } from '../receipts/text-fields.js';
+import { identifier } from '../common/text-fields.js';
 import {
   type AuditAnchor,
   type ExecutionResult,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { RejectionDraft } from '../audit/refusal-draft.js';
-import { summaryOf } from '../github/plan.js';
+import { summaryOf } from '../operations/registry.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
 import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
 import {

@@ -1,3 +1,6 @@
+import { openPr } from '../operations/open-pr/index.js';
+import { publishRelease } from '../operations/publish-release/index.js';
+import { tagRepo } from '../operations/tag-repo/index.js';
 import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
 import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY, defaultSandboxConfig } from '../sandbox/index.js';
 
@@ -9,7 +12,7 @@ export const FEATURE_SHA = defaultSandboxConfig.repos[0]?.branches[FEATURE_BRANC
 /** Requests against the sandbox's demo repository, for the demo tour and the tests. */
 export const releaseRequest = (runId: string, tag: string): PublishReleaseRequest => ({
   run_id: runId,
-  operation_kind: 'publish_release',
+  operation_kind: publishRelease.kind,
   repository: DEFAULT_REPOSITORY,
   tag_name: tag,
   name: `MarketOps ${tag}`,
@@ -22,7 +25,7 @@ export const releaseRequest = (runId: string, tag: string): PublishReleaseReques
 /** A tag on main: annotated when it has a message, lightweight otherwise. */
 export const tagRequest = (runId: string, tag: string, message?: string): TagRepoRequest => ({
   run_id: runId,
-  operation_kind: 'tag_repo',
+  operation_kind: tagRepo.kind,
   repository: DEFAULT_REPOSITORY,
   tag,
   sha: DEFAULT_MAIN_SHA,
@@ -31,7 +34,7 @@ export const tagRequest = (runId: string, tag: string, message?: string): TagRep
 
 export const pullRequest = (runId: string, title: string): OpenPrRequest => ({
   run_id: runId,
-  operation_kind: 'open_pr',
+  operation_kind: openPr.kind,
   repository: DEFAULT_REPOSITORY,
   head: FEATURE_BRANCH,
   base: 'main',

@@ -5,13 +5,12 @@ import { registerSecret } from '../logging/logger.js';
 import { createOctokit } from './octokit.js';
 import { splitRepository } from './plan.js';
 
-/** The least permission each kind of operation needs: `write` to ship it, `read` to preview it. */
+/**
+ * The GitHub App permissions an operation may need (each kind names its least one, see
+ * src/operations): `write` to ship it, `read` to preview it.
+ */
 export type Permission = 'contents' | 'pull_requests';
 export type Access = 'read' | 'write';
-
-/** Tags and releases are repository contents; a pull request is its own permission. */
-export const permissionFor = (request: { operation_kind: string }): Permission =>
-  request.operation_kind === 'open_pr' ? 'pull_requests' : 'contents';
 
 /**
  * Who a GitHub request acts as, as the audit record states it: a token by a fingerprint that

@@ -2,18 +2,10 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 
-/** The fields of GitHub's responses we rely on, parsed at the boundary; the rest passes through. */
-export const releaseSchema = z.looseObject({
-  id: z.number(),
-  html_url: z.string(),
-  tag_name: z.string(),
-  name: z.string().nullable(),
-  body: z.string().nullable().optional(),
-  target_commitish: z.string(),
-  draft: z.boolean(),
-  prerelease: z.boolean(),
-});
-
+/**
+ * The fields of GitHub's git responses we rely on, parsed at the boundary; the rest passes through.
+ * Each operation kind parses its own objects' responses (src/operations).
+ */
 export const refSchema = z.looseObject({
   ref: z.string(),
   url: z.string(),
@@ -29,16 +21,6 @@ export const tagObjectSchema = z.looseObject({
 
 /** GET /repos/{owner}/{repo}/commits/{ref}: the commit a branch, tag or SHA names. */
 export const commitSchema = z.looseObject({ sha: z.string() });
-
-export const pullSchema = z.looseObject({
-  number: z.number(),
-  html_url: z.string(),
-  title: z.string(),
-  body: z.string().nullable(),
-  draft: z.boolean().optional(),
-  head: z.looseObject({ ref: z.string(), label: z.string() }),
-  base: z.looseObject({ ref: z.string() }),
-});
 
 export function responseSha256(data: unknown): string {
   return createHash('sha256')

@@ -1,10 +1,14 @@
 import type { MetricMeter } from '@temporalio/common';
+import { operationKinds } from '../operations/registry.js';
+
+/** The kind of a publication run's own record, beside its steps' operations. */
+const PUBLICATION_RUN = 'publication_run';
 
 /**
- * The kinds a label may name: the three operations, and the run record of a publication run;
- * anything else a request claims is counted as `unknown`.
+ * The kinds a label may name: the registered operations, and the run record of a publication
+ * run; anything else a request claims is counted as `unknown`.
  */
-const OPERATION_KINDS = ['publish_release', 'tag_repo', 'open_pr', 'publication_run'] as const;
+const OPERATION_KINDS: readonly string[] = [...operationKinds, PUBLICATION_RUN];
 const OUTCOMES = ['succeeded', 'failed', 'rejected', 'blocked_by_mode'] as const;
 const RATE_LIMITS = ['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT'] as const;
 
@@ -24,7 +28,7 @@ export const prometheusOptions = (port: number) => ({
 
 /** A label value from a fixed set, so a request's claims cannot grow the number of series. */
 const kindLabel = (kind: string | null): string =>
-  (OPERATION_KINDS as readonly (string | null)[]).includes(kind) ? (kind as string) : 'unknown';
+  kind !== null && OPERATION_KINDS.includes(kind) ? kind : 'unknown';
 
 /**
  * Our own metrics, on the Temporal Runtime's meter so they appear on the same

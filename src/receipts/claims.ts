@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { base64url32Bytes, identifier, singleLineText } from '../common/text-fields.js';
 import { requiredAs } from '../common/zod-sentence.js';
-import { operationKinds } from './operation-request.js';
-import { base64url32Bytes, identifier, singleLineText } from './text-fields.js';
+import { operationKinds } from '../operations/registry.js';
 
 /** The pinned `typ` of the protected header: no other JWS, JWT or receipt type is ever accepted. */
 export const RECEIPT_TYPE = 'marketops-receipt+jwt';

@@ -1,5 +1,5 @@
+import { ID_PATTERN } from '../common/text-fields.js';
 import { type JsonProblem, parseStrictJsonObject } from './strict-json.js';
-import { ID_PATTERN } from './text-fields.js';
 
 /** Far above any genuine receipt (a few hundred bytes), low enough to bound the work on hostile input. */
 export const MAX_TOKEN_LENGTH = 16_384;

@@ -1,4 +1,8 @@
 /** The signed-receipt authorization core: pure (no Temporal), shared by client, worker and CLI. */
+
+export type { OpenPrRequest } from '../operations/open-pr/request.js';
+export type { PublishReleaseRequest } from '../operations/publish-release/request.js';
+export type { TagRepoRequest } from '../operations/tag-repo/request.js';
 export {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
@@ -12,11 +16,8 @@ export { canonicalRequest, opDigest } from './op-digest.js';
 export {
   MAX_BODY_LENGTH,
   MAX_TITLE_LENGTH,
-  type OpenPrRequest,
   type OperationRequest,
-  type PublishReleaseRequest,
   parseOperationRequest,
-  type TagRepoRequest,
 } from './operation-request.js';
 export { reasonCodes } from './reasons.js';
 export { generateSigningKey, loadSigningKey } from './signing-key.js';

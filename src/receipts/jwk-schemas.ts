@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { base64url32Bytes, singleLineText } from '../common/text-fields.js';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import { ACCEPTED_ALGS, ACCEPTED_ALGS_TEXT } from './claims.js';
-import { base64url32Bytes, singleLineText } from './text-fields.js';
 
 export const keyIdSchema = singleLineText(1, 128);
 

@@ -3,10 +3,10 @@ import canonicalize from 'canonicalize';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { readTextFile } from '../common/files.js';
+import { identifier } from '../common/text-fields.js';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import { opDigest } from '../receipts/index.js';
 import { operationRequestSchema } from '../receipts/operation-request.js';
-import { identifier } from '../receipts/text-fields.js';
 
 /** A run's workflow input must stay far below Temporal's 2 MB payload limit; 500 steps of ordinary requests do. */
 export const MAX_STEPS = 500;

@@ -1,4 +1,5 @@
-import { type GitHubWrite, planFor } from '../github/plan.js';
+import type { GitHubWrite } from '../github/plan.js';
+import { planFor } from '../operations/registry.js';
 import { opDigest } from '../receipts/index.js';
 import type { StepPreview } from '../shared.js';
 import { inExecutionOrder, type PublicationPlan } from './plan.js';

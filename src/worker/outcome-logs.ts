@@ -1,4 +1,4 @@
-import { ApplicationFailure, ApplicationFailureCategory, type LogMetadata } from '@temporalio/common';
+import { ApplicationFailure, type LogMetadata } from '@temporalio/common';
 import type { RuntimeLine } from '../logging/logger.js';
 import { BUDGET_WAIT_FAILURE_TYPE, ExecutorCode, FailureCode, PLAN_INVALID_FAILURE_TYPE } from '../shared.js';
 
@@ -24,13 +24,11 @@ const REFUSALS = new Set<string>([FailureCode.primaryRateLimit, FailureCode.seco
 /**
  * A wait's level, or undefined when the failure is no wait. Our own budget's wait (nothing was
  * sent) is info; under "never banned" each refusal by GitHub is what an operator must see, a
- * warning. Workflow code from before budgets gets our waits typed as a secondary rate limit: they
- * are benign, GitHub's refusals are not.
+ * warning.
  */
 function waitLevel(error: ApplicationFailure): 'INFO' | 'WARN' | undefined {
   if (error.type === BUDGET_WAIT_FAILURE_TYPE) return 'INFO';
-  if (!REFUSALS.has(String(error.type))) return undefined;
-  return error.category === ApplicationFailureCategory.BENIGN ? 'INFO' : 'WARN';
+  return REFUSALS.has(String(error.type)) ? 'WARN' : undefined;
 }
 
 function withoutError(meta: LogMetadata): LogMetadata {

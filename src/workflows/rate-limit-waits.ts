@@ -5,11 +5,11 @@ import {
   FailureCode,
   type Progress,
   type RateLimitDetails,
+  SECONDARY_RATE_LIMIT_WAIT_MS,
 } from '../shared.js';
 
 const PRIMARY = FailureCode.primaryRateLimit;
 const SECONDARY = FailureCode.secondaryRateLimit;
-const SECONDARY_MIN_WAIT_MS = 60_000;
 const SECONDARY_MAX_DOUBLINGS = 5;
 
 interface Wait {
@@ -34,8 +34,8 @@ function waitOf(error: unknown): Wait | undefined {
  * limit waits for its reset.
  */
 function waitFor(wait: Wait, previousWaits: number): number {
-  if (wait.type !== SECONDARY) return wait.waitMs ?? SECONDARY_MIN_WAIT_MS;
-  const backoff = SECONDARY_MIN_WAIT_MS * 2 ** Math.min(previousWaits, SECONDARY_MAX_DOUBLINGS);
+  if (wait.type !== SECONDARY) return wait.waitMs ?? SECONDARY_RATE_LIMIT_WAIT_MS;
+  const backoff = SECONDARY_RATE_LIMIT_WAIT_MS * 2 ** Math.min(previousWaits, SECONDARY_MAX_DOUBLINGS);
   return wait.waitMs ?? backoff;
 }
 
@@ -43,12 +43,11 @@ function waitFor(wait: Wait, previousWaits: number): number {
  * Calls a GitHub activity, sleeping on a durable workflow timer until its identity's budget
  * has its slot, and whenever GitHub says to slow down: the wait survives crashes, and the
  * test server can skip it. A budget wait comes back with the slot it was given; after a
- * refusal the next call needs a new reservation (`nextReservation`; none for calls from
- * before budgets).
+ * refusal the next call needs a new reservation (`nextReservation`).
  */
 export async function withRateLimitWaits<T>(
-  call: (reservation: string | undefined) => Promise<T>,
-  nextReservation: () => string | undefined,
+  call: (reservation: string) => Promise<T>,
+  nextReservation: () => string,
   notAfter: number,
   progress: Progress,
 ): Promise<T> {

@@ -19,7 +19,7 @@ async function writeTimes(receiptId: string): Promise<number[]> {
     .map((event) => event.activityTaskCompletedEventAttributes)
     .filter((completed) => {
       const scheduled = attributesOf(completed?.scheduledEventId)?.activityTaskScheduledEventAttributes;
-      return scheduled?.activityType?.name === 'createTagRef';
+      return scheduled?.activityType?.name === 'githubWrite';
     })
     .map((completed) => tsToMs(attributesOf(completed?.startedEventId)?.eventTime));
 }

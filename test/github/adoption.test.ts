@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { conflictMessage, differences } from '../../src/github/adoption.js';
+import type { ExistingTag } from '../../src/github/git-reads.js';
+import { type PullRequestFields, pullRequestFields } from '../../src/operations/open-pr/adoption.js';
 import {
   type AuthorizedRelease,
-  conflictMessage,
-  differences,
   type ExistingRelease,
-  type PullRequestFields,
-} from '../../src/github/adoption.js';
+  releaseFields,
+  releaseTagFields,
+} from '../../src/operations/publish-release/adoption.js';
+import { type AuthorizedTag, tagFields } from '../../src/operations/tag-repo/adoption.js';
 
 const MAIN = '1f3a9c2e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
 const FEATURE = '2e4b6d8f0a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a';
@@ -24,9 +27,9 @@ describe('release', () => {
   const existing: ExistingRelease = { ...authorized, commit: { via: 'tag', sha: MAIN } };
 
   it('adopts a release equal in every authorized field; GitHub’s null name and body equal ""', () => {
-    expect(differences('release', existing, authorized)).toEqual([]);
+    expect(differences(releaseFields, existing, authorized)).toEqual([]);
     const blank = { ...authorized, name: '', body: '' };
-    expect(differences('release', { ...existing, name: null, body: null }, blank)).toEqual([]);
+    expect(differences(releaseFields, { ...existing, name: null, body: null }, blank)).toEqual([]);
   });
 
   it.each<[string, Partial<ExistingRelease>, string]>([
@@ -36,7 +39,9 @@ describe('release', () => {
     ['draft', { draft: true }, 'it is a draft, not published'],
     ['prerelease', { prerelease: true }, 'it is a prerelease, not a full release'],
   ])('names a differing %s', (field, change, description) => {
-    expect(differences('release', { ...existing, ...change }, authorized)).toEqual([{ field, description }]);
+    expect(differences(releaseFields, { ...existing, ...change }, authorized)).toEqual([
+      { field, description },
+    ]);
   });
 
   it('compares a draft without a tag by the commit its target resolves to, or none', () => {
@@ -44,11 +49,11 @@ describe('release', () => {
       ...existing,
       commit: { via: 'target', target: 'feature/launch-notes', sha },
     });
-    expect(differences('release', draft(MAIN), authorized)).toEqual([]);
-    expect(differences('release', draft(FEATURE), authorized)[0]?.description).toBe(
+    expect(differences(releaseFields, draft(MAIN), authorized)).toEqual([]);
+    expect(differences(releaseFields, draft(FEATURE), authorized)[0]?.description).toBe(
       'its target feature/launch-notes resolves to 2e4b6d8, not main (1f3a9c2)',
     );
-    expect(differences('release', draft(undefined), authorized)[0]?.description).toBe(
+    expect(differences(releaseFields, draft(undefined), authorized)[0]?.description).toBe(
       'its target feature/launch-notes resolves to no commit, not main (1f3a9c2)',
     );
   });
@@ -56,7 +61,7 @@ describe('release', () => {
   it('names an authorized SHA once, and every differing field in one sentence', () => {
     const bySha = { ...authorized, target_commitish: MAIN };
     const found = differences(
-      'release',
+      releaseFields,
       { ...existing, commit: { via: 'tag', sha: FEATURE }, draft: true },
       bySha,
     );
@@ -70,28 +75,26 @@ describe('release', () => {
 describe('the tag a new release would use', () => {
   it('must already point at the authorized commit', () => {
     const authorized = { target_commitish: 'feature/launch-notes', commit: FEATURE };
-    expect(differences('release_tag', { commit: FEATURE }, authorized)).toEqual([]);
-    expect(differences('release_tag', { commit: MAIN, annotation: { message: 'm' } }, authorized)).toEqual([
-      { field: 'commit', description: 'points at 1f3a9c2, not feature/launch-notes (2e4b6d8)' },
-    ]);
+    expect(differences(releaseTagFields, { commit: FEATURE }, authorized)).toEqual([]);
+    expect(differences(releaseTagFields, { commit: MAIN, annotation: { message: 'm' } }, authorized)).toEqual(
+      [{ field: 'commit', description: 'points at 1f3a9c2, not feature/launch-notes (2e4b6d8)' }],
+    );
   });
 });
 
 describe('tag', () => {
   it('adopts the same commit with the same kind, and an annotated message up to trailing newlines', () => {
-    expect(differences('tag', { commit: MAIN }, { sha: MAIN })).toEqual([]);
+    expect(differences(tagFields, { commit: MAIN }, { sha: MAIN })).toEqual([]);
     expect(
       differences(
-        'tag',
+        tagFields,
         { commit: MAIN, annotation: { message: 'Release\n' } },
         { sha: MAIN, message: 'Release' },
       ),
     ).toEqual([]);
   });
 
-  it.each<
-    [string, Parameters<typeof differences<'tag'>>[1], Parameters<typeof differences<'tag'>>[2], string]
-  >([
+  it.each<[string, ExistingTag, AuthorizedTag, string]>([
     ['sha', { commit: FEATURE }, { sha: MAIN }, 'points at 2e4b6d8, not 1f3a9c2'],
     ['kind', { commit: MAIN, annotation: { message: 'm' } }, { sha: MAIN }, 'is annotated, not lightweight'],
     ['kind', { commit: MAIN }, { sha: MAIN, message: 'm' }, 'is lightweight, not annotated'],
@@ -102,7 +105,7 @@ describe('tag', () => {
       'its message differs',
     ],
   ])('names a differing %s', (field, existing, authorized, description) => {
-    expect(differences('tag', existing, authorized)).toEqual([{ field, description }]);
+    expect(differences(tagFields, existing, authorized)).toEqual([{ field, description }]);
   });
 });
 
@@ -116,10 +119,10 @@ describe('pull request', () => {
   };
 
   it('adopts a pull request equal in every authorized field', () => {
-    expect(differences('pull_request', { ...authorized }, authorized)).toEqual([]);
-    expect(differences('pull_request', { ...authorized, body: null }, { ...authorized, body: '' })).toEqual(
-      [],
-    );
+    expect(differences(pullRequestFields, { ...authorized }, authorized)).toEqual([]);
+    expect(
+      differences(pullRequestFields, { ...authorized, body: null }, { ...authorized, body: '' }),
+    ).toEqual([]);
   });
 
   it.each<[string, Partial<PullRequestFields>, string]>([
@@ -130,7 +133,7 @@ describe('pull request', () => {
     ['draft', { draft: true }, 'it is a draft, not ready for review'],
     ['draft', { draft: undefined }, 'GitHub does not say whether it is a draft'],
   ])('names a differing %s', (field, change, description) => {
-    expect(differences('pull_request', { ...authorized, ...change }, authorized)).toEqual([
+    expect(differences(pullRequestFields, { ...authorized, ...change }, authorized)).toEqual([
       { field, description },
     ]);
   });

@@ -100,7 +100,7 @@ describe('expected outcomes are one info line each, without a stack', () => {
     runtimeLogger(logger).debug('Activity failed', {
       error: wait,
       workflowId: 'receipt-w',
-      activityType: 'createTagRef',
+      activityType: 'githubWrite',
     });
     const written = lines.slice(before);
     expect(written).toHaveLength(1);
@@ -127,7 +127,7 @@ describe('a rate-limit refusal from GitHub itself stays a warning', () => {
     runtimeLogger(logger).warn('Activity failed', {
       error: refusal,
       workflowId: 'receipt-r',
-      activityType: 'createTagRef',
+      activityType: 'githubWrite',
     });
     const written = lines.slice(before);
     expect(written).toHaveLength(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
-import { planFor } from '../../src/github/plan.js';
+import { planFor } from '../../src/operations/registry.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
 import { runWorkflowIdFor } from '../../src/shared.js';
 import { superviseWorker } from '../support/child-worker.js';

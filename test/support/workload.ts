@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import { openPr } from '../../src/operations/open-pr/index.js';
+import { publishRelease } from '../../src/operations/publish-release/index.js';
+import { type OperationRequest, operationOf } from '../../src/operations/registry.js';
+import { tagRepo } from '../../src/operations/tag-repo/index.js';
 import {
   type Limits,
   type SandboxConfig,
@@ -61,7 +64,7 @@ export function benchRequest(runId: string, index: number, repo: BenchRepo = BEN
     case 'release':
       return {
         ...common,
-        operation_kind: 'publish_release',
+        operation_kind: publishRelease.kind,
         tag_name: `rel-${name}`,
         name: `Release ${name}`,
         body: `Notes for ${name}`,
@@ -70,11 +73,11 @@ export function benchRequest(runId: string, index: number, repo: BenchRepo = BEN
         prerelease: false,
       };
     case 'lightweight-tag':
-      return { ...common, operation_kind: 'tag_repo', tag: `tag-${name}`, sha: MAIN_SHA };
+      return { ...common, operation_kind: tagRepo.kind, tag: `tag-${name}`, sha: MAIN_SHA };
     case 'annotated-tag':
       return {
         ...common,
-        operation_kind: 'tag_repo',
+        operation_kind: tagRepo.kind,
         tag: `tag-${name}`,
         sha: MAIN_SHA,
         message: `Tag ${name}`,
@@ -82,7 +85,7 @@ export function benchRequest(runId: string, index: number, repo: BenchRepo = BEN
     case 'pull-request':
       return {
         ...common,
-        operation_kind: 'open_pr',
+        operation_kind: openPr.kind,
         head: prBranch(index),
         base: 'main',
         title: `Change ${name}`,
@@ -96,19 +99,18 @@ export const benchRequests = (runId: string, ops: number, repo: BenchRepo = BENC
   Array.from({ length: ops }, (_, index) => benchRequest(runId, index, repo));
 
 /** Content-creating requests an operation sends when nothing exists yet. */
-export const writesOf = (request: OperationRequest): number =>
-  request.operation_kind === 'tag_repo' && request.message !== undefined ? 2 : 1;
+export const writesOf = (request: OperationRequest): number => operationOf(request).writes(request).length;
 
 /** How many times the operation's effect exists in the sandbox: 1 when done, 0 when not, more is a duplicate. */
 export function effectCount(state: SandboxState, request: OperationRequest): number {
   const repo = state.repos.find((r) => `${r.owner}/${r.name}` === request.repository);
   if (!repo) return 0;
   switch (request.operation_kind) {
-    case 'publish_release':
+    case publishRelease.kind:
       return repo.releases.filter((release) => release.tag_name === request.tag_name).length;
-    case 'tag_repo':
+    case tagRepo.kind:
       return `refs/tags/${request.tag}` in repo.refs ? 1 : 0;
-    case 'open_pr':
+    case openPr.kind:
       return repo.pulls.filter((pull) => pull.head.ref === request.head).length;
   }
 }

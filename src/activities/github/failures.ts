@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { AdoptionConflict } from '../../github/adoption.js';
 import { classifyGitHubError } from '../../github/error-class.js';
 import { FailureCode, type RateLimitDetails } from '../../shared.js';
 import { bugFailure, isBugClass } from '../bug-class.js';
@@ -25,6 +26,8 @@ export function expiredDuringExecution(detail: string): ApplicationFailure {
  */
 export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
+  if (error instanceof AdoptionConflict)
+    return ApplicationFailure.nonRetryable(error.message, FailureCode.conflict);
   // Octokit wraps network failures in its RequestError, so these are ours, or a response unlike GitHub's.
   if (isBugClass(error)) return bugFailure(error);
   const decided = classifyGitHubError(error);

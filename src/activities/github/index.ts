@@ -1,23 +1,16 @@
+import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Cost } from '../../budgets/limits.js';
-import { type GitHubIdentities, type GitHubIdentity, permissionFor } from '../../github/identities.js';
+import { type CallHooks, githubCalls } from '../../github/calls.js';
+import type { GitHubIdentities, GitHubIdentity } from '../../github/identities.js';
 import { rateLimitBodyObservation } from '../../github/rate-headers.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
-import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../../receipts/index.js';
-import { authorizationNow } from '../authorization-window.js';
-import { type Budgets, type Spend, withBudget } from '../budgets.js';
+import type { WriteAnswer } from '../../operations/operation.js';
+import { type OperationRequest, operationOf } from '../../operations/registry.js';
+import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js';
+import { type Budgets, type Pace, type Spend, withBudget } from '../budgets.js';
 import { toFailure } from './failures.js';
-import {
-  type GitHubActivityInput,
-  type GitHubCalls,
-  type GitHubEffect,
-  githubCalls,
-} from './github-calls.js';
-import { pullRequestActivities } from './pull-requests.js';
-import { releaseActivities } from './releases.js';
-import { tagActivities } from './tags.js';
 
-export type { GitHubEffect } from './github-calls.js';
+export type { GitHubEffect } from '../../github/calls.js';
 
 /** Who the GitHub activities act as, and each identity's budget. */
 export interface GitHubAccess {
@@ -25,22 +18,53 @@ export interface GitHubAccess {
   budgets: Budgets;
 }
 
-/**
- * What each activity may spend: its one write and at most this many reads (a release resolves
- * its commit, looks for the release and the tag, peels an annotated tag, may resolve a target).
- */
-const COST = {
-  release: { writes: 1, reads: 5 },
-  tag: { writes: 1, reads: 2 },
-  pull: { writes: 1, reads: 1 },
-} satisfies Record<string, Cost>;
+/** One write of an operation: its request's kind (src/operations) says what each write is. */
+export interface GitHubWriteInput {
+  request: OperationRequest;
+  /** Which of the operation's writes, from 0. */
+  write: number;
+  /** The previous write's answer (e.g. the tag object's sha); absent for the first write. */
+  carry?: string;
+  /** The receipt's exp, epoch ms: no write is sent at or after it. */
+  notAfter: number;
+  /** The budget reservation this call uses (see src/activities/budgets.ts). */
+  reservation: string;
+}
 
-type TagObjectResult = { adopted: GitHubEffect } | { tagObjectSha: string };
+/** The calls of an operation, counted in the metrics; a write waits for `beforeWrite`. */
+export function countedCalls(
+  octokit: Octokit,
+  metrics: ExecutorMetrics,
+  pace: Pick<Pace, 'onHeaders'> & Pick<CallHooks, 'beforeWrite'>,
+) {
+  return githubCalls(octokit, {
+    onResponse: (status, headers) => {
+      metrics.githubCall(status);
+      pace.onHeaders(headers);
+    },
+    beforeWrite: pace.beforeWrite,
+  });
+}
 
-const stamped = (effect: GitHubEffect, identity: GitHubIdentity): GitHubEffect => ({
-  ...effect,
-  identifiers: { ...effect.identifiers, identity },
-});
+/** Runs GitHub calls so that every error leaves as a Temporal failure carrying its retry decision. */
+export async function guarded<T>(
+  metrics: ExecutorMetrics,
+  notAfter: number,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const failure = toFailure(error, { now: authorizationNow(), notAfter });
+    if (failure.type?.endsWith('RATE_LIMIT')) metrics.rateLimitWait(failure.type);
+    throw failure;
+  }
+}
+
+const stamped = (answer: WriteAnswer, identity: GitHubIdentity): WriteAnswer =>
+  'effect' in answer
+    ? { effect: { ...answer.effect, identifiers: { ...answer.effect.identifiers, identity } } }
+    : answer;
 
 /** Beside a GitHub activity's failure details: who acted. */
 export interface IdentityDetails {
@@ -68,70 +92,46 @@ function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
 }
 
 /**
- * One activity per GitHub write; each reads before it writes and makes at most one write, as
- * the identity the repository's owner calls for, with the least permission, within its budget.
+ * One activity for every GitHub write: it runs write `input.write` of the request's operation,
+ * which reads before it writes and makes at most one write, as the identity the repository's
+ * owner calls for, with the kind's least permission, within the write's budgeted cost.
  */
 export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMetrics) {
-  async function operate<R extends { repository: string; operation_kind: string }, T>(
-    input: GitHubActivityInput<R>,
-    cost: Cost,
-    body: (calls: GitHubCalls) => Promise<T>,
-  ): Promise<{ result: T; identity: GitHubIdentity }> {
-    const failed = (error: unknown): never => {
-      throw toFailure(error, { now: authorizationNow(), notAfter: input.notAfter });
-    };
-    const { octokit, identity } = await access.identities
-      .forOperation(input.request.repository, permissionFor(input.request))
-      .catch(failed);
-    const spend: Spend = {
-      identity: identity.id,
-      reservation: input.reservation,
-      cost,
-      notAfter: input.notAfter,
-      lookUp: async () => {
-        const { data, headers } = await octokit.request('GET /rate_limit').catch(failed);
-        return rateLimitBodyObservation(data.resources.core, headers.date);
-      },
-    };
-    const result = await withBudget(access.budgets, spend, (pace) =>
-      body(githubCalls(octokit, metrics, pace)),
-    ).catch((error: unknown) => {
-      throw withIdentity(error, identity);
-    });
-    return { result, identity };
-  }
-
   return {
-    async publishRelease(input: GitHubActivityInput<PublishReleaseRequest>): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, COST.release, (calls) =>
-        releaseActivities(calls).publishRelease(input),
-      );
-      return stamped(result, identity);
-    },
-
-    async createTagObject(
-      input: GitHubActivityInput<TagRepoRequest & { message: string }>,
-    ): Promise<TagObjectResult> {
-      const { result, identity } = await operate(input, COST.tag, (calls) =>
-        tagActivities(calls).createTagObject(input),
-      );
-      return 'adopted' in result ? { adopted: stamped(result.adopted, identity) } : result;
-    },
-
-    async createTagRef(
-      input: GitHubActivityInput<TagRepoRequest> & { targetSha: string },
-    ): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, COST.tag, (calls) =>
-        tagActivities(calls).createTagRef(input),
-      );
-      return stamped(result, identity);
-    },
-
-    async openPullRequest(input: GitHubActivityInput<OpenPrRequest>): Promise<GitHubEffect> {
-      const { result, identity } = await operate(input, COST.pull, (calls) =>
-        pullRequestActivities(calls).openPullRequest(input),
-      );
-      return stamped(result, identity);
+    async githubWrite(input: GitHubWriteInput): Promise<WriteAnswer> {
+      const { request, notAfter } = input;
+      const operation = operationOf(request);
+      const step = operation.writes(request)[input.write];
+      if (!step) throw new RangeError(`${request.operation_kind} has no write ${input.write}`);
+      const failed = (error: unknown): never => {
+        throw toFailure(error, { now: authorizationNow(), notAfter });
+      };
+      const { octokit, identity } = await access.identities
+        .forOperation(request.repository, operation.permission)
+        .catch(failed);
+      const spend: Spend = {
+        identity: identity.id,
+        reservation: input.reservation,
+        cost: step.cost,
+        notAfter,
+        lookUp: async () => {
+          const { data, headers } = await octokit.request('GET /rate_limit').catch(failed);
+          return rateLimitBodyObservation(data.resources.core, headers.date);
+        },
+      };
+      const answer = await withBudget(access.budgets, spend, (pace) => {
+        const calls = countedCalls(octokit, metrics, {
+          onHeaders: pace.onHeaders,
+          beforeWrite: async () => {
+            await pace.beforeWrite();
+            assertBeforeExpiry(notAfter);
+          },
+        });
+        return guarded(metrics, notAfter, () => step.run(calls, request, input.carry));
+      }).catch((error: unknown) => {
+        throw withIdentity(error, identity);
+      });
+      return stamped(answer, identity);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
+import { tagRepo } from '../../operations/tag-repo/index.js';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../receipts/index.js';
+import { requestExample } from '../examples.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, parseDuration, readReceipt } from '../inputs.js';
 
@@ -12,8 +14,7 @@ Examples:
 
 --ttl accepts seconds or a duration: 90, 30s, 15m, 1h (at most 24h).
 The request file is one operation request (see docs/receipt-format.md), e.g.
-  {"operation_kind":"tag_repo","run_id":"run-42","repository":"acme/widgets",
-   "tag":"v1.2.0","sha":"0123456789abcdef0123456789abcdef01234567"}`;
+${requestExample(tagRepo.example, '  ')}`;
 
 const VERIFY_EXAMPLES = `
 Examples:

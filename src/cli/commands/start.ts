@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { publishRelease } from '../../operations/publish-release/index.js';
 import type { PartFailure } from '../../stack/supervisor.js';
+import { requestExample } from '../examples.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
 
@@ -42,14 +44,13 @@ Try it, in another terminal:
   npx marketops demo
 or by hand:
   cat > release.json <<'JSON'
-  {"run_id":"run-1","operation_kind":"publish_release","repository":"omega/marketops","tag_name":"v1.0.0",
-   "name":"v1.0.0","body":"First release","target_commitish":"main","draft":false,"prerelease":false}
+${requestExample(publishRelease.example, '  ')}
   JSON
   npx marketops receipt issue --key ${keysDir}/receipt-signing-key.jwk.json --request release.json --ttl 1h > receipt.jws
   npx marketops submit --receipt receipt.jws --request release.json --wait
-  npx marketops runs list --run-id run-1
+  npx marketops runs list --run-id ${publishRelease.example.run_id}
   npx marketops audit verify
-Then filter the Web UI by MarketOpsRunId="run-1". Ctrl-C stops everything.
+Then filter the Web UI by MarketOpsRunId="${publishRelease.example.run_id}". Ctrl-C stops everything.
 `;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { requiredAs } from '../common/zod-sentence.js';
 import { MAX_ID_LENGTH } from '../shared.js';
+import { requiredAs } from './zod-sentence.js';
 
 /*
  * Field builders shared by the operation request and receipt claim schemas.

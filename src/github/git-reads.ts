@@ -1,8 +1,13 @@
 import type { z } from 'zod';
-import type { ExistingTag } from '../../github/adoption.js';
-import { splitRepository } from '../../github/plan.js';
-import { commitSchema, refSchema, tagObjectSchema } from '../../github/responses.js';
-import type { GitHubCalls } from './github-calls.js';
+import type { GitHubCalls } from './calls.js';
+import { splitRepository } from './plan.js';
+import { commitSchema, refSchema, tagObjectSchema } from './responses.js';
+
+/** An existing tag: the commit it names, and its tag object's message when annotated. */
+export interface ExistingTag {
+  commit: string;
+  annotation?: { message: string } | undefined;
+}
 
 export interface FoundTag extends ExistingTag {
   ref: z.infer<typeof refSchema>;
