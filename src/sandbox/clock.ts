@@ -17,3 +17,7 @@ export class SandboxClock {
     this.offsetMs += ms;
   }
 }
+
+/** A sandbox time as GitHub writes timestamps: ISO 8601 to the second, `Z`. */
+export const isoAt = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -35,7 +35,11 @@ export const faultSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]+ \/\S*$/, 'must look like "POST /repos/{owner}/{repo}/releases"')
     .optional(),
-  kind: z.enum(['drop-after-apply', 'status', 'latency']),
+  /**
+   * `upstream-failure`: the request is taken in (an upload's bytes are read), then answered 502 as
+   * GitHub does when its upstream fails; an upload leaves a `starter` asset, anything else is applied.
+   */
+  kind: z.enum(['drop-after-apply', 'status', 'latency', 'upstream-failure']),
   /** For kind `status`. */
   status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502),
   /** For kind `latency`: real (wall-clock) milliseconds added before the request is handled. */

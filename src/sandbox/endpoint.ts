@@ -26,7 +26,7 @@ type Shape<R, Out = unknown> = (api: string, repo: Repo, record: R) => Out;
  * `docs` when unknown), then `answer` runs. The three kinds below build `answer`.
  */
 export interface RepoEndpoint {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   template: `/repos/{owner}/{repo}${string}`;
   /** GitHub's page for this endpoint, which its error bodies point at. */
   docs: string;
@@ -34,7 +34,9 @@ export interface RepoEndpoint {
   greedyLast?: boolean;
   /** The permission an installation token needs here, as GitHub's docs list it for the endpoint. */
   needs: Need;
-  answer(services: Services, repo: Repo, request: RouteRequest): RouteResponse;
+  /** The body is raw bytes, left unread on the request (an asset upload). */
+  rawBody?: boolean;
+  answer(services: Services, repo: Repo, request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 
 type Where = Pick<RepoEndpoint, 'template' | 'docs' | 'greedyLast' | 'needs'>;
@@ -103,6 +105,38 @@ export function create<I, R>(
       const rendered = render(services.api, repo, apply(services.store, repo, input));
       const headers = { ...createdHeaders(rendered), location: String(rendered.url) };
       return { status: 201, body: rendered, headers, applied: true };
+    },
+  };
+}
+
+/** PATCH of one object: the body is checked, the store applies it, GitHub answers 200 with the object. */
+export function update<I, R>(
+  where: Where,
+  body: z.ZodType<I>,
+  apply: (store: GitHubStore, repo: Repo, input: I, request: RouteRequest) => R,
+  render: Shape<R>,
+): RepoEndpoint {
+  return {
+    method: 'PATCH',
+    ...where,
+    answer: (services, repo, request) => {
+      const input = parseBody(body, request.body, where.docs);
+      const rendered = render(services.api, repo, apply(services.store, repo, input, request));
+      return { ...ok(rendered), applied: true };
+    },
+  };
+}
+
+/** A change GitHub answers with `204 No Content` (DELETE, or a PUT that switches something on). */
+export function noContent(
+  where: Where & { method: 'PUT' | 'DELETE' },
+  apply: (store: GitHubStore, repo: Repo, request: RouteRequest) => void | Promise<void>,
+): RepoEndpoint {
+  return {
+    ...where,
+    answer: async (services, repo, request) => {
+      await apply(services.store, repo, request);
+      return { status: 204, body: undefined, applied: true };
     },
   };
 }

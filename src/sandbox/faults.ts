@@ -65,11 +65,16 @@ export interface FaultEffect {
   error: GitHubError | undefined;
   /** Handle the request, then destroy the connection instead of answering. */
   drop: boolean;
+  /** Handle the request as one whose upstream failed (an upload leaves a `starter`), then answer 502. */
+  upstreamFailure: boolean;
   /** The kind the request log records: the failing fault's, else the first one's. */
   kind: ParsedFault['kind'] | null;
 }
 
-/** Latency first, then a 5xx or a dropped response; the first non-latency fault decides. */
+/** The 502 GitHub answers when its upstream fails, e.g. mid-upload. */
+export const badGateway = (): GitHubError => new GitHubError(502, 'Bad Gateway', docs.root);
+
+/** Latency first, then a 5xx, a dropped response or an upstream failure; the first non-latency fault decides. */
 export function faultEffect(hitting: readonly ParsedFault[]): FaultEffect {
   const failing = hitting.find((fault) => fault.kind !== 'latency');
   const latencyMs = hitting
@@ -83,6 +88,7 @@ export function faultEffect(hitting: readonly ParsedFault[]): FaultEffect {
     latencyMs,
     error,
     drop: failing?.kind === 'drop-after-apply',
+    upstreamFailure: failing?.kind === 'upstream-failure',
     kind: failing?.kind ?? hitting[0]?.kind ?? null,
   };
 }

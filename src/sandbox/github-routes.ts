@@ -3,6 +3,7 @@ import { create, list, ok, type RepoEndpoint, read, type Services } from './endp
 import { docs, unprocessable } from './github-errors.js';
 import { checkGrant, type Need, notAccessible } from './grants.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { canPush, RELEASE_ENDPOINTS } from './release-endpoints.js';
 import {
   createPullBody,
   createRefBody,
@@ -92,7 +93,7 @@ const REPO_ENDPOINTS: RepoEndpoint[] = [
   ),
   list(
     { template: '/repos/{owner}/{repo}/releases', docs: docs.listReleases, needs: contentsRead },
-    (store, repo) => store.listReleases(repo),
+    (store, repo, { caller }) => store.listReleases(repo, canPush(caller)),
     release,
   ),
   create(
@@ -151,6 +152,6 @@ export function githubRoutes(services: Services, limiter: RateLimiter): Route[] 
   return [
     rateLimitRoute(limiter),
     ...appRoutes(services),
-    ...REPO_ENDPOINTS.map((endpoint) => repoRoute(services, endpoint)),
+    ...[...REPO_ENDPOINTS, ...RELEASE_ENDPOINTS].map((endpoint) => repoRoute(services, endpoint)),
   ];
 }

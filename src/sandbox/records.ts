@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultSchema } from './config.js';
 
 /**
  * The sandbox's own records of what exists. GitHub's response shapes are rendered from these
@@ -35,8 +36,31 @@ export const releaseRecordSchema = z.object({
   prerelease: z.boolean(),
   created_at: z.string(),
   published_at: z.string().nullable(),
+  /** Set when it was published while the repository had immutable releases on; never cleared. */
+  immutable: z.boolean(),
+  /** `make_latest` as last asked for: `legacy` picks by creation date among published releases. */
+  make_latest: z.enum(['true', 'false', 'legacy']),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
+
+/**
+ * A release asset. `starter` is what an upload that failed upstream leaves behind: GitHub's docs
+ * ("This may leave an empty asset with a state of `starter`"); it has no bytes and no digest.
+ */
+export const assetRecordSchema = z.object({
+  id: z.number(),
+  release_id: z.number(),
+  name: z.string(),
+  label: z.string().nullable(),
+  content_type: z.string(),
+  size: z.number(),
+  /** `sha256:<hex>` of the bytes received, computed while they streamed in; null for a starter. */
+  digest: z.string().nullable(),
+  state: z.enum(['uploaded', 'starter']),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type AssetRecord = z.infer<typeof assetRecordSchema>;
 
 export const pullRecordSchema = z.object({
   id: z.number(),
@@ -61,7 +85,15 @@ export const repoStateSchema = z.object({
   refs: z.record(z.string(), refRecordSchema),
   tags: z.array(tagObjectRecordSchema),
   releases: z.array(releaseRecordSchema),
+  /** Every release's assets, oldest first; drills count duplicates here. */
+  assets: z.array(assetRecordSchema),
   pulls: z.array(pullRecordSchema),
+  /** The repository setting `PUT /repos/{owner}/{repo}/immutable-releases` turns on. */
+  immutable_releases: z.boolean(),
+  /** Tag names an immutable release was published under: used up for good, even after deletion. */
+  immutable_tags: z.array(z.string()),
+  /** The release `make_latest` last made the latest; null: GitHub's legacy rule (newest published). */
+  latest_release_id: z.number().nullable(),
 });
 export type RepoState = z.infer<typeof repoStateSchema>;
 
@@ -90,7 +122,7 @@ export const requestLogEntrySchema = z.object({
   /** True when a drop-after-apply fault destroyed the connection instead of answering. */
   dropped: z.boolean(),
   /** The kind of fault that hit this request, if any. */
-  fault: z.enum(['drop-after-apply', 'status', 'latency']).nullable(),
+  fault: faultSchema.shape.kind.nullable(),
 });
 export type RequestLogEntry = z.infer<typeof requestLogEntrySchema>;
 

@@ -36,7 +36,11 @@ export function seededRepo(
     commits: new Set(branches.map(([, sha]) => sha)),
     tags: [],
     releases: [],
+    assets: [],
     pulls: [],
+    immutable_releases: false,
+    immutable_tags: [],
+    latest_release_id: null,
   };
 }
 

@@ -22,8 +22,19 @@ export const createReleaseBody = z.object({
   body: z.string().optional(),
   draft: z.boolean().optional(),
   prerelease: z.boolean().optional(),
+  /** GitHub's default is `true`: a published, non-prerelease release becomes the latest. */
+  make_latest: z.enum(['true', 'false', 'legacy']).optional(),
 });
 export type CreateReleaseInput = z.infer<typeof createReleaseBody>;
+
+/** PATCH /releases/{release_id}: every field optional; `draft: false` publishes. */
+export const updateReleaseBody = createReleaseBody.partial();
+export type UpdateReleaseInput = z.infer<typeof updateReleaseBody>;
+
+export const updateAssetBody = z.object({ name: z.string().min(1).optional(), label: z.string().optional() });
+export type UpdateAssetInput = z.infer<typeof updateAssetBody>;
+
+export const updateRefBody = z.object({ sha: z.string(), force: z.boolean().optional() });
 
 export const createPullBody = z.object({
   title: z.string().min(1),

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Caller } from './caller.js';
 
 /** What a route handler gets: the caller, decoded path parameters, the query and the parsed JSON body. */
@@ -7,7 +9,14 @@ export interface RouteRequest {
   path: string;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The JSON body; undefined for a route that takes raw bytes (`rawBody`), which reads `incoming`. */
   body: unknown;
+  /** The request itself: its headers, and for a `rawBody` route the bytes, unread. */
+  incoming: IncomingMessage;
+  /** The `x-github-request-id` the answer carries; the uploads host repeats it in error bodies. */
+  requestId: string;
+  /** An `upstream-failure` fault hit this request: the route takes it in as one that failed upstream. */
+  upstreamFailure?: boolean;
 }
 
 export interface RouteResponse {
@@ -18,6 +27,8 @@ export interface RouteResponse {
   applied?: boolean;
   /** When what a GET answered last changed (sandbox epoch ms), for `Last-Modified`. */
   lastModified?: number;
+  /** Raw bytes to send instead of a JSON body (an asset download); `headers` describe them. */
+  stream?: Readable;
 }
 
 export interface Route {
@@ -26,6 +37,8 @@ export interface Route {
   template: string;
   /** The last parameter may contain slashes (refs like `heads/feature/x`, tags like `release/v1`). */
   greedyLast?: boolean;
+  /** The body is raw bytes (an asset upload): not read as JSON, left on `incoming` for the route. */
+  rawBody?: boolean;
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 

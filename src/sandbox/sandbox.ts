@@ -9,15 +9,16 @@ import { SandboxClock } from './clock.js';
 import { CACHING, isNotModified, validators } from './conditional.js';
 import type { ParsedFault, SandboxConfig } from './config.js';
 import { authenticate } from './credentials.js';
-import { FaultInjector, faultEffect } from './faults.js';
+import { badGateway, FaultInjector, faultEffect } from './faults.js';
 import { answer, asResponse, badCredentials, docs, GitHubError, notFound } from './github-errors.js';
 import { githubRoutes } from './github-routes.js';
 import { Installations } from './installations.js';
 import { type Admission, emptyAllowance, RateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import type { RequestLogEntry } from './records.js';
+import { downloadRoute } from './release-endpoints.js';
 import { findRoute, type Route, type RouteRequest, type RouteResponse, routeKey } from './router.js';
 import { GitHubStore } from './store.js';
-import { readJson, writeJson } from './wire.js';
+import { readJson, writeJson, writeStream } from './wire.js';
 
 const CONTENT_CREATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -44,7 +45,7 @@ const isAdminPath = (pathname: string): boolean =>
  * GitHub does not count a 304 against the primary limit, so it is taken off the count.
  */
 function revalidated(request: IncomingMessage, response: RouteResponse, admission: Admission): RouteResponse {
-  if (request.method !== 'GET' || response.status !== 200) return response;
+  if (request.method !== 'GET' || response.status !== 200 || response.stream) return response;
   const current = validators(response.body, response.lastModified);
   if (!isNotModified(request.headers, current)) {
     return { ...response, headers: { ...CACHING, ...current, ...response.headers } };
@@ -65,6 +66,8 @@ export class Sandbox implements SandboxControls {
   readonly faults: FaultInjector;
   requestLog: RequestLogEntry[] = [];
   private readonly github: Route[];
+  /** Served like GitHub's routes but not part of its REST API: asset downloads. */
+  private readonly web: Route[];
   private readonly admin: Route[];
 
   constructor(
@@ -79,10 +82,9 @@ export class Sandbox implements SandboxControls {
     this.installations = new Installations(config.apps, accounts, now());
     this.limiter = new RateLimiter(config.limits, now);
     this.faults = new FaultInjector(config.faults);
-    this.github = githubRoutes(
-      { store: this.store, installations: this.installations, api: url, now },
-      this.limiter,
-    );
+    const services = { store: this.store, installations: this.installations, api: url, now };
+    this.github = githubRoutes(services, this.limiter);
+    this.web = [downloadRoute(services)];
     this.admin = adminRoutes(this);
   }
 
@@ -98,6 +100,11 @@ export class Sandbox implements SandboxControls {
     this.limiter.reset();
     this.faults.reset();
     this.requestLog = [];
+  }
+
+  /** Removes what the sandbox keeps on disk (uploaded asset bytes). */
+  dispose(): void {
+    this.store.assets.dispose();
   }
 
   /**
@@ -132,7 +139,7 @@ export class Sandbox implements SandboxControls {
       outcome =
         caller instanceof GitHubError
           ? plain(null, asResponse(caller))
-          : await this.dispatch(request, url, method, caller, isAdmin);
+          : await this.dispatch(request, { url, method, requestId, isAdmin }, caller);
     } catch (error) {
       // Caught here rather than in handle() so that the request log shows the 500 too.
       outcome = plain(null, asResponse(this.failure(request, error)));
@@ -149,7 +156,10 @@ export class Sandbox implements SandboxControls {
       ...rateLimitHeaders(rate),
       ...outcome.response.headers,
     };
-    writeJson(response, { ...outcome.response, headers }, this.clock.now());
+    const { stream } = outcome.response;
+    if (stream)
+      await writeStream(response, { status: outcome.response.status, headers, stream }, this.clock.now());
+    else writeJson(response, { ...outcome.response, headers }, this.clock.now());
   }
 
   /** The caller, or the 401 GitHub sends; the admin API takes the configured personal tokens only. */
@@ -162,12 +172,10 @@ export class Sandbox implements SandboxControls {
   /** Admin calls skip rate limits and faults; GitHub calls are admitted, then faults apply. */
   private async dispatch(
     request: IncomingMessage,
-    url: URL,
-    method: string,
+    { url, method, requestId, isAdmin }: { url: URL; method: string; requestId: string; isAdmin: boolean },
     caller: Caller,
-    isAdmin: boolean,
   ): Promise<HandledRequest> {
-    const found = findRoute(isAdmin ? this.admin : this.github, method, url.pathname);
+    const found = findRoute(isAdmin ? this.admin : [...this.github, ...this.web], method, url.pathname);
     const route = found ? routeKey(found.route) : null;
     try {
       const routeRequest: RouteRequest = {
@@ -175,7 +183,10 @@ export class Sandbox implements SandboxControls {
         path: url.pathname,
         params: found?.params ?? {},
         query: url.searchParams,
-        body: await readJson(request),
+        // An upload's bytes stay on the request for the route to stream.
+        body: found?.route.rawBody ? undefined : await readJson(request),
+        incoming: request,
+        requestId,
       };
       if (isAdmin) {
         if (!found) throw notFound(docs.root);
@@ -187,7 +198,9 @@ export class Sandbox implements SandboxControls {
       });
       try {
         if (!found || route === null) throw notFound(docs.root);
-        const handled = await this.withFaults(route, () => found.route.handle(routeRequest));
+        const handled = await this.withFaults(route, (upstreamFailure) =>
+          found.route.handle({ ...routeRequest, upstreamFailure }),
+        );
         return { ...handled, response: revalidated(request, handled.response, admission) };
       } finally {
         admission.release();
@@ -200,11 +213,16 @@ export class Sandbox implements SandboxControls {
 
   private async withFaults(
     route: string,
-    handle: () => RouteResponse | Promise<RouteResponse>,
+    handle: (upstreamFailure: boolean) => RouteResponse | Promise<RouteResponse>,
   ): Promise<HandledRequest> {
     const effect = faultEffect(this.faults.take(route));
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
-    const response = effect.error ? asResponse(effect.error) : await answer(handle);
+    let response = effect.error
+      ? asResponse(effect.error)
+      : await answer(() => handle(effect.upstreamFailure));
+    // A request refused before it got anywhere keeps its refusal; one taken in ends in the 502.
+    const takenIn = response.status < 400 || response.status === 502;
+    if (effect.upstreamFailure && takenIn) response = { ...asResponse(badGateway()), applied: true };
     return { route, dropped: effect.drop, fault: effect.kind, response };
   }
 

@@ -52,7 +52,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     admin: new SandboxAdmin(url, token),
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          sandbox.dispose();
+          if (error) reject(error);
+          else resolve();
+        });
         // Keep-alive connections from clients would otherwise hold close() open.
         server.closeAllConnections();
       }),

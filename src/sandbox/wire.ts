@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { docs, GitHubError } from './github-errors.js';
 
 /** The request body as JSON; none at all is `undefined`, anything unparsable GitHub's 400. */
@@ -35,4 +37,14 @@ export function writeJson(
     ...answer.headers,
   });
   response.end(payload);
+}
+
+/** Answers with raw bytes (an asset download), streamed; `headers` carry their type and length. */
+export async function writeStream(
+  response: ServerResponse,
+  answer: { status: number; headers: Record<string, string>; stream: Readable },
+  nowMs: number,
+): Promise<void> {
+  response.writeHead(answer.status, { date: new Date(nowMs).toUTCString(), ...answer.headers });
+  await pipeline(answer.stream, response);
 }
