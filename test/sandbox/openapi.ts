@@ -49,6 +49,18 @@ function nullAsAlternative(node: unknown): void {
 }
 nullAsAlternative(document);
 
+/**
+ * The document's `release-asset` state lists `uploaded` and `open`, yet the upload endpoint's own
+ * description says a failed upload "may leave an empty asset with a state of `starter`", which the
+ * sandbox reproduces; so `starter` is one more value GitHub sends.
+ */
+const schemas = (
+  document.components as unknown as {
+    schemas: Record<string, { properties: Record<string, { enum: string[] }> }>;
+  }
+).schemas;
+schemas['release-asset']?.properties.state?.enum.push('starter');
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 // strict: false because the document carries OpenAPI keywords (example, x-github, nullable…) beside JSON Schema.
 const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
@@ -73,7 +85,10 @@ const cache = new Map<string, ValidateFunction>();
 function schemaPointer(method: string, template: string, status: number): string | undefined {
   const operation = document.paths[template]?.[method.toLowerCase()];
   if (!operation) throw new Error(`${method} ${template} is not an operation of GitHub's OpenAPI document`);
-  const own = operation.responses[String(status)];
+  const listed = operation.responses[String(status)];
+  // Some error responses are listed without a body (an upload's 422, immutable-releases' 404),
+  // though GitHub sends its JSON error there (release-assets-conflict recording): the shared one applies.
+  const own = listed && !listed.$ref && !listed.content && status >= 400 ? undefined : listed;
   const sharedName = SHARED_RESPONSE[status];
   const name = own?.$ref ? own.$ref.split('/').pop() : own ? undefined : sharedName;
   if (name === undefined && !own) throw new Error(`no schema for ${status} of ${method} ${template}`);
