@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
-import { createdHeaders } from './conditional.js';
+import { CACHING, createdHeaders, validators } from './conditional.js';
 import { unprocessable } from './github-errors.js';
 import type { Need } from './grants.js';
 import type { Installations } from './installations.js';
@@ -122,7 +122,9 @@ export function update<I, R>(
     answer: (services, repo, request) => {
       const input = parseBody(body, request.body, where.docs);
       const rendered = render(services.api, repo, apply(services.store, repo, input, request));
-      return { ...ok(rendered), applied: true };
+      // As recorded (release-assets, PATCH of an asset): the caching headers and validators of a GET.
+      const headers = { ...CACHING, ...validators(rendered, repo.changedAt) };
+      return { ...ok(rendered), headers, applied: true };
     },
   };
 }

@@ -28,12 +28,14 @@ const idParam = (request: RouteRequest, name: string): number => Number(request.
 
 /**
  * The uploads host answers errors in the shape of the release-assets-conflict recording:
- * `request_id` beside the message, no `status`.
+ * `request_id` beside the message, no `status`, and `Cache-Control: no-cache`.
  */
 function uploadsError(error: unknown, requestId: string): unknown {
   if (!(error instanceof GitHubError)) return error;
   const { message, documentation_url, errors } = error.body;
-  const reshaped = new GitHubError(error.status, error.message, String(documentation_url));
+  const reshaped = new GitHubError(error.status, error.message, String(documentation_url), {
+    headers: { ...error.headers, 'cache-control': 'no-cache' },
+  });
   const body = { message, request_id: requestId, documentation_url, ...(errors ? { errors } : {}) };
   return Object.assign(reshaped, { body });
 }
