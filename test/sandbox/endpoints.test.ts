@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultSandboxConfig } from '../../src/sandbox/index.js';
 import {
   APP_ID,
   appSandboxConfig,
@@ -37,7 +38,11 @@ const untyped = (route: string): string => route;
 
 /** Every `route status` answered during this file, for the coverage check at the end. */
 const covered = new Set<string>();
-const t = useSandbox(({ route, status }) => covered.add(`${route} ${status}`), appSandboxConfig());
+const owner = { id: 'owner', token: 'owner-token', repoAdmin: true };
+const t = useSandbox(
+  ({ route, status }) => covered.add(`${route} ${status}`),
+  appSandboxConfig({ tokens: [...defaultSandboxConfig.tokens, owner] }),
+);
 const website = { owner: 'omega', repo: 'website' } as const;
 
 describe('repositories and refs', () => {
@@ -243,6 +248,35 @@ describe('releases', () => {
     expect((await failure(t.octokit.repos.getReleaseByTag({ ...repo, tag: 'v7' }))).status).toBe(404);
     expect((await failure(t.octokit.git.getRef({ ...repo, ref: 'tags/v7' }))).status).toBe(404);
     expect((await t.octokit.repos.listReleases(repo)).data).toHaveLength(1);
+  });
+});
+
+describe('releases with assets', () => {
+  // Each route once; test/sandbox/release-assets.test.ts checks how they behave.
+  it('serves every release, asset, immutable-releases and ref-update route', async () => {
+    const { octokit } = t;
+    const asOwner = octokitFor(t.sandbox, t.recorded, owner.token);
+    const { data: release } = await octokit.repos.createRelease({ ...repo, tag_name: 'v21', draft: true });
+    const { data: asset } = await octokit.request({
+      method: 'POST',
+      url: release.upload_url,
+      name: 'a.txt',
+      data: 'a',
+      headers: { 'content-type': 'text/plain' },
+    });
+    await octokit.repos.listReleaseAssets({ ...repo, release_id: release.id });
+    await octokit.repos.getReleaseAsset({ ...repo, asset_id: asset.id });
+    await octokit.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, label: 'A' });
+    await octokit.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id });
+    await octokit.repos.getRelease({ ...repo, release_id: release.id });
+    await octokit.repos.updateRelease({ ...repo, release_id: release.id, draft: false });
+    await octokit.repos.getLatestRelease(repo);
+    await octokit.repos.deleteRelease({ ...repo, release_id: release.id });
+    await asOwner.repos.enableImmutableReleases(repo);
+    await asOwner.repos.checkImmutableReleases(repo);
+    await asOwner.repos.disableImmutableReleases(repo);
+    await octokit.git.updateRef({ ...repo, ref: 'tags/v21', sha: MAIN_SHA, force: true });
+    expect((await octokit.git.deleteRef({ ...repo, ref: 'tags/v21' })).status).toBe(204);
   });
 });
 
