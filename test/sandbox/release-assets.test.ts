@@ -160,6 +160,27 @@ describe('uploads', () => {
     expect(state.repos[0]?.assets.map((a) => [a.name, a.state])).toEqual([['app.tar.gz', 'uploaded']]);
   });
 
+  it('leave a starter when the client goes away before Content-Length bytes arrived', async () => {
+    const { data: release } = await draft();
+    const request = httpRequest(
+      `${t.sandbox.url}/repos/${repo.owner}/${repo.repo}/releases/${release.id}/assets?name=cut.bin`,
+      {
+        method: 'POST',
+        headers: { authorization: `token ${t.sandbox.token}`, 'content-length': '1000000' },
+      },
+    );
+    request.on('error', () => {});
+    request.write(Buffer.alloc(1000));
+    await expect.poll(async () => (await t.sandbox.admin.state()).repos[0]?.assets.length).toBe(1);
+    request.destroy();
+    // The upload is logged once the sandbox has finished with it.
+    await expect
+      .poll(async () => (await t.sandbox.admin.requests()).some((e) => e.route === UPLOAD_ROUTE))
+      .toBe(true);
+    const { data: assets } = await t.octokit.repos.listReleaseAssets({ ...repo, release_id: release.id });
+    expect(assets).toMatchObject([{ name: 'cut.bin', state: 'starter', size: 0, digest: null }]);
+  });
+
   it('list assets paged like the other lists, and update a name and label (422 onto a taken name)', async () => {
     const { data: release } = await draft();
     for (const name of ['a', 'b', 'c']) await upload(release.upload_url, name, name);
