@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import fixtures from '@octokit/fixtures';
 import { describe, expect, it } from 'vitest';
 import { defaultSandboxConfig, sandboxConfigSchema } from '../../src/sandbox/index.js';
 import {
@@ -116,13 +116,7 @@ interface FixtureExchange {
   response: unknown;
   headers: Record<string, string | number>;
 }
-const fixture = (scenario: string): FixtureExchange[] =>
-  JSON.parse(
-    readFileSync(
-      `node_modules/@octokit/fixtures/scenarios/api.github.com/${scenario}/normalized-fixture.json`,
-      'utf8',
-    ),
-  );
+const fixture = (scenario: string): FixtureExchange[] => fixtures.get(`api.github.com/${scenario}`);
 
 /** Values compared as they are; everything else only by type. */
 const COMPARED_VALUES = new Set([

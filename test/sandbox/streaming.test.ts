@@ -18,7 +18,13 @@ const CHUNK = randomBytes(1024 * 1024);
 /** Peak RSS growth allowed while 300 MB pass through: a fifth of the upload. */
 const MAX_GROWTH_BYTES = 64 * 1024 * 1024;
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/support/sandbox-process.ts'], {
+/** A sandbox alone in a process, printing `{"url","token"}` on one line, then serving until killed. */
+const SANDBOX_PROCESS = `
+  const { startSandbox } = await import('./src/sandbox/index.ts');
+  const sandbox = await startSandbox({ port: 0 });
+  process.stdout.write(JSON.stringify({ url: sandbox.url, token: sandbox.token }) + '\\n');
+`;
+const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SANDBOX_PROCESS], {
   cwd: process.cwd(),
   stdio: ['ignore', 'pipe', 'inherit'],
 });
