@@ -26,6 +26,25 @@ const SANDBOX_TAGGER = { name: 'MarketOps Sandbox', email: 'sandbox@sandbox.gith
 /** The sandbox's wording (GitHub's is not on record) for editing what an immutable release froze. */
 export const IMMUTABLE_RELEASE_EDIT = 'Cannot change the tag, target or draft state of an immutable release.';
 
+/**
+ * One published release per tag; drafts may share a tag with each other and with a published
+ * release (GitHub lets racing jobs create duplicate drafts), and meet this 422 when published.
+ */
+function refusePublishedTag(
+  repo: Repo,
+  tag: string,
+  self: ReleaseRecord | undefined,
+  documentationUrl: string,
+): void {
+  const taken = repo.releases.some((other) => other !== self && !other.draft && other.tag_name === tag);
+  if (taken)
+    throw validationFailed(documentationUrl, {
+      resource: 'Release',
+      code: 'already_exists',
+      field: 'tag_name',
+    });
+}
+
 /** GitHub's 422 for a tag name an immutable release was published under, even after its deletion. */
 function refuseUsedTag(repo: Repo, tag: string, documentationUrl: string): void {
   if (!repo.immutable_tags.includes(tag)) return;
@@ -161,13 +180,7 @@ export class GitHubStore {
 
   /** Like GitHub: a missing tag is created at target_commitish (default branch by default), except for drafts. */
   createRelease(repo: Repo, input: CreateReleaseInput): ReleaseRecord {
-    if (repo.releases.some((release) => release.tag_name === input.tag_name)) {
-      throw validationFailed(docs.createRelease, {
-        resource: 'Release',
-        code: 'already_exists',
-        field: 'tag_name',
-      });
-    }
+    if (!input.draft) refusePublishedTag(repo, input.tag_name, undefined, docs.createRelease);
     refuseUsedTag(repo, input.tag_name, docs.createRelease);
     const target = input.target_commitish ?? repo.default_branch;
     const sha = this.releaseTarget(repo, input.tag_name, target, docs.createRelease);
@@ -208,15 +221,9 @@ export class GitHubStore {
     if (release.immutable && (retag || input.draft === true || input.target_commitish !== undefined)) {
       throw unprocessable(IMMUTABLE_RELEASE_EDIT, docs.updateRelease);
     }
-    if (retag && repo.releases.some((other) => other.tag_name === input.tag_name)) {
-      throw validationFailed(docs.updateRelease, {
-        resource: 'Release',
-        code: 'already_exists',
-        field: 'tag_name',
-      });
-    }
     const tag = input.tag_name ?? release.tag_name;
     const publishing = release.draft && input.draft === false;
+    if (publishing || (retag && !release.draft)) refusePublishedTag(repo, tag, release, docs.updateRelease);
     if (retag || publishing) refuseUsedTag(repo, tag, docs.updateRelease);
     const target = input.target_commitish ?? release.target_commitish;
     const sha = publishing ? this.releaseTarget(repo, tag, target, docs.updateRelease) : undefined;

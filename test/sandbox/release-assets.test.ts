@@ -66,6 +66,24 @@ describe('drafts', () => {
     );
   });
 
+  it('may share a tag, as racing jobs make them on GitHub; only one release of a tag can be published', async () => {
+    const first = await draft();
+    const second = await draft();
+    const all = await t.octokit.repos.listReleases(repo);
+    expect(all.data.map((release) => [release.tag_name, release.draft])).toEqual([
+      ['v21.0.0', true],
+      ['v21.0.0', true],
+    ]);
+    await t.octokit.repos.updateRelease({ ...repo, release_id: first.data.id, draft: false });
+    const refused = await failure(
+      t.octokit.repos.updateRelease({ ...repo, release_id: second.data.id, draft: false }),
+    );
+    expect([refused.status, refused.data.errors]).toEqual([
+      422,
+      [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+    ]);
+  });
+
   it('honour make_latest true, false and legacy on create and update', async () => {
     const latest = async () => (await t.octokit.repos.getLatestRelease(repo)).data.tag_name;
     expect((await failure(t.octokit.repos.getLatestRelease(repo))).status).toBe(404);
