@@ -56,7 +56,7 @@ describe('the run commands of the CLI', () => {
         join(dir, 'pr.jws'),
       ]);
       expect(refused.code).toBe(3);
-      expect(refused.stdout).toContain('refused: step tag: KIND_MISMATCH');
+      expect(refused.stdout).toContain('refused: step tag: OPERATION_KIND_MISMATCH');
 
       const open = await cli(['runs', 'show', plan.run_id]);
       expect(open.code).toBe(1);
