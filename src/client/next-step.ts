@@ -39,7 +39,7 @@ const REJECTION_STEPS: readonly { codes: readonly RejectionCode[]; receipt: Rece
     {
       codes: [Code.ALREADY_CONSUMED],
       receipt: 'used up',
-      action: `This receipt already ran (marketops status <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
+      action: `This receipt already ran (marketops execution show <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
     },
     {
       codes: ['EXPIRED', 'STALE', 'LIFETIME_TOO_LONG'],
@@ -131,7 +131,7 @@ export function nextStep(situation: Situation): NextStep | undefined {
         return { receipt: 'unused', action: 'Submit again with a longer --timeout.' };
       return {
         receipt: 'reserved',
-        action: `Nothing to resubmit: the execution goes on; follow it with marketops status ${situation.workflowId}.`,
+        action: `Nothing to resubmit: the execution goes on; follow it with marketops execution show ${situation.workflowId}.`,
       };
     case 'failed': {
       const fix = FAILURE_FIXES[situation.code];

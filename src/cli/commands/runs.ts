@@ -18,24 +18,40 @@ async function statusOf(executor: ExecutorClient, id: string): Promise<Execution
   return executor.status(id).catch((error: unknown) => {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     throw new UserError(
-      `No submission ${JSON.stringify(id)}: give a receipt id, receipt-<receipt id> or a rejected-… id as submit and runs list print them.`,
+      `No submission ${JSON.stringify(id)}: give a receipt id, receipt-<receipt id> or a rejected-… id as submit and execution list prints them.`,
     );
   });
 }
 
-export function registerStatusCommand(program: Command): void {
-  program
-    .command('status')
-    .description("Show one submission's live progress, or its final outcome.")
+/** Old spellings kept for one release (until 0.2.0): hidden, and naming the new command on stderr. */
+const deprecated = (command: Command, replacement: string): Command =>
+  command.hook('preAction', () => {
+    process.stderr.write(`marketops: this spelling is deprecated; use marketops ${replacement}\n`);
+  });
+
+export function registerExecutionCommand(program: Command): void {
+  const execution = program
+    .command('execution')
+    .description("Inspect executions: one receipt's workflow each.");
+  addShow(execution.command('show'));
+  addList(execution.command('list'));
+  deprecated(addShow(program.command('status', { hidden: true })), 'execution show <id>');
+  const runs = program.command('runs', { hidden: true }).description('Deprecated: marketops execution list.');
+  deprecated(addList(runs.command('list')), 'execution list --run-id <id>');
+}
+
+function addShow(command: Command): Command {
+  return command
+    .description("Show one execution's live progress, or its final outcome.")
     .argument('<id>', 'a receipt id, its workflow id receipt-<receipt id>, or a refusal id rejected-…')
     .addOption(timeoutOption("Temporal and the worker's answer"))
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nAccepts every id submit and runs list print. A failed or rejected outcome is followed by whether\n' +
-        'the receipt is used up and what to do next.\n\nExamples:\n  $ marketops status 6f1c…\n' +
-        '  $ marketops status receipt-6f1c…\n  $ marketops status rejected-duplicate-6f1c…-0a7e…\n' +
-        '  $ marketops status 6f1c… --json | jq .result.status',
+      '\nAccepts every id submit and execution list prints. A failed or rejected outcome is followed by whether\n' +
+        'the receipt is used up and what to do next.\n\nExamples:\n  $ marketops execution show 6f1c…\n' +
+        '  $ marketops execution show receipt-6f1c…\n  $ marketops execution show rejected-duplicate-6f1c…-0a7e…\n' +
+        '  $ marketops execution show 6f1c… --json | jq .result.status',
     )
     .action(async (id: string, flags: { timeout?: number; json?: boolean }) => {
       const [{ describeOutcome }, { nextStep, situationOf, withNextStep }, { NO_WORKER_NOTICE }] =
@@ -46,7 +62,7 @@ export function registerStatusCommand(program: Command): void {
         ]);
       const status = await withExecutor((executor) => asUserError(statusOf(executor, id)), {
         seconds: flags.timeout,
-        timedOut: `No answer about ${id} within ${flags.timeout} s (a running execution's progress comes from a worker, and the last one seen may have stopped); nothing was changed; run marketops status ${id} again once a worker polls.`,
+        timedOut: `No answer about ${id} within ${flags.timeout} s (a running execution's progress comes from a worker, and the last one seen may have stopped); nothing was changed; run marketops execution show ${id} again once a worker polls.`,
       });
       const detail = status.result
         ? describeOutcome(status.result)
@@ -65,29 +81,28 @@ export function registerStatusCommand(program: Command): void {
     });
 }
 
-export function registerRunsCommand(program: Command): void {
-  program
-    .command('runs')
-    .description('Inspect the operations of a MarketOps run.')
-    .command('list')
-    .description('List every workflow of a run, oldest first, with its outcome and reason codes.')
+function addList(command: Command): Command {
+  return command
+    .description(
+      "List every execution of a run, and the run's own workflow, oldest first, with outcomes and reason codes.",
+    )
     .requiredOption('--run-id <id>', 'the MarketOps run id')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nColumns: start time, workflow id (give it to status), operation, repository, Temporal status,\n' +
-        'outcome, reason codes.\n\nExamples:\n  $ marketops runs list --run-id campaign-2024-01\n' +
-        '  $ marketops runs list --run-id campaign-2024-01 --json',
+      '\nColumns: start time, workflow id (give it to execution show), operation, repository, Temporal status,\n' +
+        'outcome, reason codes.\n\nExamples:\n  $ marketops execution list --run-id campaign-2024-01\n' +
+        '  $ marketops execution list --run-id campaign-2024-01 --json',
     )
     .action(async (flags: { runId: string; json?: boolean }) => {
-      const runs = await withExecutor((executor) => asUserError(executor.listExecutions(flags.runId)));
-      const lines = runs.map(
-        (run) =>
-          `${run.startTime.toISOString()}  ${run.workflowId}  ${run.operationKind ?? '-'}  ${run.repository ?? '-'}  ${run.status}  ${run.outcome ?? '-'}  ${run.reasons.join(',') || '-'}`,
+      const executions = await withExecutor((executor) => asUserError(executor.listExecutions(flags.runId)));
+      const lines = executions.map(
+        (execution) =>
+          `${execution.startTime.toISOString()}  ${execution.workflowId}  ${execution.operationKind ?? '-'}  ${execution.repository ?? '-'}  ${execution.status}  ${execution.outcome ?? '-'}  ${execution.reasons.join(',') || '-'}`,
       );
       print(
         flags.json,
-        runs,
+        executions,
         lines.length > 0 ? lines.join('\n') : `No workflows found for run ${flags.runId}.`,
       );
     });
