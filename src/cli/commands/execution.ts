@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { ExecutorClient } from '../../client/executor-client.js';
 import type { ExecutionStatus } from '../../client/inspect.js';
+import { deprecated, oldRunsCommand } from '../deprecated.js';
 import { UserError } from '../exit-codes.js';
-import { asUserError, timeoutOption } from '../inputs.js';
+import { asUserError, showsOne } from '../inputs.js';
 import { print } from '../outcome.js';
 import type { Timeout } from '../waiting.js';
 
@@ -23,12 +24,6 @@ async function statusOf(executor: ExecutorClient, id: string): Promise<Execution
   });
 }
 
-/** Old spellings kept for one release (until 0.2.0): hidden, and naming the new command on stderr. */
-const deprecated = (command: Command, replacement: string): Command =>
-  command.hook('preAction', () => {
-    process.stderr.write(`marketops: this spelling is deprecated; use marketops ${replacement}\n`);
-  });
-
 export function registerExecutionCommand(program: Command): void {
   const execution = program
     .command('execution')
@@ -36,16 +31,13 @@ export function registerExecutionCommand(program: Command): void {
   addShow(execution.command('show'));
   addList(execution.command('list'));
   deprecated(addShow(program.command('status', { hidden: true })), 'execution show <id>');
-  const runs = program.command('runs', { hidden: true }).description('Deprecated: marketops execution list.');
-  deprecated(addList(runs.command('list')), 'execution list --run-id <id>');
+  deprecated(addList(oldRunsCommand(program).command('list')), 'execution list --run-id <id>');
 }
 
 function addShow(command: Command): Command {
-  return command
+  const id = 'a receipt id, its workflow id receipt-<receipt id>, or a refusal id rejected-…';
+  return showsOne(command, ['<id>', id], "Temporal and the worker's answer")
     .description("Show one execution's live progress, or its final outcome.")
-    .argument('<id>', 'a receipt id, its workflow id receipt-<receipt id>, or a refusal id rejected-…')
-    .addOption(timeoutOption("Temporal and the worker's answer"))
-    .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\nAccepts every id submit and execution list prints. A failed or rejected outcome is followed by whether\n' +
