@@ -23,7 +23,7 @@ export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId
 export const MAX_ID_LENGTH = 128;
 
 /**
- * Id policies of an execution. A run that ends failed (a rejected receipt, e.g. a forged
+ * Id policies of an execution. An execution that ends failed (a rejected receipt, e.g. a forged
  * start) leaves the id free for the genuine receipt; the ledger makes it one-time.
  */
 export const WORKFLOW_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY';
@@ -50,6 +50,7 @@ export interface ExecuteOperationInput {
   request: unknown;
 }
 
+/** One reason of a rejection, a refusal or a step's detail: a code of src/codes.ts and one sentence. */
 export interface Reason {
   code: Code;
   message: string;
@@ -101,7 +102,7 @@ export interface Progress {
 
 // ---------------------------------------------------------------------------------------------
 // Publication runs (docs/runs.md): one workflow per run holds a plan of steps; each step still
-// ships through its own receipt workflow, started as the run's child.
+// ships through its own execution (`receipt-<jti>`), started as the run's child.
 
 export const RUN_WORKFLOW_TYPE = 'executePublicationRun';
 export const runWorkflowIdFor = (runId: string): string => `run-${runId}`;
@@ -208,6 +209,10 @@ export const GITHUB_ACTIVITY_TIMEOUT_MS = 30_000;
  */
 export const SECONDARY_RATE_LIMIT_WAIT_MS = 60_000;
 
+/**
+ * The details of a `GITHUB_BUDGET_WAIT` failure (nothing was sent): the workflow sleeps `waitMs` on a
+ * durable timer, then calls again with `reservation`, the slot it was given.
+ */
 export interface BudgetWaitDetails {
   waitMs: number;
   reservation: string;
