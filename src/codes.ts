@@ -151,6 +151,16 @@ export const failureCodes = kind([
 ]);
 export type FailureCode = (typeof failureCodes)[number];
 
+/** An activity's failure as a failed outcome's code and message: a type no code names becomes `FAILED`, kept in the message. */
+export function failedWith(
+  type: string | null | undefined,
+  message: string,
+): { code: FailureCode; message: string } {
+  const code = failureCodes.find((known) => known === type);
+  if (code) return { code, message };
+  return { code: 'FAILED', message: type ? `${type}: ${message}` : message };
+}
+
 /** The failure codes a workflow waits out rather than ends with. */
 export const rateLimitCodes = kind(['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT']);
 export type RateLimitCode = (typeof rateLimitCodes)[number];

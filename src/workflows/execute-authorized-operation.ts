@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
-import { Code, type FailureCode, failureCodes } from '../codes.js';
+import { Code, type FailureCode, failedWith } from '../codes.js';
 import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
 import {
   type AuditAnchor,
@@ -51,15 +51,8 @@ function failureOrRethrow(error: unknown): { code: FailureCode; message: string 
     };
   }
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return failedWith(cause);
+  if (cause instanceof ApplicationFailure) return failedWith(cause.type, cause.message);
   throw error;
-}
-
-/** A write's failure by its type; a type no code names is kept in the message. */
-function failedWith(cause: ApplicationFailure): { code: FailureCode; message: string } {
-  const code = failureCodes.find((known) => known === cause.type);
-  if (code) return { code, message: cause.message };
-  return { code: Code.FAILED, message: cause.type ? `${cause.type}: ${cause.message}` : cause.message };
 }
 
 const effectFields = (effect: Effect) => ({
