@@ -13,10 +13,17 @@ module.exports = {
     {
       name: 'shared-is-dependency-free',
       comment:
-        'src/shared.ts holds the names shared across the workflow boundary; it imports nothing of ours.',
+        'src/shared.ts holds the names shared across the workflow boundary; it imports nothing of ours but the codes.',
       severity: 'error',
       from: { path: '^src/shared\\.ts$' },
-      to: { path: '^src/' },
+      to: { path: '^src/(?!codes\\.ts$)' },
+    },
+    {
+      name: 'codes-are-dependency-free',
+      comment: 'src/codes.ts holds every code and its meaning; it imports nothing.',
+      severity: 'error',
+      from: { path: '^src/codes\\.ts$' },
+      to: { path: '.' },
     },
     {
       name: 'foundations-stay-below-the-executor',
@@ -48,7 +55,7 @@ module.exports = {
         'Configuration parses the environment into values; loading what they name belongs to its users.',
       severity: 'error',
       from: { path: '^src/config/' },
-      to: { path: '^src/(?!config/|common/|shared\\.ts$)' },
+      to: { path: '^src/(?!config/|common/|(shared|codes)\\.ts$)' },
     },
     {
       name: 'sandbox-stands-alone',
@@ -67,19 +74,22 @@ module.exports = {
     {
       name: 'workflows-import-only-shared-names-pure-runs-and-types',
       comment:
-        'Workflow code is bundled into the deterministic sandbox: the pure run logic, and activities and requests as types only.',
+        'Workflow code is bundled into the deterministic sandbox: shared names, codes, the pure run logic, and activities and requests as types only.',
       severity: 'error',
       from: { path: '^src/workflows/' },
-      to: { path: `^src/(?!workflows/|shared\\.ts$|${runsInWorkflows})`, dependencyTypesNot: ['type-only'] },
+      to: {
+        path: `^src/(?!workflows/|(shared|codes)\\.ts$|${runsInWorkflows})`,
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'pure-runs-stay-pure',
       comment:
-        'The run logic bundled into workflows imports at run time only shared.ts, src/common and each other: no SDK, no I/O.',
+        'The run logic bundled into workflows imports at run time only shared.ts, codes.ts, src/common and each other: no SDK, no I/O.',
       severity: 'error',
       from: { path: `^src/${runsInWorkflows}` },
       to: {
-        path: `^(?!src/(shared\\.ts$|common/|${runsInWorkflows}))`,
+        path: `^(?!src/((shared|codes)\\.ts$|common/|${runsInWorkflows}))`,
         dependencyTypesNot: ['type-only'],
       },
     },

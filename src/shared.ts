@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Code, FailureCode, NotShippedCode, WaitingCode } from './codes.js';
 
 /**
  * Names shared by the client, the worker and any Federation Core that starts
@@ -22,54 +23,18 @@ export const workflowIdFor = (receiptId: string): string => `receipt-${receiptId
 export const MAX_ID_LENGTH = 128;
 
 /**
- * Id policies of an execution. A run that ends failed (a rejected receipt, e.g. a forged
+ * Id policies of an execution. An execution that ends failed (a rejected receipt, e.g. a forged
  * start) leaves the id free for the genuine receipt; the ledger makes it one-time.
  */
 export const WORKFLOW_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY';
 export const WORKFLOW_ID_CONFLICT_POLICY = 'FAIL';
-
-/**
- * Failure types of GitHub writes and of their workflow-side endings: raised in activities,
- * read by the workflow (which must not import Octokit), reported in results and records.
- */
-export const FailureCode = {
-  badCredentials: 'GITHUB_BAD_CREDENTIALS',
-  notFound: 'GITHUB_NOT_FOUND',
-  validationFailed: 'GITHUB_VALIDATION_FAILED',
-  forbidden: 'GITHUB_FORBIDDEN',
-  primaryRateLimit: 'GITHUB_PRIMARY_RATE_LIMIT',
-  secondaryRateLimit: 'GITHUB_SECONDARY_RATE_LIMIT',
-  unavailable: 'GITHUB_UNAVAILABLE',
-  conflict: 'CONFLICT',
-  expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
-  cancelled: 'CANCELLED',
-} as const;
 
 /** A rate limit's failure details: not retried by the activity's policy but by the workflow, after `waitMs`. */
 export interface RateLimitDetails {
   waitMs?: number;
 }
 
-/** Reason codes the executor adds to the receipt's own (src/receipts/reasons.ts). */
-export const ExecutorCode = {
-  /** The receipt's jti does not match the workflow id it runs under (`receipt-<jti>`). */
-  workflowIdMismatch: 'WORKFLOW_ID_MISMATCH',
-  /** The executor failed on its own bug while validating; nothing was consumed or written. */
-  internalError: 'INTERNAL_ERROR',
-  alreadyConsumed: 'ALREADY_CONSUMED',
-  malformed: 'MALFORMED',
-} as const;
-
-/** A rejected execution ends failed with this failure type; its details[0] is the ExecutionResult. */
-export const REJECTED_FAILURE_TYPE = 'RECEIPT_REJECTED';
-
-/**
- * A failed execution (GitHub refused, CONFLICT, expired, cancelled) ends failed with this failure
- * type; its details[0] is the ExecutionResult. Its receipt stays consumed (the ledger).
- */
-export const FAILED_FAILURE_TYPE = 'OPERATION_FAILED';
-
-/** Custom search attributes: operators filter the Web UI and `runs list` by these. */
+/** Custom search attributes: operators filter the Web UI and `execution list` by these. */
 export const searchAttributes = {
   runId: defineSearchAttributeKey('MarketOpsRunId', SearchAttributeType.KEYWORD),
   operationKind: defineSearchAttributeKey('MarketOpsOperationKind', SearchAttributeType.KEYWORD),
@@ -81,12 +46,13 @@ export const searchAttributes = {
 export interface ExecuteOperationInput {
   /** The compact JWS receipt. */
   receipt: string;
-  /** The operation request the receipt authorizes (see the README's request schemas). */
+  /** The operation request the receipt authorizes (its schema: src/operations, docs/contracts.md). */
   request: unknown;
 }
 
+/** One reason of a rejection, a refusal or a step's detail: a code of src/codes.ts and one sentence. */
 export interface Reason {
-  code: string;
+  code: Code;
   message: string;
 }
 
@@ -116,7 +82,7 @@ export type ExecutionResult =
   | { status: 'rejected'; reasons: Reason[]; audit: AuditAnchor }
   | { status: 'blocked_by_mode'; plan: GitHubWritePlan[]; audit: AuditAnchor }
   | { status: 'succeeded'; github: { url: string; id: string; adopted: boolean }; audit: AuditAnchor }
-  | { status: 'failed'; code: string; message: string; audit: AuditAnchor };
+  | { status: 'failed'; code: FailureCode; message: string; audit: AuditAnchor };
 
 export type Outcome = ExecutionResult['status'];
 
@@ -136,48 +102,15 @@ export interface Progress {
 
 // ---------------------------------------------------------------------------------------------
 // Publication runs (docs/runs.md): one workflow per run holds a plan of steps; each step still
-// ships through its own receipt workflow, started as the run's child.
+// ships through its own execution (`receipt-<jti>`), started as the run's child.
 
 export const RUN_WORKFLOW_TYPE = 'executePublicationRun';
 export const runWorkflowIdFor = (runId: string): string => `run-${runId}`;
 /** A run's deadline is at most this far after its start: a receipt never lives longer. */
 export const MAX_RUN_SECONDS = 86_400;
-/** A run whose input is not a valid plan (or deadline) ends failed with this type, before any step. */
-export const PLAN_INVALID_FAILURE_TYPE = 'PLAN_INVALID';
 
 /** Where a step is: waiting for its receipt, for its needs, executing, or ended. */
 export type StepStatus = 'waiting_authorization' | 'authorized' | 'running' | 'shipped' | 'not_shipped';
-
-/** The one primary reason a step did not ship. */
-export const NotShippedCode = {
-  neverAuthorized: 'NEVER_AUTHORIZED',
-  receiptRejected: 'RECEIPT_REJECTED',
-  blockedByMode: 'BLOCKED_BY_MODE',
-  neededStepNotShipped: 'NEEDED_STEP_NOT_SHIPPED',
-  githubRefused: 'GITHUB_REFUSED',
-  expiredDuringExecution: 'EXPIRED_DURING_EXECUTION',
-  cancelled: 'CANCELLED',
-  deadlineReached: 'DEADLINE_REACHED',
-  executionFailed: 'EXECUTION_FAILED',
-} as const;
-export type NotShippedCode = (typeof NotShippedCode)[keyof typeof NotShippedCode];
-
-/** Why an authorization was refused; the run is unchanged by a refused one. */
-export const AuthorizationCode = {
-  malformed: 'MALFORMED',
-  unknownStep: 'UNKNOWN_STEP',
-  runClosed: 'RUN_CLOSED',
-  alreadyAuthorized: 'ALREADY_AUTHORIZED',
-  /** The step already has its outcome (a step it needs did not ship). */
-  stepEnded: 'STEP_ENDED',
-  receiptInUse: 'RECEIPT_IN_USE',
-  receiptUnverified: 'RECEIPT_UNVERIFIED',
-  runMismatch: 'RUN_MISMATCH',
-  kindMismatch: 'KIND_MISMATCH',
-  digestMismatch: 'DIGEST_MISMATCH',
-  /** The run has refused as many receipts it had to read as its history keeps: it accepts none any more. */
-  tooManyRefusals: 'TOO_MANY_REFUSALS',
-} as const;
 
 /**
  * How many refused authorizations a run keeps in its history (each read its receipt, so each adds
@@ -185,15 +118,6 @@ export const AuthorizationCode = {
  * the run fails closed, and its steps end NEVER_AUTHORIZED at the deadline. See docs/runs.md.
  */
 export const RUN_REFUSAL_LIMIT = 100;
-
-/**
- * An authorization refused without reading its receipt is a rejected Update (it never enters the
- * run's history): its failure has this type, and its details[0] is the refused AuthorizationAnswer.
- */
-export const AUTHORIZATION_REFUSED_FAILURE_TYPE = 'AUTHORIZATION_REFUSED';
-
-/** A prod run in which some step did not ship ends failed with this type; its details[0] is the RunTimeline. */
-export const RUN_NOT_SHIPPED_FAILURE_TYPE = 'RUN_NOT_SHIPPED';
 
 /** The run workflow's input; the run's plan is validated again by the workflow's first activity. */
 export interface RunInput {
@@ -215,21 +139,9 @@ export type AuthorizationAnswer =
 
 export const authorizeStepUpdate = defineUpdate<AuthorizationAnswer, [StepAuthorization]>('authorizeStep');
 
-/**
- * Why a needed step had not run when the run closed: no receipt offered, only refused ones, itself
- * waiting, or in flight. RECEIPT_REFUSED means the run refused every receipt offered for the step (an
- * authorizeStep refusal); not NotShippedCode RECEIPT_REJECTED, a started step's receipt workflow rejecting it.
- */
-export const WaitingCode = {
-  neverAuthorized: 'NEVER_AUTHORIZED',
-  receiptRefused: 'RECEIPT_REFUSED',
-  waitingForNeeds: 'WAITING_FOR_NEEDS',
-  running: 'RUNNING',
-} as const;
-
 export interface WaitingFor {
   step: string;
-  code: (typeof WaitingCode)[keyof typeof WaitingCode];
+  code: WaitingCode;
 }
 
 /** One line of a run's timeline. */
@@ -298,12 +210,9 @@ export const GITHUB_ACTIVITY_TIMEOUT_MS = 30_000;
 export const SECONDARY_RATE_LIMIT_WAIT_MS = 60_000;
 
 /**
- * A GitHub activity without a budget reservation for now ends with this failure type (non-retryable,
- * nothing sent): the workflow sleeps `waitMs` on a durable timer, then calls again with `reservation`,
- * the slot it was given.
+ * The details of a `GITHUB_BUDGET_WAIT` failure (nothing was sent): the workflow sleeps `waitMs` on a
+ * durable timer, then calls again with `reservation`, the slot it was given.
  */
-export const BUDGET_WAIT_FAILURE_TYPE = 'GITHUB_BUDGET_WAIT';
-
 export interface BudgetWaitDetails {
   waitMs: number;
   reservation: string;

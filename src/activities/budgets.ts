@@ -12,13 +12,9 @@ import {
   type Settlement,
   settle,
 } from '../budgets/windows.js';
+import { Code } from '../codes.js';
 import { rateLimitObservation } from '../github/rate-headers.js';
-import {
-  BUDGET_WAIT_FAILURE_TYPE,
-  type BudgetWaitDetails,
-  FailureCode,
-  type RateLimitDetails,
-} from '../shared.js';
+import type { BudgetWaitDetails, RateLimitDetails } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 import { expiredDuringExecution } from './github/failures.js';
 
@@ -56,7 +52,7 @@ function reservationKey(reservation: string): string {
 function budgetWait(waitMs: number, reservation: string): ApplicationFailure {
   const details: BudgetWaitDetails & RateLimitDetails = { waitMs, reservation };
   return ApplicationFailure.create({
-    type: BUDGET_WAIT_FAILURE_TYPE,
+    type: Code.GITHUB_BUDGET_WAIT,
     message: `This GitHub identity's budget has room for the request in ${waitMs} ms (nothing was sent)`,
     nonRetryable: true,
     details: [details],
@@ -75,15 +71,15 @@ function assertWithinLease(leaseEnd: number, limits: BudgetLimits): void {
   if (authorizationNow() <= leaseEnd - limits.marginMs) return;
   throw ApplicationFailure.retryable(
     `This activity reached its GitHub write after its budget reservation's lease ended, so nothing was sent; the retry reserves again`,
-    'GITHUB_BUDGET_LEASE_ENDED',
+    Code.GITHUB_BUDGET_LEASE_ENDED,
   );
 }
 
 function refusalOf(error: unknown): Settlement['refused'] {
   if (!(error instanceof ApplicationFailure)) return undefined;
   const waitMs = (error.details?.[0] as RateLimitDetails | undefined)?.waitMs;
-  if (error.type === FailureCode.primaryRateLimit) return { kind: 'primary', waitMs };
-  if (error.type === FailureCode.secondaryRateLimit) return { kind: 'secondary', waitMs };
+  if (error.type === Code.GITHUB_PRIMARY_RATE_LIMIT) return { kind: 'primary', waitMs };
+  if (error.type === Code.GITHUB_SECONDARY_RATE_LIMIT) return { kind: 'secondary', waitMs };
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
-import { ExecutorCode } from '../shared.js';
+import { Code } from '../codes.js';
 
 /**
  * Errors no retry can fix: a fault in our own code (TypeError and its kin) or data that
@@ -27,7 +27,7 @@ export const internalError = (error: unknown): string =>
 export const bugFailure = (error: unknown): ApplicationFailure =>
   ApplicationFailure.create({
     message: internalError(error),
-    type: ExecutorCode.internalError,
+    type: Code.INTERNAL_ERROR,
     nonRetryable: true,
     cause: error instanceof Error ? error : undefined,
   });

@@ -4,6 +4,7 @@ import type { Sinks } from '@temporalio/workflow';
 import { AuditConflictError, type AuditRecord, type AuditStore } from '../audit/index.js';
 import type { RecordDraft } from '../audit/record.js';
 import type { RejectionDraft } from '../audit/refusal-draft.js';
+import { Code } from '../codes.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { claimedReceiptId } from '../receipts/index.js';
 import type { RunRefusal } from '../runs/refusals.js';
@@ -157,7 +158,7 @@ export function createRecordActivities({ store, executorVersion, metrics }: Reco
       return { index, leafHash, checkpoint };
     } catch (error) {
       if (error instanceof AuditConflictError)
-        throw ApplicationFailure.nonRetryable(error.message, 'AUDIT_CONFLICT');
+        throw ApplicationFailure.nonRetryable(error.message, Code.AUDIT_CONFLICT);
       throw error;
     }
   }

@@ -1,26 +1,19 @@
 import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
+import { Code } from '../codes.js';
 import type { GitHubIdentities } from '../github/identities.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { type OperationRequest, operationOf, planFor, summaryOf } from '../operations/registry.js';
 import { claimedReceiptId, type KeyRing, opDigest, verifyReceiptSignature } from '../receipts/index.js';
 import { inExecutionOrder, parsePlan, planDigest } from '../runs/plan.js';
 import type { PreparedRun, ReceiptCheck } from '../runs/prepared.js';
-import {
-  AuthorizationCode,
-  FailureCode,
-  MAX_RUN_SECONDS,
-  type Mode,
-  PLAN_INVALID_FAILURE_TYPE,
-  type RunInput,
-  type StepPreview,
-} from '../shared.js';
+import { MAX_RUN_SECONDS, type Mode, type RunInput, type StepPreview } from '../shared.js';
 import { countedCalls, guarded } from './github/index.js';
 
 function parsePlanOrFail(plan: unknown) {
   const parsed = parsePlan(plan);
-  if (!parsed.ok) throw ApplicationFailure.nonRetryable(parsed.message, PLAN_INVALID_FAILURE_TYPE);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(parsed.message, Code.PLAN_INVALID);
   return parsed.plan;
 }
 
@@ -29,13 +22,10 @@ function deadlineOrFail(seconds: number | undefined): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_RUN_SECONDS)
     throw ApplicationFailure.nonRetryable(
       `The run's deadline must be a whole number of seconds from 1 to ${MAX_RUN_SECONDS}, not ${seconds}.`,
-      PLAN_INVALID_FAILURE_TYPE,
+      Code.PLAN_INVALID,
     );
   return seconds;
 }
-
-/** Thrown instead of sending a write: the preview runs the executor's own read-then-write code, read-only. */
-const WOULD_WRITE = 'WOULD_WRITE';
 
 /**
  * The same Octokit, except that any route but a GET ends the call before anything is sent. The
@@ -43,7 +33,7 @@ const WOULD_WRITE = 'WOULD_WRITE';
  */
 function readOnly(octokit: Octokit): Octokit {
   const request = (route: string, params?: Record<string, unknown>) => {
-    if (!route.startsWith('GET ')) throw ApplicationFailure.nonRetryable(route, WOULD_WRITE);
+    if (!route.startsWith('GET ')) throw ApplicationFailure.nonRetryable(route, Code.WOULD_WRITE);
     return octokit.request(route, params);
   };
   // Octokit's request type lists every endpoint's overload; the wrapper forwards them all unchanged.
@@ -86,9 +76,9 @@ async function previewStep(
     if (error instanceof RequestError)
       return { action: 'fail', detail: `GitHub answered ${error.status}: ${error.message}` };
     if (!(error instanceof ApplicationFailure)) throw error;
-    if (error.type === WOULD_WRITE)
+    if (error.type === Code.WOULD_WRITE)
       return { action: 'create', detail: `Nothing exists yet; it would create it (${error.message}).` };
-    if (error.type === FailureCode.conflict) return { action: 'conflict', detail: error.message };
+    if (error.type === Code.CONFLICT) return { action: 'conflict', detail: error.message };
     return { action: 'fail', detail: `${error.type}: ${error.message}` };
   }
 }
@@ -146,7 +136,7 @@ export function createRunActivities(settings: RunActivitySettings) {
           claimedId: claimedReceiptId(receipt),
           reasons: [
             {
-              code: AuthorizationCode.receiptUnverified,
+              code: Code.RECEIPT_UNVERIFIED,
               message: `The receipt does not verify with the executor's key ring (${codes}).`,
             },
           ],

@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import { z } from 'zod';
+import { Code } from '../codes.js';
 import type { GitHubWrite } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
@@ -13,7 +14,7 @@ import {
   type ReceiptVerdict,
   verifyReceipt,
 } from '../receipts/index.js';
-import { ExecutorCode, type Mode, type Reason, workflowIdFor } from '../shared.js';
+import { type Mode, type Reason, workflowIdFor } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
@@ -59,7 +60,7 @@ const noFacts: SubmissionFacts = {
 };
 
 /** The digest covers run_id, so a verified signature with no binding failure vouches for it. */
-const bindingFailures = new Set(['INVALID_REQUEST', 'RUN_ID_MISMATCH', 'PARAMS_MISMATCH']);
+const bindingFailures = new Set<Code>([Code.INVALID_REQUEST, Code.RUN_ID_MISMATCH, Code.PARAMS_MISMATCH]);
 const runIdVerified = (verdict: ReceiptVerdict) =>
   verdict.accepted ||
   (verdict.receiptId !== undefined && !verdict.reasons.some((reason) => bindingFailures.has(reason.code)));
@@ -74,14 +75,14 @@ function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerd
   };
 }
 
-const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === 'MODE_NOT_PROD';
+const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === Code.MODE_NOT_PROD;
 
 /** A receipt runs only as `receipt-<jti>`, so workflow-id uniqueness and the records stay one per receipt. */
 function workflowIdReasons(receiptId: string | undefined): Reason[] {
   const { workflowId } = currentWorkflowExecution();
   if (receiptId === undefined || workflowIdFor(receiptId) === workflowId) return [];
   const message = `Receipt ${receiptId} runs only as workflow ${workflowIdFor(receiptId)}, not ${workflowId}; start it under that id.`;
-  return [{ code: ExecutorCode.workflowIdMismatch, message }];
+  return [{ code: Code.WORKFLOW_ID_MISMATCH, message }];
 }
 
 function describeInput(input: unknown): string {
@@ -95,7 +96,7 @@ function describeInput(input: unknown): string {
 function inputReasons(input: unknown): Reason[] {
   if (inputSchema.safeParse(input).success) return [];
   const message = `The workflow input must be one object { receipt, request } and nothing else, not ${describeInput(input)}.`;
-  return [{ code: ExecutorCode.malformed, message }];
+  return [{ code: Code.MALFORMED, message }];
 }
 
 function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
@@ -115,7 +116,7 @@ function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
       return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
     }
     if (settings.mode === 'dry-run' && onlyModeFailed(reasons) && parsed.ok) {
-      metrics.receipt('blocked_by_mode', 'MODE_NOT_PROD');
+      metrics.receipt('blocked_by_mode', Code.MODE_NOT_PROD);
       return { decision: 'blocked_by_mode', facts, plan: planFor(parsed.request) };
     }
     for (const reason of reasons) metrics.receipt('rejected', reason.code);
@@ -133,9 +134,9 @@ async function rejectingBugs(validate: () => Promise<Validation>, metrics: Execu
   } catch (error) {
     if (!isBugClass(error)) throw error;
     log.error('The executor failed while validating a receipt; rejected it as INTERNAL_ERROR', { error });
-    metrics.receipt('rejected', ExecutorCode.internalError);
+    metrics.receipt('rejected', Code.INTERNAL_ERROR);
     const message = `The executor failed while validating (${internalError(error)}); nothing was consumed or written.`;
-    const reasons = [{ code: ExecutorCode.internalError, message }];
+    const reasons = [{ code: Code.INTERNAL_ERROR, message }];
     return { decision: 'rejected' as const, facts: noFacts, reasons };
   }
 }
@@ -161,12 +162,12 @@ export function createValidationActivities(
         metrics.receipt('accepted');
         return validation;
       }
-      metrics.receipt('rejected', ExecutorCode.alreadyConsumed);
+      metrics.receipt('rejected', Code.ALREADY_CONSUMED);
       const message = `This receipt was already used by ${consumption.consumedBy}.`;
       return {
         decision: 'rejected',
         facts: validation.facts,
-        reasons: [{ code: ExecutorCode.alreadyConsumed, message }],
+        reasons: [{ code: Code.ALREADY_CONSUMED, message }],
       };
     },
   };

@@ -1,3 +1,4 @@
+import type { Reason } from '../shared.js';
 import type { AuditRecord } from './record.js';
 
 /**
@@ -6,5 +7,5 @@ import type { AuditRecord } from './record.js';
  */
 export type RejectionDraft = Pick<
   AuditRecord,
-  'run_id' | 'run_id_verified' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id' | 'reasons'
->;
+  'run_id' | 'run_id_verified' | 'receipt_id' | 'operation_kind' | 'repository' | 'key_id'
+> & { reasons: Reason[] };

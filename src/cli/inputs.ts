@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UserError } from './exit-codes.js';
 
 // The libraries below are imported when a command runs, never at start-up: `marketops --help`
@@ -55,3 +55,14 @@ export const timeoutOption = (waitingFor: string): Option =>
     '--timeout <duration>',
     `give up waiting for ${waitingFor} after this long: 90, 30s, 5m, 1h (exit 6)`,
   ).argParser(parseDuration);
+
+/** A command that shows one thing by its id: a `--timeout` while it waits for the answer, and `--json`. */
+export const showsOne = (
+  command: Command,
+  argument: [name: string, description: string],
+  waitingFor: string,
+): Command =>
+  command
+    .argument(...argument)
+    .addOption(timeoutOption(waitingFor))
+    .option('--json', 'print JSON');

@@ -2,12 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../logging/redaction.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerExecutionCommand } from './commands/execution.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerReceiptCommand } from './commands/receipt.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunShowCommand } from './commands/run-show.js';
-import { registerRunsCommand, registerStatusCommand } from './commands/runs.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubmitCommand } from './commands/submit.js';
@@ -28,11 +28,10 @@ registerKeygenCommand(program);
 registerReceiptCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);
-registerStatusCommand(program);
-registerRunsCommand(program);
-registerRunShowCommand(program);
+registerExecutionCommand(program);
 registerPlanCommand(program);
 registerRunCommand(program);
+registerRunShowCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

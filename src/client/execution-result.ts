@@ -1,10 +1,6 @@
 import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import {
-  type ExecutionResult,
-  FAILED_FAILURE_TYPE,
-  REJECTED_FAILURE_TYPE,
-  workflowIdFor,
-} from '../shared.js';
+import { Code } from '../codes.js';
+import { type ExecutionResult, workflowIdFor } from '../shared.js';
 
 /**
  * Every id a command prints names one workflow: `receipt-<id>` (an execution), `rejected-…`
@@ -24,8 +20,8 @@ function resultOfEndedFailed(error: unknown): ExecutionResult | undefined {
   const { cause } = error;
   if (!(cause instanceof ApplicationFailure)) return undefined;
   const result = cause.details?.[0] as ExecutionResult | undefined;
-  if (cause.type === REJECTED_FAILURE_TYPE && result?.status === 'rejected') return result;
-  if (cause.type === FAILED_FAILURE_TYPE && result?.status === 'failed') return result;
+  if (cause.type === Code.RECEIPT_REJECTED && result?.status === 'rejected') return result;
+  if (cause.type === Code.OPERATION_FAILED && result?.status === 'failed') return result;
   return undefined;
 }
 

@@ -27,7 +27,7 @@ export interface ExecutionStatus {
   waitingForWorker?: true;
 }
 
-/** One execution of a run, as `runs list` shows it. */
+/** One execution of a run, as `execution list` shows it. */
 export interface ExecutionSummary {
   workflowId: string;
   status: string;

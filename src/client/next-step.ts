@@ -1,4 +1,5 @@
-import { type ExecutionResult, ExecutorCode, FailureCode, TASK_QUEUE } from '../shared.js';
+import { Code, type RejectionCode } from '../codes.js';
+import { type ExecutionResult, TASK_QUEUE } from '../shared.js';
 
 /**
  * Where a submission stands, as submit and status see it: a final outcome with its codes, or
@@ -33,77 +34,78 @@ export interface NextStep {
 const NEW_RECEIPT = 'ask Federation Core for a new receipt';
 
 /** Refusals before consumption, by what fixes them; the first group that matches a code wins. */
-const REJECTION_STEPS: readonly { codes: readonly string[]; receipt: ReceiptState; action: string }[] = [
-  {
-    codes: [ExecutorCode.alreadyConsumed],
-    receipt: 'used up',
-    action: `This receipt already ran (marketops status <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
-  },
-  {
-    codes: ['EXPIRED', 'STALE', 'LIFETIME_TOO_LONG'],
-    receipt: 'unused',
-    action: `The receipt can no longer be used: ${NEW_RECEIPT} (at most 24 h of lifetime).`,
-  },
-  {
-    codes: [
-      'BAD_SIGNATURE',
-      'UNKNOWN_KEY',
-      'WRONG_TYPE',
-      'ALG_NOT_ALLOWED',
-      'DUPLICATE_MEMBER',
-      'NOT_ENFORCEABLE',
-      'AUDIENCE_MISMATCH',
-      'RECEIPT_MISSING',
-    ],
-    receipt: 'unused',
-    action: `The receipt itself is not one this executor accepts: ${NEW_RECEIPT}, enforceable, for this executor and signed by a key in its key ring (MARKETOPS_RECEIPT_KEYS).`,
-  },
-  {
-    codes: [
-      'INVALID_REQUEST',
-      'PARAMS_MISMATCH',
-      'RUN_ID_MISMATCH',
-      'OPERATION_KIND_MISMATCH',
-      ExecutorCode.malformed,
-    ],
-    receipt: 'unused',
-    action:
-      'Fix the request so it is exactly the one the receipt authorizes, then submit it again with the same receipt; for a different request, ask Federation Core for a receipt for it.',
-  },
-  {
-    codes: ['NOT_YET_VALID'],
-    receipt: 'unused',
-    action:
-      "Submit again once the receipt's nbf has passed; if it should be valid already, check this machine's and Federation Core's clocks.",
-  },
-  {
-    codes: ['MODE_NOT_PROD'],
-    receipt: 'unused',
-    action:
-      'Run the executor with MARKETOPS_MODE=prod to write to GitHub, then submit the same receipt again.',
-  },
-  {
-    codes: [ExecutorCode.workflowIdMismatch],
-    receipt: 'unused',
-    action:
-      'Start the execution under the workflow id receipt-<receipt id> (the workflow contract), with the same receipt.',
-  },
-  {
-    codes: [ExecutorCode.internalError],
-    receipt: 'unused',
-    action:
-      'The executor hit its own bug: report it with the workflow id; once it is fixed, submit the same receipt again.',
-  },
-];
+const REJECTION_STEPS: readonly { codes: readonly RejectionCode[]; receipt: ReceiptState; action: string }[] =
+  [
+    {
+      codes: [Code.ALREADY_CONSUMED],
+      receipt: 'used up',
+      action: `This receipt already ran (marketops execution show <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
+    },
+    {
+      codes: ['EXPIRED', 'STALE', 'LIFETIME_TOO_LONG'],
+      receipt: 'unused',
+      action: `The receipt can no longer be used: ${NEW_RECEIPT} (at most 24 h of lifetime).`,
+    },
+    {
+      codes: [
+        'BAD_SIGNATURE',
+        'UNKNOWN_KEY',
+        'WRONG_TYPE',
+        'ALG_NOT_ALLOWED',
+        'DUPLICATE_MEMBER',
+        'NOT_ENFORCEABLE',
+        'AUDIENCE_MISMATCH',
+        'RECEIPT_MISSING',
+      ],
+      receipt: 'unused',
+      action: `The receipt itself is not one this executor accepts: ${NEW_RECEIPT}, enforceable, for this executor and signed by a key in its key ring (MARKETOPS_RECEIPT_KEYS).`,
+    },
+    {
+      codes: [
+        'INVALID_REQUEST',
+        'PARAMS_MISMATCH',
+        'RUN_ID_MISMATCH',
+        'OPERATION_KIND_MISMATCH',
+        Code.MALFORMED,
+      ],
+      receipt: 'unused',
+      action:
+        'Fix the request so it is exactly the one the receipt authorizes, then submit it again with the same receipt; for a different request, ask Federation Core for a receipt for it.',
+    },
+    {
+      codes: ['NOT_YET_VALID'],
+      receipt: 'unused',
+      action:
+        "Submit again once the receipt's nbf has passed; if it should be valid already, check this machine's and Federation Core's clocks.",
+    },
+    {
+      codes: ['MODE_NOT_PROD'],
+      receipt: 'unused',
+      action:
+        'Run the executor with MARKETOPS_MODE=prod to write to GitHub, then submit the same receipt again.',
+    },
+    {
+      codes: [Code.WORKFLOW_ID_MISMATCH],
+      receipt: 'unused',
+      action:
+        'Start the execution under the workflow id receipt-<receipt id> (the workflow contract), with the same receipt.',
+    },
+    {
+      codes: [Code.INTERNAL_ERROR],
+      receipt: 'unused',
+      action:
+        'The executor hit its own bug: report it with the workflow id; once it is fixed, submit the same receipt again.',
+    },
+  ];
 
 /** GitHub-side failures after consumption: the receipt is spent, and this is what to fix first. */
-const FAILURE_FIXES: Readonly<Record<string, string>> = {
-  [FailureCode.conflict]: 'make the existing object on GitHub match the request, or remove it',
-  [FailureCode.validationFailed]: 'fix what GitHub refused in the request',
-  [FailureCode.notFound]: 'check that the repository and the ref exist and the executor can see them',
-  [FailureCode.badCredentials]: "fix the executor's GitHub credentials",
-  [FailureCode.forbidden]: "give the executor's GitHub credentials the permission this operation needs",
-  [FailureCode.expiredDuringExecution]:
+const FAILURE_FIXES: Readonly<Partial<Record<string, string>>> = {
+  [Code.CONFLICT]: 'make the existing object on GitHub match the request, or remove it',
+  [Code.GITHUB_VALIDATION_FAILED]: 'fix what GitHub refused in the request',
+  [Code.GITHUB_NOT_FOUND]: 'check that the repository and the ref exist and the executor can see them',
+  [Code.GITHUB_BAD_CREDENTIALS]: "fix the executor's GitHub credentials",
+  [Code.GITHUB_FORBIDDEN]: "give the executor's GitHub credentials the permission this operation needs",
+  [Code.EXPIRED_DURING_EXECUTION]:
     'check that GitHub is reachable and the write pace (MARKETOPS_GITHUB_WRITES_PER_SECOND) fits, and ask for a longer lifetime',
 };
 
@@ -129,7 +131,7 @@ export function nextStep(situation: Situation): NextStep | undefined {
         return { receipt: 'unused', action: 'Submit again with a longer --timeout.' };
       return {
         receipt: 'reserved',
-        action: `Nothing to resubmit: the execution goes on; follow it with marketops status ${situation.workflowId}.`,
+        action: `Nothing to resubmit: the execution goes on; follow it with marketops execution show ${situation.workflowId}.`,
       };
     case 'failed': {
       const fix = FAILURE_FIXES[situation.code];

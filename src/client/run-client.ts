@@ -7,13 +7,12 @@ import {
   type WorkflowHandle,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { Code } from '../codes.js';
 import { type PublicationPlan, parsePlan } from '../runs/plan.js';
 import {
-  AUTHORIZATION_REFUSED_FAILURE_TYPE,
   type AuthorizationAnswer,
   authorizeStepUpdate,
   PREVIEW_WORKFLOW_TYPE,
-  RUN_NOT_SHIPPED_FAILURE_TYPE,
   RUN_WORKFLOW_TYPE,
   type RunInput,
   type RunTimeline,
@@ -41,7 +40,7 @@ async function answerOf(update: Promise<AuthorizationAnswer>): Promise<Authoriza
   try {
     return await update;
   } catch (error) {
-    const answer = detailOf(error, AUTHORIZATION_REFUSED_FAILURE_TYPE) as AuthorizationAnswer | undefined;
+    const answer = detailOf(error, Code.AUTHORIZATION_REFUSED) as AuthorizationAnswer | undefined;
     if (answer?.status === 'refused') return answer;
     throw error;
   }
@@ -52,7 +51,7 @@ async function closedTimeline(handle: RunHandle): Promise<RunTimeline> {
   try {
     return await handle.result();
   } catch (error) {
-    const timeline = detailOf(error, RUN_NOT_SHIPPED_FAILURE_TYPE) as RunTimeline | undefined;
+    const timeline = detailOf(error, Code.RUN_NOT_SHIPPED) as RunTimeline | undefined;
     if (timeline?.steps) return timeline;
     throw error;
   }

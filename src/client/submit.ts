@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { RejectionDraft } from '../audit/refusal-draft.js';
+import { Code } from '../codes.js';
 import { summaryOf } from '../operations/registry.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
 import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
@@ -125,7 +126,10 @@ export async function submitExecution(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const reasons = [
-      { code: 'ALREADY_CONSUMED', message: `Receipt ${receiptId} was already submitted as ${workflowId}.` },
+      {
+        code: Code.ALREADY_CONSUMED,
+        message: `Receipt ${receiptId} was already submitted as ${workflowId}.`,
+      },
     ];
     const idPrefix = `duplicate-${receiptId}`;
     return recordRefusal(

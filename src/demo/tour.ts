@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { AuditEntry } from '../audit/index.js';
 import type { RunClient } from '../client/run-client.js';
+import { Code } from '../codes.js';
 import {
   DEFAULT_AUDIENCE,
   issueReceipt,
@@ -11,14 +12,7 @@ import {
 import type { PublicationPlan } from '../runs/plan.js';
 import { type PreviewedStep, previewOf, previewText } from '../runs/report.js';
 import { timelineText } from '../runs/timeline-view.js';
-import {
-  type AuthorizationAnswer,
-  AuthorizationCode,
-  type Mode,
-  NotShippedCode,
-  type RunTimeline,
-  type StepView,
-} from '../shared.js';
+import type { AuthorizationAnswer, Mode, RunTimeline, StepView } from '../shared.js';
 import { FEATURE_BRANCH, FEATURE_SHA, pullRequest, releaseRequest, tagRequest } from './requests.js';
 
 /** Short, so a demo run never waits for a day if a step cannot start; every step normally ends in seconds. */
@@ -132,8 +126,7 @@ export async function runDemoStory(
 /** Shipped, or why not: GitHub's own code when it refused, so a CONFLICT reads as one. */
 function outcomeOf(step: StepView): string {
   if (step.status === 'shipped') return 'shipped';
-  if (step.reason?.code === NotShippedCode.githubRefused)
-    return step.reason.detail[0]?.code ?? step.reason.code;
+  if (step.reason?.code === Code.GITHUB_REFUSED) return step.reason.detail[0]?.code ?? step.reason.code;
   return step.reason?.code ?? step.status;
 }
 
@@ -146,8 +139,8 @@ const PROD_OUTCOMES: Record<string, string> = {
   tag: 'shipped',
   release: 'shipped',
   pr: 'shipped',
-  retag: 'CONFLICT',
-  rerelease: NotShippedCode.neededStepNotShipped,
+  retag: Code.CONFLICT,
+  rerelease: Code.NEEDED_STEP_NOT_SHIPPED,
 };
 
 /** What the run should show in each mode: each step's outcome, and the story in one sentence. */
@@ -159,7 +152,7 @@ export const SCRIPT: Record<Mode, { outcomes: Record<string, string>; closedAs: 
   },
   // Dry-run shows what each step would send, so the dependants of a blocked step are blocked too.
   'dry-run': {
-    outcomes: Object.fromEntries(Object.keys(PROD_OUTCOMES).map((id) => [id, NotShippedCode.blockedByMode])),
+    outcomes: Object.fromEntries(Object.keys(PROD_OUTCOMES).map((id) => [id, Code.BLOCKED_BY_MODE])),
     closedAs: 'COMPLETED',
     told: 'a tampered receipt was refused at once and recorded; every step showed what it would send, nothing was written, and the run completed.',
   },
@@ -169,7 +162,7 @@ export const SCRIPT: Record<Mode, { outcomes: Record<string, string>; closedAs: 
 export function storyProblems(story: DemoStory): string[] {
   const [tampered, ...genuine] = story.authorizations;
   const problems: string[] = [];
-  if (tampered?.status !== 'refused' || tampered.reasons[0]?.code !== AuthorizationCode.receiptUnverified)
+  if (tampered?.status !== 'refused' || tampered.reasons[0]?.code !== Code.RECEIPT_UNVERIFIED)
     problems.push('The tampered receipt was not refused as unverifiable.');
   for (const answer of genuine)
     if (answer.status !== 'accepted') problems.push(`The receipt of step ${answer.step} was refused.`);
@@ -180,7 +173,7 @@ export function storyProblems(story: DemoStory): string[] {
     if (outcome !== expected[step.id])
       problems.push(`Step ${step.id} ended ${outcome}, not ${expected[step.id]}.`);
     if (
-      outcome === NotShippedCode.neededStepNotShipped &&
+      outcome === Code.NEEDED_STEP_NOT_SHIPPED &&
       !step.needs.some((id) => step.reason?.message.includes(`"${id}"`))
     )
       problems.push(`Step ${step.id} did not name the step it needed.`);
@@ -195,8 +188,7 @@ export function trailProblems(timeline: RunTimeline, trail: readonly AuditEntry[
   if (!runRecord) return [`The run record of ${timeline.runId} is not in its audit trail.`];
   const refused = trail.some(
     ({ record }) =>
-      record.authorization?.step === TAMPERED_STEP &&
-      record.reasons[0]?.code === AuthorizationCode.receiptUnverified,
+      record.authorization?.step === TAMPERED_STEP && record.reasons[0]?.code === Code.RECEIPT_UNVERIFIED,
   );
   return [
     ...(refused ? [] : ['The refusal of the tampered receipt is not in the audit trail.']),

@@ -1,5 +1,5 @@
 import { RequestError } from '@octokit/request-error';
-import { FailureCode } from '../shared.js';
+import { Code, type RateLimitCode } from '../codes.js';
 import { refusalWaitMs } from './rate-headers.js';
 
 /**
@@ -15,12 +15,11 @@ export type GitHubErrorClass =
   /** A 4xx answer that the same request will always get again. */
   | { kind: 'final'; code: FinalCode; message: string };
 
-type RateLimitCode = typeof FailureCode.primaryRateLimit | typeof FailureCode.secondaryRateLimit;
 type FinalCode =
-  | typeof FailureCode.badCredentials
-  | typeof FailureCode.notFound
-  | typeof FailureCode.validationFailed
-  | typeof FailureCode.forbidden;
+  | typeof Code.GITHUB_BAD_CREDENTIALS
+  | typeof Code.GITHUB_NOT_FOUND
+  | typeof Code.GITHUB_VALIDATION_FAILED
+  | typeof Code.GITHUB_FORBIDDEN;
 
 const header = (error: RequestError, name: string): string | undefined => {
   const value = error.response?.headers[name];
@@ -29,17 +28,17 @@ const header = (error: RequestError, name: string): string | undefined => {
 
 function rateLimitOf(error: RequestError): RateLimitCode | undefined {
   if (error.status !== 403 && error.status !== 429) return undefined;
-  if (header(error, 'x-ratelimit-remaining') === '0') return FailureCode.primaryRateLimit;
+  if (header(error, 'x-ratelimit-remaining') === '0') return Code.GITHUB_PRIMARY_RATE_LIMIT;
   if (header(error, 'retry-after') !== undefined || /secondary rate limit/i.test(error.message))
-    return FailureCode.secondaryRateLimit;
-  return error.status === 429 ? FailureCode.secondaryRateLimit : undefined;
+    return Code.GITHUB_SECONDARY_RATE_LIMIT;
+  return error.status === 429 ? Code.GITHUB_SECONDARY_RATE_LIMIT : undefined;
 }
 
 function finalCode(status: number): FinalCode {
-  if (status === 401) return FailureCode.badCredentials;
-  if (status === 404) return FailureCode.notFound;
-  if (status === 422) return FailureCode.validationFailed;
-  return FailureCode.forbidden;
+  if (status === 401) return Code.GITHUB_BAD_CREDENTIALS;
+  if (status === 404) return Code.GITHUB_NOT_FOUND;
+  if (status === 422) return Code.GITHUB_VALIDATION_FAILED;
+  return Code.GITHUB_FORBIDDEN;
 }
 
 export function classifyGitHubError(error: unknown): GitHubErrorClass {
@@ -50,7 +49,7 @@ export function classifyGitHubError(error: unknown): GitHubErrorClass {
   const message = `GitHub answered ${error.status}: ${error.message}`;
   const limit = rateLimitOf(error);
   if (limit) {
-    const kind = limit === FailureCode.primaryRateLimit ? 'primary' : 'secondary';
+    const kind = limit === Code.GITHUB_PRIMARY_RATE_LIMIT ? 'primary' : 'secondary';
     return { kind: 'rate-limit', code: limit, message, waitMs: refusalWaitMs(error.response?.headers, kind) };
   }
   return { kind: 'final', code: finalCode(error.status), message };

@@ -1,4 +1,5 @@
 import type { MetricMeter } from '@temporalio/common';
+import { type RateLimitCode, rateLimitCodes } from '../codes.js';
 import { operationKinds } from '../operations/registry.js';
 
 /** The kind of a publication run's own record, beside its steps' operations. */
@@ -10,7 +11,6 @@ const PUBLICATION_RUN = 'publication_run';
  */
 const OPERATION_KINDS: readonly string[] = [...operationKinds, PUBLICATION_RUN];
 const OUTCOMES = ['succeeded', 'failed', 'rejected', 'blocked_by_mode'] as const;
-const RATE_LIMITS = ['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT'] as const;
 
 export const OPERATION_DURATION = 'marketops_operation_duration_seconds';
 
@@ -37,7 +37,7 @@ const kindLabel = (kind: string | null): string =>
 export interface ExecutorMetrics {
   receipt(decision: 'accepted' | 'rejected' | 'blocked_by_mode', code?: string): void;
   githubCall(status: number): void;
-  rateLimitWait(kind: string): void;
+  rateLimitWait(kind: RateLimitCode): void;
   /** One per recorded outcome; `code` is its first reason code. */
   outcome(kind: string | null, outcome: string, code?: string): void;
   /** From the workflow's start (the submission) to its outcome's record. */
@@ -73,7 +73,7 @@ export function createExecutorMetrics(meter: MetricMeter): ExecutorMetrics {
   );
   receipts.add(0, { decision: 'accepted', code: 'none' });
   calls.add(0, { status: '201' });
-  for (const kind of RATE_LIMITS) waits.add(0, { kind });
+  for (const kind of rateLimitCodes) waits.add(0, { kind });
   for (const kind of OPERATION_KINDS) {
     for (const outcome of OUTCOMES) outcomes.add(0, { kind, outcome, code: 'none' });
   }

@@ -1,8 +1,9 @@
+import { Code } from '../codes.js';
 import type { ExecutionResult, Reason } from '../shared.js';
 
 /** The reason a dry-run executor gives for every accepted receipt: it writes nothing. */
 export const MODE_BLOCKED: Reason = {
-  code: 'MODE_NOT_PROD',
+  code: Code.MODE_NOT_PROD,
   message: 'The executor runs in dry-run mode; nothing was written.',
 };
 

@@ -1,11 +1,5 @@
-import {
-  type ExecutionResult,
-  ExecutorCode,
-  FailureCode,
-  NotShippedCode,
-  type Reason,
-  type StepView,
-} from '../shared.js';
+import { Code, type FailureCode } from '../codes.js';
+import type { ExecutionResult, Reason, StepView } from '../shared.js';
 
 /** Why a step did not ship: one primary code and sentence, with what it rests on. */
 export type NotShipped = NonNullable<StepView['reason']>;
@@ -17,22 +11,21 @@ export const reasonOf = (code: NotShipped['code'], message: string, detail: Reas
 });
 
 const GITHUB_REFUSALS = new Set<string>([
-  FailureCode.conflict,
-  FailureCode.validationFailed,
-  FailureCode.notFound,
-  FailureCode.forbidden,
-  FailureCode.badCredentials,
+  Code.CONFLICT,
+  Code.GITHUB_VALIDATION_FAILED,
+  Code.GITHUB_NOT_FOUND,
+  Code.GITHUB_FORBIDDEN,
+  Code.GITHUB_BAD_CREDENTIALS,
 ]);
 
 /** Why a step whose workflow ended with `code` did not ship. */
-function failedReason(code: string, message: string): NotShipped {
+function failedReason(code: FailureCode, message: string): NotShipped {
   const detail = [{ code, message }];
   if (GITHUB_REFUSALS.has(code))
-    return reasonOf(NotShippedCode.githubRefused, `GitHub refused it (${code}): ${message}`, detail);
-  if (code === FailureCode.expiredDuringExecution)
-    return reasonOf(NotShippedCode.expiredDuringExecution, message, detail);
-  if (code === FailureCode.cancelled) return reasonOf(NotShippedCode.cancelled, message, detail);
-  return reasonOf(NotShippedCode.executionFailed, `The execution failed (${code}): ${message}`, detail);
+    return reasonOf(Code.GITHUB_REFUSED, `GitHub refused it (${code}): ${message}`, detail);
+  if (code === Code.EXPIRED_DURING_EXECUTION) return reasonOf(Code.EXPIRED_DURING_EXECUTION, message, detail);
+  if (code === Code.CANCELLED) return reasonOf(Code.CANCELLED, message, detail);
+  return reasonOf(Code.EXECUTION_FAILED, `The execution failed (${code}): ${message}`, detail);
 }
 
 /** The one primary reason a step's result is not a shipment; undefined when it shipped. */
@@ -42,13 +35,10 @@ export function notShippedReason(result: ExecutionResult): NotShipped | undefine
       return undefined;
     case 'rejected': {
       const codes = result.reasons.map((reason) => reason.code).join(', ');
-      return reasonOf(NotShippedCode.receiptRejected, `The receipt was rejected (${codes}).`, result.reasons);
+      return reasonOf(Code.RECEIPT_REJECTED, `The receipt was rejected (${codes}).`, result.reasons);
     }
     case 'blocked_by_mode':
-      return reasonOf(
-        NotShippedCode.blockedByMode,
-        'The executor runs in dry-run mode; nothing was written.',
-      );
+      return reasonOf(Code.BLOCKED_BY_MODE, 'The executor runs in dry-run mode; nothing was written.');
     case 'failed':
       return failedReason(result.code, result.message);
   }
@@ -57,16 +47,14 @@ export function notShippedReason(result: ExecutionResult): NotShipped | undefine
 /** A step whose workflow id was taken: its receipt was submitted already, so this submission is a rejection. */
 export function alreadySubmittedReason(step: StepView): NotShipped {
   const message = `Receipt ${step.receiptId} was already submitted as ${step.workflowId}.`;
-  return reasonOf(
-    NotShippedCode.receiptRejected,
-    `The receipt was rejected (${ExecutorCode.alreadyConsumed}).`,
-    [{ code: ExecutorCode.alreadyConsumed, message }],
-  );
+  return reasonOf(Code.RECEIPT_REJECTED, `The receipt was rejected (${Code.ALREADY_CONSUMED}).`, [
+    { code: Code.ALREADY_CONSUMED, message },
+  ]);
 }
 
 /** A step whose workflow did not complete and left no result. */
 export const incompleteReason = (message: string): NotShipped =>
-  reasonOf(NotShippedCode.executionFailed, `The step's workflow did not complete: ${message}`);
+  reasonOf(Code.EXECUTION_FAILED, `The step's workflow did not complete: ${message}`);
 
 /** The result a step's workflow that ended failed carries as its failure's first detail, if it is one. */
 export function resultInDetails(details: readonly unknown[] | undefined): ExecutionResult | undefined {

@@ -1,6 +1,6 @@
+import { Code, type RefusalCode } from '../codes.js';
 import {
   type AuthorizationAnswer,
-  AuthorizationCode,
   MAX_ID_LENGTH,
   type Mode,
   type Reason,
@@ -13,7 +13,7 @@ import { ended, noteRefused, type Run } from './run-state.js';
 
 export type Refusal = AuthorizationAnswer & { status: 'refused' };
 
-const refusal = (step: string, code: string, message: string): Refusal => ({
+const refusal = (step: string, code: RefusalCode, message: string): Refusal => ({
   status: 'refused',
   step,
   reasons: [{ code, message }],
@@ -34,7 +34,7 @@ export function malformedRefusal(input: unknown): Refusal | undefined {
   if (typeof loose.step === 'string' && typeof loose.receipt === 'string') return undefined;
   return refusal(
     namedStep(input) ?? '',
-    AuthorizationCode.malformed,
+    Code.MALFORMED,
     'An authorization is exactly { step, receipt }, both strings.',
   );
 }
@@ -47,19 +47,19 @@ export function authorizationRefusal(run: Run, input: unknown): Refusal | undefi
   const step = named(id);
   const { runId } = run.timeline;
   if (run.timeline.state !== 'open')
-    return refusal(step, AuthorizationCode.runClosed, `Run ${runId} no longer accepts authorizations.`);
+    return refusal(step, Code.RUN_CLOSED, `Run ${runId} no longer accepts authorizations.`);
   const found = run.steps.get(id);
-  if (!found) return refusal(step, AuthorizationCode.unknownStep, `Run ${runId} has no step "${step}".`);
+  if (!found) return refusal(step, Code.UNKNOWN_STEP, `Run ${runId} has no step "${step}".`);
   if (ended(found))
     return refusal(
       step,
-      AuthorizationCode.stepEnded,
+      Code.STEP_ENDED,
       `Step "${step}" has already ended: ${found.reason?.message ?? found.status}.`,
     );
   if (found.status !== 'waiting_authorization')
     return refusal(
       step,
-      AuthorizationCode.alreadyAuthorized,
+      Code.ALREADY_AUTHORIZED,
       `Step "${step}" is already authorized by receipt ${found.receiptId}.`,
     );
   return undefined;
@@ -72,25 +72,25 @@ export function receiptRefusal(run: Run, step: StepView, check: ReceiptCheck): R
   if (other)
     return refusal(
       step.id,
-      AuthorizationCode.receiptInUse,
+      Code.RECEIPT_IN_USE,
       `Receipt ${check.receiptId} already authorizes step "${other.id}".`,
     );
   if (check.runId !== run.timeline.runId)
     return refusal(
       step.id,
-      AuthorizationCode.runMismatch,
+      Code.RUN_ID_MISMATCH,
       `The receipt is for run ${check.runId}, not ${run.timeline.runId}.`,
     );
   if (check.operationKind !== step.operation)
     return refusal(
       step.id,
-      AuthorizationCode.kindMismatch,
+      Code.OPERATION_KIND_MISMATCH,
       `The receipt authorizes ${check.operationKind}, but step "${step.id}" is ${step.operation}.`,
     );
   if (check.opDigest !== step.opDigest)
     return refusal(
       step.id,
-      AuthorizationCode.digestMismatch,
+      Code.PARAMS_MISMATCH,
       `The receipt's op_digest ${check.opDigest} is not step "${step.id}"'s ${step.opDigest}.`,
     );
   return undefined;
@@ -135,7 +135,7 @@ export function limitRefusal(run: Run | undefined, gate: RefusalGate, input: unk
   if (gate.refused + Math.max(0, gate.inFlight - waiting) < RUN_REFUSAL_LIMIT) return undefined;
   return refusal(
     namedStep(input) ?? '',
-    AuthorizationCode.tooManyRefusals,
+    Code.TOO_MANY_REFUSALS,
     `The run has refused ${RUN_REFUSAL_LIMIT} authorizations and accepts no more, genuine ones included; start a new run with new receipts.`,
   );
 }

@@ -1,5 +1,6 @@
 import type { RecordDraft } from '../audit/record.js';
-import { NotShippedCode, type RunTimeline } from '../shared.js';
+import { Code } from '../codes.js';
+import type { RunTimeline } from '../shared.js';
 
 /**
  * The record a run appends when it ends (docs/runs.md): the plan, the mode and each step's outcome with
@@ -20,7 +21,7 @@ export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraf
     outcome:
       notShipped.length === 0 ? 'succeeded' : timeline.mode === 'dry-run' ? 'blocked_by_mode' : 'failed',
     reasons: notShipped.map((step) => ({
-      code: step.reason?.code ?? NotShippedCode.executionFailed,
+      code: step.reason?.code ?? Code.EXECUTION_FAILED,
       message: `Step "${step.id}": ${step.reason?.message ?? 'no outcome'}`,
     })),
     github: null,

@@ -1,10 +1,9 @@
+import { Code } from '../codes.js';
 import {
   type ExecutionResult,
-  NotShippedCode,
   type Reason,
   type RunTimeline,
   type StepView,
-  WaitingCode,
   type WaitingFor,
   workflowIdFor,
 } from '../shared.js';
@@ -59,7 +58,7 @@ const notStarted = (step: StepView) =>
 function satisfied(run: Run, step: StepView): boolean {
   return (
     step.status === 'shipped' ||
-    (run.timeline.mode === 'dry-run' && step.reason?.code === NotShippedCode.blockedByMode)
+    (run.timeline.mode === 'dry-run' && step.reason?.code === Code.BLOCKED_BY_MODE)
   );
 }
 
@@ -105,7 +104,7 @@ export function noteRefused(run: Run, step: StepView, reasons: readonly Reason[]
 function markBlockedByMode(run: Run, step: StepView): void {
   const writes = run.prepared.get(step.id)?.writes.join(', ');
   const message = `Dry-run mode: it would send ${writes}; no receipt was consumed.`;
-  markNotShipped(run, step, reasonOf(NotShippedCode.blockedByMode, message));
+  markNotShipped(run, step, reasonOf(Code.BLOCKED_BY_MODE, message));
 }
 
 /**
@@ -158,17 +157,17 @@ export function stopDependants(run: Run): void {
       const needed = failedNeed(run, step);
       if (!needed) continue;
       const message = `Step "${needed.id}", which it needs, did not ship.`;
-      markNotShipped(run, step, reasonOf(NotShippedCode.neededStepNotShipped, message));
+      markNotShipped(run, step, reasonOf(Code.NEEDED_STEP_NOT_SHIPPED, message));
       changed = true;
     }
   }
 }
 
 const WAIT_EXPLAINED: Record<WaitingFor['code'], string> = {
-  [WaitingCode.neverAuthorized]: 'which was never authorized: no receipt for it was accepted',
-  [WaitingCode.receiptRefused]: 'which was never authorized: its receipt was refused',
-  [WaitingCode.waitingForNeeds]: 'which was authorized but itself waited for a step it needs',
-  [WaitingCode.running]: 'which was still running',
+  [Code.NEVER_AUTHORIZED]: 'which was never authorized: no receipt for it was accepted',
+  [Code.RECEIPT_REFUSED]: 'which was never authorized: its receipt was refused',
+  [Code.WAITING_FOR_NEEDS]: 'which was authorized but itself waited for a step it needs',
+  [Code.RUNNING]: 'which was still running',
 };
 
 /** The first step an authorized `step` needs that has not shipped, and why that one had not run. */
@@ -180,11 +179,11 @@ function waitingFor(run: Run, step: StepView): WaitingFor | undefined {
   if (need.status === 'waiting_authorization')
     return {
       step: need.id,
-      code: run.refused.has(need.id) ? WaitingCode.receiptRefused : WaitingCode.neverAuthorized,
+      code: run.refused.has(need.id) ? Code.RECEIPT_REFUSED : Code.NEVER_AUTHORIZED,
     };
   return {
     step: need.id,
-    code: need.status === 'authorized' ? WaitingCode.waitingForNeeds : WaitingCode.running,
+    code: need.status === 'authorized' ? Code.WAITING_FOR_NEEDS : Code.RUNNING,
   };
 }
 
@@ -192,7 +191,7 @@ function waitingFor(run: Run, step: StepView): WaitingFor | undefined {
 function closedBefore(run: Run, step: StepView, code: NotShipped['code'], when: string, wait?: WaitingFor) {
   if (!wait) return markNotShipped(run, step, reasonOf(code, `${when} before the step started.`));
   const codes = run.refused.get(wait.step);
-  const refused = wait.code === WaitingCode.receiptRefused && codes ? ` (${codes.join(', ')})` : '';
+  const refused = wait.code === Code.RECEIPT_REFUSED && codes ? ` (${codes.join(', ')})` : '';
   const message = `${when} while the step waited for step "${wait.step}", ${WAIT_EXPLAINED[wait.code]}${refused}.`;
   markNotShipped(run, step, { ...reasonOf(code, message), waitingFor: wait });
 }
@@ -210,12 +209,12 @@ export function closeRun(run: Run, why: 'deadline' | 'cancelled'): void {
   );
   if (why === 'cancelled') {
     for (const step of run.timeline.steps.filter(notStarted))
-      closedBefore(run, step, NotShippedCode.cancelled, 'The run was cancelled', waits.get(step.id));
+      closedBefore(run, step, Code.CANCELLED, 'The run was cancelled', waits.get(step.id));
     return;
   }
   const never = "No receipt was accepted for the step before the run's deadline.";
   for (const step of run.timeline.steps.filter((s) => s.status === 'waiting_authorization'))
-    markNotShipped(run, step, reasonOf(NotShippedCode.neverAuthorized, never));
+    markNotShipped(run, step, reasonOf(Code.NEVER_AUTHORIZED, never));
   for (const step of run.timeline.steps.filter(notStarted))
-    closedBefore(run, step, NotShippedCode.deadlineReached, "The run's deadline passed", waits.get(step.id));
+    closedBefore(run, step, Code.DEADLINE_REACHED, "The run's deadline passed", waits.get(step.id));
 }

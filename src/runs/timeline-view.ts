@@ -2,7 +2,7 @@ import type { RunTimeline, StepView } from '../shared.js';
 
 /**
  * The one renderer of a run's timeline: the Web UI's current details (a Markdown table, set by the
- * run workflow), `runs show` and the demo (text), and the line a failed run shows above the fold.
+ * run workflow), `run show` and the demo (text), and the line a failed run shows above the fold.
  * All read a step through the same helpers, so they cannot disagree about what it says.
  */
 
@@ -12,7 +12,7 @@ const count = (timeline: RunTimeline, status: StepView['status']) =>
 /** A step's one reason, as every view shows it. */
 const reasonText = (step: StepView) => step.reason && `${step.reason.code}: ${step.reason.message}`;
 
-/** Every step ended shipped: what `runs show` reports with its exit code. */
+/** Every step ended shipped: what `run show` reports with its exit code. */
 export const everyStepShipped = (timeline: RunTimeline): boolean =>
   count(timeline, 'shipped') === timeline.steps.length;
 
@@ -49,7 +49,7 @@ function outcomeText(step: StepView): string {
   return reason ? `not shipped: ${reason}` : step.status.replace('_', ' ');
 }
 
-/** `runs show`: a mode banner, then one line per step with its link or its one reason. */
+/** `run show`: a mode banner, then one line per step with its link or its one reason. */
 export function timelineText(timeline: RunTimeline): string {
   const banner =
     timeline.mode === 'dry-run'

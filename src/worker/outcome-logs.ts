@@ -1,6 +1,6 @@
 import { ApplicationFailure, type LogMetadata } from '@temporalio/common';
+import { Code, isRateLimit } from '../codes.js';
 import type { RuntimeLine } from '../logging/logger.js';
-import { BUDGET_WAIT_FAILURE_TYPE, ExecutorCode, FailureCode, PLAN_INVALID_FAILURE_TYPE } from '../shared.js';
 
 /**
  * Failure types an activity ends with when the answer is final and nothing is at fault: GitHub
@@ -8,18 +8,15 @@ import { BUDGET_WAIT_FAILURE_TYPE, ExecutorCode, FailureCode, PLAN_INVALID_FAILU
  * workflow that ends with the outcome says it in its own line.
  */
 const DECIDED = new Set<string>([
-  FailureCode.conflict,
-  FailureCode.validationFailed,
-  FailureCode.notFound,
-  FailureCode.forbidden,
-  FailureCode.badCredentials,
-  FailureCode.expiredDuringExecution,
-  FailureCode.cancelled,
-  PLAN_INVALID_FAILURE_TYPE,
+  Code.CONFLICT,
+  Code.GITHUB_VALIDATION_FAILED,
+  Code.GITHUB_NOT_FOUND,
+  Code.GITHUB_FORBIDDEN,
+  Code.GITHUB_BAD_CREDENTIALS,
+  Code.EXPIRED_DURING_EXECUTION,
+  Code.CANCELLED,
+  Code.PLAN_INVALID,
 ]);
-
-/** GitHub's own rate-limit refusals (a 403 or 429): the workflow sleeps them out as it does a budget wait. */
-const REFUSALS = new Set<string>([FailureCode.primaryRateLimit, FailureCode.secondaryRateLimit]);
 
 /**
  * A wait's level, or undefined when the failure is no wait. Our own budget's wait (nothing was
@@ -27,8 +24,9 @@ const REFUSALS = new Set<string>([FailureCode.primaryRateLimit, FailureCode.seco
  * warning.
  */
 function waitLevel(error: ApplicationFailure): 'INFO' | 'WARN' | undefined {
-  if (error.type === BUDGET_WAIT_FAILURE_TYPE) return 'INFO';
-  return REFUSALS.has(String(error.type)) ? 'WARN' : undefined;
+  if (error.type === Code.GITHUB_BUDGET_WAIT) return 'INFO';
+  // GitHub's own rate-limit refusals (a 403 or 429): the workflow sleeps them out as it does a budget wait.
+  return isRateLimit(error.type) ? 'WARN' : undefined;
 }
 
 function withoutError(meta: LogMetadata): LogMetadata {
@@ -48,7 +46,7 @@ const endedOnPurpose = (error: unknown): error is { message: string } =>
   String((error as { stack?: unknown }).stack).startsWith('ApplicationFailure: ');
 
 /** An outcome that names INTERNAL_ERROR ended on a bug of ours: it stays a warning. */
-const namesBug = (outcome: string) => outcome.includes(ExecutorCode.internalError);
+const namesBug = (outcome: string) => outcome.includes(Code.INTERNAL_ERROR);
 
 /**
  * The SDK logs every failure as a warning with its stack, so a CONFLICT (GitHub refused, nothing

@@ -10,17 +10,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
+import { Code, type FailureCode, failedWith } from '../codes.js';
 import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
   type ExecutionResult,
-  FAILED_FAILURE_TYPE,
-  FailureCode,
   type Outcome,
   type Progress,
   progressQuery,
-  REJECTED_FAILURE_TYPE,
   type Reason,
   searchAttributes,
 } from '../shared.js';
@@ -34,10 +32,10 @@ type Facts = activities.SubmissionFacts;
  * A write that ended in a known way becomes a `failed` outcome; anything else is a bug
  * of ours, rethrown so the workflow task fails and the execution waits for a fix.
  */
-function failureOrRethrow(error: unknown): Reason {
+function failureOrRethrow(error: unknown): { code: FailureCode; message: string } {
   if (isCancellation(error)) {
     return {
-      code: FailureCode.cancelled,
+      code: Code.CANCELLED,
       message:
         'The execution was cancelled; any GitHub write in flight was waited for, and none was sent after.',
     };
@@ -48,12 +46,12 @@ function failureOrRethrow(error: unknown): Reason {
     (error.cause instanceof TimeoutFailure || error.retryState === 'TIMEOUT');
   if (expired) {
     return {
-      code: FailureCode.expiredDuringExecution,
+      code: Code.EXPIRED_DURING_EXECUTION,
       message: 'The receipt expired before GitHub accepted the write; no write was sent after expiry.',
     };
   }
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'FAILED', message: cause.message };
+  if (cause instanceof ApplicationFailure) return failedWith(cause.type, cause.message);
   throw error;
 }
 
@@ -112,7 +110,7 @@ function recordOutcome(
 }
 
 /** Failure types of the outcomes that end an execution failed (see `failUnlessShippedOrBlocked`). */
-const failureTypes = { rejected: REJECTED_FAILURE_TYPE, failed: FAILED_FAILURE_TYPE } as const;
+const failureTypes = { rejected: Code.RECEIPT_REJECTED, failed: Code.OPERATION_FAILED } as const;
 
 /**
  * A rejected or failed execution ends failed, with the result in the failure's details and the outcome

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
+import { Code } from '../codes.js';
 import type { PreparedRun } from '../runs/prepared.js';
 import { alreadySubmittedReason, incompleteReason, resultInDetails } from '../runs/reasons.js';
 import {
@@ -24,11 +25,8 @@ import {
 import { runVerdict, stepWorkflowOptions } from '../runs/step-workflow.js';
 import { runLine, timelineTable } from '../runs/timeline-view.js';
 import {
-  AUTHORIZATION_REFUSED_FAILURE_TYPE,
   type AuthorizationAnswer,
   authorizeStepUpdate,
-  PLAN_INVALID_FAILURE_TYPE,
-  RUN_NOT_SHIPPED_FAILURE_TYPE,
   type RunInput,
   type RunTimeline,
   type StepAuthorization,
@@ -51,7 +49,7 @@ function validateAuthorization(run: Run | undefined, gate: RefusalGate, input: u
   if (!refused) return;
   recordUnread(run, input, refused);
   const message = refused.reasons[0]?.message;
-  const type = AUTHORIZATION_REFUSED_FAILURE_TYPE;
+  const type = Code.AUTHORIZATION_REFUSED;
   throw wf.ApplicationFailure.create({ type, message, nonRetryable: true, details: [refused] });
 }
 
@@ -121,8 +119,8 @@ async function prepare(input: RunInput): Promise<PreparedRun> {
     return await coreActivities.prepareRun(input);
   } catch (error) {
     const cause = error instanceof wf.ActivityFailure ? error.cause : undefined;
-    if (cause instanceof wf.ApplicationFailure && cause.type === PLAN_INVALID_FAILURE_TYPE)
-      throw wf.ApplicationFailure.nonRetryable(cause.message, PLAN_INVALID_FAILURE_TYPE);
+    if (cause instanceof wf.ApplicationFailure && cause.type === Code.PLAN_INVALID)
+      throw wf.ApplicationFailure.nonRetryable(cause.message, Code.PLAN_INVALID);
     throw error;
   }
 }
@@ -177,7 +175,7 @@ function closeWith(timeline: RunTimeline): RunTimeline {
   wf.upsertSearchAttributes([{ key: searchAttributes.outcome, value: verdict }]);
   wf.setCurrentDetails(timelineTable(timeline));
   if (verdict !== 'not_shipped') return timeline;
-  const type = RUN_NOT_SHIPPED_FAILURE_TYPE;
+  const type = Code.RUN_NOT_SHIPPED;
   throw wf.ApplicationFailure.create({
     type,
     message: runLine(timeline),

@@ -1,15 +1,13 @@
 import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
+import { Code, isRateLimit } from '../codes.js';
 import {
-  BUDGET_WAIT_FAILURE_TYPE,
   type BudgetWaitDetails,
-  FailureCode,
   type Progress,
   type RateLimitDetails,
   SECONDARY_RATE_LIMIT_WAIT_MS,
 } from '../shared.js';
 
-const PRIMARY = FailureCode.primaryRateLimit;
-const SECONDARY = FailureCode.secondaryRateLimit;
+const SECONDARY = Code.GITHUB_SECONDARY_RATE_LIMIT;
 const SECONDARY_MAX_DOUBLINGS = 5;
 
 interface Wait {
@@ -23,7 +21,7 @@ interface Wait {
 function waitOf(error: unknown): Wait | undefined {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
   const { type, details, message } = error.cause;
-  if (type !== PRIMARY && type !== SECONDARY && type !== BUDGET_WAIT_FAILURE_TYPE) return undefined;
+  if (!isRateLimit(type) && type !== Code.GITHUB_BUDGET_WAIT) return undefined;
   const detail = details?.[0] as (RateLimitDetails & Partial<BudgetWaitDetails>) | undefined;
   return { type, message, waitMs: detail?.waitMs, reservation: detail?.reservation };
 }
@@ -62,10 +60,10 @@ export async function withRateLimitWaits<T>(
       if (Date.now() + waitMs >= notAfter) {
         throw ApplicationFailure.nonRetryable(
           `${wait.message}; the wait ends after the receipt's expiry.`,
-          FailureCode.expiredDuringExecution,
+          Code.EXPIRED_DURING_EXECUTION,
         );
       }
-      if (wait.type !== BUDGET_WAIT_FAILURE_TYPE) progress.rateLimitWaits += 1;
+      if (wait.type !== Code.GITHUB_BUDGET_WAIT) progress.rateLimitWaits += 1;
       reservation = wait.reservation ?? nextReservation();
       await sleep(waitMs);
     }

@@ -6,7 +6,8 @@ import { withBudget } from '../../src/activities/budgets.js';
 import { budgetLimitsSchema, githubLimits, HOUR_MS } from '../../src/budgets/limits.js';
 import { memoryBudgetStore } from '../../src/budgets/store.js';
 import type { Observation } from '../../src/budgets/windows.js';
-import { BUDGET_WAIT_FAILURE_TYPE, type BudgetWaitDetails } from '../../src/shared.js';
+import { Code } from '../../src/codes.js';
+import type { BudgetWaitDetails } from '../../src/shared.js';
 
 const wholeWindow: Observation = { limit: 5000, remaining: 5000, resetInMs: 3_600_000 };
 
@@ -82,7 +83,7 @@ describe('reserving from a cold budget', () => {
     expect(most).toBe(4);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const waits = results.filter(
-      (result) => result.status === 'rejected' && result.reason.type === BUDGET_WAIT_FAILURE_TYPE,
+      (result) => result.status === 'rejected' && result.reason.type === Code.GITHUB_BUDGET_WAIT,
     );
     expect(waits).toHaveLength(9);
   });
@@ -132,7 +133,7 @@ describe('past the primary window’s reset', () => {
       const waitMs = await attempt(next.i).then(
         () => undefined,
         (error: ApplicationFailure) => {
-          if (error.type !== BUDGET_WAIT_FAILURE_TYPE) throw error;
+          if (error.type !== Code.GITHUB_BUDGET_WAIT) throw error;
           return (error.details as [BudgetWaitDetails])[0].waitMs;
         },
       );

@@ -11,7 +11,7 @@ import { tempDir } from '../support/temp-dirs.js';
 /**
  * Issue 15, points 2, 3 and 6, through the real CLI against a real dev server: a wait without a
  * worker says so within 5 s and goes on, `--timeout` ends it with exit 6, `status` takes every id
- * the commands print, `runs list` shows reason codes, and failures say what to do next.
+ * the commands print, `execution list` shows reason codes, and failures say what to do next.
  */
 const NO_WORKER = 'queued; no worker is polling marketops-executor; it will run when one starts';
 const suite = useExecutorHarness('dev-server');
@@ -101,7 +101,7 @@ describe('no worker, then a worker', () => {
     expect(bounded.stderr).toContain(NO_WORKER);
 
     // status says the same, not the SDK's "Failed to query Workflow".
-    const status = await marketops(['status', timedOut.receiptId], { env });
+    const status = await marketops(['execution', 'show', timedOut.receiptId], { env });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(`receipt-${timedOut.receiptId}: RUNNING; ${NO_WORKER}`);
     expect(status.stdout).toContain('receipt reserved. Next: Start a worker for marketops-executor');
@@ -117,7 +117,7 @@ describe('no worker, then a worker', () => {
 
   it('status takes the bare receipt id and receipt-<id>; a refusal is looked up by its rejected-… id', async () => {
     for (const id of [waited.receiptId, `receipt-${waited.receiptId}`]) {
-      const status = await marketops(['status', id, '--json'], { env });
+      const status = await marketops(['execution', 'show', id, '--json'], { env });
       expect(status.code, status.stderr).toBe(0);
       const shown = JSON.parse(status.stdout);
       expect(shown).toMatchObject({ receiptId: waited.receiptId, workflowId: `receipt-${waited.receiptId}` });
@@ -132,26 +132,33 @@ describe('no worker, then a worker', () => {
     expect(refusal.workflowId).toMatch(/^rejected-duplicate-/);
     expect(refusal.nextStep.receipt).toBe('used up');
 
-    const status = await marketops(['status', refusal.workflowId], { env });
+    const status = await marketops(['execution', 'show', refusal.workflowId], { env });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(`${refusal.workflowId}: COMPLETED; rejected:\n  ALREADY_CONSUMED: `);
     expect(status.stdout).toContain('receipt used up. Next: This receipt already ran');
 
-    const unknown = await marketops(['status', 'no-such-receipt'], { env });
+    const old = await marketops(['status', refusal.workflowId], { env });
+    expect([old.code, old.stdout]).toEqual([0, status.stdout]);
+    expect(old.stderr).toBe('marketops: deprecated spelling; use marketops execution show <id>\n');
+
+    const unknown = await marketops(['execution', 'show', 'no-such-receipt'], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('No submission "no-such-receipt"');
   });
 
-  it('runs list shows reason codes, and every id it prints works with status', async () => {
-    const list = await marketops(['runs', 'list', '--run-id', run], { env });
+  it('execution list shows reason codes, and every id it prints works with execution show', async () => {
+    const list = await marketops(['execution', 'list', '--run-id', run], { env });
     expect(list.code, list.stderr).toBe(0);
     const rows = list.stdout.trim().split('\n');
     expect(rows).toHaveLength(3);
     expect(rows.find((row) => row.includes('rejected-duplicate-'))).toMatch(/ rejected {2}ALREADY_CONSUMED$/);
     expect(rows.filter((row) => / succeeded {2}-$/.test(row))).toHaveLength(2);
+    const old = await marketops(['runs', 'list', '--run-id', run], { env });
+    expect([old.code, old.stdout]).toEqual([0, list.stdout]);
+    expect(old.stderr).toContain('use marketops execution list --run-id <id>');
     for (const row of rows) {
       const id = row.split(/\s+/)[1] ?? '';
-      const status = await marketops(['status', id], { env });
+      const status = await marketops(['execution', 'show', id], { env });
       expect(status.code, `${id}: ${status.stderr}`).toBe(0);
     }
   });

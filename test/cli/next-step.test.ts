@@ -42,7 +42,7 @@ describe('next step after an outcome', () => {
       'receipt reserved. Next: Start a worker for marketops-executor (npm start, or marketops worker); the execution runs as soon as one polls.',
     );
     expect(nextStep({ outcome: 'timed_out', workflowId: 'receipt-1' })?.action).toContain(
-      'marketops status receipt-1',
+      'marketops execution show receipt-1',
     );
   });
 

@@ -125,12 +125,12 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     [
       'run authorize',
       () => ['run', 'authorize', runId, '--step', 'tag', '--receipt', files.tagReceipt],
-      /^marketops: No answer from run \S+ within 3 s: .* see marketops runs show \S+ for the steps accepted, and deliver the others again\.$/m,
+      /^marketops: No answer from run \S+ within 3 s: .* see marketops run show \S+ for the steps accepted, and deliver the others again\.$/m,
     ],
     [
-      'runs show',
-      () => ['runs', 'show', runId],
-      /^marketops: No timeline of run \S+ within 3 s: .*nothing was changed; run marketops runs show \S+ again once one polls\.$/m,
+      'run show',
+      () => ['run', 'show', runId],
+      /^marketops: No timeline of run \S+ within 3 s: .*nothing was changed; run marketops run show \S+ again once one polls\.$/m,
     ],
     [
       'plan',
@@ -140,7 +140,7 @@ describe('with the server up and no worker, --timeout 3s ends each wait within 4
     [
       'demo',
       () => ['demo', '--key', files.signingKey, '--run-id', `${runId}-demo`],
-      /^marketops: The demo did not finish within 3 s: what it started, if anything, goes on .*; see marketops runs show \S+-demo\.$/m,
+      /^marketops: The demo did not finish within 3 s: what it started, if anything, goes on .*; see marketops run show \S+-demo\.$/m,
     ],
   ];
   it.each(sentences)('%s: exit 6 and one sentence saying what goes on', async (_, args, sentence) => {
@@ -164,7 +164,7 @@ describe('with a server that accepts connections and never answers', () => {
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const address = blackHole.address();
     if (address === null || typeof address === 'string') throw new Error('the black hole has no port');
-    const run = await timed(['status', 'some-receipt'], {
+    const run = await timed(['execution', 'show', 'some-receipt'], {
       ...env,
       TEMPORAL_ADDRESS: `127.0.0.1:${address.port}`,
     });

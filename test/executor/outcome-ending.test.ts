@@ -1,10 +1,11 @@
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import { Code } from '../../src/codes.js';
 import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/receipts/index.js';
 import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
-import { FAILED_FAILURE_TYPE, WORKFLOW_ID_REUSE_POLICY } from '../../src/shared.js';
+import { WORKFLOW_ID_REUSE_POLICY } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { codesOf } from '../support/results.js';
 
@@ -67,7 +68,7 @@ describe('a failed operation ends failed, with its result in the failure', () =>
     await harness.withWorkers('prod', async () => {
       const { receiptId, handle } = await started({ receipt, request });
       const failure = await closingFailure(handle);
-      expect(failure.type).toBe(FAILED_FAILURE_TYPE);
+      expect(failure.type).toBe(Code.OPERATION_FAILED);
       expect(failure.nonRetryable).toBe(true);
       const [result] = failure.details ?? [];
       expect(result).toMatchObject({
@@ -92,7 +93,7 @@ describe('a failed operation ends failed, with its result in the failure', () =>
     const { tag, request, receipt } = await conflictingTag('rerun');
     await harness.withWorkers('prod', async () => {
       const { receiptId, handle } = await started({ receipt, request });
-      expect((await closingFailure(handle)).type).toBe(FAILED_FAILURE_TYPE);
+      expect((await closingFailure(handle)).type).toBe(Code.OPERATION_FAILED);
 
       const again = await harness.client.execute({ receipt, request });
       expect(again.status).toBe('rejected');

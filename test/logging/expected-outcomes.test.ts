@@ -4,15 +4,10 @@ import { Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, it, vi } from 'vitest';
 import { nonRetryableBugs } from '../../src/activities/bug-class.js';
 import { executionResult } from '../../src/client/execution-result.js';
+import { Code } from '../../src/codes.js';
 import { FEATURE_SHA, releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { createLogger } from '../../src/logging/logger.js';
-import {
-  BUDGET_WAIT_FAILURE_TYPE,
-  FailureCode,
-  TASK_QUEUE,
-  WORKFLOW_TYPE,
-  workflowIdFor,
-} from '../../src/shared.js';
+import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
 import { runtimeLogger } from '../../src/worker/bootstrap.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import * as bugActivities from './fixtures/bug-activities.js';
@@ -91,7 +86,7 @@ describe('expected outcomes are one info line each, without a stack', () => {
   it('a wait for the budget: the SDK’s debug line becomes one info line with the wait', () => {
     const before = lines.length;
     const wait = ApplicationFailure.create({
-      type: BUDGET_WAIT_FAILURE_TYPE,
+      type: Code.GITHUB_BUDGET_WAIT,
       message: "This GitHub identity's budget has room for the request in 900 ms (nothing was sent)",
       nonRetryable: true,
       details: [{ waitMs: 900, reservation: 'r-1' }],
@@ -109,7 +104,7 @@ describe('expected outcomes are one info line each, without a stack', () => {
       level: 30,
       msg: `Waiting: ${wait.message}`,
       outcome: 'waiting',
-      reason: BUDGET_WAIT_FAILURE_TYPE,
+      reason: Code.GITHUB_BUDGET_WAIT,
       waitMs: 900,
     });
   });
@@ -119,7 +114,7 @@ describe('a rate-limit refusal from GitHub itself stays a warning', () => {
   it('one warn line with the reason and the wait, without a stack', () => {
     const before = lines.length;
     const refusal = ApplicationFailure.create({
-      type: FailureCode.secondaryRateLimit,
+      type: Code.GITHUB_SECONDARY_RATE_LIMIT,
       message: 'GitHub answered 403: You have exceeded a secondary rate limit',
       nonRetryable: true,
       details: [{ waitMs: 60_000 }],
@@ -135,7 +130,7 @@ describe('a rate-limit refusal from GitHub itself stays a warning', () => {
     expect(JSON.parse(written[0] ?? '{}')).toMatchObject({
       level: 40,
       msg: `Waiting: ${refusal.message}`,
-      reason: FailureCode.secondaryRateLimit,
+      reason: Code.GITHUB_SECONDARY_RATE_LIMIT,
       waitMs: 60_000,
     });
   });

@@ -102,7 +102,7 @@ describe('start, demo, inspect, stop, resume', () => {
     // Every receipt but the tampered one was accepted: the demo marks any other answer ✘.
     expect(demo.stdout.match(/^✔ \S+: accepted, runs as receipt-/gm)).toHaveLength(5);
 
-    const show = await marketops(['runs', 'show', demoRunId, '--json'], { env });
+    const show = await marketops(['run', 'show', demoRunId, '--json'], { env });
     expect(show.code, 'not every step shipped').toBe(1);
     const timeline = JSON.parse(show.stdout) as RunTimeline;
     expect(timeline.state).toBe('closed');
@@ -133,8 +133,8 @@ describe('start, demo, inspect, stop, resume', () => {
     ).toHaveLength(1);
   });
 
-  it('runs list and audit verify explain the run', async () => {
-    const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
+  it('execution list and audit verify explain the run', async () => {
+    const runs = await marketops(['execution', 'list', '--run-id', demoRunId, '--json'], { env });
     expect(runs.code).toBe(0);
     // The run's own workflow, and one receipt workflow per step that started.
     const outcomes = (JSON.parse(runs.stdout) as { outcome: string }[]).map((run) => run.outcome);
@@ -160,7 +160,7 @@ describe('start, demo, inspect, stop, resume', () => {
     }
     await connection.close();
     expect(histories.length).toBeGreaterThanOrEqual(6);
-    const status = await marketops(['status', 'no-such-receipt'], { env });
+    const status = await marketops(['execution', 'show', 'no-such-receipt'], { env });
     const stored = await Promise.all(
       (await filesUnder(join(dataDir, 'audit'))).map((file) => readFile(file, 'utf8')),
     );
@@ -186,7 +186,7 @@ describe('start, demo, inspect, stop, resume', () => {
       .filter((line) => line.includes(dataDir));
     expect(leftovers).toEqual([]);
     stack = await startStack();
-    const runs = await marketops(['runs', 'list', '--run-id', demoRunId, '--json'], { env });
+    const runs = await marketops(['execution', 'list', '--run-id', demoRunId, '--json'], { env });
     expect(JSON.parse(runs.stdout)).toHaveLength(5);
     const verify = await marketops(['audit', 'verify'], { env });
     expect(verify.stdout).toContain('6 records');

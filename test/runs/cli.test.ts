@@ -56,9 +56,9 @@ describe('the run commands of the CLI', () => {
         join(dir, 'pr.jws'),
       ]);
       expect(refused.code).toBe(3);
-      expect(refused.stdout).toContain('refused: step tag: KIND_MISMATCH');
+      expect(refused.stdout).toContain('refused: step tag: OPERATION_KIND_MISMATCH');
 
-      const open = await cli(['runs', 'show', plan.run_id]);
+      const open = await cli(['run', 'show', plan.run_id]);
       expect(open.code).toBe(1);
       expect(open.stdout).toContain('*** PROD MODE');
 
@@ -83,16 +83,16 @@ describe('the run commands of the CLI', () => {
       await runClientOf(harness).result(plan.run_id);
     });
 
-    const shown = await cli(['runs', 'show', plan.run_id, '--json']);
+    const shown = await cli(['run', 'show', plan.run_id, '--json']);
     expect(shown.code).toBe(0);
     const timeline = JSON.parse(shown.stdout) as RunTimeline;
     expect(outcomes(timeline)).toEqual({ tag: 'shipped', release: 'shipped', pr: 'shipped' });
-    expect((await cli(['runs', 'show', plan.run_id])).stdout).toMatch(
+    expect((await cli(['run', 'show', plan.run_id])).stdout).toMatch(
       /✔ release {2}publish_release {2}omega\/marketops {2}shipped http/,
     );
   });
 
-  it('cancels a run; runs show then says why nothing shipped, with exit code 1', async () => {
+  it('cancels a run; run show then says why nothing shipped, with exit code 1', async () => {
     const { harness } = suite;
     const dir = await tempDir('run-cli');
     const env = { ...process.env, TEMPORAL_ADDRESS: harness.env.address, MARKETOPS_DATA_DIR: dir };
@@ -117,12 +117,15 @@ describe('the run commands of the CLI', () => {
       expect((await marketops(['run', 'cancel', plan.run_id], { env })).code).toBe(0);
       await runs.result(plan.run_id);
     });
-    const shown = await marketops(['runs', 'show', plan.run_id], { env });
+    const shown = await marketops(['run', 'show', plan.run_id], { env });
     expect(shown.code).toBe(1);
     expect(shown.stdout).toContain(
       '✘ tag  tag_repo  omega/marketops  not shipped: CANCELLED: The run was cancelled before the step started.',
     );
-    const missing = await marketops(['runs', 'show', 'no-such-run'], { env });
+    const old = await marketops(['runs', 'show', plan.run_id], { env });
+    expect([old.code, old.stdout]).toEqual([1, shown.stdout]);
+    expect(old.stderr).toContain('use marketops run show <run-id>');
+    const missing = await marketops(['run', 'show', 'no-such-run'], { env });
     expect([missing.code, missing.stderr]).toEqual([
       2,
       expect.stringContaining('No publication run "no-such-run"'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FailureCode } from '../../src/codes.js';
 import type { PreparedRun } from '../../src/runs/prepared.js';
 import { notShippedReason } from '../../src/runs/reasons.js';
 import { authorizationRefusal, malformedRefusal, receiptRefusal } from '../../src/runs/refusals.js';
@@ -156,13 +157,13 @@ describe('the decisions of a run', () => {
     };
     expect(receipt({})).toBeUndefined();
     expect(receipt({ receiptId: 'j1' })).toBe('RECEIPT_IN_USE');
-    expect(receipt({ runId: 'other' })).toBe('RUN_MISMATCH');
-    expect(receipt({ operationKind: 'open_pr' })).toBe('KIND_MISMATCH');
-    expect(receipt({ opDigest: 'digest-a' })).toBe('DIGEST_MISMATCH');
+    expect(receipt({ runId: 'other' })).toBe('RUN_ID_MISMATCH');
+    expect(receipt({ operationKind: 'open_pr' })).toBe('OPERATION_KIND_MISMATCH');
+    expect(receipt({ opDigest: 'digest-a' })).toBe('PARAMS_MISMATCH');
   });
 
   it('gives each execution result exactly one primary reason', () => {
-    const failed = (code: string): ExecutionResult => ({ status: 'failed', code, message: 'm', audit });
+    const failed = (code: FailureCode): ExecutionResult => ({ status: 'failed', code, message: 'm', audit });
     expect(
       notShippedReason({ status: 'succeeded', github: { url: 'u', id: '1', adopted: false }, audit }),
     ).toBeUndefined();

@@ -237,7 +237,7 @@ describe("the worker's sink for refusals decided without the receipt", () => {
     step: 'tag',
     operationKind: null,
     repository: null,
-    reasons: [{ code: 'UNKNOWN_STEP', message: 'Run r has no step "tag".' }],
+    reasons: [{ code: 'UNKNOWN_STEP' as const, message: 'Run r has no step "tag".' }],
     recordedAt: '2026-12-07T00:00:00.000Z',
     updateId: 'u1',
     receipt: 'not a receipt',

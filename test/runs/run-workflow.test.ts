@@ -99,8 +99,8 @@ describe('a publication run', () => {
         { step: 'nope', receipt: await harness.issue(requestOf(plan, 'pr')) },
       ]);
       expect(answers.map((answer) => answer.status === 'refused' && answer.reasons[0]?.code)).toEqual([
-        'KIND_MISMATCH',
-        'RUN_MISMATCH',
+        'OPERATION_KIND_MISMATCH',
+        'RUN_ID_MISMATCH',
         'RECEIPT_UNVERIFIED',
         'UNKNOWN_STEP',
       ]);
@@ -110,7 +110,7 @@ describe('a publication run', () => {
           receipt: await harness.issue({ ...requestOf(plan, 'release'), body: 'other' } as never),
         },
       ]);
-      expect(wrongDigest).toMatchObject({ status: 'refused', reasons: [{ code: 'DIGEST_MISMATCH' }] });
+      expect(wrongDigest).toMatchObject({ status: 'refused', reasons: [{ code: 'PARAMS_MISMATCH' }] });
       await runs.cancel(plan.run_id);
       const timeline = await runs.result(plan.run_id);
       // Refused receipts left every step as it was.

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Code } from '../../codes.js';
 import { AdoptionConflict } from '../../github/adoption.js';
 import { classifyGitHubError } from '../../github/error-class.js';
-import { FailureCode, type RateLimitDetails } from '../../shared.js';
+import type { RateLimitDetails } from '../../shared.js';
 import { bugFailure, isBugClass } from '../bug-class.js';
 
 export interface RetryContext {
@@ -14,7 +15,7 @@ export interface RetryContext {
 export function expiredDuringExecution(detail: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(
     `The receipt expired before the GitHub write: ${detail}.`,
-    FailureCode.expiredDuringExecution,
+    Code.EXPIRED_DURING_EXECUTION,
   );
 }
 
@@ -26,15 +27,14 @@ export function expiredDuringExecution(detail: string): ApplicationFailure {
  */
 export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
-  if (error instanceof AdoptionConflict)
-    return ApplicationFailure.nonRetryable(error.message, FailureCode.conflict);
+  if (error instanceof AdoptionConflict) return ApplicationFailure.nonRetryable(error.message, Code.CONFLICT);
   // Octokit wraps network failures in its RequestError, so these are ours, or a response unlike GitHub's.
   if (isBugClass(error)) return bugFailure(error);
   const decided = classifyGitHubError(error);
   switch (decided.kind) {
     case 'unavailable':
       if (context.now >= context.notAfter) return expiredDuringExecution(decided.message);
-      return ApplicationFailure.create({ type: FailureCode.unavailable, message: decided.message });
+      return ApplicationFailure.create({ type: Code.GITHUB_UNAVAILABLE, message: decided.message });
     case 'rate-limit': {
       const { waitMs } = decided;
       if (waitMs !== undefined && context.now + waitMs >= context.notAfter)

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
+import { isRateLimit } from '../../codes.js';
 import { type CallHooks, githubCalls } from '../../github/calls.js';
 import type { GitHubIdentities, GitHubIdentity } from '../../github/identities.js';
 import { rateLimitBodyObservation } from '../../github/rate-headers.js';
@@ -56,7 +57,7 @@ export async function guarded<T>(
     return await body();
   } catch (error) {
     const failure = toFailure(error, { now: authorizationNow(), notAfter });
-    if (failure.type?.endsWith('RATE_LIMIT')) metrics.rateLimitWait(failure.type);
+    if (isRateLimit(failure.type)) metrics.rateLimitWait(failure.type);
     throw failure;
   }
 }

@@ -70,7 +70,7 @@ async function report(
       : `\nNOT as scripted:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
   );
   log(
-    `\nSee it in the Web UI: open workflow ${story.workflowId} (its details show the timeline); or run: npx marketops runs show ${runId}`,
+    `\nSee it in the Web UI: open workflow ${story.workflowId} (its details show the timeline); or run: npx marketops run show ${runId}`,
   );
   if (json) process.stdout.write(`${JSON.stringify({ ...story, trail, verification, problems }, null, 2)}\n`);
   if (!verification.ok) return ExitCode.auditBroken;
@@ -120,7 +120,7 @@ export function registerDemoCommand(program: Command): void {
         },
         {
           seconds: flags.timeout,
-          timedOut: `The demo did not finish within ${flags.timeout} s: what it started, if anything, goes on when a worker polls ${TASK_QUEUE}; see marketops runs show ${runId}.`,
+          timedOut: `The demo did not finish within ${flags.timeout} s: what it started, if anything, goes on when a worker polls ${TASK_QUEUE}; see marketops run show ${runId}.`,
         },
       );
       process.exitCode = await report(told, runId, config.audit, Boolean(flags.json), log);

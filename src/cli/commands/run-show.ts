@@ -1,22 +1,24 @@
 import type { Command } from 'commander';
+import { deprecated, oldRunsCommand } from '../deprecated.js';
 import { ExitCode, UserError } from '../exit-codes.js';
-import { asUserError, timeoutOption } from '../inputs.js';
+import { asUserError, showsOne } from '../inputs.js';
 import { print } from '../outcome.js';
 import { withRunClient } from './run.js';
 
-/** `runs show` joins `runs list` under the `runs` command that commands/runs.ts registers. */
+/** `run show`, after `run start|authorize|cancel` (commands/run.ts registers `run` first); `runs show` is its old spelling. */
 export function registerRunShowCommand(program: Command): void {
-  const runs = program.commands.find((command) => command.name() === 'runs');
-  if (!runs) throw new Error('register the runs command before runs show');
-  runs
-    .command('show')
+  const run = program.commands.find((command) => command.name() === 'run');
+  if (!run) throw new Error('register the run command before run show');
+  addShow(run.command('show'));
+  deprecated(addShow(oldRunsCommand(program).command('show')), 'run show <run-id>');
+}
+
+function addShow(command: Command): Command {
+  return showsOne(command, ['<run-id>', "the plan's run_id"], "the run's timeline")
     .description("A publication run's timeline: each step shipped (with its link) or not, and why.")
-    .argument('<run-id>', "the plan's run_id")
-    .addOption(timeoutOption("the run's timeline"))
-    .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExit code 0 when every step shipped, 1 otherwise (or while the run is open).\n\nExamples:\n  $ marketops runs show r-42\n  $ marketops runs show r-42 --json | jq \'.steps[] | select(.status != "shipped")\'',
+      '\nExit code 0 when every step shipped, 1 otherwise (or while the run is open).\n\nExamples:\n  $ marketops run show r-42\n  $ marketops run show r-42 --json | jq \'.steps[] | select(.status != "shipped")\'',
     )
     .action(async (runId: string, flags: { timeout?: number; json?: boolean }) => {
       const { WorkflowNotFoundError } = await import('@temporalio/client');
@@ -35,7 +37,7 @@ export function registerRunShowCommand(program: Command): void {
           ),
         {
           seconds: flags.timeout,
-          timedOut: `No timeline of run ${runId} within ${flags.timeout} s: an open run's timeline comes from a worker polling ${TASK_QUEUE}; nothing was changed; run marketops runs show ${runId} again once one polls.`,
+          timedOut: `No timeline of run ${runId} within ${flags.timeout} s: an open run's timeline comes from a worker polling ${TASK_QUEUE}; nothing was changed; run marketops run show ${runId} again once one polls.`,
         },
       );
       print(flags.json, timeline, timelineText(timeline));

@@ -86,7 +86,7 @@ export function registerRunCommand(program: Command): void {
       const { TASK_QUEUE } = await import('../../shared.js');
       const answers = await withRunClient((runs) => asUserError(runs.authorize(runId, authorizations)), {
         seconds: flags.timeout,
-        timedOut: `No answer from run ${runId} within ${flags.timeout} s: a run answers authorizations only while a worker polls ${TASK_QUEUE}, and one may still accept these when it starts; see marketops runs show ${runId} for the steps accepted, and deliver the others again.`,
+        timedOut: `No answer from run ${runId} within ${flags.timeout} s: a run answers authorizations only while a worker polls ${TASK_QUEUE}, and one may still accept these when it starts; see marketops run show ${runId} for the steps accepted, and deliver the others again.`,
       });
       const lines = answers.map((answer) =>
         answer.status === 'accepted'
@@ -103,6 +103,6 @@ export function registerRunCommand(program: Command): void {
     .argument('<run-id>', "the plan's run_id")
     .action(async (runId: string) => {
       await withRunClient((runs) => asUserError(runs.cancel(runId)));
-      process.stdout.write(`cancellation requested for run ${runId}; see marketops runs show ${runId}\n`);
+      process.stdout.write(`cancellation requested for run ${runId}; see marketops run show ${runId}\n`);
     });
 }

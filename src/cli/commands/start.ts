@@ -48,7 +48,7 @@ ${requestExample(publishRelease.example, '  ')}
   JSON
   npx marketops receipt issue --key ${keysDir}/receipt-signing-key.jwk.json --request release.json --ttl 1h > receipt.jws
   npx marketops submit --receipt receipt.jws --request release.json --wait
-  npx marketops runs list --run-id ${publishRelease.example.run_id}
+  npx marketops execution list --run-id ${publishRelease.example.run_id}
   npx marketops audit verify
 Then filter the Web UI by MarketOpsRunId="${publishRelease.example.run_id}". Ctrl-C stops everything.
 `;
