@@ -1,7 +1,7 @@
 /**
  * The full drills: 300 operations through a `marketops worker` process that is SIGKILLed at
  * random moments and restarted, with one dev-server restart; then 100 parallel submissions
- * of one receipt across three worker sets. CI runs smaller variants (test/faults).
+ * of one receipt across three worker sets. CI runs smaller variants (test/e2e).
  * Run: npx tsx bench/fault-drill.ts [--ops 300] [--kills 10] [--max-kill-delay-ms 30000]
  */
 import { parseArgs } from 'node:util';

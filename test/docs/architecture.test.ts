@@ -20,3 +20,16 @@ it('docs/architecture.md names every folder of src/', () => {
   const named = (folder: string) => page.includes(`\`src/${folder}\``) || page.includes(`\`${folder}\``);
   expect(folders(join(root, 'src')).filter((folder) => !named(folder))).toEqual([]);
 });
+
+/** Test folders that are not a folder of src/: shared support, cross-stack scenarios, and top-level folders. */
+const OTHER_TEST_FOLDERS = ['support', 'e2e', 'docs', 'examples', 'deploy'];
+
+it("test/ mirrors src/: each test folder is a folder or a top-level module of src/, or one of the page's other test folders", () => {
+  const srcNames = readdirSync(join(root, 'src')).map((name) => name.replace(/\.ts$/, ''));
+  const stray = readdirSync(join(root, 'test'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => !srcNames.includes(name) && !OTHER_TEST_FOLDERS.includes(name));
+  expect(stray).toEqual([]);
+  for (const folder of OTHER_TEST_FOLDERS) expect(page).toContain(`\`test/${folder}\``);
+});

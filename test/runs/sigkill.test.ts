@@ -15,7 +15,7 @@ import { outcomes } from './fixtures.js';
 
 const STEPS = 12;
 
-// The crash drill's stack (test/faults): `marketops worker` as its own process, SIGKILLed and
+// The crash drill's stack (test/e2e): `marketops worker` as its own process, SIGKILLed and
 // restarted by a supervisor, against the dev server and a sandbox process.
 describe('a run whose worker process is SIGKILLed mid-run', () => {
   it('resumes under the restarted worker: every step ships once, one record each and one for the run, in a bundle that verifies', async () => {

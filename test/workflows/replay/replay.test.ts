@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { executorBundle } from '../support/executor-harness.js';
+import { executorBundle } from '../../support/executor-harness.js';
 
 /**
- * Histories recorded from real runs (test/replay/record-histories.ts) must replay
+ * Histories recorded from real runs (test/workflows/replay/record-histories.ts) must replay
  * against today's workflow code: a change that would strand open executions after a
  * deploy (a non-determinism error) fails here, before it ships.
  */

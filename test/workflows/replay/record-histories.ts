@@ -1,20 +1,20 @@
 /**
- * Records the golden histories that test/replay/replay.test.ts replays against the
+ * Records the golden histories that test/workflows/replay/replay.test.ts replays against the
  * current workflow code. Re-record only for an intended, versioned change of workflow
  * logic (docs/workflow-changes.md): `npm run histories:record` writes a new dated folder
  * beside the older ones, which stay until no execution they describe can be open.
  * `npm run histories:record -- run-` records only the scenarios whose names start with `run-`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { executionResult } from '../../src/client/execution-result.js';
-import { RunClient } from '../../src/client/run-client.js';
-import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import { tamper } from '../../src/demo/tour.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
-import type { PublicationPlan } from '../../src/runs/plan.js';
-import { runWorkflowIdFor, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
-import { createTimeSkippingEnv } from '../../src/temporal/servers.js';
-import { startExecutorHarness } from '../support/executor-harness.js';
+import { executionResult } from '../../../src/client/execution-result.js';
+import { RunClient } from '../../../src/client/run-client.js';
+import { pullRequest, releaseRequest, tagRequest } from '../../../src/demo/requests.js';
+import { tamper } from '../../../src/demo/tour.js';
+import type { OperationRequest } from '../../../src/receipts/index.js';
+import type { PublicationPlan } from '../../../src/runs/plan.js';
+import { runWorkflowIdFor, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../../src/shared.js';
+import { createTimeSkippingEnv } from '../../../src/temporal/servers.js';
+import { startExecutorHarness } from '../../support/executor-harness.js';
 
 const env = await createTimeSkippingEnv();
 const harness = await startExecutorHarness(env);
