@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../logging/redaction.js';
+import { registerArtifactCommand } from './commands/artifact.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKeygenCommand } from './commands/keygen.js';
@@ -33,6 +34,7 @@ registerRunsCommand(program);
 registerRunShowCommand(program);
 registerPlanCommand(program);
 registerRunCommand(program);
+registerArtifactCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
