@@ -7,7 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
  */
 export class DigestingStream extends Transform {
   private readonly hash: Hash = createHash('sha256');
-  size = 0;
+  byteCount = 0;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.update(chunk);
@@ -16,7 +16,7 @@ export class DigestingStream extends Transform {
 
   update(chunk: Buffer): void {
     this.hash.update(chunk);
-    this.size += chunk.length;
+    this.byteCount += chunk.length;
   }
 
   /** The hex digest of everything counted; call once, after the last byte. */

@@ -3,11 +3,10 @@ import { LocalArtifactStore } from './local-store.js';
 import type { ArtifactStore } from './store.js';
 
 export { contentTypeOf } from './content-type.js';
-export type { ArtifactStore, OpenedArtifact, StoredArtifact } from './store.js';
+export type { ArtifactStore } from './store.js';
 export {
   ArtifactMismatchError,
   ArtifactMissingError,
-  type ExpectedArtifact,
   readVerifiedArtifact,
   verifiedArtifactStream,
 } from './verify.js';

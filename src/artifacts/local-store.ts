@@ -29,7 +29,7 @@ export class LocalArtifactStore implements ArtifactStore {
     try {
       const digest = new DigestingStream();
       await pipeline(source, digest, createWriteStream(temp, { flags: 'wx' }));
-      const stored = { sha256: digest.sha256(), size: digest.size };
+      const stored = { sha256: digest.sha256(), size: digest.byteCount };
       refuseUnexpected(stored, options.expectedSha256);
       await this.publish(temp, stored.sha256);
       return stored;

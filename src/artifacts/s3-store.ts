@@ -6,7 +6,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactStoreLocation } from '../config/artifact-store.js';
@@ -36,17 +35,13 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly location: string;
   private readonly client: S3Client;
 
-  constructor(
-    private readonly where: S3Location,
-    credentials?: S3ClientConfig['credentials'],
-  ) {
+  constructor(private readonly where: S3Location) {
     this.location = `s3://${where.bucket}/${where.prefix}${where.endpoint ? ` at ${new URL(where.endpoint).host}` : ''}`;
     this.client = new S3Client({
       region: where.region,
       endpoint: where.endpoint,
       // S3-compatible servers answer at one host: the bucket goes in the path, not the host name.
       forcePathStyle: where.endpoint !== undefined,
-      credentials,
     });
   }
 
@@ -65,7 +60,7 @@ export class S3ArtifactStore implements ArtifactStore {
         }).done(),
         'store',
       );
-      const stored = { sha256: digest.sha256(), size: digest.size };
+      const stored = { sha256: digest.sha256(), size: digest.byteCount };
       refuseUnexpected(stored, options.expectedSha256);
       if (!(await this.has(stored.sha256))) {
         await this.failing(

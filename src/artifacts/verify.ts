@@ -44,8 +44,8 @@ class VerifyingStream extends DigestingStream {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.size + chunk.length > this.artifact.size) {
-      callback(new ArtifactMismatchError(this.artifact, { size: this.size + chunk.length }));
+    if (this.byteCount + chunk.length > this.artifact.size) {
+      callback(new ArtifactMismatchError(this.artifact, { size: this.byteCount + chunk.length }));
       return;
     }
     this.update(chunk);
@@ -56,8 +56,8 @@ class VerifyingStream extends DigestingStream {
 
   override _flush(callback: TransformCallback): void {
     const sha256 = this.sha256();
-    if (this.size !== this.artifact.size || sha256 !== this.artifact.sha256) {
-      callback(new ArtifactMismatchError(this.artifact, { size: this.size, sha256 }));
+    if (this.byteCount !== this.artifact.size || sha256 !== this.artifact.sha256) {
+      callback(new ArtifactMismatchError(this.artifact, { size: this.byteCount, sha256 }));
       return;
     }
     callback(null, this.held);
