@@ -15,7 +15,7 @@ export const s3TestEnv = {
 const url = process.env.MARKETOPS_TEST_S3_URL;
 if (!url)
   throw new Error(
-    'MARKETOPS_TEST_S3_URL is unset; run the tests with scripts/test.sh, or export $(bash scripts/seaweedfs.sh).',
+    'MARKETOPS_TEST_S3_URL is unset; run the tests with scripts/test.sh, or set MARKETOPS_TEST_S3_URL=$(bash scripts/seaweedfs.sh).',
   );
 
 /** A fresh prefix under the test bucket, which is created when missing. */

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -13,6 +12,7 @@ import {
   readVerifiedArtifact,
   verifiedArtifactStream,
 } from '../../src/artifacts/index.js';
+import { tempDir } from '../support/temp-dirs.js';
 import { clientFor, freshS3Location, overwriteObject } from './s3-server.js';
 
 /** A store under test, with the two things only its kind can do: corrupt an object, list leftovers. */
@@ -23,7 +23,7 @@ type Fixture = {
 };
 
 async function localFixture(): Promise<Fixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'artifacts-'));
+  const dir = await tempDir('artifacts');
   return {
     store: await openArtifactStore({ kind: 'local', dir }),
     async corrupt(sha256, bytes) {
