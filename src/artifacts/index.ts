@@ -3,7 +3,7 @@ import { LocalArtifactStore } from './local-store.js';
 import type { ArtifactStore } from './store.js';
 
 export { contentTypeOf } from './content-type.js';
-export type { ArtifactStore } from './store.js';
+export { type ArtifactStore, assertSha256 } from './store.js';
 export {
   ArtifactMismatchError,
   ArtifactMissingError,

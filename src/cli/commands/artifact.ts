@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { configFromEnv } from '../inputs.js';
@@ -20,6 +21,12 @@ plan's "assets". Storing a file again is harmless.`;
 
 type AddFlags = { contentType?: string; name?: string; label?: string; json?: boolean };
 type AssetEntry = { name: string; size: number; sha256: string; content_type: string; label?: string };
+
+/** The store's own sentences (unreachable, refused, changed bytes) are failures: exit 1. */
+const asFailure = <T>(work: Promise<T>): Promise<T> =>
+  work.catch((error: Error) => {
+    throw new UserError(error.message, ExitCode.failure);
+  });
 
 async function openStore() {
   const { artifacts } = await configFromEnv();
@@ -49,9 +56,7 @@ async function add(files: string[], flags: AddFlags): Promise<void> {
   const { contentTypeOf } = await import('../../artifacts/index.js');
   const assets: AssetEntry[] = [];
   for (const file of files) {
-    const { sha256, size } = await store.put(createReadStream(file)).catch((error: Error) => {
-      throw new UserError(error.message, ExitCode.failure);
-    });
+    const { sha256, size } = await asFailure(store.put(createReadStream(file)));
     const name = flags.name ?? basename(file);
     const content_type = flags.contentType ?? (await contentTypeOf(name));
     assets.push({
@@ -71,26 +76,23 @@ async function add(files: string[], flags: AddFlags): Promise<void> {
 
 /** Re-hashes a stored artifact: exit 0 when its bytes still hash to its name. */
 async function verify(sha256: string): Promise<void> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) {
-    throw new UserError(
-      `${sha256} is not a sha256 digest; give the 64 lower-case hex characters that artifact add printed.`,
-    );
+  const { assertSha256, readVerifiedArtifact } = await import('../../artifacts/index.js');
+  try {
+    assertSha256(sha256);
+  } catch (error) {
+    throw new UserError((error as Error).message);
   }
   const store = await openStore();
-  const { readVerifiedArtifact } = await import('../../artifacts/index.js');
-  const opened = await store.open(sha256);
+  const opened = await asFailure(store.open(sha256));
   if (!opened.found) {
     throw new UserError(
       `Artifact ${sha256} is not in ${store.location}; store it with marketops artifact add.`,
       ExitCode.failure,
     );
   }
-  try {
-    const stream = await readVerifiedArtifact(store, { name: `sha256:${sha256}`, sha256, size: opened.size });
-    for await (const _ of stream);
-  } catch (error) {
-    throw new UserError((error as Error).message, ExitCode.failure);
-  }
+  const artifact = { name: `sha256:${sha256}`, sha256, size: opened.size };
+  // Reading to the end is the check: the reader fails on bytes that do not hash to the name.
+  await asFailure(readVerifiedArtifact(store, artifact).then((stream) => finished(stream.resume())));
   process.stdout.write(`Artifact ${sha256} is intact: ${opened.size} bytes in ${store.location}.\n`);
 }
 
