@@ -54,16 +54,20 @@ cat >"$DATA/s3.json" <<JSON
   "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
 JSON
 
+# As many volumes as the disk holds (the default 8 runs out: a bucket grows 7 at a time), and the
+# space of deleted test objects reclaimed within minutes.
 echo "seaweedfs.sh: starting SeaweedFS with S3 on 127.0.0.1:${P[6]}" >&2
 setsid "$WEED" server -dir="$DATA" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
   -master.port="${P[0]}" -master.port.grpc="${P[1]}" -volume.port="${P[2]}" -volume.port.grpc="${P[3]}" \
   -filer -filer.port="${P[4]}" -filer.port.grpc="${P[5]}" \
   -s3 -s3.port="${P[6]}" -s3.port.grpc="${P[7]}" -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$DATA/s3.json" \
-  -master.volumeSizeLimitMB=256 >"$DATA/server.log" 2>&1 </dev/null &
+  -master.volumeSizeLimitMB=256 -volume.max=0 -master.garbageThreshold=0.1 -master.vacuumIntervalSeconds=60 \
+  >"$DATA/server.log" 2>&1 </dev/null &
 echo "$!" >"$DATA/server.pid"
 
+# Ready once S3 answers and the master can place a write (a volume server has joined it).
 for _ in $(seq 1 120); do
-  if s3_answers "${P[6]}"; then
+  if s3_answers "${P[6]}" && curl -s --max-time 2 "http://127.0.0.1:${P[0]}/dir/assign" | grep -q '"fid"'; then
     echo "${P[6]}" >"$DATA/s3.port"
     url_of "${P[6]}"
     exit 0

@@ -72,7 +72,8 @@ export class LocalArtifactStore implements ArtifactStore {
     await chmod(temp, 0o444);
     const dir = join(this.location, 'sha256');
     await mkdir(dir, { recursive: true });
-    // Renaming over an existing artifact replaces it with the same bytes: concurrent puts agree.
+    // Renaming over an existing artifact replaces it with the same bytes: concurrent puts agree,
+    // and putting the authorized bytes again repairs a changed file.
     await rename(temp, this.pathOf(sha256));
     await syncDirectory(dir);
   }

@@ -62,18 +62,17 @@ export class S3ArtifactStore implements ArtifactStore {
       );
       const stored = { sha256: digest.sha256(), size: digest.byteCount };
       refuseUnexpected(stored, options.expectedSha256);
-      if (!(await this.has(stored.sha256))) {
-        await this.failing(
-          this.client.send(
-            new CopyObjectCommand({
-              Bucket: this.where.bucket,
-              CopySource: `${this.where.bucket}/${encodeURIComponent(temp)}`,
-              Key: this.keyOf(stored.sha256),
-            }),
-          ),
-          'store',
-        );
-      }
+      // Copied even when the name exists: putting the authorized bytes again repairs a changed object.
+      await this.failing(
+        this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.where.bucket,
+            CopySource: `${this.where.bucket}/${encodeURIComponent(temp)}`,
+            Key: this.keyOf(stored.sha256),
+          }),
+        ),
+        'store',
+      );
       return stored;
     } finally {
       await this.client

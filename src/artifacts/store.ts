@@ -9,7 +9,8 @@ export interface ArtifactStore {
   /**
    * Streams `source` into the store, hashing as it writes; the bytes become visible under their
    * sha256 only once complete (a temporary file or object, then a rename or copy). Storing bytes
-   * that are already there is harmless, concurrently too. With `expectedSha256`, bytes that hash
+   * that are already there is harmless, concurrently too, and replaces a stored copy whose bytes
+   * changed. With `expectedSha256`, bytes that hash
    * otherwise are refused and nothing is stored.
    */
   put(source: Readable, options?: { expectedSha256?: string }): Promise<StoredArtifact>;
@@ -23,7 +24,7 @@ export interface ArtifactStore {
 export type StoredArtifact = { sha256: string; size: number };
 
 /**
- * `stream()` yields the bytes as stored: wrap it in `verifiedArtifactStream` to trust them.
+ * `stream()` yields the bytes as stored, unchecked: read through `readVerifiedArtifact` to trust them.
  * Each call starts a new read from the first byte.
  */
 export type OpenedArtifact = { found: true; size: number; stream(): Readable } | { found: false };

@@ -159,6 +159,10 @@ describe.each([
     await expect(readVerifiedArtifact(store, artifact)).rejects.toThrow(
       `The bytes of artifact app.tar.gz do not match: expected 200000 bytes with sha256 ${stored.sha256}, read 1000 bytes; store`,
     );
+
+    // What the message says to do repairs it.
+    await store.put(Readable.from([bytes]));
+    expect((await readAll(await readVerifiedArtifact(store, artifact))).equals(bytes)).toBe(true);
   });
 
   it('stores the same content put concurrently once, whole, with no temporary left', async () => {
@@ -193,8 +197,9 @@ describe.each([
     console.info(
       `${_kind}: RSS growth ${putGrowth.toFixed(1)} MiB storing, ${readGrowth.toFixed(1)} MiB reading 200 MiB`,
     );
-    expect(putGrowth).toBeLessThan(64);
-    expect(readGrowth).toBeLessThan(64);
+    // Whole-file buffering would add 200 MiB; the SDK's parts and unswept garbage stay well under half.
+    expect(putGrowth).toBeLessThan(96);
+    expect(readGrowth).toBeLessThan(96);
   });
 });
 
