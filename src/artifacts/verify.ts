@@ -1,4 +1,4 @@
-import type { Readable, TransformCallback } from 'node:stream';
+import { pipeline, type Readable, type TransformCallback } from 'node:stream';
 import { DigestingStream } from './digest.js';
 import { type ArtifactStore, assertSha256 } from './store.js';
 
@@ -72,9 +72,9 @@ class VerifyingStream extends DigestingStream {
  */
 export function verifiedArtifactStream(source: Readable, artifact: ExpectedArtifact): Readable {
   assertSha256(artifact.sha256);
-  const verifier = new VerifyingStream(artifact);
-  source.on('error', (error) => verifier.destroy(error));
-  return source.pipe(verifier);
+  // The callback form returns the verifier; an error on either side, or a consumer that gives up
+  // (destroying the verifier), closes both, so no file or connection is left open.
+  return pipeline(source, new VerifyingStream(artifact), () => {});
 }
 
 /**

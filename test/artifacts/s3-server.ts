@@ -19,16 +19,16 @@ export const s3TestEnv = {
   AWS_REGION: 'us-east-1',
 };
 
-const url = process.env.MARKETOPS_TEST_S3_URL;
-if (!url)
-  throw new Error(
-    'MARKETOPS_TEST_S3_URL is unset; run the tests with scripts/test.sh, or set MARKETOPS_TEST_S3_URL=$(bash scripts/seaweedfs.sh).',
-  );
-
 type S3Location = Extract<ArtifactStoreLocation, { kind: 's3' }>;
 
 /** A fresh prefix under the test bucket (created when missing), emptied when the test ends. */
 export async function freshS3Location(): Promise<S3Location> {
+  const url = process.env.MARKETOPS_TEST_S3_URL;
+  if (!url) {
+    throw new Error(
+      'MARKETOPS_TEST_S3_URL is unset; run the tests with scripts/test.sh, or set MARKETOPS_TEST_S3_URL=$(bash scripts/seaweedfs.sh).',
+    );
+  }
   Object.assign(process.env, s3TestEnv);
   const location = loadConfig({ MARKETOPS_ARTIFACT_STORE: url, ...s3TestEnv }).artifacts;
   if (location.kind !== 's3') throw new Error(`MARKETOPS_TEST_S3_URL ${url} is not an s3:// URL; fix it.`);

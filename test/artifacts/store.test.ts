@@ -211,4 +211,16 @@ describe('the verifying reader', () => {
       `The bytes of artifact short.bin do not match: expected 4000 bytes with sha256 ${artifact.sha256}, read more than 4000 bytes; store`,
     );
   });
+
+  it('closes its source when the consumer gives up, leaving no file open', async () => {
+    const source = generated(MiB);
+    const stream = verifiedArtifactStream(source, {
+      name: 'abandoned.bin',
+      sha256: 'b'.repeat(64),
+      size: MiB,
+    });
+    stream.destroy(new Error('upload aborted'));
+    await new Promise((settled) => setImmediate(settled));
+    expect(source.destroyed).toBe(true);
+  });
 });
