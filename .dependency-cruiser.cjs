@@ -28,7 +28,7 @@ module.exports = {
     {
       name: 'foundations-stay-below-the-executor',
       comment:
-        'receipts, keys, audit, ledger, budgets, runs, github, operations, sandbox, config, logging, metrics and temporal are building blocks.',
+        'receipts, keys, audit, ledger, budgets, runs, github, operations, artifacts, sandbox, config, logging, metrics and temporal are building blocks.',
       severity: 'error',
       from: {
         path: upper(
@@ -40,6 +40,7 @@ module.exports = {
           'runs',
           'github',
           'operations',
+          'artifacts',
           'sandbox',
           'config',
           'logging',

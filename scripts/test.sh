@@ -6,6 +6,7 @@ bash scripts/ensure-deps.sh
 bash scripts/build.sh
 bash scripts/chromium.sh
 export MARKETOPS_TEST_PG_URL="${MARKETOPS_TEST_PG_URL:-$(bash scripts/postgres.sh)}"
+export MARKETOPS_TEST_S3_URL="${MARKETOPS_TEST_S3_URL:-$(bash scripts/seaweedfs.sh)}"
 echo "== typecheck" >&2
 npx tsc --noEmit
 echo "== lint" >&2

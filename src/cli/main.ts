@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../logging/redaction.js';
+import { registerArtifactCommand } from './commands/artifact.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExecutionCommand } from './commands/execution.js';
@@ -32,6 +33,7 @@ registerExecutionCommand(program);
 registerPlanCommand(program);
 registerRunCommand(program);
 registerRunShowCommand(program);
+registerArtifactCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

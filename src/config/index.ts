@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
+import { artifactS3EndpointSchema, artifactStoreLocation, artifactStoreSchema } from './artifact-store.js';
 import { githubPacingSchema } from './github-pacing.js';
 import { auditKeyFileNames, receiptKeyFileNames } from './key-file-names.js';
 
@@ -38,6 +39,8 @@ const envSchema = z.object({
   MARKETOPS_GITHUB_WRITES_PER_SECOND: positiveNumber.max(80 / 60).optional(),
   MARKETOPS_GITHUB_PACING: githubPacingSchema,
   MARKETOPS_BUDGET_STORE: z.string().min(1).optional(),
+  MARKETOPS_ARTIFACT_STORE: artifactStoreSchema,
+  MARKETOPS_ARTIFACT_S3_ENDPOINT: artifactS3EndpointSchema,
   MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   MARKETOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
@@ -161,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pacing: parsed.MARKETOPS_GITHUB_PACING,
       budgetStore: parsed.MARKETOPS_BUDGET_STORE ?? `file:${dataDir}/budgets`,
     },
+    artifacts: artifactStoreLocation(parsed.MARKETOPS_ARTIFACT_STORE, {
+      dataDir,
+      endpoint: parsed.MARKETOPS_ARTIFACT_S3_ENDPOINT,
+      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+    }),
     metricsPort: parsed.MARKETOPS_METRICS_PORT,
     logLevel: parsed.MARKETOPS_LOG_LEVEL,
   };
