@@ -4,7 +4,13 @@ import type { RejectionDraft } from '../audit/refusal-draft.js';
 import { Code } from '../codes.js';
 import { summaryOf } from '../operations/registry.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
-import { DEFAULT_AUDIENCE, type KeyRing, parseOperationRequest, verifyReceipt } from '../receipts/index.js';
+import {
+  DEFAULT_AUDIENCE,
+  type KeyRing,
+  parseOperationRequest,
+  type ReceiptVerdict,
+  verifyReceipt,
+} from '../receipts/index.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -70,6 +76,67 @@ function searchAttributesOf(request: unknown) {
 }
 
 /**
+ * Everything but the executor's mode is checked before the receipt's workflow id is taken:
+ * neither a forged receipt nor a genuine one paired with another request can use up a genuine
+ * receipt. The workflow checks it all again.
+ */
+async function verdictOf(options: SubmitOptions, input: ExecuteOperationInput): Promise<ReceiptVerdict> {
+  const { keys } = options;
+  if (!keys)
+    throw new Error('This client was created without a receipt key ring; pass one to submit receipts.');
+  return verifyReceipt(input.receipt, input.request, {
+    keys,
+    mode: 'prod',
+    now: await (options.now ?? (() => new Date()))(),
+    audience: options.audience ?? DEFAULT_AUDIENCE,
+  });
+}
+
+/** A receipt the client refused: named by its id when it has one it can be known by. */
+function unverified(request: unknown, verdict: Extract<ReceiptVerdict, { accepted: false }>): Refusal {
+  const receiptId = verdict.receiptId ?? null;
+  return {
+    request,
+    receiptId,
+    reasons: verdict.reasons,
+    idPrefix: receiptId ? `refused-${receiptId}` : 'unverified',
+    keyId: verdict.kid ?? null,
+    runIdVerified: false,
+  };
+}
+
+/** A verified receipt whose workflow id is taken: it was submitted before. */
+function duplicate(request: unknown, receiptId: string, keyId: string, workflowId: string): Refusal {
+  const reasons = [
+    {
+      code: Code.ALREADY_CONSUMED,
+      message: `Receipt ${receiptId} was already submitted as ${workflowId}.`,
+    },
+  ];
+  return { request, receiptId, reasons, idPrefix: `duplicate-${receiptId}`, keyId, runIdVerified: true };
+}
+
+/** Starts the receipt's execution under the workflow id its receipt id names. */
+async function startExecution(
+  client: Client,
+  input: ExecuteOperationInput,
+  workflowId: string,
+): Promise<void> {
+  const { request } = input;
+  const parsed = parseOperationRequest(request);
+  await client.workflow.start(WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    // The request first: the Web UI shows the input as sent, and the long token says nothing.
+    args: [{ request, receipt: input.receipt }],
+    workflowIdReusePolicy: WORKFLOW_ID_REUSE_POLICY,
+    workflowIdConflictPolicy: WORKFLOW_ID_CONFLICT_POLICY,
+    typedSearchAttributes: searchAttributesOf(parsed.ok ? parsed.request : undefined),
+    staticSummary: parsed.ok ? summaryOf(parsed.request) : undefined,
+  });
+}
+
+/**
  * Starts one receipt's execution. The receipt's signature is verified before anything starts, so
  * a forged receipt can never use up a genuine receipt id. `sending` hears of the workflow the
  * submission starts just before it goes out.
@@ -80,63 +147,17 @@ export async function submitExecution(
   input: ExecuteOperationInput,
   sending?: (sent: Sending) => void,
 ): Promise<Submission> {
-  const { keys } = options;
-  if (!keys)
-    throw new Error('This client was created without a receipt key ring; pass one to submit receipts.');
-  // Everything but the executor's mode is checked before the receipt's workflow id is
-  // taken: neither a forged receipt nor a genuine one paired with another request can use
-  // up a genuine receipt. The workflow checks it all again.
-  const verdict = await verifyReceipt(input.receipt, input.request, {
-    keys,
-    mode: 'prod',
-    now: await (options.now ?? (() => new Date()))(),
-    audience: options.audience ?? DEFAULT_AUDIENCE,
-  });
-  const { request } = input;
-  if (!verdict.accepted) {
-    const receiptId = verdict.receiptId ?? null;
-    const idPrefix = receiptId ? `refused-${receiptId}` : 'unverified';
-    const { reasons } = verdict;
-    const refusal = {
-      request,
-      receiptId,
-      reasons,
-      idPrefix,
-      keyId: verdict.kid ?? null,
-      runIdVerified: false,
-    };
-    return recordRefusal(client, refusal, sending);
-  }
+  const verdict = await verdictOf(options, input);
+  if (!verdict.accepted) return recordRefusal(client, unverified(input.request, verdict), sending);
   const { receiptId, kid } = verdict;
   const workflowId = workflowIdFor(receiptId);
-  const parsed = parseOperationRequest(request);
   try {
     sending?.({ workflowId });
-    await client.workflow.start(WORKFLOW_TYPE, {
-      workflowId,
-      taskQueue: TASK_QUEUE,
-      // The request first: the Web UI shows the input as sent, and the long token says nothing.
-      args: [{ request, receipt: input.receipt }],
-      workflowIdReusePolicy: WORKFLOW_ID_REUSE_POLICY,
-      workflowIdConflictPolicy: WORKFLOW_ID_CONFLICT_POLICY,
-      typedSearchAttributes: searchAttributesOf(parsed.ok ? parsed.request : undefined),
-      staticSummary: parsed.ok ? summaryOf(parsed.request) : undefined,
-    });
+    await startExecution(client, input, workflowId);
     return { status: 'started', receiptId, workflowId };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    const reasons = [
-      {
-        code: Code.ALREADY_CONSUMED,
-        message: `Receipt ${receiptId} was already submitted as ${workflowId}.`,
-      },
-    ];
-    const idPrefix = `duplicate-${receiptId}`;
-    return recordRefusal(
-      client,
-      { request, receiptId, reasons, idPrefix, keyId: kid, runIdVerified: true },
-      sending,
-    );
+    return recordRefusal(client, duplicate(input.request, receiptId, kid, workflowId), sending);
   }
 }
 

@@ -78,7 +78,7 @@ const REPO_ENDPOINTS: RepoEndpoint[] = [
   create(
     { template: '/repos/{owner}/{repo}/releases', docs: docs.createRelease, needs: contentsWrite },
     createReleaseBody,
-    (store, repo, body) => store.createRelease(repo, body),
+    (store, repo, body) => store.releases.create(repo, body),
     release,
   ),
   read(
@@ -88,12 +88,12 @@ const REPO_ENDPOINTS: RepoEndpoint[] = [
       greedyLast: true,
       needs: contentsRead,
     },
-    (store, repo, { params }) => store.getReleaseByTag(repo, params.tag ?? ''),
+    (store, repo, { params }) => store.releases.byTag(repo, params.tag ?? ''),
     release,
   ),
   list(
     { template: '/repos/{owner}/{repo}/releases', docs: docs.listReleases, needs: contentsRead },
-    (store, repo, { caller }) => store.listReleases(repo, canPush(caller)),
+    (store, repo, { caller }) => store.releases.list(repo, canPush(caller)),
     release,
   ),
   create(

@@ -44,7 +44,7 @@ async function upload(services: Services, repo: Repo, request: RouteRequest): Pr
   const { store, api, now } = services;
   const { incoming } = request;
   try {
-    const target = store.getRelease(repo, idParam(request, 'release_id'), canPush(request.caller));
+    const target = store.releases.get(repo, idParam(request, 'release_id'), canPush(request.caller));
     const length = incoming.headers['content-length'];
     const asset = await store.assets.upload(repo, target, {
       name: request.query.get('name'),
@@ -87,7 +87,7 @@ const releaseOf = (repo: Repo, request: RouteRequest) => {
 export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
   read(
     { template: '/repos/{owner}/{repo}/releases/latest', docs: docs.getLatestRelease, needs: contentsRead },
-    (store, repo) => store.latestRelease(repo),
+    (store, repo) => store.releases.latest(repo),
     release,
   ),
   {
@@ -120,7 +120,8 @@ export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
   ),
   read(
     { template: '/repos/{owner}/{repo}/releases/{release_id}', docs: docs.getRelease, needs: contentsRead },
-    (store, repo, request) => store.getRelease(repo, idParam(request, 'release_id'), canPush(request.caller)),
+    (store, repo, request) =>
+      store.releases.get(repo, idParam(request, 'release_id'), canPush(request.caller)),
     release,
   ),
   update(
@@ -130,7 +131,7 @@ export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
       needs: contentsWrite,
     },
     updateReleaseBody,
-    (store, repo, input, request) => store.updateRelease(repo, idParam(request, 'release_id'), input),
+    (store, repo, input, request) => store.releases.update(repo, idParam(request, 'release_id'), input),
     release,
   ),
   noContent(
@@ -140,7 +141,7 @@ export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
       docs: docs.deleteRelease,
       needs: contentsWrite,
     },
-    (store, repo, request) => store.deleteRelease(repo, idParam(request, 'release_id')),
+    (store, repo, request) => store.releases.delete(repo, idParam(request, 'release_id')),
   ),
   list(
     {
@@ -151,7 +152,7 @@ export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
     (store, repo, request) =>
       store.assets.list(
         repo,
-        store.getRelease(repo, idParam(request, 'release_id'), canPush(request.caller)),
+        store.releases.get(repo, idParam(request, 'release_id'), canPush(request.caller)),
       ),
     releaseAsset,
   ),
@@ -185,7 +186,7 @@ export const RELEASE_ENDPOINTS: RepoEndpoint[] = [
       },
       (store, repo, { caller }) => {
         requireAdmin(caller, docs.enableImmutableReleases);
-        store.setImmutableReleases(repo, enabled);
+        store.releases.setImmutable(repo, enabled);
       },
     ),
   ),

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/index.js';
 import { publishRelease } from '../../operations/publish-release/index.js';
-import type { PartFailure } from '../../stack/supervisor.js';
+import type { LocalStack } from '../../stack/local-stack.js';
+import type { PartFailure, Supervisor } from '../../stack/supervisor.js';
 import { requestExample } from '../examples.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
@@ -54,6 +57,89 @@ Then filter the Web UI by MarketOpsRunId="${publishRelease.example.run_id}". Ctr
 `;
 }
 
+/** The worker's configuration: the stack's Temporal and keys, and the sandbox unless GitHub is real. */
+function stackConfig(flags: StartFlags, stack: LocalStack) {
+  return configFromEnv({
+    ...process.env,
+    MARKETOPS_DATA_DIR: flags.dataDir,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    MARKETOPS_RECEIPT_KEYS: stack.keys.receipt.publicKeysFile,
+    MARKETOPS_AUDIT_KEY: stack.keys.audit.privateKeyFile,
+    MARKETOPS_AUDIT_KEYS: stack.keys.audit.publicKeysFile,
+    ...(stack.sandbox && {
+      GITHUB_API_URL: stack.sandbox.url,
+      GITHUB_TOKEN: stack.sandbox.token,
+      MARKETOPS_MODE: process.env.MARKETOPS_MODE ?? 'prod',
+    }),
+  });
+}
+
+/** The endpoints line (`--json`) or the walkthrough. */
+function announcement(flags: StartFlags, stack: LocalStack, config: Config): string {
+  const endpoints: Endpoints = {
+    temporalAddress: stack.temporalAddress,
+    uiUrl: stack.uiUrl,
+    githubApiUrl: config.github.apiUrl,
+    metricsUrl: `http://localhost:${config.metricsPort}/metrics`,
+  };
+  return flags.json
+    ? `${JSON.stringify(endpoints)}\n`
+    : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`);
+}
+
+/** Runs the worker on the started stack until a part fails or Ctrl-C; then stops the stack. */
+async function serve(
+  flags: StartFlags,
+  stack: LocalStack,
+  supervisor: Supervisor,
+  logger: Logger,
+): Promise<PartFailure | undefined> {
+  try {
+    const [{ ExecutorClient }, { ownWorkerPolling }, { runWorkerProcess }] = await Promise.all([
+      import('../../client/executor-client.js'),
+      import('../../stack/worker-ready.js'),
+      import('../../worker/bootstrap.js'),
+    ]);
+    const config = await stackConfig(flags, stack);
+    const worker = supervisor.runWorker(() => runWorkerProcess(config, logger));
+    // "Running" is said only once the worker polls: a submission then runs at once.
+    if (await ownWorkerPolling(new ExecutorClient(stack.env.client), worker)) {
+      process.stdout.write(announcement(flags, stack, config));
+    }
+    return await worker;
+  } finally {
+    await stack.stop();
+    process.stdout.write('MarketOps Publisher stopped.\n');
+  }
+}
+
+async function start(flags: StartFlags): Promise<void> {
+  // Loaded only when the command runs, so the CLI starts fast for every other command.
+  const [{ startLocalStack }, { Supervisor }, { installRuntime }] = await Promise.all([
+    import('../../stack/local-stack.js'),
+    import('../../stack/supervisor.js'),
+    import('../../worker/bootstrap.js'),
+  ]);
+  const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
+  const logger = installRuntime(await configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+  const supervisor = new Supervisor(logger);
+  process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
+  const stack = await asUserError(
+    startLocalStack({
+      dataDir: flags.dataDir,
+      temporalPort: Number(flags.port),
+      uiPort: Number(flags.uiPort),
+      sandboxPort: realGitHub ? undefined : Number(flags.sandboxPort),
+      logger: logger.child({ component: 'sandbox' }),
+      supervisor,
+    }),
+  );
+  const failure = await serve(flags, stack, supervisor, logger);
+  if (failure) {
+    throw new UserError(`${failure.part} ${failure.reason}; stopped every part.`, ExitCode.failure);
+  }
+}
+
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
@@ -66,69 +152,5 @@ export function registerStartCommand(program: Command): void {
     .option('--sandbox-port <port>', 'GitHub sandbox port', '8787')
     .option('--json', 'print the endpoints as one JSON line instead of the walkthrough')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: StartFlags) => {
-      const [{ ExecutorClient }, { startLocalStack }, { Supervisor }, { ownWorkerPolling }, bootstrap] =
-        await Promise.all([
-          import('../../client/executor-client.js'),
-          import('../../stack/local-stack.js'),
-          import('../../stack/supervisor.js'),
-          import('../../stack/worker-ready.js'),
-          import('../../worker/bootstrap.js'),
-        ]);
-      const { installRuntime, runWorkerProcess } = bootstrap;
-      const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
-      const logger = installRuntime(
-        await configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }),
-      );
-      const supervisor = new Supervisor(logger);
-      process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
-      const stack = await asUserError(
-        startLocalStack({
-          dataDir: flags.dataDir,
-          temporalPort: Number(flags.port),
-          uiPort: Number(flags.uiPort),
-          sandboxPort: realGitHub ? undefined : Number(flags.sandboxPort),
-          logger: logger.child({ component: 'sandbox' }),
-          supervisor,
-        }),
-      );
-      let failure: PartFailure | undefined;
-      try {
-        const config = await configFromEnv({
-          ...process.env,
-          MARKETOPS_DATA_DIR: flags.dataDir,
-          TEMPORAL_ADDRESS: stack.temporalAddress,
-          MARKETOPS_RECEIPT_KEYS: stack.keys.receipt.publicKeysFile,
-          MARKETOPS_AUDIT_KEY: stack.keys.audit.privateKeyFile,
-          MARKETOPS_AUDIT_KEYS: stack.keys.audit.publicKeysFile,
-          ...(stack.sandbox && {
-            GITHUB_API_URL: stack.sandbox.url,
-            GITHUB_TOKEN: stack.sandbox.token,
-            MARKETOPS_MODE: process.env.MARKETOPS_MODE ?? 'prod',
-          }),
-        });
-        const endpoints: Endpoints = {
-          temporalAddress: stack.temporalAddress,
-          uiUrl: stack.uiUrl,
-          githubApiUrl: config.github.apiUrl,
-          metricsUrl: `http://localhost:${config.metricsPort}/metrics`,
-        };
-        const worker = supervisor.runWorker(() => runWorkerProcess(config, logger));
-        // "Running" is said only once the worker polls: a submission then runs at once.
-        if (await ownWorkerPolling(new ExecutorClient(stack.env.client), worker)) {
-          process.stdout.write(
-            flags.json
-              ? `${JSON.stringify(endpoints)}\n`
-              : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`),
-          );
-        }
-        failure = await worker;
-      } finally {
-        await stack.stop();
-        process.stdout.write('MarketOps Publisher stopped.\n');
-      }
-      if (failure) {
-        throw new UserError(`${failure.part} ${failure.reason}; stopped every part.`, ExitCode.failure);
-      }
-    });
+    .action(start);
 }
