@@ -35,20 +35,25 @@ async function metadataFrames(page: Page) {
   );
 }
 
-/** The current details' table, once the UI shows the summary and the details under `heading`. */
+/**
+ * The current details' table, once the UI shows the summary and the details under `heading`,
+ * table rendered: each frame renders on its own, so the heading can be there before its rows.
+ */
 async function currentDetails(page: Page, heading: string) {
   await page.getByTestId('user-metadata-tab').click();
-  let found: Awaited<ReturnType<typeof metadataFrames>> = [];
+  const summary = `Publication run ${plan.run_id}: 3 steps`;
+  let details: Awaited<ReturnType<typeof metadataFrames>>[number] | undefined;
   await expect
     .poll(
       async () => {
-        found = await metadataFrames(page);
-        return found.map((frame) => frame.text.split('\n')[0]);
+        const found = await metadataFrames(page);
+        details = found.find((frame) => frame.text.startsWith(heading) && frame.rows.length > 0);
+        return { summary: found.some((frame) => frame.text.startsWith(summary)), details: !!details };
       },
       { timeout: 15_000 },
     )
-    .toEqual(expect.arrayContaining([`Publication run ${plan.run_id}: 3 steps`, heading]));
-  return found.find((frame) => frame.rows.length > 0) ?? { rows: [], links: [] };
+    .toEqual({ summary: true, details: true });
+  return details ?? { rows: [], links: [] };
 }
 
 const headingOf = (state: string, shipped: number, notShipped: number, pending: number) =>
