@@ -1,6 +1,7 @@
 import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ArtifactStore } from '../artifacts/index.js';
 import { Code } from '../codes.js';
 import type { GitHubIdentities } from '../github/identities.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
@@ -65,9 +66,11 @@ async function previewStep(
     const calls = countedCalls(readOnly(octokit), settings.metrics, UNPACED);
     const [first] = operation.writes(request);
     const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
-      first.run(calls, request, undefined),
+      first.run({ calls, artifacts: settings.artifacts }, request, undefined),
     );
-    if (!('effect' in answer)) throw new TypeError('a write was sent during a preview');
+    // Only a first write that adopts what exists answers without sending one (a release's draft).
+    if (!('effect' in answer))
+      return { action: 'create', detail: 'A part exists and would be adopted; it would write the rest.' };
     return {
       action: 'adopt',
       detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
@@ -89,6 +92,8 @@ export interface RunActivitySettings {
   /** Who would ship each step: the preview reads as that identity. */
   identities: GitHubIdentities;
   metrics: ExecutorMetrics;
+  /** A release's first step checks that its artifacts are stored, in a preview too. */
+  artifacts: ArtifactStore;
 }
 
 /** The run's own checks, in activities because workflow code cannot parse, hash or verify signatures. */

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { AuditRecord } from '../audit/record.js';
@@ -56,13 +57,47 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     }
   }
 
+  /** Any write (`PATCH /repos/…`, `DELETE /repos/…`), sent only after the hooks' `beforeWrite`. */
+  async function write<S extends z.ZodType>(route: string, params: Params, schema: S): Promise<z.infer<S>> {
+    await hooks.beforeWrite();
+    return call(route, params, schema);
+  }
+
   async function send<S extends z.ZodType>(
-    write: GitHubWrite,
+    planned: GitHubWrite,
     repository: string,
     schema: S,
   ): Promise<z.infer<S>> {
-    await hooks.beforeWrite();
-    return call(`POST ${write.route}`, { ...splitRepository(repository), ...write.body }, schema);
+    return write(`POST ${planned.route}`, { ...splitRepository(repository), ...planned.body }, schema);
+  }
+
+  /**
+   * Streams `bytes` to a release's `upload_url` (its own origin: uploads.github.com on GitHub) with
+   * `Content-Length`, never holding the file: @octokit/request hands a Node stream to fetch as the
+   * body (with `duplex: 'half'`), so only the chunks in flight are in memory.
+   */
+  async function upload<S extends z.ZodType>(
+    spec: {
+      url: string;
+      name: string;
+      label?: string | undefined;
+      contentType: string;
+      size: number;
+      bytes: Readable;
+    },
+    schema: S,
+  ): Promise<z.infer<S>> {
+    return write(
+      // The URL is a template, `…/assets{?name,label}`, that Octokit expands with these params.
+      `POST ${spec.url}`,
+      {
+        name: spec.name,
+        ...(spec.label === undefined ? {} : { label: spec.label }),
+        data: spec.bytes,
+        headers: { 'content-type': spec.contentType, 'content-length': spec.size },
+      },
+      schema,
+    );
   }
 
   /**
@@ -89,7 +124,7 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     }
   }
 
-  return { call, find, send, adoptOrCreate };
+  return { call, find, write, send, upload, adoptOrCreate };
 }
 
 export type GitHubCalls = ReturnType<typeof githubCalls>;
