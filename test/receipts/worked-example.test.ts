@@ -53,22 +53,24 @@ const withAssets: PublishReleaseRequest = {
   ],
 };
 
+/** The document shows the request's canonical form, of `bytes` bytes, and its op_digest; answers the document. */
+async function expectDocumented(shown: PublishReleaseRequest, bytes: number): Promise<string> {
+  const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
+  const canonical = canonicalRequest(shown);
+  expect(Buffer.byteLength(canonical)).toBe(bytes);
+  expect(doc).toContain(`\n${canonical}\n`);
+  expect(doc).toContain(`op_digest: \`${opDigest(shown)}\``);
+  return doc;
+}
+
 describe('the worked example in docs/receipt-format.md', () => {
   it('of a release with assets is what the code produces, the request shown included', async () => {
-    const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
-    const canonical = canonicalRequest(withAssets);
-    expect(Buffer.byteLength(canonical)).toBe(570);
-    expect(doc).toContain(`\n${canonical}\n`);
-    expect(doc).toContain(`op_digest: \`${opDigest(withAssets)}\``);
+    const doc = await expectDocumented(withAssets, 570);
     expect(doc).toContain(`\n${JSON.stringify(withAssets, null, 2)}\n`);
   });
 
   it('is what the code produces, byte for byte, and verifies in its stated window', async () => {
-    const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
-    const canonical = canonicalRequest(request);
-    expect(Buffer.byteLength(canonical)).toBe(236);
-    expect(doc).toContain(`\n${canonical}\n`);
-    expect(doc).toContain(`op_digest: \`${opDigest(request)}\``);
+    const doc = await expectDocumented(request, 236);
 
     const token = await issueReceipt(privateJwk, request, {
       ttlSeconds: 3600,
