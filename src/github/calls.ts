@@ -3,6 +3,7 @@ import type { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { AuditRecord } from '../audit/record.js';
 import { type GitHubWrite, splitRepository } from './plan.js';
+import { streamingFetch } from './streaming-fetch.js';
 
 /** What an effect adds to the audit record's `github` object: each kind's ids, and who acted. */
 export type RecordFields = Omit<NonNullable<AuditRecord['github']>, 'url' | 'response_sha256' | 'adopted'>;
@@ -73,8 +74,8 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
 
   /**
    * Streams `bytes` to a release's `upload_url` (its own origin: uploads.github.com on GitHub) with
-   * `Content-Length`, never holding the file: @octokit/request hands a Node stream to fetch as the
-   * body (with `duplex: 'half'`), so only the chunks in flight are in memory.
+   * `Content-Length`, never holding the file: Octokit's request (its auth, these hooks) over a
+   * transport that writes the body with backpressure (streaming-fetch.ts).
    */
   async function upload<S extends z.ZodType>(
     spec: {
@@ -95,6 +96,7 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
         ...(spec.label === undefined ? {} : { label: spec.label }),
         data: spec.bytes,
         headers: { 'content-type': spec.contentType, 'content-length': spec.size },
+        request: { fetch: streamingFetch },
       },
       schema,
     );
