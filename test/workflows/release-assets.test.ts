@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
-import type { Asset } from '../../src/operations/publish-release/assets.js';
+import { type Asset, uploadTimeoutMs } from '../../src/operations/publish-release/assets.js';
 import type { PublishReleaseRequest } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { OWNER_TOKEN, runIds, useExecutorHarness } from '../support/executor-harness.js';
@@ -49,10 +49,23 @@ const execute = (request: PublishReleaseRequest): Promise<ExecutionResult> =>
 const changes = async () =>
   (await suite.harness.sandbox.admin.requests()).filter((entry) => entry.method !== 'GET');
 
-/** The `github` object of the audit record the execution appended. */
-async function recordOf(result: ExecutionResult) {
+/** The audit record the execution appended. */
+async function entryOf(result: ExecutionResult) {
   const [entry] = await suite.harness.store.entries(result.audit.index, result.audit.index + 1);
-  return entry?.record.github;
+  return entry?.record;
+}
+const recordOf = async (result: ExecutionResult) => (await entryOf(result))?.github;
+
+/** Each GitHub write's start-to-close and heartbeat timeouts, in seconds, as the workflow scheduled them. */
+async function writeTimeouts(result: ExecutionResult) {
+  const workflowId = (await entryOf(result))?.temporal?.workflow_id ?? '';
+  const history = await suite.harness.env.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name !== 'githubWrite') return [];
+    const seconds = (duration: typeof scheduled.startToCloseTimeout) => Number(duration?.seconds ?? 0);
+    return [[seconds(scheduled.startToCloseTimeout), seconds(scheduled.heartbeatTimeout)]];
+  });
 }
 
 async function releasesOf(tag: string) {
@@ -113,6 +126,14 @@ describe('a release with assets', () => {
       })),
       immutable: false,
     });
+    // Each upload's timeout is announced by the write before it; the others keep the usual 30 s.
+    const upload = (asset: Asset) => Math.floor(uploadTimeoutMs(asset) / 1000);
+    expect(await writeTimeouts(result)).toEqual([
+      [30, 0],
+      [upload(assets[0] as Asset), 30],
+      [upload(assets[1] as Asset), 30],
+      [30, 0],
+    ]);
   });
 
   it('adopts a complete draft: no upload, only the publication', async () => {
