@@ -49,12 +49,18 @@ const PREVIEW_NOT_AFTER = Number.MAX_SAFE_INTEGER;
 /** A preview sends no write and reserves nothing. */
 const UNPACED = { onHeaders: () => {}, beforeWrite: async () => {} };
 
-/** What one step would do on GitHub now, decided by its operation's own first write, read-only. */
+/**
+ * What one step would do on GitHub now, decided by its operation's own writes, read-only: each
+ * write in turn, while it adopts what exists (a release's draft, its uploaded assets), up to the
+ * first one that would send something, or the effect an identical object already is.
+ */
 async function previewStep(
   settings: RunActivitySettings,
   request: OperationRequest,
 ): Promise<Omit<StepPreview, 'id'>> {
   const operation = operationOf(request);
+  const writes = operation.writes(request);
+  let adopted = 0;
   try {
     // The identity that would ship the step, with read access only: an App installation's token
     // is scoped to the step's repository, as the write's would be.
@@ -63,24 +69,35 @@ async function previewStep(
       operation.permission,
       'read',
     );
-    const calls = countedCalls(readOnly(octokit), settings.metrics, UNPACED);
-    const [first] = operation.writes(request);
-    const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
-      first.run({ calls, artifacts: settings.artifacts }, request, undefined),
-    );
-    // Only a first write that adopts what exists answers without sending one (a release's draft).
-    if (!('effect' in answer))
-      return { action: 'create', detail: 'A part exists and would be adopted; it would write the rest.' };
-    return {
-      action: 'adopt',
-      detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
+    const context = {
+      calls: countedCalls(readOnly(octokit), settings.metrics, UNPACED),
+      artifacts: settings.artifacts,
     };
+    let carry: string | undefined;
+    for (const write of writes) {
+      const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
+        write.run(context, request, carry),
+      );
+      if ('effect' in answer)
+        return {
+          action: 'adopt',
+          detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
+        };
+      carry = answer.carry;
+      adopted += 1;
+    }
+    throw new TypeError(`${request.operation_kind}'s last write answered no effect`);
   } catch (error) {
     if (error instanceof RequestError)
       return { action: 'fail', detail: `GitHub answered ${error.status}: ${error.message}` };
     if (!(error instanceof ApplicationFailure)) throw error;
-    if (error.type === Code.WOULD_WRITE)
+    if (error.type === Code.WOULD_WRITE && adopted === 0)
       return { action: 'create', detail: `Nothing exists yet; it would create it (${error.message}).` };
+    if (error.type === Code.WOULD_WRITE)
+      return {
+        action: 'create',
+        detail: `Part of it exists and would be adopted (${adopted} of ${writes.length} writes); it would go on with ${error.message}.`,
+      };
     if (error.type === Code.CONFLICT) return { action: 'conflict', detail: error.message };
     return { action: 'fail', detail: `${error.type}: ${error.message}` };
   }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
 import type { Asset } from '../../src/operations/publish-release/assets.js';
@@ -18,11 +19,25 @@ describe('a release with assets in a run', () => {
     const { sha256, size } = await harness.artifacts.put(Readable.from([Buffer.from('run bytes')]));
     const stored: Asset = { name: 'app.tar.gz', size, sha256, content_type: 'application/gzip' };
     const missing: Asset = { ...stored, name: 'gone.bin', sha256: 'f'.repeat(64) };
+    const second = await harness.artifacts.put(Readable.from([Buffer.from('second')]));
+    const notes: Asset = { name: 'NOTES', ...second, content_type: 'text/plain' };
+    // A draft someone (an earlier execution) left with the first of its two assets uploaded.
+    const octokit = new Octokit({ baseUrl: harness.sandbox.url, auth: harness.sandbox.token });
+    const partial = releaseRequest(id, 'v22.0.2');
+    const { data: draft } = await octokit.repos.createRelease({
+      owner: 'omega',
+      repo: 'marketops',
+      ...partial,
+      draft: true,
+      target_commitish: 'main',
+    });
+    await octokit.request({ method: 'POST', url: draft.upload_url, name: 'app.tar.gz', data: 'run bytes' });
     const plan: PublicationPlan = {
       run_id: id,
       steps: [
         { id: 'release', request: { ...releaseRequest(id, 'v22.0.0'), assets: [stored] } },
         { id: 'broken', request: { ...releaseRequest(id, 'v22.0.1'), assets: [missing] } },
+        { id: 'partial', request: { ...partial, assets: [stored, notes] } },
       ],
     };
     const runs = runClientOf(harness);
@@ -31,7 +46,11 @@ describe('a release with assets in a run', () => {
     expect(now.map(({ id: step, action }) => [step, action])).toEqual([
       ['release', 'create'],
       ['broken', 'fail'],
+      ['partial', 'create'],
     ]);
+    expect(now[2]?.detail).toMatch(
+      /^Part of it exists and would be adopted \(2 of 4 writes\); it would go on with POST .*\/releases\/\d+\/assets/,
+    );
     expect(now[1]?.detail).toContain('ARTIFACT_MISSING: Artifact gone.bin');
     expect(await harness.writes()).toHaveLength(writes);
     const text = previewText(id, previewOf(plan, now));
@@ -40,13 +59,17 @@ describe('a release with assets in a run', () => {
 
     const timeline = await harness.withWorkers('prod', async () => {
       await runs.start(plan);
-      await authorizeSteps(harness, plan, ['release', 'broken']);
+      await authorizeSteps(harness, plan, ['release', 'broken', 'partial']);
       return runs.result(id);
     });
-    expect(outcomes(timeline)).toEqual({ release: 'shipped', broken: 'ARTIFACT_MISSING' });
+    expect(outcomes(timeline)).toEqual({
+      release: 'shipped',
+      broken: 'ARTIFACT_MISSING',
+      partial: 'shipped',
+    });
     expect(stepOf(timeline, 'broken').reason?.message).toContain('gone.bin');
 
     const after = await harness.withWorkers('prod', () => runs.preview(plan));
-    expect(after[0]).toMatchObject({ action: 'adopt' });
+    expect(after.map((step) => step.action)).toEqual(['adopt', 'fail', 'adopt']);
   });
 });
