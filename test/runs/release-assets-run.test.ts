@@ -55,7 +55,9 @@ describe('a release with assets in a run', () => {
     expect(await harness.writes()).toHaveLength(writes);
     const text = previewText(id, previewOf(plan, now));
     expect(text).toContain(`app.tar.gz (${size} bytes, sha256:${sha256.slice(0, 12)}…)`);
-    expect(text).toContain('PATCH /repos/omega/marketops/releases/<id of the draft> {"draft":false}');
+    expect(text).toContain(
+      'PATCH /repos/omega/marketops/releases/<id of the draft> {"draft":false,"target_commitish":"<sha of the commit main resolves to>"}',
+    );
 
     const timeline = await harness.withWorkers('prod', async () => {
       await runs.start(plan);

@@ -14,7 +14,7 @@ import type { StepContext, WriteStep } from '../operation.js';
 import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
 import { assetDifference, assetDifferences, type ReleaseAsset, reportedAssets } from './asset-set.js';
 import { type Asset, uploadTimeoutMs } from './assets.js';
-import { draftWrite, releaseSchema } from './github.js';
+import { draftWrite, publicationBody, releaseSchema } from './github.js';
 import type { PublishReleaseRequest } from './request.js';
 
 /*
@@ -263,7 +263,7 @@ const assetStep = (request: Request, index: number): WriteStep<Request> => {
 
 /**
  * The last write: the draft read back, its asset set exactly the authorized one, then published
- * (`draft: false`, `make_latest`), read back again and checked. A release already published by a
+ * (publicationBody), read back again and checked. A release already published by a
  * lost earlier answer is checked the same way.
  */
 const publishDraftStep = (request: Request): WriteStep<Request> => ({
@@ -285,8 +285,7 @@ const publishDraftStep = (request: Request): WriteStep<Request> => ({
         {
           ...splitRepository(request.repository),
           release_id: releaseId,
-          draft: false,
-          ...(request.make_latest === undefined ? {} : { make_latest: request.make_latest }),
+          ...publicationBody({ ...request, target_commitish: commit }),
         },
         withAssets,
       );

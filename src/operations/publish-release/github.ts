@@ -40,6 +40,16 @@ const RELEASE_FIELDS = ['tag_name', 'name', 'body', 'target_commitish', 'draft',
 export const draftWrite = (request: PublishReleaseRequest): GitHubWrite =>
   postFields({ ...request, draft: true }, 'releases', RELEASE_FIELDS);
 
+/**
+ * The publication of a draft: `draft: false`, at the resolved SHA (a draft adopted with a branch as
+ * its target would otherwise be tagged wherever the branch is by then), with `make_latest`.
+ */
+export const publicationBody = (request: PublishReleaseRequest) => ({
+  draft: false,
+  target_commitish: request.target_commitish,
+  ...(request.make_latest === undefined ? {} : { make_latest: request.make_latest }),
+});
+
 /** A dry run reads nothing from GitHub, so the commit is named by what it will be resolved from. */
 export const plannedCommit = (request: PublishReleaseRequest): PublishReleaseRequest => ({
   ...request,

@@ -2,7 +2,7 @@ import type { GitHubWrite } from '../../github/plan.js';
 import type { OperationModule } from '../operation.js';
 import { assetWrites } from './asset-steps.js';
 import { assetLine } from './assets.js';
-import { draftWrite, plannedCommit, publishStep, releaseWrite } from './github.js';
+import { draftWrite, plannedCommit, publicationBody, publishStep, releaseWrite } from './github.js';
 import { type PublishReleaseRequest, publishReleaseRequestSchema } from './request.js';
 
 type WithAssets = PublishReleaseRequest & { assets: NonNullable<PublishReleaseRequest['assets']> };
@@ -11,6 +11,7 @@ const hasAssets = (request: PublishReleaseRequest): request is WithAssets =>
 
 /** A release with assets: a draft, one upload per asset (its bytes named by size and sha256), the publication. */
 function plannedWithAssets(request: WithAssets): GitHubWrite[] {
+  const planned = plannedCommit(request);
   const release = `/repos/${request.repository}/releases/<id of the draft>`;
   const uploads = request.assets.map(
     (asset): GitHubWrite => ({
@@ -24,12 +25,8 @@ function plannedWithAssets(request: WithAssets): GitHubWrite[] {
     method: 'PATCH',
     route: '/repos/{owner}/{repo}/releases/{release_id}',
     path: release,
-    body: {
-      draft: false,
-      ...(request.make_latest === undefined ? {} : { make_latest: request.make_latest }),
-    },
+    body: publicationBody(planned),
   };
-  const planned = plannedCommit(request);
   return [draftWrite(planned), ...uploads, ...(request.draft ? [] : [publication])];
 }
 
