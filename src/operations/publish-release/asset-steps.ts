@@ -134,8 +134,10 @@ async function checkedEffect(
     const fixable = release.immutable
       ? 'it is immutable, so this tag cannot carry the authorized release'
       : 'it is not immutable';
+    // Adopting, nothing was written; after publishing, the read-back is what disagrees.
+    const written = adopted ? 'nothing was changed' : 'found reading it back after publishing';
     throw new AdoptionConflict(
-      `Release ${request.tag_name} exists but ${found.join(', and ')}; ${fixable}; nothing was changed.`,
+      `Release ${request.tag_name} exists but ${found.join(', and ')}; ${fixable}; ${written}.`,
     );
   }
   return {
