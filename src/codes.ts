@@ -46,6 +46,10 @@ const meanings = {
   GITHUB_UNAVAILABLE: "GitHub answered 5xx or could not be reached; retried until the receipt's `exp`",
   CONFLICT:
     'an object of that name exists on GitHub and differs from the request (the fields that differ are named)',
+  ARTIFACT_MISSING:
+    "an authorized asset's bytes are not in the artifact store (the message names the artifact); nothing more was written",
+  ARTIFACT_MISMATCH:
+    "an authorized asset's stored bytes are not the authorized ones, by size or sha256 (the message names the artifact); nothing was published",
   EXPIRED_DURING_EXECUTION:
     'the receipt expired before GitHub accepted the write; no write was sent after expiry',
   CANCELLED:
@@ -145,6 +149,8 @@ export const failureCodes = kind([
   'GITHUB_SECONDARY_RATE_LIMIT',
   'GITHUB_UNAVAILABLE',
   'CONFLICT',
+  'ARTIFACT_MISSING',
+  'ARTIFACT_MISMATCH',
   ...cutShort,
   'INTERNAL_ERROR',
   'FAILED',
@@ -174,6 +180,8 @@ export const notShippedCodes = kind([
   'BLOCKED_BY_MODE',
   'NEEDED_STEP_NOT_SHIPPED',
   'GITHUB_REFUSED',
+  'ARTIFACT_MISSING',
+  'ARTIFACT_MISMATCH',
   ...cutShort,
   'DEADLINE_REACHED',
   'EXECUTION_FAILED',

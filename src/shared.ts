@@ -72,7 +72,7 @@ export interface AuditAnchor {
 }
 
 export interface GitHubWritePlan {
-  method: 'POST';
+  method: 'POST' | 'PATCH';
   route: string;
   path: string;
   body: Record<string, unknown>;
@@ -201,6 +201,13 @@ export const PREVIEW_WORKFLOW_TYPE = 'previewPublicationPlan';
  * until the timeout ends the attempt, so its reservation must hold the next write back that long.
  */
 export const GITHUB_ACTIVITY_TIMEOUT_MS = 30_000;
+
+/**
+ * The heartbeat timeout of a write that runs longer than GITHUB_ACTIVITY_TIMEOUT_MS (an upload):
+ * its activity heartbeats every 5 s, so a worker that died mid-upload is retried after this,
+ * not after the upload's whole start-to-close timeout.
+ */
+export const UPLOAD_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * A secondary rate limit's wait when GitHub sends no retry-after: "wait for at least one minute

@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import { openArtifactStore } from '../../src/artifacts/index.js';
 import { githubCalls } from '../../src/github/calls.js';
 import { type OperationRequest, operationOf } from '../../src/operations/registry.js';
 
@@ -11,9 +12,10 @@ const UNOBSERVED = { onResponse: () => {}, beforeWrite: async () => {} };
  */
 export async function performDirect(octokit: Octokit, request: OperationRequest): Promise<void> {
   const calls = githubCalls(octokit, UNOBSERVED);
+  const artifacts = await openArtifactStore({ kind: 'local', dir: '.data/artifacts' });
   let carry: string | undefined;
   for (const write of operationOf(request).writes(request)) {
-    const answer = await write.run(calls, request, carry);
+    const answer = await write.run({ calls, artifacts }, request, carry);
     if ('effect' in answer) return;
     carry = answer.carry;
   }

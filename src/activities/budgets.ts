@@ -62,8 +62,8 @@ function budgetWait(waitMs: number, reservation: string): ApplicationFailure {
 }
 
 /**
- * Past its lease (GITHUB_ACTIVITY_TIMEOUT_MS from its slot, the activity's start-to-close timeout) a
- * reservation no longer holds the next write back, so a write sent then could overlap the next:
+ * Past its lease (the activity's start-to-close timeout from its slot: GITHUB_ACTIVITY_TIMEOUT_MS, or
+ * an upload's longer one) a reservation no longer holds the next write back, so a write sent then could overlap the next:
  * a slow activity ends its attempt sending nothing, and its retry reserves again. The margin
  * leaves the write its time to reach GitHub within the lease.
  */
@@ -87,6 +87,12 @@ export interface Spend {
   identity: string;
   reservation: string;
   cost: Cost;
+  /**
+   * The lease of a write whose activity runs longer than the usual (an upload): its start-to-close
+   * timeout, as the module states it. Its reservation counts as in flight that long, so no other
+   * write's slot is planned under an upload that may still be sending.
+   */
+  leaseMs?: number | undefined;
   notAfter: number;
   /** GitHub's current primary window (GET /rate_limit, which its limit does not count). */
   lookUp: () => Promise<Observation | undefined>;
@@ -113,8 +119,9 @@ interface Slot {
 async function reserveSlot(budgets: Budgets, spend: Spend, key: string): Promise<Slot> {
   const { identity, cost, notAfter } = spend;
   const { limits, store } = budgets;
+  const leased = spend.leaseMs === undefined ? limits : { ...limits, leaseMs: spend.leaseMs };
   const slotIn = (state: BudgetState, now: number) => {
-    const granted = reserve(state, limits, now, key, cost);
+    const granted = reserve(state, leased, now, key, cost);
     // A slot at or after exp would never be used: it is not kept, so it delays no one.
     const kept = granted.at < notAfter ? granted.state : state;
     const { at, writeFrom, leaseEnd } = granted;

@@ -22,6 +22,7 @@ export const createCoreActivities = (deps: ActivityDependencies) =>
     ...createRunActivities({
       ...deps.validation,
       identities: deps.github.identities,
+      artifacts: deps.github.artifacts,
       metrics: deps.metrics,
     }),
   });

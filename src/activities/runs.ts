@@ -1,6 +1,7 @@
 import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ArtifactStore } from '../artifacts/index.js';
 import { Code } from '../codes.js';
 import type { GitHubIdentities } from '../github/identities.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
@@ -48,12 +49,18 @@ const PREVIEW_NOT_AFTER = Number.MAX_SAFE_INTEGER;
 /** A preview sends no write and reserves nothing. */
 const UNPACED = { onHeaders: () => {}, beforeWrite: async () => {} };
 
-/** What one step would do on GitHub now, decided by its operation's own first write, read-only. */
+/**
+ * What one step would do on GitHub now, decided by its operation's own writes, read-only: each
+ * write in turn, while it adopts what exists (a release's draft, its uploaded assets), up to the
+ * first one that would send something, or the effect an identical object already is.
+ */
 async function previewStep(
   settings: RunActivitySettings,
   request: OperationRequest,
 ): Promise<Omit<StepPreview, 'id'>> {
   const operation = operationOf(request);
+  const writes = operation.writes(request);
+  let adopted = 0;
   try {
     // The identity that would ship the step, with read access only: an App installation's token
     // is scoped to the step's repository, as the write's would be.
@@ -62,22 +69,35 @@ async function previewStep(
       operation.permission,
       'read',
     );
-    const calls = countedCalls(readOnly(octokit), settings.metrics, UNPACED);
-    const [first] = operation.writes(request);
-    const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
-      first.run(calls, request, undefined),
-    );
-    if (!('effect' in answer)) throw new TypeError('a write was sent during a preview');
-    return {
-      action: 'adopt',
-      detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
+    const context = {
+      calls: countedCalls(readOnly(octokit), settings.metrics, UNPACED),
+      artifacts: settings.artifacts,
     };
+    let carry: string | undefined;
+    for (const write of writes) {
+      const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
+        write.run(context, request, carry),
+      );
+      if ('effect' in answer)
+        return {
+          action: 'adopt',
+          detail: `An identical object exists and would be adopted: ${answer.effect.url}`,
+        };
+      carry = answer.carry;
+      adopted += 1;
+    }
+    throw new TypeError(`${request.operation_kind}'s last write answered no effect`);
   } catch (error) {
     if (error instanceof RequestError)
       return { action: 'fail', detail: `GitHub answered ${error.status}: ${error.message}` };
     if (!(error instanceof ApplicationFailure)) throw error;
-    if (error.type === Code.WOULD_WRITE)
+    if (error.type === Code.WOULD_WRITE && adopted === 0)
       return { action: 'create', detail: `Nothing exists yet; it would create it (${error.message}).` };
+    if (error.type === Code.WOULD_WRITE)
+      return {
+        action: 'create',
+        detail: `Part of it exists and would be adopted (${adopted} of ${writes.length} writes); it would go on with ${error.message}.`,
+      };
     if (error.type === Code.CONFLICT) return { action: 'conflict', detail: error.message };
     return { action: 'fail', detail: `${error.type}: ${error.message}` };
   }
@@ -89,6 +109,8 @@ export interface RunActivitySettings {
   /** Who would ship each step: the preview reads as that identity. */
   identities: GitHubIdentities;
   metrics: ExecutorMetrics;
+  /** A release's first step checks that its artifacts are stored, in a preview too. */
+  artifacts: ArtifactStore;
 }
 
 /** The run's own checks, in activities because workflow code cannot parse, hash or verify signatures. */

@@ -31,6 +31,12 @@ export const auditRecordSchema = z.strictObject({
       pr_number: z.number().int().optional(),
       response_sha256: sha256Hex.optional(),
       adopted: z.boolean().optional(),
+      /** A release's assets as GitHub reported them when the executor read the release back. */
+      assets: z
+        .array(z.strictObject({ name: z.string(), size: z.number().int(), digest: z.string().nullable() }))
+        .optional(),
+      /** Whether GitHub reported the release immutable (a release with assets). */
+      immutable: z.boolean().optional(),
       /**
        * Which identity acted: a token by a fingerprint (never the token), or an App installation
        * with the permissions its token was scoped to.

@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import type { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { AuditRecord } from '../audit/record.js';
 import { type GitHubWrite, splitRepository } from './plan.js';
+import { streamingFetch } from './streaming-fetch.js';
 
 /** What an effect adds to the audit record's `github` object: each kind's ids, and who acted. */
 export type RecordFields = Omit<NonNullable<AuditRecord['github']>, 'url' | 'response_sha256' | 'adopted'>;
@@ -56,13 +58,48 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     }
   }
 
+  /** Any write (`PATCH /repos/…`, `DELETE /repos/…`), sent only after the hooks' `beforeWrite`. */
+  async function write<S extends z.ZodType>(route: string, params: Params, schema: S): Promise<z.infer<S>> {
+    await hooks.beforeWrite();
+    return call(route, params, schema);
+  }
+
   async function send<S extends z.ZodType>(
-    write: GitHubWrite,
+    planned: GitHubWrite,
     repository: string,
     schema: S,
   ): Promise<z.infer<S>> {
-    await hooks.beforeWrite();
-    return call(`POST ${write.route}`, { ...splitRepository(repository), ...write.body }, schema);
+    return write(`POST ${planned.route}`, { ...splitRepository(repository), ...planned.body }, schema);
+  }
+
+  /**
+   * Streams `bytes` to a release's `upload_url` (its own origin: uploads.github.com on GitHub) with
+   * `Content-Length`, never holding the file: Octokit's request (its auth, these hooks) over a
+   * transport that writes the body with backpressure (streaming-fetch.ts).
+   */
+  async function upload<S extends z.ZodType>(
+    spec: {
+      url: string;
+      name: string;
+      label?: string | undefined;
+      contentType: string;
+      size: number;
+      bytes: Readable;
+    },
+    schema: S,
+  ): Promise<z.infer<S>> {
+    return write(
+      // The URL is a template, `…/assets{?name,label}`, that Octokit expands with these params.
+      `POST ${spec.url}`,
+      {
+        name: spec.name,
+        ...(spec.label === undefined ? {} : { label: spec.label }),
+        data: spec.bytes,
+        headers: { 'content-type': spec.contentType, 'content-length': spec.size },
+        request: { fetch: streamingFetch },
+      },
+      schema,
+    );
   }
 
   /**
@@ -89,7 +126,7 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     }
   }
 
-  return { call, find, send, adoptOrCreate };
+  return { call, find, write, send, upload, adoptOrCreate };
 }
 
 export type GitHubCalls = ReturnType<typeof githubCalls>;

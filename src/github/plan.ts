@@ -24,10 +24,17 @@ export const postWrite = (
   body,
 });
 
-/** `POST /repos/{owner}/{repo}/<suffix>` on the request's repository, with its `fields`, in that order. */
+/** `POST /repos/{owner}/{repo}/<suffix>` on the request's repository, with its `fields` it has, in that order. */
 export const postFields = <R extends { repository: string }>(
   request: R,
   suffix: string,
   fields: readonly (keyof R & string)[],
 ): GitHubWrite =>
-  postWrite(request.repository, suffix, Object.fromEntries(fields.map((field) => [field, request[field]])));
+  postWrite(
+    request.repository,
+    suffix,
+    // An optional field the request leaves out is not sent: GitHub's default applies.
+    Object.fromEntries(
+      fields.flatMap((field) => (request[field] === undefined ? [] : [[field, request[field]]])),
+    ),
+  );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ArtifactStore } from '../artifacts/index.js';
 import type { Cost } from '../budgets/limits.js';
 import { identifier, repositoryName } from '../common/text-fields.js';
 import { requiredAs } from '../common/zod-sentence.js';
@@ -38,12 +39,23 @@ export interface RequestBase {
  */
 export type WriteAnswer = { effect: GitHubEffect } | { carry: string };
 
+/** What a step works with: GitHub's calls, and the store that artifact bytes come from. */
+export interface StepContext {
+  calls: GitHubCalls;
+  artifacts: ArtifactStore;
+}
+
 /** One GitHub write of an operation, with the reads before it; one activity runs it. */
 export interface WriteStep<R> {
   /** What it may spend: its one write and at most this many reads. */
   cost: Cost;
+  /**
+   * Its activity's start-to-close timeout and its budget lease, when it needs longer than
+   * GITHUB_ACTIVITY_TIMEOUT_MS (an upload, by its size); such a step heartbeats while it runs.
+   */
+  timeoutMs?: number;
   /** `carry` is the previous step's answer; undefined for the first step. */
-  run(calls: GitHubCalls, request: R, carry: string | undefined): Promise<WriteAnswer>;
+  run(context: StepContext, request: R, carry: string | undefined): Promise<WriteAnswer>;
 }
 
 /**

@@ -18,13 +18,20 @@ const GITHUB_REFUSALS = new Set<string>([
   Code.GITHUB_BAD_CREDENTIALS,
 ]);
 
+const OWN_REASONS = [
+  Code.ARTIFACT_MISSING,
+  Code.ARTIFACT_MISMATCH,
+  Code.EXPIRED_DURING_EXECUTION,
+  Code.CANCELLED,
+] as const;
+
 /** Why a step whose workflow ended with `code` did not ship. */
 function failedReason(code: FailureCode, message: string): NotShipped {
   const detail = [{ code, message }];
   if (GITHUB_REFUSALS.has(code))
     return reasonOf(Code.GITHUB_REFUSED, `GitHub refused it (${code}): ${message}`, detail);
-  if (code === Code.EXPIRED_DURING_EXECUTION) return reasonOf(Code.EXPIRED_DURING_EXECUTION, message, detail);
-  if (code === Code.CANCELLED) return reasonOf(Code.CANCELLED, message, detail);
+  // These say why themselves, naming the artifact or the receipt's expiry.
+  for (const own of OWN_REASONS) if (code === own) return reasonOf(own, message, detail);
   return reasonOf(Code.EXECUTION_FAILED, `The execution failed (${code}): ${message}`, detail);
 }
 

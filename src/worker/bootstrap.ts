@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type pino from 'pino';
+import { openArtifactStore } from '../artifacts/index.js';
 import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
 import { openBudgetStore } from '../budgets/store.js';
 import type { Config } from '../config/index.js';
@@ -102,6 +103,7 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
       ),
       githubInstallations: config.github.auth.kind === 'app' ? config.github.auth.installations : undefined,
       budgets,
+      artifacts: await openArtifactStore(config.artifacts),
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
       budgetLimits: { pacing: config.github.pacing },

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import {
   type InjectedSinks,
@@ -13,6 +14,7 @@ import {
   type RunSinks,
 } from '../activities/index.js';
 import type { ValidationSettings } from '../activities/validation.js';
+import { type ArtifactStore, openArtifactStore } from '../artifacts/index.js';
 import type { AuditStore } from '../audit/index.js';
 import { type BudgetLimits, budgetLimitsSchema, githubLimits } from '../budgets/limits.js';
 import { type BudgetStore, memoryBudgetStore } from '../budgets/store.js';
@@ -35,6 +37,8 @@ export interface ExecutorWorkerOptions {
   /** GitHub App installations by owner, instead of looking them up (GITHUB_APP_INSTALLATIONS). */
   githubInstallations?: Record<string, number>;
   metrics: ExecutorMetrics;
+  /** Where release assets' bytes come from (MARKETOPS_ARTIFACT_STORE); the default folder `.data/artifacts` otherwise. */
+  artifacts?: ArtifactStore;
   /** Each identity's budget, shared by every worker of the deployment; in memory only for a single test process. */
   budgets?: BudgetStore;
   /** GitHub's documented limits, unless changed (benchmarks against a sandbox whose clock runs faster). */
@@ -49,7 +53,7 @@ export interface ExecutorWorkerOptions {
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
 
-function githubAccess(options: ExecutorWorkerOptions) {
+async function githubAccess(options: ExecutorWorkerOptions) {
   const rate = options.githubWritesPerSecond;
   const limits = budgetLimitsSchema.parse({
     ...githubLimits,
@@ -59,6 +63,8 @@ function githubAccess(options: ExecutorWorkerOptions) {
   return {
     identities: githubIdentities(options.octokit, options.githubInstallations),
     budgets: { store: options.budgets ?? memoryBudgetStore(), limits },
+    artifacts:
+      options.artifacts ?? (await openArtifactStore({ kind: 'local', dir: resolve('.data/artifacts') })),
   };
 }
 
@@ -77,7 +83,7 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     validation: options.validation,
     ledger: options.ledger,
     records: { store: options.store, executorVersion, metrics: options.metrics },
-    github: githubAccess(options),
+    github: await githubAccess(options),
     metrics: options.metrics,
   };
   const workflowSource = options.workflowBundle

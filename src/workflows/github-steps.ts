@@ -1,17 +1,19 @@
 import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import type { OperationRequest } from '../receipts/index.js';
-import { GITHUB_ACTIVITY_TIMEOUT_MS, type Progress } from '../shared.js';
+import { GITHUB_ACTIVITY_TIMEOUT_MS, type Progress, UPLOAD_HEARTBEAT_TIMEOUT_MS } from '../shared.js';
 import { withRateLimitWaits } from './rate-limit-waits.js';
 
 /**
  * GitHub writes may retry only while the receipt is valid: the schedule-to-close timeout
  * ends at exp, so the proxy is made per call, after any wait. A cancelled workflow waits
- * for a write in flight, so its record says what happened.
+ * for a write in flight, so its record says what happened. A longer write (an upload, its
+ * timeout announced by the write before it) heartbeats, so a dead worker is noticed early.
  */
-function githubActivities(notAfter: number) {
+function githubActivities(notAfter: number, timeoutMs = GITHUB_ACTIVITY_TIMEOUT_MS) {
   return proxyActivities<activities.GitHubWriteActivities>({
-    startToCloseTimeout: GITHUB_ACTIVITY_TIMEOUT_MS,
+    startToCloseTimeout: timeoutMs,
+    ...(timeoutMs > GITHUB_ACTIVITY_TIMEOUT_MS ? { heartbeatTimeout: UPLOAD_HEARTBEAT_TIMEOUT_MS } : {}),
     scheduleToCloseTimeout: Math.max(1, notAfter - Date.now()),
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -33,16 +35,18 @@ export async function performOperation(
   let reservations = 0;
   const nextReservation = () => `${workflowId}/${runId}/${++reservations}`;
   let carry: string | undefined;
+  let timeoutMs: number | undefined;
   for (let write = 0; ; write++) {
     const answer = await withRateLimitWaits(
       (reservation) =>
-        githubActivities(notAfter).githubWrite({ request, write, carry, notAfter, reservation }),
+        githubActivities(notAfter, timeoutMs).githubWrite({ request, write, carry, notAfter, reservation }),
       nextReservation,
       notAfter,
       progress,
     );
     if ('effect' in answer) return answer.effect;
     carry = answer.carry;
+    timeoutMs = answer.nextTimeoutMs;
     progress.writesDone += 1;
   }
 }

@@ -10,7 +10,7 @@ describe('a write reached after its reservation’s lease', () => {
   });
 
   /** One write whose reads before it take `readsMs` on our clock (Date, moved by hand); whether it went. */
-  async function slowWrite(readsMs: number) {
+  async function slowWrite(readsMs: number, leaseMs?: number) {
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.UTC(2030, 0, 1);
     vi.setSystemTime(start);
@@ -24,7 +24,8 @@ describe('a write reached after its reservation’s lease', () => {
             identity: 'token:slow',
             reservation: 'slow',
             cost: { writes: 1, reads: 1 },
-            notAfter: start + 120_000,
+            leaseMs,
+            notAfter: start + 600_000,
             lookUp: async () => ({ limit: 5000, remaining: 5000, resetInMs: 3_600_000 }),
           },
           async (pace) => {
@@ -51,5 +52,13 @@ describe('a write reached after its reservation’s lease', () => {
 
   it('is sent while the lease, less the margin, still runs', async () => {
     expect(await slowWrite(29_000)).toEqual({ sent: true, outcome: 'done' });
+  });
+
+  it("of an upload is leased for the upload's own timeout, not the usual 30 s", async () => {
+    expect(await slowWrite(119_000, 120_000)).toEqual({ sent: true, outcome: 'done' });
+    expect(await slowWrite(119_500, 120_000)).toMatchObject({
+      sent: false,
+      outcome: { type: 'GITHUB_BUDGET_LEASE_ENDED' },
+    });
   });
 });

@@ -31,13 +31,46 @@ const request: PublishReleaseRequest = {
   prerelease: false,
 };
 
+/** Section 2.1's release with assets. */
+const withAssets: PublishReleaseRequest = {
+  ...request,
+  body: 'Faster widgets.',
+  make_latest: 'true',
+  assets: [
+    {
+      name: 'widgets-linux-amd64.tar.gz',
+      size: 1048576,
+      sha256: 'a3f1c9e2b4d6f8a0c2e4f6a8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4f6a8',
+      content_type: 'application/gzip',
+    },
+    {
+      name: 'SHA256SUMS',
+      size: 93,
+      sha256: '5d41402abc4b2a76b9719d911017c592ae2f1b6d3c7e8f9a0b1c2d3e4f5a6b7c',
+      content_type: 'text/plain',
+      label: 'Checksums',
+    },
+  ],
+};
+
+/** The document shows the request's canonical form, of `bytes` bytes, and its op_digest; answers the document. */
+async function expectDocumented(shown: PublishReleaseRequest, bytes: number): Promise<string> {
+  const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
+  const canonical = canonicalRequest(shown);
+  expect(Buffer.byteLength(canonical)).toBe(bytes);
+  expect(doc).toContain(`\n${canonical}\n`);
+  expect(doc).toContain(`op_digest: \`${opDigest(shown)}\``);
+  return doc;
+}
+
 describe('the worked example in docs/receipt-format.md', () => {
+  it('of a release with assets is what the code produces, the request shown included', async () => {
+    const doc = await expectDocumented(withAssets, 570);
+    expect(doc).toContain(`\n${JSON.stringify(withAssets, null, 2)}\n`);
+  });
+
   it('is what the code produces, byte for byte, and verifies in its stated window', async () => {
-    const doc = await readFile(resolve(import.meta.dirname, '../../docs/receipt-format.md'), 'utf8');
-    const canonical = canonicalRequest(request);
-    expect(Buffer.byteLength(canonical)).toBe(236);
-    expect(doc).toContain(`\n${canonical}\n`);
-    expect(doc).toContain(`op_digest: \`${opDigest(request)}\``);
+    const doc = await expectDocumented(request, 236);
 
     const token = await issueReceipt(privateJwk, request, {
       ttlSeconds: 3600,

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/worker';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
+import { type ArtifactStore, openArtifactStore } from '../../src/artifacts/index.js';
 import { type AuditStore, checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ExecutorClient } from '../../src/client/executor-client.js';
 import { createOctokit } from '../../src/github/octokit.js';
@@ -24,9 +25,11 @@ import {
 } from '../../src/receipts/index.js';
 import {
   DEFAULT_REPOSITORY,
+  defaultSandboxConfig,
   type RepoState,
   type RequestLogEntry,
   type RunningSandbox,
+  sandboxConfigSchema,
   startSandbox,
 } from '../../src/sandbox/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
@@ -52,6 +55,8 @@ export interface ExecutorHarness {
   /** The audit log's public key ring, as `audit export` puts it in a bundle. */
   auditKeys: { keys: JWK[] };
   ledger: ReceiptLedger;
+  /** The workers' artifact store: a folder of this harness's own. */
+  artifacts: ArtifactStore;
   /**
    * The Temporal server's clock. A time-skipping server runs ahead of the wall clock,
    * so receipts are issued at its time, as Federation Core would issue them at the cluster's.
@@ -69,9 +74,16 @@ export interface ExecutorHarness {
   close(): Promise<void>;
 }
 
+/** The repository owner's token, an admin's: it turns immutable releases on and off. */
+export const OWNER_TOKEN = 'owner-token';
+const harnessSandboxConfig = sandboxConfigSchema.parse({
+  ...defaultSandboxConfig,
+  tokens: [...defaultSandboxConfig.tokens, { id: 'owner', token: OWNER_TOKEN, repoAdmin: true }],
+});
+
 /** The executor against a real Temporal server and the sandbox over real HTTP: no mocks. */
 export async function startExecutorHarness(env: TestWorkflowEnvironment): Promise<ExecutorHarness> {
-  const sandbox = await startSandbox({ port: 0 });
+  const sandbox = await startSandbox({ port: 0, config: harnessSandboxConfig });
   const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
   const audit = await generateSigningKey('audit-test');
   const dir = await tempDir('executor');
@@ -80,6 +92,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
     await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'),
   );
   const ledger = await openLedger(`file:${join(dir, 'ledger')}`);
+  const artifacts = await openArtifactStore({ kind: 'local', dir: join(dir, 'artifacts') });
   const keys = loadKeyRing(publicJwks);
   const octokit = createOctokit(sandbox.url, { kind: 'token', token: sandbox.token });
   const workflowBundle = await executorBundle();
@@ -93,6 +106,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
       ledger,
       octokit,
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
+      artifacts,
       // Tests of everything but pacing: writes go as fast as GitHub's documented limits allow.
       // Best practices, the default, are tested in test/budgets.
       budgetLimits: { pacing: 'documented-limits' },
@@ -121,6 +135,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
     store,
     auditKeys: audit.publicJwks,
     ledger,
+    artifacts,
     now,
     issue,
     issueAndExecute: async (request, options) =>

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { ArtifactMismatchError, ArtifactMissingError } from '../../artifacts/index.js';
 import { Code } from '../../codes.js';
 import { AdoptionConflict } from '../../github/adoption.js';
 import { classifyGitHubError } from '../../github/error-class.js';
@@ -28,6 +29,11 @@ export function expiredDuringExecution(detail: string): ApplicationFailure {
 export function toFailure(error: unknown, context: RetryContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof AdoptionConflict) return ApplicationFailure.nonRetryable(error.message, Code.CONFLICT);
+  // The store lacks the authorized bytes: a retry reads the same store, so the step fails now.
+  if (error instanceof ArtifactMissingError)
+    return ApplicationFailure.nonRetryable(error.message, Code.ARTIFACT_MISSING);
+  if (error instanceof ArtifactMismatchError)
+    return ApplicationFailure.nonRetryable(error.message, Code.ARTIFACT_MISMATCH);
   // Octokit wraps network failures in its RequestError, so these are ours, or a response unlike GitHub's.
   if (isBugClass(error)) return bugFailure(error);
   const decided = classifyGitHubError(error);

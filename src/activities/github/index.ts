@@ -1,5 +1,7 @@
 import type { Octokit } from '@octokit/rest';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ArtifactStore } from '../../artifacts/index.js';
 import { isRateLimit } from '../../codes.js';
 import { type CallHooks, githubCalls } from '../../github/calls.js';
 import type { GitHubIdentities, GitHubIdentity } from '../../github/identities.js';
@@ -13,10 +15,32 @@ import { toFailure } from './failures.js';
 
 export type { GitHubEffect } from '../../github/calls.js';
 
-/** Who the GitHub activities act as, and each identity's budget. */
+/** Who the GitHub activities act as, each identity's budget, and where artifact bytes come from. */
 export interface GitHubAccess {
   identities: GitHubIdentities;
   budgets: Budgets;
+  artifacts: ArtifactStore;
+}
+
+/**
+ * A write's answer, and the next write's start-to-close timeout when it needs longer than
+ * GITHUB_ACTIVITY_TIMEOUT_MS (an upload): the module decides it from the request, the workflow
+ * reads it here, so it never imports the operations.
+ */
+export type GitHubWriteAnswer = WriteAnswer & { nextTimeoutMs?: number };
+
+/** How often a long write tells Temporal it is alive (its heartbeat timeout is a few of these). */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Runs `body`, heartbeating meanwhile, so a worker that dies mid-upload is noticed within seconds. */
+async function heartbeating<T>(body: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await body();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** One write of an operation: its request's kind (src/operations) says what each write is. */
@@ -99,10 +123,11 @@ function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
  */
 export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMetrics) {
   return {
-    async githubWrite(input: GitHubWriteInput): Promise<WriteAnswer> {
+    async githubWrite(input: GitHubWriteInput): Promise<GitHubWriteAnswer> {
       const { request, notAfter } = input;
       const operation = operationOf(request);
-      const step = operation.writes(request)[input.write];
+      const writes = operation.writes(request);
+      const step = writes[input.write];
       if (!step) throw new RangeError(`${request.operation_kind} has no write ${input.write}`);
       const failed = (error: unknown): never => {
         throw toFailure(error, { now: authorizationNow(), notAfter });
@@ -114,6 +139,7 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
         identity: identity.id,
         reservation: input.reservation,
         cost: step.cost,
+        leaseMs: step.timeoutMs,
         notAfter,
         lookUp: async () => {
           const { data, headers } = await octokit.request('GET /rate_limit').catch(failed);
@@ -128,11 +154,13 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
             assertBeforeExpiry(notAfter);
           },
         });
-        return guarded(metrics, notAfter, () => step.run(calls, request, input.carry));
+        const run = () => step.run({ calls, artifacts: access.artifacts }, request, input.carry);
+        return guarded(metrics, notAfter, step.timeoutMs === undefined ? run : () => heartbeating(run));
       }).catch((error: unknown) => {
         throw withIdentity(error, identity);
       });
-      return stamped(answer, identity);
+      const nextTimeoutMs = writes[input.write + 1]?.timeoutMs;
+      return { ...stamped(answer, identity), ...(nextTimeoutMs === undefined ? {} : { nextTimeoutMs }) };
     },
   };
 }

@@ -55,7 +55,7 @@ async function adoptPullRequest({ call }: GitHubCalls, request: OpenPrRequest) {
 /** One write, one read: the open pull requests for the same head and base. */
 export const openStep: WriteStep<OpenPrRequest> = {
   cost: { writes: 1, reads: 1 },
-  async run(calls, request) {
+  async run({ calls }, request) {
     const effect = await calls.adoptOrCreate({
       repository: request.repository,
       adopt: () => adoptPullRequest(calls, request),

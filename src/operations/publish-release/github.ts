@@ -14,7 +14,7 @@ import {
 import type { PublishReleaseRequest } from './request.js';
 
 /** The fields of GitHub's answer we rely on; the rest passes through. */
-const releaseSchema = z.looseObject({
+export const releaseSchema = z.looseObject({
   id: z.number(),
   html_url: z.string(),
   tag_name: z.string(),
@@ -32,14 +32,29 @@ type Release = z.infer<typeof releaseSchema>;
  * a branch moving after the check cannot change what is released.
  */
 export const releaseWrite = (request: PublishReleaseRequest): GitHubWrite =>
-  postFields(request, 'releases', ['tag_name', 'name', 'body', 'target_commitish', 'draft', 'prerelease']);
+  postFields(request, 'releases', [...RELEASE_FIELDS, 'make_latest']);
+
+const RELEASE_FIELDS = ['tag_name', 'name', 'body', 'target_commitish', 'draft', 'prerelease'] as const;
+
+/** The draft a release with assets starts as; `make_latest` waits for its publication. */
+export const draftWrite = (request: PublishReleaseRequest): GitHubWrite =>
+  postFields({ ...request, draft: true }, 'releases', RELEASE_FIELDS);
+
+/**
+ * The publication of a draft: `draft: false`, at the resolved SHA (a draft adopted with a branch as
+ * its target would otherwise be tagged wherever the branch is by then), with `make_latest`.
+ */
+export const publicationBody = (request: PublishReleaseRequest) => ({
+  draft: false,
+  target_commitish: request.target_commitish,
+  ...(request.make_latest === undefined ? {} : { make_latest: request.make_latest }),
+});
 
 /** A dry run reads nothing from GitHub, so the commit is named by what it will be resolved from. */
-export const plannedRelease = (request: PublishReleaseRequest): GitHubWrite =>
-  releaseWrite({
-    ...request,
-    target_commitish: `<sha of the commit ${request.target_commitish} resolves to>`,
-  });
+export const plannedCommit = (request: PublishReleaseRequest): PublishReleaseRequest => ({
+  ...request,
+  target_commitish: `<sha of the commit ${request.target_commitish} resolves to>`,
+});
 
 const releaseEffect = (release: Release, adopted: boolean): GitHubEffect => ({
   url: release.html_url,
@@ -100,7 +115,7 @@ async function adoptRelease(calls: GitHubCalls, authorized: PublishReleaseReques
  */
 export const publishStep: WriteStep<PublishReleaseRequest> = {
   cost: { writes: 1, reads: 5 },
-  async run(calls, request) {
+  async run({ calls }, request) {
     // Resolved once per attempt and sent as the SHA, so what is compared is what is released.
     const commit = await gitReads(calls).resolveCommit(request.repository, request.target_commitish);
     const effect = await calls.adoptOrCreate({

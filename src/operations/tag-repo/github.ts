@@ -49,7 +49,7 @@ const COST = { writes: 1, reads: 2 };
  */
 export const tagObjectStep = (message: string): WriteStep<TagRepoRequest> => ({
   cost: COST,
-  async run(calls, request) {
+  async run({ calls }, request) {
     const adopted = await adoptTag(calls, request);
     if (adopted) return { effect: adopted };
     const write = tagObjectWrite({ ...request, message });
@@ -61,7 +61,7 @@ export const tagObjectStep = (message: string): WriteStep<TagRepoRequest> => ({
 /** Points refs/tags/<tag> at the tag object made by the step before, or else at the commit. */
 export const tagRefStep: WriteStep<TagRepoRequest> = {
   cost: COST,
-  async run(calls, request, tagObjectSha) {
+  async run({ calls }, request, tagObjectSha) {
     const effect = await calls.adoptOrCreate({
       repository: request.repository,
       adopt: () => adoptTag(calls, request),

@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import {
+  ArtifactMismatchError,
+  ArtifactMissingError,
+  type ArtifactStore,
+  readVerifiedArtifact,
+} from '../../artifacts/index.js';
+import { AdoptionConflict, assertAdoptable, differences } from '../../github/adoption.js';
+import type { GitHubCalls, GitHubEffect } from '../../github/calls.js';
+import { gitReads } from '../../github/git-reads.js';
+import { splitRepository } from '../../github/plan.js';
+import { responseSha256 } from '../../github/responses.js';
+import type { StepContext, WriteStep } from '../operation.js';
+import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
+import { assetDifference, assetDifferences, type ReleaseAsset, reportedAssets } from './asset-set.js';
+import { type Asset, uploadTimeoutMs } from './assets.js';
+import { draftWrite, publicationBody, releaseSchema } from './github.js';
+import type { PublishReleaseRequest } from './request.js';
+
+/*
+ * A release with assets, in GitHub's recommended order: a draft, every asset uploaded and checked,
+ * then publication. Each step is idempotent (it reads first and adopts what is already there), and
+ * a failure leaves at most a draft: nothing is published until the draft's assets are exactly the
+ * authorized ones. The carry from step to step is `<release id> <commit sha>`.
+ */
+
+const withAssets = releaseSchema.extend({
+  upload_url: z.string(),
+  immutable: z.boolean().optional(),
+});
+type Release = z.infer<typeof withAssets>;
+
+const assetSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  size: z.number(),
+  state: z.string(),
+  digest: z.string().nullable().optional(),
+});
+
+type Request = PublishReleaseRequest & { assets: Asset[] };
+
+const PAGE = 100;
+/** Pages of a release's asset list: every authorized asset, and room for one more. */
+const assetPages = (request: Request) => Math.ceil((request.assets.length + 1) / PAGE);
+
+const carryOf = (release: { id: number }, commit: string) => `${release.id} ${commit}`;
+function fromCarry(carry: string | undefined) {
+  const [id = '', commit = ''] = (carry ?? '').split(' ');
+  return { releaseId: Number(id), commit };
+}
+
+function releaseCalls({ call, find }: GitHubCalls, request: Request) {
+  const repo = splitRepository(request.repository);
+  return {
+    get: (releaseId: number) =>
+      call('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }, withAssets),
+    /** The newest releases of the tag, drafts included: GitHub's by-tag lookup never returns a draft. */
+    async ofTag(): Promise<Release[]> {
+      const releases = await call(
+        'GET /repos/{owner}/{repo}/releases',
+        { ...repo, per_page: PAGE },
+        withAssets.array(),
+      );
+      return releases.filter((release) => release.tag_name === request.tag_name);
+    },
+    async assets(releaseId: number): Promise<ReleaseAsset[]> {
+      const all: ReleaseAsset[] = [];
+      for (let page = 1; ; page++) {
+        const params = { ...repo, release_id: releaseId, per_page: PAGE, page };
+        const batch = await call(
+          'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
+          params,
+          assetSchema.array(),
+        );
+        all.push(...batch);
+        if (batch.length < PAGE) return all;
+      }
+    },
+    /** On: GET answers 200; off: 404; unknown (an identity without administration read): undefined. */
+    async immutableReleases(): Promise<boolean | undefined> {
+      try {
+        return (await find('GET /repos/{owner}/{repo}/immutable-releases', repo, z.unknown())) !== undefined;
+      } catch (error) {
+        if ((error as { status?: number }).status === 403) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Every artifact is in the store with its authorized size, or nothing is written to GitHub. */
+async function assertArtifactsStored(store: ArtifactStore, assets: readonly Asset[]): Promise<void> {
+  for (const asset of assets) {
+    const opened = await store.open(asset.sha256);
+    if (!opened.found) throw new ArtifactMissingError(asset, store.location);
+    if (opened.size !== asset.size) throw new ArtifactMismatchError(asset, { size: opened.size });
+  }
+}
+
+/**
+ * The release as GitHub reports it now, checked against the authorization: draft or published as
+ * asked, its tag at the commit once published, exactly the authorized assets, and immutable where
+ * the repository has immutable releases on. Any difference is a CONFLICT that says whether the
+ * release is immutable, and so unfixable under its tag.
+ */
+async function checkedEffect(
+  calls: GitHubCalls,
+  request: Request,
+  release: Release,
+  commit: string,
+  adopted: boolean,
+): Promise<GitHubEffect> {
+  const reads = releaseCalls(calls, request);
+  const git = gitReads(calls);
+  const assets = await reads.assets(release.id);
+  const existingCommit: ExistingReleaseCommit = release.draft
+    ? {
+        via: 'target',
+        target: release.target_commitish,
+        sha: await git.findCommit(request.repository, release.target_commitish),
+      }
+    : { via: 'tag', sha: (await git.findTag(request.repository, request.tag_name))?.commit ?? 'no tag' };
+  const found = [
+    ...differences(releaseFields, { ...release, commit: existingCommit }, { ...request, commit }).map(
+      (difference) => difference.description,
+    ),
+    ...assetDifferences(assets, request.assets),
+  ];
+  if (!release.draft && (await reads.immutableReleases()) === true && release.immutable !== true) {
+    found.push('it is not immutable although the repository has immutable releases on');
+  }
+  if (found.length > 0) {
+    const fixable = release.immutable
+      ? 'it is immutable, so this tag cannot carry the authorized release'
+      : 'it is not immutable';
+    // Adopting, nothing was written; after publishing, the read-back is what disagrees.
+    const written = adopted ? 'nothing was changed' : 'found reading it back after publishing';
+    throw new AdoptionConflict(
+      `Release ${request.tag_name} exists but ${found.join(', and ')}; ${fixable}; ${written}.`,
+    );
+  }
+  return {
+    url: release.html_url,
+    id: String(release.id),
+    adopted,
+    identifiers: {
+      release_id: release.id,
+      assets: reportedAssets(assets),
+      immutable: release.immutable === true,
+    },
+    responseSha256: responseSha256({ release, assets }),
+  };
+}
+
+/** A draft of the tag with every authorized field, its target resolving to the authorized commit. */
+async function matchingDraft(
+  calls: GitHubCalls,
+  authorized: Request & { commit: string },
+  releases: readonly Release[],
+): Promise<Release | undefined> {
+  const git = gitReads(calls);
+  for (const draft of releases) {
+    const sha = await git.findCommit(authorized.repository, draft.target_commitish);
+    const commit: ExistingReleaseCommit = { via: 'target', target: draft.target_commitish, sha };
+    if (differences(releaseFields, { ...draft, commit }, { ...authorized, draft: true }).length === 0)
+      return draft;
+  }
+  return undefined;
+}
+
+/**
+ * Write 0: every artifact checked in the store, the commit resolved, the tag's releases listed
+ * (drafts included). An identical published release is adopted as the effect; otherwise a matching
+ * draft is adopted, or a draft is created at the SHA. Answers `<release id> <sha>`.
+ */
+const draftStep: WriteStep<Request> = {
+  cost: { writes: 1, reads: 6 },
+  async run({ calls, artifacts }: StepContext, request) {
+    await assertArtifactsStored(artifacts, request.assets);
+    const git = gitReads(calls);
+    const commit = await git.resolveCommit(request.repository, request.target_commitish);
+    const releases = await releaseCalls(calls, request).ofTag();
+    const published = releases.find((release) => !release.draft);
+    if (published) return { effect: await checkedEffect(calls, request, published, commit, true) };
+    const tag = await git.findTag(request.repository, request.tag_name);
+    if (tag)
+      assertAdoptable(`Tag ${request.tag_name}`, differences(releaseTagFields, tag, { ...request, commit }));
+    const release =
+      (await matchingDraft(calls, { ...request, commit }, releases)) ??
+      (await calls.send(
+        draftWrite({ ...request, target_commitish: commit }),
+        request.repository,
+        withAssets,
+      ));
+    return { carry: carryOf(release, commit) };
+  },
+};
+
+/** The verified stream's own failure (missing or changed bytes) rather than the upload's "fetch failed". */
+async function uploadVerified(
+  { calls, artifacts }: StepContext,
+  request: Request,
+  release: Release,
+  asset: Asset,
+  leftover: ReleaseAsset | undefined,
+) {
+  const bytes = await readVerifiedArtifact(artifacts, asset);
+  let streamError: unknown;
+  bytes.on('error', (error) => {
+    streamError = error;
+  });
+  try {
+    if (leftover) {
+      const params = { ...splitRepository(request.repository), asset_id: leftover.id };
+      await calls.write('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', params, z.unknown());
+    }
+    return await calls.upload(
+      {
+        url: release.upload_url,
+        name: asset.name,
+        label: asset.label,
+        contentType: asset.content_type,
+        size: asset.size,
+        bytes,
+      },
+      assetSchema,
+    );
+  } catch (error) {
+    bytes.destroy();
+    throw streamError instanceof ArtifactMismatchError ? streamError : error;
+  }
+}
+
+/**
+ * Writes 1…n, one per asset: adopted when the draft already has it uploaded with the authorized
+ * digest; a `starter` (or partial) leftover of that name is deleted and the bytes uploaded again;
+ * an uploaded asset of that name with another digest is a CONFLICT. The bytes stream from the
+ * artifact store, checked as they go.
+ */
+const assetStep = (request: Request, index: number): WriteStep<Request> => {
+  const asset = request.assets[index] as Asset;
+  return {
+    cost: { writes: 1, reads: 1 + assetPages(request) },
+    timeoutMs: uploadTimeoutMs(asset),
+    async run(context, _request, carry) {
+      const { releaseId } = fromCarry(carry);
+      const reads = releaseCalls(context.calls, request);
+      const release = await reads.get(releaseId);
+      const existing = (await reads.assets(releaseId)).find((found) => found.name === asset.name);
+      if (existing?.state === 'uploaded') {
+        const difference = assetDifference(existing, asset);
+        if (difference)
+          throw new AdoptionConflict(`Release ${request.tag_name}: ${difference}; nothing was changed.`);
+        return { carry: carry ?? '' };
+      }
+      const uploaded = await uploadVerified(context, request, release, asset, existing);
+      const difference = assetDifference(uploaded, asset);
+      if (difference)
+        throw new AdoptionConflict(`Release ${request.tag_name}: after the upload, ${difference}.`);
+      return { carry: carry ?? '' };
+    },
+  };
+};
+
+/**
+ * The last write: the draft read back, its asset set exactly the authorized one, then published
+ * (publicationBody), read back again and checked. A release already published by a
+ * lost earlier answer is checked the same way.
+ */
+const publishDraftStep = (request: Request): WriteStep<Request> => ({
+  // The release and its assets before, then after: the release, its assets, its tag (peeled), the setting.
+  cost: { writes: 1, reads: 6 + 2 * assetPages(request) },
+  async run({ calls }, request, carry) {
+    const { releaseId, commit } = fromCarry(carry);
+    const reads = releaseCalls(calls, request);
+    let release = await reads.get(releaseId);
+    if (release.draft && !request.draft) {
+      const found = assetDifferences(await reads.assets(releaseId), request.assets);
+      if (found.length > 0) {
+        throw new AdoptionConflict(
+          `Draft release ${request.tag_name} ${found.join(', and ')}; it was not published.`,
+        );
+      }
+      release = await calls.write(
+        'PATCH /repos/{owner}/{repo}/releases/{release_id}',
+        {
+          ...splitRepository(request.repository),
+          release_id: releaseId,
+          ...publicationBody({ ...request, target_commitish: commit }),
+        },
+        withAssets,
+      );
+    }
+    return { effect: await checkedEffect(calls, request, release, commit, false) };
+  },
+});
+
+/** The writes of a release with assets: the draft, one per asset, the publication. */
+export const assetWrites = (request: Request): [WriteStep<Request>, ...WriteStep<Request>[]] => [
+  draftStep,
+  ...request.assets.map((_asset, index) => assetStep(request, index)),
+  publishDraftStep(request),
+];
