@@ -16,13 +16,20 @@ export interface WorkerSupervisor {
   starts: number;
   /** Peak RSS (MiB) of each process, read just before it was killed or stopped. */
   peakRss: number[];
+  /** The current process's id, while one runs. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
 /** The pace cap given to the worker; `null` leaves it unset (each identity's budget alone paces). */
 type WritesCap = number | null;
 
-async function workerEnv(stack: BenchStack, dataDir: string, cap: WritesCap): Promise<NodeJS.ProcessEnv> {
+async function workerEnv(
+  stack: BenchStack,
+  dataDir: string,
+  cap: WritesCap,
+  extra: NodeJS.ProcessEnv,
+): Promise<NodeJS.ProcessEnv> {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -36,21 +43,25 @@ async function workerEnv(stack: BenchStack, dataDir: string, cap: WritesCap): Pr
     MARKETOPS_AUDIT_ORIGIN: DEFAULT_AUDIT_ORIGIN,
     MARKETOPS_AUDIT_STORE: `file:${stack.files.audit}`,
     MARKETOPS_LEDGER: `file:${stack.files.ledger}`,
+    MARKETOPS_ARTIFACT_STORE: stack.files.artifacts,
     MARKETOPS_METRICS_PORT: String(await freePort()),
     ...(cap === null ? {} : { MARKETOPS_GITHUB_WRITES_PER_SECOND: String(cap) }),
     MARKETOPS_LOG_LEVEL: 'info',
     GITHUB_API_URL: stack.sandbox.url,
     GITHUB_TOKEN: stack.sandbox.token,
+    ...extra,
   };
 }
 
 /**
  * Keeps one `marketops worker` process alive: whenever it exits (killed, or gave up on a
- * Temporal server that was restarting), a new one starts, until `stop`.
+ * Temporal server that was restarting), a new one starts, until `stop`. `extra` adds to or
+ * overrides its environment (MARKETOPS_GITHUB_PACING, say).
  */
 export function superviseWorker(
   stack: BenchStack,
   cap: WritesCap = MAX_CLI_WRITES_PER_SECOND,
+  extra: NodeJS.ProcessEnv = {},
 ): WorkerSupervisor {
   const logFile = join(stack.dataDir, 'worker.log');
   let child: ChildProcess | undefined;
@@ -60,6 +71,7 @@ export function superviseWorker(
     starts: 0,
     peakRss: [],
     running: () => ready,
+    pid: () => child?.pid,
     async kill() {
       const current = child;
       if (!current?.pid) return;
@@ -77,7 +89,10 @@ export function superviseWorker(
     },
   };
   const spawnOne = async (resolve: () => void) => {
-    const current = spawnMarketops(['worker'], { env: await workerEnv(stack, stack.dataDir, cap), logFile });
+    const current = spawnMarketops(['worker'], {
+      env: await workerEnv(stack, stack.dataDir, cap, extra),
+      logFile,
+    });
     child = current;
     supervisor.starts += 1;
     current.stdout?.on('data', (chunk: Buffer) => {

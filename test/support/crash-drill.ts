@@ -1,5 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { OperationRequest } from '../../src/receipts/index.js';
+import {
+  type AssetVerdict,
+  assetReleaseRequest,
+  judgeAssetReleases,
+  storeRandomAssets,
+} from './asset-workload.js';
 import { superviseWorker } from './child-worker.js';
 import { type DrillVerdict, judgeDrill, readAuditEntries, type Settled } from './drill-checks.js';
 import { type BenchStack, startBenchStack } from './stack.js';
@@ -14,6 +20,12 @@ export interface CrashDrillOptions {
   restartServerAfterKill: number;
   /** A kill lands uniformly within this many ms after the worker reports it runs. */
   maxKillDelayMs: number;
+  /**
+   * Instead of the mixed workload, `ops` releases each shipping `assets` random files of `bytes`
+   * from the local artifact store; each kill then lands while an upload is in flight (a `starter`
+   * asset in the sandbox) if one starts within `maxKillDelayMs`.
+   */
+  releasesWithAssets?: { assets: number; bytes: number };
   log?: (line: string) => void;
 }
 
@@ -24,6 +36,10 @@ export interface CrashDrillReport {
   kills: number;
   serverRestarts: number;
   workerPeakRssMiB: number[];
+  /** Kills that landed while an asset upload was in flight. */
+  killsMidUpload: number;
+  /** With `releasesWithAssets`: what shipped, checked asset by asset. */
+  assets?: AssetVerdict;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,6 +64,27 @@ async function finalOutcome(stack: BenchStack, receiptId: string): Promise<strin
   }
 }
 
+const uploading = async (stack: BenchStack) =>
+  (await stack.sandbox.admin.state()).repos.some((repo) => repo.assets.some((a) => a.state === 'starter'));
+
+/** Waits up to `maxMs` for an upload in flight; whether one was seen. */
+async function midUpload(stack: BenchStack, maxMs: number): Promise<boolean> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    if (await uploading(stack)) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+async function drillRequests(stack: BenchStack, options: CrashDrillOptions): Promise<OperationRequest[]> {
+  const runId = `crash-${Date.now()}`;
+  const spec = options.releasesWithAssets;
+  if (!spec) return benchRequests(runId, options.ops);
+  const assets = await storeRandomAssets(stack.files.artifacts, spec.assets, spec.bytes, 'drill');
+  return Array.from({ length: options.ops }, (_, i) => assetReleaseRequest(runId, `${runId}-${i}`, assets));
+}
+
 /**
  * The crash drill: every operation is submitted up front, then the `marketops worker` process
  * is SIGKILLed at random moments and restarted, and the dev server is restarted once on its
@@ -55,8 +92,11 @@ async function finalOutcome(stack: BenchStack, receiptId: string): Promise<strin
  */
 export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDrillReport> {
   const log = options.log ?? (() => {});
-  const requests = benchRequests(`crash-${Date.now()}`, options.ops);
   const stack = await startBenchStack(benchSandboxConfig(options.ops));
+  const requests = await drillRequests(stack, options).catch(async (error) => {
+    await stack.stop();
+    throw error;
+  });
   const worker = superviseWorker(stack);
   const started = performance.now();
   try {
@@ -67,12 +107,15 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
     log(`submitted ${submissions.length}`);
     let kills = 0;
     let serverRestarts = 0;
+    let killsMidUpload = 0;
     while (kills < options.kills) {
       await worker.running();
-      await sleep(Math.random() * options.maxKillDelayMs);
+      if (options.releasesWithAssets) {
+        if (await midUpload(stack, options.maxKillDelayMs)) killsMidUpload += 1;
+      } else await sleep(Math.random() * options.maxKillDelayMs);
       await worker.kill();
       kills += 1;
-      log(`kill ${kills} at ${Math.round(performance.now() - started)} ms`);
+      log(`kill ${kills} at ${Math.round(performance.now() - started)} ms (${killsMidUpload} mid-upload)`);
       if (kills === options.restartServerAfterKill) {
         await stack.restartTemporal();
         serverRestarts += 1;
@@ -91,9 +134,10 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
       ),
     );
     await worker.stop();
+    const state = await stack.sandbox.admin.state();
     const verdict = judgeDrill(
       settled,
-      await stack.sandbox.admin.state(),
+      state,
       await readAuditEntries(stack.files.audit, stack.files.auditKeys),
     );
     return {
@@ -103,6 +147,10 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
       kills,
       serverRestarts,
       workerPeakRssMiB: worker.peakRss,
+      killsMidUpload,
+      ...(options.releasesWithAssets
+        ? { assets: await judgeAssetReleases(state, requests, stack.sandbox) }
+        : {}),
     };
   } finally {
     await worker.stop();

@@ -24,7 +24,15 @@ export interface BenchStack {
   sandbox: SandboxProcess;
   keys: KeyRing;
   /** Files a `marketops worker` process is pointed at. */
-  files: { receiptKeys: string; auditKey: string; auditKeys: string; audit: string; ledger: string };
+  files: {
+    receiptKeys: string;
+    auditKey: string;
+    auditKeys: string;
+    audit: string;
+    ledger: string;
+    /** The local artifact store release assets are read from. */
+    artifacts: string;
+  };
   /** The current server's environment; replaced by `restartTemporal`. */
   env(): TestWorkflowEnvironment;
   client(): ExecutorClient;
@@ -57,6 +65,7 @@ export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<Ben
       auditKeys: stack.keys.audit.publicKeysFile,
       audit: join(dataDir, 'audit'),
       ledger: join(dataDir, 'ledger'),
+      artifacts: join(dataDir, 'artifacts'),
     },
     env: () => env,
     client: () => client,
