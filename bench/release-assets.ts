@@ -8,6 +8,7 @@
  * Run: npm run bench:assets [-- --assets 20 --mb 50 --rounds 2]
  */
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Asset } from '../src/operations/publish-release/assets.js';
@@ -20,7 +21,7 @@ import { superviseWorker } from '../test/support/child-worker.js';
 import { peakRssMiB } from '../test/support/cli-process.js';
 import { type BenchStack, startBenchStack } from '../test/support/stack.js';
 import { BENCH_REPO, benchSandboxConfig } from '../test/support/workload.js';
-import { saveResult } from './lib/results.js';
+import { type SummaryRow, saveResult } from './lib/results.js';
 import type { LoopJob, LoopResult } from './lib/upload-loop-child.js';
 
 const { values } = parseArgs({
@@ -48,6 +49,8 @@ interface LaneRun {
   peakRssMiB: number;
   writes: number;
   reads: number;
+  /** The box's 1-minute load average when the lane ended: other work shares the CPUs. */
+  loadAverage1m: number;
 }
 
 const CHILD = new URL('lib/upload-loop-child.ts', import.meta.url);
@@ -119,7 +122,26 @@ async function runLane(stack: BenchStack, lane: Lane, round: number, assets: Ass
     reads: log.length - writes,
   };
   console.log(JSON.stringify(result));
-  return result;
+  return { ...result, loadAverage1m: loadavg()[0] as number };
+}
+
+/** One row per lane and measure, every round's value in round order: two rounds have no median. */
+function summaryOf(runs: readonly LaneRun[]): SummaryRow[] {
+  const each = (lane: Lane, pick: (run: LaneRun) => string) =>
+    runs
+      .filter((run) => run.lane === lane)
+      .sort((a, b) => a.round - b.round)
+      .map(pick)
+      .join(', ');
+  return LANES.flatMap((lane): SummaryRow[] => [
+    [`${lane}: wall time (s), each round`, each(lane, (r) => (r.wallMs / 1000).toFixed(1))],
+    [`${lane}: MB/s, each round`, each(lane, (r) => String(r.mbPerSecond))],
+    [
+      `${lane}: uploading process peak RSS, MiB (its start-up peak before the release)`,
+      each(lane, (r) => `${r.peakRssMiB} (${r.baselineRssMiB})`),
+    ],
+    [`${lane}: GitHub writes / reads sent`, each(lane, (r) => `${r.writes} / ${r.reads}`)],
+  ]);
 }
 
 const stack = await startBenchStack(benchSandboxConfig(0));
@@ -139,31 +161,11 @@ try {
     runs.map((run) => assetReleaseRequest('check', run.tag, assets)),
     stack.sandbox,
   );
-  const median = (lane: Lane, pick: (run: LaneRun) => number) => {
-    const sorted = runs
-      .filter((run) => run.lane === lane)
-      .map(pick)
-      .sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)] as number;
-  };
   const total = `${ASSETS} × ${values.mb} MB`;
   await saveResult({
     name: 'release-assets',
     title: `A release with ${total} of assets: executor vs an Octokit upload loop (${ROUNDS} rounds, interleaved)`,
-    summary: LANES.flatMap((lane) => [
-      [
-        `${lane}: wall time (s) / MB/s, lower median of ${ROUNDS}`,
-        `${(median(lane, (r) => r.wallMs) / 1000).toFixed(1)} / ${median(lane, (r) => r.mbPerSecond)}`,
-      ],
-      [
-        `${lane}: uploading process peak RSS (MiB), its start-up peak before the release`,
-        `${median(lane, (r) => r.peakRssMiB)} (start-up ${median(lane, (r) => r.baselineRssMiB)})`,
-      ],
-      [
-        `${lane}: GitHub writes / reads sent`,
-        `${median(lane, (r) => r.writes)} / ${median(lane, (r) => r.reads)}`,
-      ],
-    ]) as [string, string][],
+    summary: summaryOf(runs),
     charts: [],
     notes: [
       `Every release checked after the run: ${check.published} of ${check.releases} published, ${check.publishedWithMissingOrWrongAsset} with a missing or wrong asset, ${check.downloadsNotMatching} downloads not hashing to the stored file (${(check.downloadedBytes / 1e9).toFixed(1)} GB downloaded).`,
