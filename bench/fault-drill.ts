@@ -97,7 +97,7 @@ if (only.has('assets')) {
     charts: [],
     notes: [
       'Each kill waits for an asset in the `starter` state in the sandbox (bytes streaming in) and SIGKILLs the worker then; a new one starts at once.',
-      'The killed upload is retried once its heartbeat times out (30 s), deleting the starter and uploading again; its budget lease keeps other writes of the identity waiting meanwhile, so each kill costs about half a minute by design.',
+      'A killed upload is retried once its heartbeat times out (at most 30 s): the retry deletes the starter and uploads the bytes again.',
     ],
     data: drill,
   });

@@ -53,7 +53,14 @@ export async function saveChart(file: string, svg: string): Promise<string> {
   return file;
 }
 
-const ORDER = ['throughput', 'rate-limits', 'fault-drill', 'concurrency-drill'];
+const ORDER = [
+  'throughput',
+  'rate-limits',
+  'release-assets',
+  'fault-drill',
+  'asset-crash-drill',
+  'concurrency-drill',
+];
 
 /** results.md: every saved benchmark's table, in a fixed order, each with its machine and date. */
 async function renderResults(): Promise<string> {

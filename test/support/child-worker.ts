@@ -82,7 +82,8 @@ export function superviseWorker(
     async stop() {
       stopping = true;
       const current = child;
-      if (!current?.pid) return;
+      // Stopped already: there is no process left whose peak to read.
+      if (!current?.pid || current.exitCode !== null || current.signalCode !== null) return;
       supervisor.peakRss.push(await peakRssMiB(current.pid).catch(() => Number.NaN));
       current.kill('SIGTERM');
       await exited(current);
