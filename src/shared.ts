@@ -188,6 +188,14 @@ export interface StepPreview {
   id: string;
   action: 'create' | 'adopt' | 'conflict' | 'fail';
   detail: string;
+  /** A release's assets: what GitHub has now under each authorized name. */
+  assets?: AssetNow[];
+}
+
+/** One authorized asset in a preview: its name and what exists on GitHub for it now. */
+export interface AssetNow {
+  name: string;
+  now: string;
 }
 
 /** Previews a plan on the executor's workers, which hold the GitHub credentials; it writes and consumes nothing. */

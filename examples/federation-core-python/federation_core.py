@@ -3,9 +3,16 @@
 Update (docs/runs.md). Written from those two documents alone, as an outside issuer would.
 
     python federation_core.py --plan plan.yaml --key signing-key.jwk.json [--steps tag,release]
+    python federation_core.py --plan plan.yaml --digests
 
 Prints one JSON line per step with the run's answer; exits 0 when every step was accepted,
-3 when one was refused, 2 on bad input.
+3 when one was refused, 2 on bad input. With --digests it only prints each step's op_digest,
+what an approver compares with `marketops plan`, and connects to nothing.
+
+A release with assets needs nothing more: its `assets` (name, size, sha256, content_type, label)
+and `make_latest` are members of the request like any other, so RFC 8785 canonicalizes them as
+docs/receipt-format.md section 2.1 says (the array in its order, each object's members sorted),
+and the receipt binds the sha256 of every artifact the executor will upload.
 """
 
 import argparse
@@ -95,7 +102,8 @@ async def authorize(args: argparse.Namespace, plan: dict, key: OKPKey, kid: str)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", required=True, help="publication plan, YAML or JSON")
-    parser.add_argument("--key", required=True, help="Ed25519 private JWK with its kid")
+    parser.add_argument("--key", help="Ed25519 private JWK with its kid (needed unless --digests)")
+    parser.add_argument("--digests", action="store_true", help="print each step's op_digest; sign nothing")
     parser.add_argument("--steps", help="comma-separated step ids (default: every step)")
     parser.add_argument("--tamper", help="comma-separated step ids whose receipt is sent damaged")
     parser.add_argument("--address", default="localhost:7233")
@@ -106,6 +114,12 @@ def main() -> int:
     try:
         with open(args.plan, encoding="utf-8") as file:
             plan = yaml.safe_load(file)
+        if args.digests:
+            for step in plan["steps"]:
+                print(json.dumps({"step": step["id"], "op_digest": op_digest(step["request"])}), flush=True)
+            return 0
+        if not args.key:
+            raise ValueError("--key is required to sign")
         with open(args.key, encoding="utf-8") as file:
             jwk = json.load(file)
         key = OKPKey.import_key(jwk)

@@ -58,6 +58,16 @@ async function previewStep(
   settings: RunActivitySettings,
   request: OperationRequest,
 ): Promise<Omit<StepPreview, 'id'>> {
+  const seen: Pick<StepPreview, 'assets'> = {};
+  return { ...(await previewWrites(settings, request, seen)), ...seen };
+}
+
+/** previewStep's action and detail; `seen` gets what GitHub has for each asset, when it could be read. */
+async function previewWrites(
+  settings: RunActivitySettings,
+  request: OperationRequest,
+  seen: Pick<StepPreview, 'assets'>,
+): Promise<Omit<StepPreview, 'id'>> {
   const operation = operationOf(request);
   const writes = operation.writes(request);
   let adopted = 0;
@@ -73,6 +83,9 @@ async function previewStep(
       calls: countedCalls(readOnly(octokit), settings.metrics, UNPACED),
       artifacts: settings.artifacts,
     };
+    const { assetsNow } = operation;
+    if (assetsNow)
+      seen.assets = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () => assetsNow(context, request));
     let carry: string | undefined;
     for (const write of writes) {
       const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>

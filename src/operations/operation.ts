@@ -6,6 +6,7 @@ import { requiredAs } from '../common/zod-sentence.js';
 import type { GitHubCalls, GitHubEffect } from '../github/calls.js';
 import type { Permission } from '../github/identities.js';
 import type { GitHubWrite } from '../github/plan.js';
+import type { AssetNow } from '../shared.js';
 
 /** Titles and release names: GitHub shows them on one line. */
 export const MAX_TITLE_LENGTH = 256;
@@ -76,6 +77,8 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   plan(request: R): GitHubWrite[];
   /** Its writes in order, each with the reads that adopt an existing object instead. */
   writes(request: R): readonly [WriteStep<R>, ...WriteStep<R>[]];
+  /** Read-only, for a preview: what GitHub has now for each asset the request names, if it names any. */
+  assetsNow?(context: StepContext, request: R): Promise<AssetNow[]>;
   /** A valid request, for help texts and the docs. */
   example: R;
 }

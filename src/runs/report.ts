@@ -1,5 +1,6 @@
 import type { GitHubWrite } from '../github/plan.js';
-import { planFor } from '../operations/registry.js';
+import { assetLine } from '../operations/publish-release/assets.js';
+import { type OperationRequest, planFor } from '../operations/registry.js';
 import { opDigest } from '../receipts/index.js';
 import type { StepPreview } from '../shared.js';
 import { inExecutionOrder, type PublicationPlan } from './plan.js';
@@ -12,8 +13,25 @@ export interface PreviewedStep {
   repository: string;
   opDigest: string;
   requests: GitHubWrite[];
+  /** A release's assets, each as `name (size, short digest)` and, unless offline, what GitHub has for it now. */
+  assets: PreviewedAsset[];
   /** Absent when GitHub was not asked (`--offline`). */
-  now?: Omit<StepPreview, 'id'>;
+  now?: Omit<StepPreview, 'id' | 'assets'>;
+}
+
+export interface PreviewedAsset {
+  asset: string;
+  now?: string;
+}
+
+const assetsOf = (request: OperationRequest) =>
+  request.operation_kind === 'publish_release' ? (request.assets ?? []) : [];
+
+function previewedAssets(request: OperationRequest, found: StepPreview | undefined): PreviewedAsset[] {
+  return assetsOf(request).map((asset) => {
+    const now = found?.assets?.find((entry) => entry.name === asset.name)?.now;
+    return { asset: assetLine(asset), ...(now ? { now } : {}) };
+  });
 }
 
 export function previewOf(plan: PublicationPlan, now: readonly StepPreview[] = []): PreviewedStep[] {
@@ -26,6 +44,7 @@ export function previewOf(plan: PublicationPlan, now: readonly StepPreview[] = [
       repository: step.request.repository,
       opDigest: opDigest(step.request),
       requests: planFor(step.request),
+      assets: previewedAssets(step.request, found),
       ...(found ? { now: { action: found.action, detail: found.detail } } : {}),
     };
   });
@@ -41,6 +60,8 @@ export function previewText(runId: string, steps: readonly PreviewedStep[]): str
     lines.push(`   op_digest ${step.opDigest}`);
     for (const request of step.requests)
       lines.push(`   ${request.method} ${request.path} ${JSON.stringify(request.body)}`);
+    if (step.assets.length > 0) lines.push(`   assets (${step.assets.length}):`);
+    for (const { asset, now } of step.assets) lines.push(`     ${asset}${now ? `: now ${now}` : ''}`);
     if (step.now) lines.push(`   now: ${step.now.action}: ${step.now.detail}`);
   });
   return lines.join('\n');

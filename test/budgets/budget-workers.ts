@@ -44,6 +44,7 @@ export async function startBudgetWorkers(harness: ExecutorHarness, options: Budg
     metrics: createExecutorMetrics(Runtime.instance().metricMeter),
     budgets: options.budgets,
     budgetLimits: options.budgetLimits,
+    artifacts: harness.artifacts,
     workflowBundle: await executorBundle(),
     checkRetention: false,
   });

@@ -7,7 +7,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .description(
-      'Preview a publication plan: steps in execution order, their GitHub requests and op_digest, and what each would do on GitHub now.',
+      'Preview a publication plan: steps in execution order, their GitHub requests and op_digest, each release asset (name, size, short digest), and what each would do on GitHub now.',
     )
     .argument('<plan>', 'plan file (YAML or JSON)')
     .option('--offline', "do not ask GitHub (through the executor's workers) what each step would do now")

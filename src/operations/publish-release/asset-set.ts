@@ -38,3 +38,11 @@ export function assetDifference(found: ReleaseAsset, asset: Asset): string | und
 /** The audit record's view of the assets: as GitHub reported them. */
 export const reportedAssets = (assets: readonly ReleaseAsset[]) =>
   assets.map(({ name, size, digest }) => ({ name, size, digest: digest ?? null }));
+
+/** What GitHub has now under an authorized asset's name, as `plan` shows it. */
+export function assetNow(found: ReleaseAsset | undefined, asset: Asset): string {
+  if (!found) return 'missing: it would be uploaded';
+  if (found.state !== 'uploaded') return `${found.state} leftover: it would be deleted and uploaded again`;
+  if (found.digest === githubDigest(asset)) return 'uploaded with the authorized digest: it would be adopted';
+  return `uploaded with another digest (${found.digest?.slice(0, 19) ?? 'none'}…): a conflict`;
+}

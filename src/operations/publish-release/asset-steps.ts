@@ -10,9 +10,16 @@ import type { GitHubCalls, GitHubEffect } from '../../github/calls.js';
 import { gitReads } from '../../github/git-reads.js';
 import { splitRepository } from '../../github/plan.js';
 import { responseSha256 } from '../../github/responses.js';
+import type { AssetNow } from '../../shared.js';
 import type { StepContext, WriteStep } from '../operation.js';
 import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
-import { assetDifference, assetDifferences, type ReleaseAsset, reportedAssets } from './asset-set.js';
+import {
+  assetDifference,
+  assetDifferences,
+  assetNow,
+  type ReleaseAsset,
+  reportedAssets,
+} from './asset-set.js';
 import { type Asset, uploadTimeoutMs } from './assets.js';
 import { draftWrite, publicationBody, releaseSchema } from './github.js';
 import type { PublishReleaseRequest } from './request.js';
@@ -302,3 +309,24 @@ export const assetWrites = (request: Request): [WriteStep<Request>, ...WriteStep
   ...request.assets.map((_asset, index) => assetStep(request, index)),
   publishDraftStep(request),
 ];
+
+/**
+ * Read-only, for `plan`: each authorized asset as the tag's release holds it now (the published
+ * one, else the draft the first write would adopt); missing where there is neither.
+ */
+export async function assetsNow({ calls }: StepContext, request: Request): Promise<AssetNow[]> {
+  const reads = releaseCalls(calls, request);
+  const releases = await reads.ofTag();
+  const commit = await gitReads(calls).findCommit(request.repository, request.target_commitish);
+  const release =
+    releases.find((found) => !found.draft) ??
+    (commit ? await matchingDraft(calls, { ...request, commit }, releases) : undefined);
+  const existing = release ? await reads.assets(release.id) : [];
+  return request.assets.map((asset) => ({
+    name: asset.name,
+    now: assetNow(
+      existing.find((found) => found.name === asset.name),
+      asset,
+    ),
+  }));
+}

@@ -1,6 +1,6 @@
 import type { GitHubWrite } from '../../github/plan.js';
 import type { OperationModule } from '../operation.js';
-import { assetWrites } from './asset-steps.js';
+import { assetsNow, assetWrites } from './asset-steps.js';
 import { assetLine } from './assets.js';
 import { draftWrite, plannedCommit, publicationBody, publishStep, releaseWrite } from './github.js';
 import { type PublishReleaseRequest, publishReleaseRequestSchema } from './request.js';
@@ -44,6 +44,7 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
     hasAssets(request)
       ? (assetWrites(request) as ReturnType<OperationModule<PublishReleaseRequest>['writes']>)
       : [publishStep],
+  assetsNow: async (context, request) => (hasAssets(request) ? assetsNow(context, request) : []),
   example: {
     run_id: 'run-1',
     operation_kind: 'publish_release',
