@@ -1,7 +1,8 @@
+import type { Observation } from '../github/rate-headers.js';
 import { SECONDARY_RATE_LIMIT_WAIT_MS } from '../shared.js';
 import { type BudgetLimits, HOUR_MS } from './limits.js';
 import { spanOf, tighteningFactor } from './slots.js';
-import type { BudgetState, Grant, Observation, PrimaryWindow, Settlement } from './state.js';
+import type { BudgetState, Grant, PrimaryWindow, Settlement } from './state.js';
 
 /**
  * Each secondary refusal scales the secondary limits by TIGHTEN, down to TIGHTEST, for an hour.

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { MARKETOPS_BIN, marketops } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';

@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { superviseWorker } from './child-worker.js';
 import { type DrillVerdict, judgeDrill, readAuditEntries, type Settled } from './drill-checks.js';
 import { type BenchStack, startBenchStack } from './stack.js';

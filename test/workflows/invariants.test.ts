@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
