@@ -175,7 +175,7 @@ export async function withBudget<T>(
         settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
       },
       beforeWrite: async () => {
-        // The only wait in a worker, under half a second: see writeLead in src/budgets/windows.ts.
+        // The only wait in a worker, under half a second: see writeLead in src/budgets/slots.ts.
         await delay(Math.max(0, writeFrom - authorizationNow()));
         assertWithinLease(leaseEnd, budgets.limits);
       },
