@@ -3,8 +3,9 @@
  * they describe, as "Rate limits for the REST API" defines them
  * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit):
  * after a primary limit (x-ratelimit-remaining 0), wait until x-ratelimit-reset; after a secondary
- * one, wait retry-after seconds, or without it at least a minute (SECONDARY_RATE_LIMIT_WAIT_MS in
- * src/shared.ts, applied by its users: the workflow doubles it while refusals go on).
+ * one, wait retry-after seconds. Without them GitHub says to wait at least a minute
+ * (PRIMARY_RATE_LIMIT_WAIT_MS and SECONDARY_RATE_LIMIT_WAIT_MS in src/shared.ts, applied by their
+ * users: the workflow doubles the secondary one while refusals go on).
  */
 
 type Headers = Record<string, string | number | undefined>;
