@@ -166,7 +166,7 @@ describe('beyond the prototype', () => {
       expect(result.audit.leafHash).toBe(entries[i]?.leafHash);
       expect(result.audit.checkpoint.size).toBeGreaterThan(result.audit.index);
     }
-    const status = await suite.harness.client.status(entries[0]?.record.receipt_id ?? '');
+    const status = await suite.harness.client.executionStatus(entries[0]?.record.receipt_id ?? '');
     expect(status).toMatchObject({ status: 'COMPLETED', result: { status: 'succeeded' } });
   });
 });
