@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { GitHubPacing } from '../src/config/github-pacing.js';
-import type { OperationRequest } from '../src/receipts/index.js';
+import type { OperationRequest } from '../src/operations/registry.js';
 import { type Limits, limitsSchema, type RequestLogEntry } from '../src/sandbox/index.js';
 import { analyseLog, earliestSchedule, minimumSeconds } from '../test/support/rate-limit-model.js';
 import { benchRequests, benchSandboxConfig, writesOf } from '../test/support/workload.js';

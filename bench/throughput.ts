@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Octokit } from '@octokit/rest';
-import type { OperationRequest } from '../src/receipts/index.js';
+import type { OperationRequest } from '../src/operations/registry.js';
 import { peakRssMiB } from '../test/support/cli-process.js';
 import { startSandboxProcess } from '../test/support/sandbox-process.js';
 import { type BenchStack, startBenchStack } from '../test/support/stack.js';

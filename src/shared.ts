@@ -218,11 +218,30 @@ export const GITHUB_ACTIVITY_TIMEOUT_MS = 30_000;
 export const UPLOAD_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
- * A secondary rate limit's wait when GitHub sends no retry-after: "wait for at least one minute
- * before retrying", doubling while it persists
- * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+ * A secondary rate limit's first wait when GitHub sends no retry-after. GitHub's rule: "Otherwise,
+ * wait for at least one minute before retrying" (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+ * Our choice within it: exactly the minute, the shortest wait GitHub allows.
  */
 export const SECONDARY_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * How often that wait doubles while secondary refusals go on. GitHub's rule: "If your request
+ * continues to fail due to a secondary rate limit, wait for an exponentially increasing amount of
+ * time between retries" (https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately).
+ * Our choice within it: doubling (exponential), capped at 2^5, so the longest wait is 32 minutes;
+ * GitHub's "throw an error after a specific number of retries" is the receipt's expiry instead: a
+ * wait that would end after it fails the execution with EXPIRED_DURING_EXECUTION. Unmeasured: the
+ * benchmarks (docs/benchmarks.md) see no secondary refusal under best practices.
+ */
+export const SECONDARY_MAX_DOUBLINGS = 5;
+
+/**
+ * A primary rate limit's wait when the refusal carries no x-ratelimit-reset. GitHub's rule: with
+ * x-ratelimit-remaining 0, wait until x-ratelimit-reset; without a reset (or retry-after),
+ * "Otherwise, wait for at least one minute before retrying" (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+ * Our choice within it: exactly the minute; a retry GitHub refuses again waits again.
+ */
+export const PRIMARY_RATE_LIMIT_WAIT_MS = 60_000;
 
 /**
  * The details of a `GITHUB_BUDGET_WAIT` failure (nothing was sent): the workflow sleeps `waitMs` on a

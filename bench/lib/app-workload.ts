@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import type { GitHubAuth } from '../../src/config/index.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { limitsSchema, type SandboxConfig, sandboxConfigSchema } from '../../src/sandbox/index.js';
 import { benchRepoConfig, benchRequests } from '../../test/support/workload.js';
 import type { OctokitOptions } from './direct-lane.js';

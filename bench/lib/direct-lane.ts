@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { RequestLogEntry, SandboxConfig } from '../../src/sandbox/index.js';
 import { startSandboxProcess } from '../../test/support/sandbox-process.js';
 import { mapPool } from '../../test/support/stats.js';

@@ -1,6 +1,6 @@
 import type { BudgetLimits } from '../../src/budgets/limits.js';
 import type { GitHubAuth } from '../../src/config/index.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { RequestLogEntry, SandboxConfig } from '../../src/sandbox/index.js';
 import { type BenchStack, startBenchStack } from '../../test/support/stack.js';
 import { mapPool, tally } from '../../test/support/stats.js';

@@ -1,4 +1,4 @@
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { SandboxConfig } from '../../src/sandbox/index.js';
 import { superviseWorker } from '../../test/support/child-worker.js';
 import { startBenchStack } from '../../test/support/stack.js';

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { performDirect } from './direct-github.js';
 
 export interface NaiveOptions {

@@ -2,18 +2,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { BudgetLimits, Cost } from '../budgets/limits.js';
+import { settle } from '../budgets/settle.js';
+import { type BudgetState, knowsPrimary, type Settlement } from '../budgets/state.js';
 import type { BudgetStore } from '../budgets/store.js';
-import {
-  type BudgetState,
-  knowsPrimary,
-  type Observation,
-  reserve,
-  reserveLook,
-  type Settlement,
-  settle,
-} from '../budgets/windows.js';
+import { reserve, reserveLook } from '../budgets/windows.js';
 import { Code } from '../codes.js';
-import { rateLimitObservation } from '../github/rate-headers.js';
+import { type Observation, rateLimitObservation } from '../github/rate-headers.js';
 import type { BudgetWaitDetails, RateLimitDetails } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 import { expiredDuringExecution } from './github/failures.js';
@@ -181,7 +175,7 @@ export async function withBudget<T>(
         settlement.observed = rateLimitObservation(headers) ?? settlement.observed;
       },
       beforeWrite: async () => {
-        // The only wait in a worker, under half a second: see writeLead in src/budgets/windows.ts.
+        // The only wait in a worker, under half a second: see writeLead in src/budgets/slots.ts.
         await delay(Math.max(0, writeFrom - authorizationNow()));
         assertWithinLease(leaseEnd, budgets.limits);
       },

@@ -33,7 +33,7 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
-export type { GitHubEffect, IdentityDetails } from './github/index.js';
-export type { RejectionDraft, RunSinks } from './records.js';
+export type { IdentityDetails } from './github/index.js';
+export type { RunSinks } from './records.js';
 export { createRefusalSink } from './records.js';
 export type { SubmissionFacts, Validation } from './validation.js';

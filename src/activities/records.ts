@@ -17,8 +17,6 @@ export interface RecordSettings {
   metrics: ExecutorMetrics;
 }
 
-export type { RejectionDraft };
-
 /** A refusal whose receipt was read: its id is the receipt's when the signature verified, else only claimed. */
 export type CheckedRunRefusal = RunRefusal & { receiptId: string | null; receiptVerified: boolean };
 

@@ -4,11 +4,11 @@ import { Code } from '../codes.js';
 import type { GitHubWrite } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
+import type { OperationRequest } from '../operations/registry.js';
 import { planFor } from '../operations/registry.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
 import {
   type KeyRing,
-  type OperationRequest,
   opDigest,
   parseOperationRequest,
   type ReceiptVerdict,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { syncDirectory } from '../common/durable-files.js';
+import { syncPath } from '../common/durable-files.js';
 import { DigestingStream } from './digest.js';
 import {
   type ArtifactStore,
@@ -63,18 +63,13 @@ export class LocalArtifactStore implements ArtifactStore {
 
   /** Synced before the rename, so a crash leaves either no artifact or a whole one. */
   private async publish(temp: string, sha256: string): Promise<void> {
-    const handle = await open(temp, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await syncPath(temp);
     await chmod(temp, 0o444);
     const dir = join(this.location, 'sha256');
     await mkdir(dir, { recursive: true });
     // Renaming over an existing artifact replaces it with the same bytes: concurrent puts agree,
     // and putting the authorized bytes again repairs a changed file.
     await rename(temp, this.pathOf(sha256));
-    await syncDirectory(dir);
+    await syncPath(dir);
   }
 }

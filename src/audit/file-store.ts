@@ -1,7 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { syncDirectory, writeSynced } from '../common/durable-files.js';
+import { syncPath, writeSynced } from '../common/durable-files.js';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
 import { LineTail } from './line-tail.js';
 import { appendToFrontier } from './merkle/compact-range.js';
@@ -43,7 +43,7 @@ const appendLine = (path: string, value: unknown): Promise<void> =>
 async function ensureFiles(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const name of [ENTRIES, CHECKPOINTS]) await (await open(join(dir, name), 'a')).close();
-  await syncDirectory(dir);
+  await syncPath(dir);
 }
 
 class FileAuditStore extends AuditStoreBase implements AuditStore {

@@ -98,6 +98,22 @@ export interface Cost {
   reads: number;
 }
 
+/**
+ * After each secondary refusal an identity's minute, hour and points limits are scaled by TIGHTEN,
+ * never below TIGHTEST, for an hour (HOUR_MS: the longest secondary window, 500 an hour).
+ * GitHub's rule: on a secondary refusal, wait retry-after or at least a minute, exponentially
+ * longer while refusals go on (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit; applied by the workflow, src/shared.ts); its secondary
+ * limits "are subject to change without notice", and some endpoints have lower, unpublished ones
+ * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
+ * GitHub gives no rate to fall back to, so both numbers are our choice within that rule: besides
+ * waiting, send slower, by the same geometric shape as the waits (0.8³ ≈ 0.51: about half after
+ * three refusals in an hour), and keep at least half the documented rate, so refusals caused by
+ * another client cannot starve the identity (its waits still hold every retry back). Unmeasured:
+ * under best practices the benchmarks (docs/benchmarks.md) see 0 refusals, so it never fires there.
+ */
+export const TIGHTEN = 0.8;
+export const TIGHTEST = 0.5;
+
 export const MINUTE_MS = 60_000;
 /**
  * The primary window: GitHub's primary limits are per hour

@@ -1,19 +1,9 @@
+import type { Observation } from '../github/rate-headers.js';
 import { SECONDARY_RATE_LIMIT_WAIT_MS } from '../shared.js';
-import { type BudgetLimits, HOUR_MS } from './limits.js';
+import { type BudgetLimits, HOUR_MS, TIGHTEN, TIGHTEST } from './limits.js';
 import { spanOf, tighteningFactor } from './slots.js';
-import type { BudgetState, Grant, Observation, PrimaryWindow, Settlement } from './state.js';
+import type { BudgetState, Grant, PrimaryWindow, Settlement } from './state.js';
 
-/**
- * Each secondary refusal scales the secondary limits by TIGHTEN, down to TIGHTEST, for an hour.
- * GitHub publishes no number to derive them from: its secondary limits "are subject to change
- * without notice", some endpoints have lower, unpublished ones, and it asks for "an exponentially
- * increasing amount of time between retries" while refusals go on
- * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
- * Our choice, unmeasured: the benchmarks (docs/benchmarks.md) see no refusal under best practices,
- * so the tightening never fires there; a fifth less per refusal halves the limits after three.
- */
-const TIGHTEN = 0.8;
-const TIGHTEST = 0.5;
 /**
  * A later x-ratelimit-reset within this much of the known one is the same window: the reset is
  * computed from two one-second-resolution values (the reset and Date), so one window's reset
@@ -42,7 +32,7 @@ const settled = (grant: Grant, now: number): Grant => ({
   sent: true,
 });
 
-/** A secondary refusal: no request until GitHub's wait is over, and tighter limits for an hour. */
+/** A secondary refusal: no request until GitHub's wait is over, and tighter limits (TIGHTEN, limits.ts) for an hour. */
 function afterSecondaryRefusal(
   state: BudgetState,
   limits: BudgetLimits,

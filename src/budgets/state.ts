@@ -1,8 +1,6 @@
 import type { Observation } from '../github/rate-headers.js';
 import type { Cost } from './limits.js';
 
-export type { Observation };
-
 /**
  * One identity's budget as data: every reservation granted, and what GitHub's refusals and
  * headers said. Times are epoch milliseconds on our clock; GitHub's spans are converted with

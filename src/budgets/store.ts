@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { writeSynced } from '../common/durable-files.js';
 import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
-import { type BudgetState, emptyBudget } from './windows.js';
+import { type BudgetState, emptyBudget } from './state.js';
 
 /**
  * Where every worker of a deployment keeps each identity's budget: a reservation is written

@@ -2,11 +2,6 @@ import { type BudgetLimits, type Cost, HOUR_MS } from './limits.js';
 import { concurrencySlot, earliestSlot, slotFrom, spanOf, writeFrom } from './slots.js';
 import type { BudgetState, Grant, Reserved } from './state.js';
 
-// The budget's one entry point: activities reserve, claim and settle through this module.
-export { settle } from './settle.js';
-export type { BudgetState, Grant, Observation, Reserved, Settlement } from './state.js';
-export { emptyBudget, knowsPrimary } from './state.js';
-
 /**
  * Reservations of one identity's budget, as pure functions: each returns the new state with the
  * grant in its place (the store persists it). Where a grant goes is worked out in slots.ts.

@@ -8,7 +8,6 @@ import { registerKeygenCommand } from './commands/keygen.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerReceiptCommand } from './commands/receipt.js';
 import { registerRunCommand } from './commands/run.js';
-import { registerRunShowCommand } from './commands/run-show.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubmitCommand } from './commands/submit.js';
@@ -32,7 +31,6 @@ registerSubmitCommand(program);
 registerExecutionCommand(program);
 registerPlanCommand(program);
 registerRunCommand(program);
-registerRunShowCommand(program);
 registerArtifactCommand(program);
 
 function exitFor(error: unknown): number {

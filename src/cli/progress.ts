@@ -16,7 +16,7 @@ export async function withProgress<T>(
   let line = 'submitted';
   const timer = setInterval(() => {
     process.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${line}\u001b[K`);
-    executor.status(receiptId).then(
+    executor.executionStatus(receiptId).then(
       ({ progress }) => {
         if (progress)
           line = `${progress.stage}; writes ${progress.writesDone}; rate-limit waits ${progress.rateLimitWaits}`;

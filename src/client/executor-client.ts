@@ -37,7 +37,7 @@ export class ExecutorClient {
     return executionResult(this.client.workflow.getHandle(workflowIdFor(receiptId)));
   }
 
-  status(id: string): Promise<ExecutionStatus> {
+  executionStatus(id: string): Promise<ExecutionStatus> {
     return executionStatus(this.client, id);
   }
 

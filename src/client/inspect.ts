@@ -15,7 +15,7 @@ import {
 import { executionResult, workflowIdOf } from './execution-result.js';
 import { liveWorkers } from './workers.js';
 
-/** One execution (a receipt's workflow, or the record of a refused submission) as `status` shows it. */
+/** One execution (a receipt's workflow, or the record of a refused submission) as `execution show` shows it. */
 export interface ExecutionStatus {
   /** Null for a refused submission whose receipt had no readable id. */
   receiptId: string | null;

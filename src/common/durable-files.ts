@@ -16,9 +16,12 @@ export async function writeSynced(path: string, content: string, flag: 'a' | 'wx
   }
 }
 
-/** A new name in `dir` survives a power loss only once the directory itself is synced. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/**
+ * Flushes `path` to disk: a file's bytes, or a directory's names (a new name in a directory
+ * survives a power loss only once the directory itself is synced).
+ */
+export async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {

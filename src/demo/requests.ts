@@ -1,7 +1,9 @@
 import { openPr } from '../operations/open-pr/index.js';
+import type { OpenPrRequest } from '../operations/open-pr/request.js';
 import { publishRelease } from '../operations/publish-release/index.js';
+import type { PublishReleaseRequest } from '../operations/publish-release/request.js';
 import { tagRepo } from '../operations/tag-repo/index.js';
-import type { OpenPrRequest, PublishReleaseRequest, TagRepoRequest } from '../receipts/index.js';
+import type { TagRepoRequest } from '../operations/tag-repo/request.js';
 import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY, defaultSandboxConfig } from '../sandbox/index.js';
 
 /** The branch the sandbox seeds beside main: the head of the demo's pull requests. */

@@ -2,13 +2,9 @@ import type { JWK } from 'jose';
 import type { AuditEntry } from '../audit/index.js';
 import type { RunClient } from '../client/run-client.js';
 import { Code } from '../codes.js';
-import {
-  DEFAULT_AUDIENCE,
-  issueReceipt,
-  type OperationRequest,
-  opDigest,
-  type PublishReleaseRequest,
-} from '../receipts/index.js';
+import type { PublishReleaseRequest } from '../operations/publish-release/request.js';
+import type { OperationRequest } from '../operations/registry.js';
+import { DEFAULT_AUDIENCE, issueReceipt, opDigest } from '../receipts/index.js';
 import type { PublicationPlan } from '../runs/plan.js';
 import { type PreviewedStep, previewOf, previewText } from '../runs/report.js';
 import { timelineText } from '../runs/timeline-view.js';

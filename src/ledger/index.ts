@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { syncDirectory, writeSynced } from '../common/durable-files.js';
+import { syncPath, writeSynced } from '../common/durable-files.js';
 import { createUnderLock } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 
@@ -54,7 +54,7 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
       try {
         await link(pending, path);
         // The new name must survive a power loss too, before any GitHub write relies on it.
-        await syncDirectory(dir);
+        await syncPath(dir);
         return { consumed: true };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -1,8 +1,5 @@
 /** The signed-receipt authorization core: pure (no Temporal), shared by client, worker and CLI. */
 
-export type { OpenPrRequest } from '../operations/open-pr/request.js';
-export type { PublishReleaseRequest } from '../operations/publish-release/request.js';
-export type { TagRepoRequest } from '../operations/tag-repo/request.js';
 export {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
@@ -13,13 +10,7 @@ export { claimedReceiptId } from './compact-jws.js';
 export { type IssueOptions, issueReceipt } from './issue.js';
 export { KeyRing, loadKeyRing, readKeyRingFile } from './key-ring.js';
 export { canonicalRequest, opDigest } from './op-digest.js';
-export {
-  MAX_BODY_LENGTH,
-  MAX_TITLE_LENGTH,
-  type OperationRequest,
-  parseOperationRequest,
-} from './operation-request.js';
-export { reasonCodes } from './reasons.js';
+export { parseOperationRequest } from './operation-request.js';
 export { generateSigningKey, loadSigningKey } from './signing-key.js';
 export { type ReceiptVerdict, verifyReceipt } from './verify.js';
 export { verifyReceiptSignature } from './verify-signature.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
 import { firstIssueSentence } from '../common/zod-sentence.js';
+import type { OperationRequest } from '../operations/registry.js';
 import {
   DEFAULT_ISSUER,
   MAX_LIFETIME_SECONDS,
@@ -10,7 +11,7 @@ import {
   receiptClaimsSchema,
 } from './claims.js';
 import { opDigest } from './op-digest.js';
-import { type OperationRequest, parseOperationRequest } from './operation-request.js';
+import { parseOperationRequest } from './operation-request.js';
 import { loadSigningKey } from './signing-key.js';
 
 export interface IssueOptions {

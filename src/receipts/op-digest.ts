@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { OperationRequest } from './operation-request.js';
+import type { OperationRequest } from '../operations/registry.js';
 
 /** RFC 8785 (JCS) canonical JSON of a request: the exact bytes a receipt binds. */
 export function canonicalRequest(request: OperationRequest): string {

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import { type OperationRequest, operationKinds, operationModules } from '../operations/registry.js';
 
-export { MAX_BODY_LENGTH, MAX_TITLE_LENGTH } from '../operations/operation.js';
-export type { OperationRequest } from '../operations/registry.js';
-
 type Discriminable = z.core.$ZodTypeDiscriminable;
 /** The registry has at least one kind, and each kind's schema fixes its `operation_kind`. */
 const schemas = operationModules.map((module): Discriminable => module.schema) as [

@@ -1,8 +1,5 @@
 import type { ReceiptReasonCode } from '../codes.js';
 
-/** Every code a receipt's verdict can carry (src/codes.ts holds them and their meanings). */
-export { receiptReasonCodes as reasonCodes } from '../codes.js';
-
 /** One failed check: a stable code and one human sentence. */
 export interface ReceiptReason {
   code: ReceiptReasonCode;

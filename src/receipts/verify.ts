@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import type { OperationRequest } from '../operations/registry.js';
 import { MAX_LIFETIME_SECONDS, type ReceiptClaims } from './claims.js';
 import { KeyRing } from './key-ring.js';
 import { opDigest } from './op-digest.js';
-import {
-  type OperationRequest,
-  type ParsedOperationRequest,
-  parseOperationRequest,
-} from './operation-request.js';
+import { type ParsedOperationRequest, parseOperationRequest } from './operation-request.js';
 import { type ReceiptReason, reason } from './reasons.js';
 import { show } from './show.js';
 import { timeReasons } from './time-checks.js';

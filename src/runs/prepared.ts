@@ -1,4 +1,4 @@
-import type { OperationRequest } from '../receipts/index.js';
+import type { OperationRequest } from '../operations/registry.js';
 import type { Mode, Reason } from '../shared.js';
 
 /** A step as the run workflow holds it: validated, in execution order, with what Federation Core signs. */

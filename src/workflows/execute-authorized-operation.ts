@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { Code, type FailureCode, failedWith } from '../codes.js';
+import type { GitHubEffect } from '../github/calls.js';
 import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
 import {
   type AuditAnchor,
@@ -25,7 +26,7 @@ import {
 import { coreActivities } from './core-activities.js';
 import { performOperation } from './github-steps.js';
 
-type Effect = activities.GitHubEffect;
+type Effect = GitHubEffect;
 type Facts = activities.SubmissionFacts;
 
 /**

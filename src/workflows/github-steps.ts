@@ -1,6 +1,7 @@
 import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
-import type { OperationRequest } from '../receipts/index.js';
+import type { GitHubEffect } from '../github/calls.js';
+import type { OperationRequest } from '../operations/registry.js';
 import { GITHUB_ACTIVITY_TIMEOUT_MS, type Progress, UPLOAD_HEARTBEAT_TIMEOUT_MS } from '../shared.js';
 import { withRateLimitWaits } from './rate-limit-waits.js';
 
@@ -30,7 +31,7 @@ export async function performOperation(
   request: OperationRequest,
   notAfter: number,
   progress: Progress,
-): Promise<activities.GitHubEffect> {
+): Promise<GitHubEffect> {
   const { workflowId, runId } = workflowInfo();
   let reservations = 0;
   const nextReservation = () => `${workflowId}/${runId}/${++reservations}`;

@@ -2,13 +2,14 @@ import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow
 import { Code, isRateLimit } from '../codes.js';
 import {
   type BudgetWaitDetails,
+  PRIMARY_RATE_LIMIT_WAIT_MS,
   type Progress,
   type RateLimitDetails,
+  SECONDARY_MAX_DOUBLINGS,
   SECONDARY_RATE_LIMIT_WAIT_MS,
 } from '../shared.js';
 
 const SECONDARY = Code.GITHUB_SECONDARY_RATE_LIMIT;
-const SECONDARY_MAX_DOUBLINGS = 5;
 
 interface Wait {
   type: string;
@@ -29,10 +30,10 @@ function waitOf(error: unknown): Wait | undefined {
 /**
  * A budget wait lasts until its slot; a secondary limit waits for retry-after, or without
  * one at least a minute, doubling with each consecutive wait, as GitHub advises; a primary
- * limit waits for its reset.
+ * limit waits for its reset, or without one a minute (the constants' sources: src/shared.ts).
  */
 function waitFor(wait: Wait, previousWaits: number): number {
-  if (wait.type !== SECONDARY) return wait.waitMs ?? SECONDARY_RATE_LIMIT_WAIT_MS;
+  if (wait.type !== SECONDARY) return wait.waitMs ?? PRIMARY_RATE_LIMIT_WAIT_MS;
   const backoff = SECONDARY_RATE_LIMIT_WAIT_MS * 2 ** Math.min(previousWaits, SECONDARY_MAX_DOUBLINGS);
   return wait.waitMs ?? backoff;
 }

@@ -1,5 +1,5 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type * as activities from '../activities/index.js';
+import type { RejectionDraft } from '../audit/refusal-draft.js';
 import { type AuditAnchor, searchAttributes } from '../shared.js';
 import { coreActivities } from './core-activities.js';
 
@@ -8,7 +8,7 @@ import { coreActivities } from './core-activities.js';
  * (a duplicate, malformed or forged receipt). It runs as a workflow so that the
  * audit log's signing key stays with the workers, never with submitters.
  */
-export async function recordSubmissionRejection(draft: activities.RejectionDraft): Promise<AuditAnchor> {
+export async function recordSubmissionRejection(draft: RejectionDraft): Promise<AuditAnchor> {
   const anchor = await coreActivities.recordClientRejection({
     draft,
     recordedAt: new Date(Date.now()).toISOString(),

@@ -18,13 +18,8 @@ import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger, type ReceiptLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
-import {
-  DEFAULT_AUDIENCE,
-  generateSigningKey,
-  issueReceipt,
-  loadKeyRing,
-  type OperationRequest,
-} from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
+import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt, loadKeyRing } from '../../src/receipts/index.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   type ExecutionResult,

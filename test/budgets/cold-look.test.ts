@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withBudget } from '../../src/activities/budgets.js';
 import { budgetLimitsSchema, githubLimits, HOUR_MS } from '../../src/budgets/limits.js';
 import { memoryBudgetStore } from '../../src/budgets/store.js';
-import type { Observation } from '../../src/budgets/windows.js';
 import { Code } from '../../src/codes.js';
+import type { Observation } from '../../src/github/rate-headers.js';
 import type { BudgetWaitDetails } from '../../src/shared.js';
 
 const wholeWindow: Observation = { limit: 5000, remaining: 5000, resetInMs: 3_600_000 };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { budgetLimitsSchema, type Cost, HOUR_MS, MINUTE_MS } from '../../src/budgets/limits.js';
+import { settle } from '../../src/budgets/settle.js';
+import type { Grant } from '../../src/budgets/state.js';
 import { type BudgetStore, openBudgetStore } from '../../src/budgets/store.js';
-import { type Grant, reserve, settle } from '../../src/budgets/windows.js';
+import { reserve } from '../../src/budgets/windows.js';
 import { testPostgresUrl } from '../support/postgres.js';
 import { tempDir } from '../support/temp-dirs.js';
 

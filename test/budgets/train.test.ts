@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBudgetStore } from '../../src/budgets/store.js';
 import { tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import {
   defaultSandboxConfig,
   type Limits,

@@ -7,7 +7,9 @@ import {
   HOUR_MS,
   MINUTE_MS,
 } from '../../src/budgets/limits.js';
-import { type BudgetState, emptyBudget, type Grant, reserve, settle } from '../../src/budgets/windows.js';
+import { settle } from '../../src/budgets/settle.js';
+import { type BudgetState, emptyBudget, type Grant } from '../../src/budgets/state.js';
+import { reserve } from '../../src/budgets/windows.js';
 import { earliestSchedule } from '../support/rate-limit-model.js';
 
 /**

@@ -3,14 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { MARKETOPS_BIN, marketops } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 /**
  * Issue 15, points 2, 3 and 6, through the real CLI against a real dev server: a wait without a
- * worker says so within 5 s and goes on, `--timeout` ends it with exit 6, `status` takes every id
+ * worker says so within 5 s and goes on, `--timeout` ends it with exit 6, `execution show` takes every id
  * the commands print, `execution list` shows reason codes, and failures say what to do next.
  */
 const NO_WORKER = 'queued; no worker is polling marketops-executor; it will run when one starts';

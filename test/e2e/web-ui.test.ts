@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import { searchAttributes, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../src/shared.js';
 import { createLocalEnv } from '../../src/temporal/servers.js';

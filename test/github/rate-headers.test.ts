@@ -30,11 +30,28 @@ describe("GitHub's rate arithmetic, in one place", () => {
     expect(refusalWaitMs(headers, 'primary')).toBe(1_000);
   });
 
-  it('without a Date header the reset is measured on our clock', () => {
+  it('without a Date header a refusal still waits, measured on our clock', () => {
     const reset = Math.floor(Date.now() / 1000) + 60;
     const waitMs = refusalWaitMs({ 'x-ratelimit-reset': String(reset) }, 'primary') ?? 0;
     expect(waitMs).toBeGreaterThan(55_000);
     expect(waitMs).toBeLessThanOrEqual(61_000);
+  });
+
+  it('without GitHub’s Date an observation is dropped: a skewed local clock must not plan the window', () => {
+    const window = {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '10',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
+    };
+    expect(rateLimitObservation(window)).toBeUndefined();
+    expect(rateLimitObservation({ ...window, date: 'not a date' })).toBeUndefined();
+    expect(
+      rateLimitBodyObservation(
+        { limit: 5000, remaining: 10, reset: Number(window['x-ratelimit-reset']) },
+        undefined,
+      ),
+    ).toBeUndefined();
+    expect(rateLimitObservation({ ...window, date: new Date().toUTCString() })).toBeDefined();
   });
 
   it('a secondary limit waits retry-after seconds; without it GitHub named no wait', () => {

@@ -4,7 +4,7 @@ import { Runtime } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
 import { OPERATION_DURATION, prometheusOptions } from '../../src/metrics/executor-metrics.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { freePort } from '../support/ports.js';

@@ -1,6 +1,7 @@
 import { sign } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import {
   DEFAULT_AUDIENCE,
   generateSigningKey,
@@ -8,7 +9,6 @@ import {
   type KeyRing,
   loadKeyRing,
   loadSigningKey,
-  type OperationRequest,
   opDigest,
   RECEIPT_TYPE,
   type ReceiptClaims,

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalRequest,
-  MAX_BODY_LENGTH,
-  MAX_TITLE_LENGTH,
-  opDigest,
-  parseOperationRequest,
-} from '../../src/receipts/index.js';
+import { MAX_BODY_LENGTH, MAX_TITLE_LENGTH } from '../../src/operations/operation.js';
+import { canonicalRequest, opDigest, parseOperationRequest } from '../../src/receipts/index.js';
 import { openPr, publishRelease, requests, tagRepo } from './fixtures.js';
 
 const rejectionOf = (input: unknown): string => {

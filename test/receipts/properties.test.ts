@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type OperationRequest, parseOperationRequest, verifyReceipt } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
+import { parseOperationRequest, verifyReceipt } from '../../src/receipts/index.js';
 import { codesOf } from '../support/results.js';
 import {
   b64,

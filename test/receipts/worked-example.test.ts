@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { PublishReleaseRequest } from '../../src/operations/publish-release/request.js';
 import {
   canonicalRequest,
   issueReceipt,
   loadKeyRing,
   opDigest,
-  type PublishReleaseRequest,
   verifyReceipt,
 } from '../../src/receipts/index.js';
 import { codesOf } from '../support/results.js';

@@ -1,6 +1,6 @@
 import { RunClient } from '../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { PublicationPlan } from '../../src/runs/plan.js';
 import type { RunTimeline, StepView } from '../../src/shared.js';
 import type { ExecutorHarness } from '../support/executor-harness.js';

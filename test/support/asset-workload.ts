@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { openArtifactStore } from '../../src/artifacts/index.js';
 import type { Asset } from '../../src/operations/publish-release/assets.js';
 import { publishRelease } from '../../src/operations/publish-release/index.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { SandboxState } from '../../src/sandbox/index.js';
 import { BENCH_REPO } from './workload.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
 import { type AuditEntry, openAuditStore, verifyAuditLog } from '../../src/audit/index.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import type { SandboxState } from '../../src/sandbox/index.js';
 import { tally } from './stats.js';
 import { effectCount } from './workload.js';

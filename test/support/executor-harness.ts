@@ -14,6 +14,7 @@ import { ExecutorClient } from '../../src/client/executor-client.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger, type ReceiptLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import {
   DEFAULT_AUDIENCE,
   generateSigningKey,
@@ -21,7 +22,6 @@ import {
   issueReceipt,
   type KeyRing,
   loadKeyRing,
-  type OperationRequest,
 } from '../../src/receipts/index.js';
 import {
   DEFAULT_REPOSITORY,

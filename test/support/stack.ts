@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { JWK } from 'jose';
 import { ExecutorClient } from '../../src/client/executor-client.js';
-import {
-  DEFAULT_AUDIENCE,
-  issueReceipt,
-  type KeyRing,
-  type OperationRequest,
-  readKeyRingFile,
-} from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
+import { DEFAULT_AUDIENCE, issueReceipt, type KeyRing, readKeyRingFile } from '../../src/receipts/index.js';
 import type { SandboxConfig } from '../../src/sandbox/index.js';
 import { searchAttributes } from '../../src/shared.js';
 import { type LocalStack, startLocalStack } from '../../src/stack/local-stack.js';

@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FEATURE_BRANCH, pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_MAIN_SHA, DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, issueReceipt } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
@@ -166,7 +166,7 @@ describe('beyond the prototype', () => {
       expect(result.audit.leafHash).toBe(entries[i]?.leafHash);
       expect(result.audit.checkpoint.size).toBeGreaterThan(result.audit.index);
     }
-    const status = await suite.harness.client.status(entries[0]?.record.receipt_id ?? '');
+    const status = await suite.harness.client.executionStatus(entries[0]?.record.receipt_id ?? '');
     expect(status).toMatchObject({ status: 'COMPLETED', result: { status: 'succeeded' } });
   });
 });

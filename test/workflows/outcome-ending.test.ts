@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@t
 import { describe, expect, it } from 'vitest';
 import { Code } from '../../src/codes.js';
 import { releaseRequest, tagRequest } from '../../src/demo/requests.js';
-import type { OperationRequest } from '../../src/receipts/index.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_REPOSITORY } from '../../src/sandbox/index.js';
 import { WORKFLOW_ID_REUSE_POLICY } from '../../src/shared.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';

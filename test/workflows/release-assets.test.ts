@@ -6,7 +6,7 @@ import { Octokit } from '@octokit/rest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
 import { type Asset, uploadTimeoutMs } from '../../src/operations/publish-release/assets.js';
-import type { PublishReleaseRequest } from '../../src/receipts/index.js';
+import type { PublishReleaseRequest } from '../../src/operations/publish-release/request.js';
 import type { ExecutionResult } from '../../src/shared.js';
 import { OWNER_TOKEN, runIds, useExecutorHarness } from '../support/executor-harness.js';
 

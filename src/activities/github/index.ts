@@ -13,8 +13,6 @@ import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js
 import { type Budgets, type Pace, type Spend, withBudget } from '../budgets.js';
 import { toFailure } from './failures.js';
 
-export type { GitHubEffect } from '../../github/calls.js';
-
 /** Who the GitHub activities act as, each identity's budget, and where artifact bytes come from. */
 export interface GitHubAccess {
   identities: GitHubIdentities;

@@ -16,7 +16,7 @@ async function withExecutor<T>(work: (executor: ExecutorClient) => Promise<T>, t
 /** An id nobody started is the user's to check, named with every form that works. */
 async function statusOf(executor: ExecutorClient, id: string): Promise<ExecutionStatus> {
   const { WorkflowNotFoundError } = await import('@temporalio/client');
-  return executor.status(id).catch((error: unknown) => {
+  return executor.executionStatus(id).catch((error: unknown) => {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     throw new UserError(
       `No submission ${JSON.stringify(id)}: give a receipt id, receipt-<receipt id> or a rejected-… id as submit and execution list prints them.`,

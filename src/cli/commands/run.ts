@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { RunClient } from '../../client/run-client.js';
+import { deprecated, oldRunsCommand } from '../deprecated.js';
 import { ExitCode, UserError } from '../exit-codes.js';
-import { asUserError, readReceipt, timeoutOption } from '../inputs.js';
+import { asUserError, readReceipt, showsOne, timeoutOption } from '../inputs.js';
 import { print } from '../outcome.js';
 import type { Timeout } from '../waiting.js';
 
@@ -80,9 +81,31 @@ async function cancelRun(runId: string): Promise<void> {
   process.stdout.write(`cancellation requested for run ${runId}; see marketops run show ${runId}\n`);
 }
 
-export function registerRunCommand(program: Command): void {
-  const run = program.command('run').description('Drive a publication run (docs/runs.md).');
+async function showRun(runId: string, flags: { timeout?: number; json?: boolean }): Promise<void> {
+  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  const { everyStepShipped, timelineText } = await import('../../runs/timeline-view.js');
+  const { TASK_QUEUE } = await import('../../shared.js');
+  const timeline = await withRunClient(
+    (client) =>
+      asUserError(
+        client.timeline(runId).catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError)
+            throw new UserError(
+              `No publication run ${JSON.stringify(runId)}; start one with marketops run start.`,
+            );
+          throw error;
+        }),
+      ),
+    {
+      seconds: flags.timeout,
+      timedOut: `No timeline of run ${runId} within ${flags.timeout} s: an open run's timeline comes from a worker polling ${TASK_QUEUE}; nothing was changed; run marketops run show ${runId} again once one polls.`,
+    },
+  );
+  print(flags.json, timeline, timelineText(timeline));
+  process.exitCode = everyStepShipped(timeline) ? ExitCode.ok : ExitCode.failure;
+}
 
+const addStart = (run: Command) =>
   run
     .command('start')
     .description('Start the run of a plan: it waits for a receipt per step, then ships them in order.')
@@ -95,6 +118,7 @@ export function registerRunCommand(program: Command): void {
     )
     .action(startRun);
 
+const addAuthorize = (run: Command) =>
   run
     .command('authorize')
     .description('Deliver receipts to steps of a run; each answer says at once whether it was accepted.')
@@ -110,9 +134,29 @@ export function registerRunCommand(program: Command): void {
     )
     .action(authorizeRun);
 
+const addCancel = (run: Command) =>
   run
     .command('cancel')
     .description('Cancel a run: steps not started end cancelled; steps in flight finish and are recorded.')
     .argument('<run-id>', "the plan's run_id")
     .action(cancelRun);
+
+/** `run show`, and the hidden `runs show` (its old spelling) through the same function. */
+const addShow = (command: Command) =>
+  showsOne(command, ['<run-id>', "the plan's run_id"], "the run's timeline")
+    .description("A publication run's timeline: each step shipped (with its link) or not, and why.")
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every step shipped, 1 otherwise (or while the run is open).\n\nExamples:\n  $ marketops run show r-42\n  $ marketops run show r-42 --json | jq \'.steps[] | select(.status != "shipped")\'',
+    )
+    .action(showRun);
+
+/** `run start|authorize|cancel|show`; `runs show` is the old spelling of `run show`. */
+export function registerRunCommand(program: Command): void {
+  const run = program.command('run').description('Drive a publication run (docs/runs.md).');
+  addStart(run);
+  addAuthorize(run);
+  addCancel(run);
+  addShow(run.command('show'));
+  deprecated(addShow(oldRunsCommand(program).command('show')), 'run show <run-id>');
 }

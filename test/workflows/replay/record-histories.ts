@@ -10,7 +10,7 @@ import { executionResult } from '../../../src/client/execution-result.js';
 import { RunClient } from '../../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../../src/demo/requests.js';
 import { tamper } from '../../../src/demo/tour.js';
-import type { OperationRequest } from '../../../src/receipts/index.js';
+import type { OperationRequest } from '../../../src/operations/registry.js';
 import type { PublicationPlan } from '../../../src/runs/plan.js';
 import { runWorkflowIdFor, TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../../src/shared.js';
 import { createTimeSkippingEnv } from '../../../src/temporal/servers.js';
