@@ -1,9 +1,7 @@
 import type { MetricMeter } from '@temporalio/common';
 import { type RateLimitCode, rateLimitCodes } from '../codes.js';
 import { operationKinds } from '../operations/registry.js';
-
-/** The kind of a publication run's own record, beside its steps' operations. */
-const PUBLICATION_RUN = 'publication_run';
+import { PUBLICATION_RUN } from '../runs/run-record.js';
 
 /**
  * The kinds a label may name: the registered operations, and the run record of a publication
