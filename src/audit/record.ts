@@ -1,6 +1,7 @@
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { sha256Hex } from '../common/hex.js';
+import type { Reason } from '../shared.js';
 import { hashLeaf } from './merkle/hasher.js';
 
 /**
@@ -98,7 +99,12 @@ export type AuditRecord = z.infer<typeof auditRecordSchema>;
  * The record as the workflow knows it; the activity adds where and by what it ran, and to a run's
  * record the refusals on record for it.
  */
-export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 'source' | 'run'> & {
+export type RecordDraft = Omit<
+  AuditRecord,
+  'temporal' | 'executor_version' | 'source' | 'run' | 'reasons'
+> & {
+  /** The codes the executor writes; a stored record is read as any code, of any version. */
+  reasons: Reason[];
   run: Omit<NonNullable<AuditRecord['run']>, 'refusals'> | null;
 };
 
