@@ -78,4 +78,6 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   writes(request: R): readonly [WriteStep<R>, ...WriteStep<R>[]];
   /** A valid request, for help texts and the docs. */
   example: R;
+  /** What its effect adds to the audit record's `github` object: its ids (src/operations/record-fields.ts). */
+  record: z.ZodRawShape;
 }

@@ -3,6 +3,7 @@ import type { OperationModule } from '../operation.js';
 import { assetWrites } from './asset-steps.js';
 import { assetLine } from './assets.js';
 import { draftWrite, plannedCommit, publicationBody, publishStep, releaseWrite } from './github.js';
+import { publishReleaseRecordFields } from './record.js';
 import { type PublishReleaseRequest, publishReleaseRequestSchema } from './request.js';
 
 type WithAssets = PublishReleaseRequest & { assets: NonNullable<PublishReleaseRequest['assets']> };
@@ -44,6 +45,7 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
     hasAssets(request)
       ? (assetWrites(request) as ReturnType<OperationModule<PublishReleaseRequest>['writes']>)
       : [publishStep],
+  record: publishReleaseRecordFields,
   example: {
     run_id: 'run-1',
     operation_kind: 'publish_release',
