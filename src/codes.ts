@@ -105,13 +105,13 @@ export const allCodes = Object.keys(meanings) as Code[];
 export const isCode = (value: unknown): value is Code =>
   typeof value === 'string' && Object.hasOwn(meanings, value);
 
-const kind = <const C extends readonly Code[]>(codes: C): C => codes;
+const group = <const C extends readonly Code[]>(codes: C): C => codes;
 
 /** A receipt that does not bind the request (or a run's step) it came with. */
-const bindingCodes = kind(['RUN_ID_MISMATCH', 'OPERATION_KIND_MISMATCH', 'PARAMS_MISMATCH']);
+const bindingCodes = group(['RUN_ID_MISMATCH', 'OPERATION_KIND_MISMATCH', 'PARAMS_MISMATCH']);
 
 /** A receipt's own verdict (src/receipts). */
-export const receiptReasonCodes = kind([
+export const receiptReasonCodes = group([
   'MODE_NOT_PROD',
   'RECEIPT_MISSING',
   'MALFORMED',
@@ -133,25 +133,39 @@ export const receiptReasonCodes = kind([
 export type ReceiptReasonCode = (typeof receiptReasonCodes)[number];
 
 /** A rejected outcome's reasons: the receipt's own, and the executor's. */
-export const rejectionCodes = kind([...receiptReasonCodes, 'WORKFLOW_ID_MISMATCH', 'INTERNAL_ERROR']);
+const rejectionCodes = group([...receiptReasonCodes, 'WORKFLOW_ID_MISMATCH', 'INTERNAL_ERROR']);
 export type RejectionCode = (typeof rejectionCodes)[number];
 
-/** An execution that ran out of time or was cancelled: a failed outcome, and a step's reason. */
-const cutShort = kind(['EXPIRED_DURING_EXECUTION', 'CANCELLED']);
-
-/** A failed outcome's code, and the failure types a GitHub activity ends with. */
-export const failureCodes = kind([
+/** A 4xx answer from GitHub that the same request will always get again. */
+const finalGitHubCodes = group([
   'GITHUB_BAD_CREDENTIALS',
   'GITHUB_NOT_FOUND',
   'GITHUB_VALIDATION_FAILED',
   'GITHUB_FORBIDDEN',
+]);
+export type FinalGitHubCode = (typeof finalGitHubCodes)[number];
+
+/** GitHub refused the write, and nothing changed: a step's `GITHUB_REFUSED`. */
+export const githubRefusalCodes = group(['CONFLICT', ...finalGitHubCodes]);
+
+/**
+ * A failed outcome that says why itself, and is a step's reason as it is: an asset's bytes, or
+ * an execution that ran out of time or was cancelled.
+ */
+export const ownReasonCodes = group([
+  'ARTIFACT_MISSING',
+  'ARTIFACT_MISMATCH',
+  'EXPIRED_DURING_EXECUTION',
+  'CANCELLED',
+]);
+
+/** A failed outcome's code, and the failure types a GitHub activity ends with. */
+const failureCodes = group([
+  ...githubRefusalCodes,
   'GITHUB_PRIMARY_RATE_LIMIT',
   'GITHUB_SECONDARY_RATE_LIMIT',
   'GITHUB_UNAVAILABLE',
-  'CONFLICT',
-  'ARTIFACT_MISSING',
-  'ARTIFACT_MISMATCH',
-  ...cutShort,
+  ...ownReasonCodes,
   'INTERNAL_ERROR',
   'FAILED',
 ]);
@@ -168,28 +182,26 @@ export function failedWith(
 }
 
 /** The failure codes a workflow waits out rather than ends with. */
-export const rateLimitCodes = kind(['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT']);
+export const rateLimitCodes = group(['GITHUB_PRIMARY_RATE_LIMIT', 'GITHUB_SECONDARY_RATE_LIMIT']);
 export type RateLimitCode = (typeof rateLimitCodes)[number];
 export const isRateLimit = (type: unknown): type is RateLimitCode =>
   rateLimitCodes.some((code) => code === type);
 
 /** The one primary reason a step did not ship. */
-export const notShippedCodes = kind([
+const notShippedCodes = group([
   'NEVER_AUTHORIZED',
   'RECEIPT_REJECTED',
   'BLOCKED_BY_MODE',
   'NEEDED_STEP_NOT_SHIPPED',
   'GITHUB_REFUSED',
-  'ARTIFACT_MISSING',
-  'ARTIFACT_MISMATCH',
-  ...cutShort,
+  ...ownReasonCodes,
   'DEADLINE_REACHED',
   'EXECUTION_FAILED',
 ]);
 export type NotShippedCode = (typeof notShippedCodes)[number];
 
 /** Why a run refused an authorization; the run is unchanged by a refused one. */
-export const refusalCodes = kind([
+export const refusalCodes = group([
   'MALFORMED',
   'UNKNOWN_STEP',
   'RUN_CLOSED',
@@ -203,11 +215,11 @@ export const refusalCodes = kind([
 export type RefusalCode = (typeof refusalCodes)[number];
 
 /** Why a needed step had not run when the run closed. */
-export const waitingCodes = kind(['NEVER_AUTHORIZED', 'RECEIPT_REFUSED', 'WAITING_FOR_NEEDS', 'RUNNING']);
+export const waitingCodes = group(['NEVER_AUTHORIZED', 'RECEIPT_REFUSED', 'WAITING_FOR_NEEDS', 'RUNNING']);
 export type WaitingCode = (typeof waitingCodes)[number];
 
 /** The `ApplicationFailure` types our workflows, Updates and activities end with, besides the failure codes. */
-export const failureTypes = kind([
+export const failureTypes = group([
   // How an execution, a run or an Update ends failed: details[0] says the rest.
   ...([
     'RECEIPT_REJECTED',
@@ -222,6 +234,8 @@ export const failureTypes = kind([
 
 /** The docs' tables of each kind, by the heading of their code column (test/codes/docs-tables.test.ts). */
 export const codeTables = {
+  'reason code': receiptReasonCodes,
+  'not-shipped code': notShippedCodes,
   'failure code': failureCodes,
   'failure type': failureTypes,
   'refusal code': refusalCodes,

@@ -1,6 +1,8 @@
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { sha256Hex } from '../common/hex.js';
+import { kindRecordFields } from '../operations/record-fields.js';
+import type { Reason } from '../shared.js';
 import { hashLeaf } from './merkle/hasher.js';
 
 /**
@@ -25,18 +27,11 @@ export const auditRecordSchema = z.strictObject({
   reasons: z.array(z.strictObject({ code: z.string().min(1), message: z.string() })),
   github: z
     .strictObject({
-      release_id: z.number().int().optional(),
       url: z.string().optional(),
-      tag_sha: z.string().optional(),
-      pr_number: z.number().int().optional(),
       response_sha256: sha256Hex.optional(),
       adopted: z.boolean().optional(),
-      /** A release's assets as GitHub reported them when the executor read the release back. */
-      assets: z
-        .array(z.strictObject({ name: z.string(), size: z.number().int(), digest: z.string().nullable() }))
-        .optional(),
-      /** Whether GitHub reported the release immutable (a release with assets). */
-      immutable: z.boolean().optional(),
+      /** Each kind's ids, declared by its module (src/operations/<kind>/record.ts). */
+      ...kindRecordFields,
       /**
        * Which identity acted: a token by a fingerprint (never the token), or an App installation
        * with the permissions its token was scoped to.
@@ -98,7 +93,12 @@ export type AuditRecord = z.infer<typeof auditRecordSchema>;
  * The record as the workflow knows it; the activity adds where and by what it ran, and to a run's
  * record the refusals on record for it.
  */
-export type RecordDraft = Omit<AuditRecord, 'temporal' | 'executor_version' | 'source' | 'run'> & {
+export type RecordDraft = Omit<
+  AuditRecord,
+  'temporal' | 'executor_version' | 'source' | 'run' | 'reasons'
+> & {
+  /** The codes the executor writes; a stored record is read as any code, of any version. */
+  reasons: Reason[];
   run: Omit<NonNullable<AuditRecord['run']>, 'refusals'> | null;
 };
 

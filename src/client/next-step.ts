@@ -1,4 +1,4 @@
-import { Code, type RejectionCode } from '../codes.js';
+import { Code, type FailureCode, type RejectionCode } from '../codes.js';
 import { type ExecutionResult, TASK_QUEUE } from '../shared.js';
 
 /**
@@ -6,16 +6,16 @@ import { type ExecutionResult, TASK_QUEUE } from '../shared.js';
  * still waiting. Keyed by this and nothing else, so both commands give the same advice.
  */
 export type Situation =
-  | { outcome: 'rejected'; codes: readonly string[] }
-  | { outcome: 'failed'; code: string }
+  | { outcome: 'rejected'; codes: readonly Code[] }
+  | { outcome: 'failed'; code: FailureCode }
   | { outcome: 'succeeded' | 'blocked_by_mode' }
   /** `refusedWith`: the receipt was refused with these codes; the refusal's record waits. */
-  | { outcome: 'waiting_for_worker'; refusedWith?: readonly string[] }
+  | { outcome: 'waiting_for_worker'; refusedWith?: readonly Code[] }
   /**
    * The caller stopped waiting. `workflowId`: the workflow the submission sent (none: nothing was
    * sent), which goes on; `refusedWith` as above.
    */
-  | { outcome: 'timed_out'; workflowId?: string; refusedWith?: readonly string[] };
+  | { outcome: 'timed_out'; workflowId?: string; refusedWith?: readonly Code[] };
 
 /**
  * What a receipt can still do. `used up`: consumed (the ledger holds it), so it can never run
@@ -42,30 +42,30 @@ const REJECTION_STEPS: readonly { codes: readonly RejectionCode[]; receipt: Rece
       action: `This receipt already ran (marketops execution show <receipt id> shows its outcome); to do the operation again, ${NEW_RECEIPT}.`,
     },
     {
-      codes: ['EXPIRED', 'STALE', 'LIFETIME_TOO_LONG'],
+      codes: [Code.EXPIRED, Code.STALE, Code.LIFETIME_TOO_LONG],
       receipt: 'unused',
       action: `The receipt can no longer be used: ${NEW_RECEIPT} (at most 24 h of lifetime).`,
     },
     {
       codes: [
-        'BAD_SIGNATURE',
-        'UNKNOWN_KEY',
-        'WRONG_TYPE',
-        'ALG_NOT_ALLOWED',
-        'DUPLICATE_MEMBER',
-        'NOT_ENFORCEABLE',
-        'AUDIENCE_MISMATCH',
-        'RECEIPT_MISSING',
+        Code.BAD_SIGNATURE,
+        Code.UNKNOWN_KEY,
+        Code.WRONG_TYPE,
+        Code.ALG_NOT_ALLOWED,
+        Code.DUPLICATE_MEMBER,
+        Code.NOT_ENFORCEABLE,
+        Code.AUDIENCE_MISMATCH,
+        Code.RECEIPT_MISSING,
       ],
       receipt: 'unused',
       action: `The receipt itself is not one this executor accepts: ${NEW_RECEIPT}, enforceable, for this executor and signed by a key in its key ring (MARKETOPS_RECEIPT_KEYS).`,
     },
     {
       codes: [
-        'INVALID_REQUEST',
-        'PARAMS_MISMATCH',
-        'RUN_ID_MISMATCH',
-        'OPERATION_KIND_MISMATCH',
+        Code.INVALID_REQUEST,
+        Code.PARAMS_MISMATCH,
+        Code.RUN_ID_MISMATCH,
+        Code.OPERATION_KIND_MISMATCH,
         Code.MALFORMED,
       ],
       receipt: 'unused',
@@ -73,13 +73,13 @@ const REJECTION_STEPS: readonly { codes: readonly RejectionCode[]; receipt: Rece
         'Fix the request so it is exactly the one the receipt authorizes, then submit it again with the same receipt; for a different request, ask Federation Core for a receipt for it.',
     },
     {
-      codes: ['NOT_YET_VALID'],
+      codes: [Code.NOT_YET_VALID],
       receipt: 'unused',
       action:
         "Submit again once the receipt's nbf has passed; if it should be valid already, check this machine's and Federation Core's clocks.",
     },
     {
-      codes: ['MODE_NOT_PROD'],
+      codes: [Code.MODE_NOT_PROD],
       receipt: 'unused',
       action:
         'Run the executor with MARKETOPS_MODE=prod to write to GitHub, then submit the same receipt again.',
@@ -99,7 +99,7 @@ const REJECTION_STEPS: readonly { codes: readonly RejectionCode[]; receipt: Rece
   ];
 
 /** GitHub-side failures after consumption: the receipt is spent, and this is what to fix first. */
-const FAILURE_FIXES: Readonly<Partial<Record<string, string>>> = {
+const FAILURE_FIXES: Readonly<Partial<Record<FailureCode, string>>> = {
   [Code.CONFLICT]: 'make the existing object on GitHub match the request, or remove it',
   [Code.GITHUB_VALIDATION_FAILED]: 'fix what GitHub refused in the request',
   [Code.GITHUB_NOT_FOUND]: 'check that the repository and the ref exist and the executor can see them',
@@ -145,7 +145,7 @@ export function nextStep(situation: Situation): NextStep | undefined {
   }
 }
 
-function refusalStep(codes: readonly string[]): NextStep {
+function refusalStep(codes: readonly Code[]): NextStep {
   const step = REJECTION_STEPS.find((group) => group.codes.some((code) => codes.includes(code)));
   return step
     ? { receipt: step.receipt, action: step.action }

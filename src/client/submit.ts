@@ -51,7 +51,7 @@ export interface SubmitOptions {
 }
 
 /** A refusal the client records before (or instead of) starting the receipt's execution. */
-interface Refusal {
+interface ClientRejection {
   request: unknown;
   receiptId: string | null;
   reasons: Reason[];
@@ -93,7 +93,10 @@ async function verdictOf(options: SubmitOptions, input: ExecuteOperationInput): 
 }
 
 /** A receipt the client refused: named by its id when it has one it can be known by. */
-function unverified(request: unknown, verdict: Extract<ReceiptVerdict, { accepted: false }>): Refusal {
+function unverified(
+  request: unknown,
+  verdict: Extract<ReceiptVerdict, { accepted: false }>,
+): ClientRejection {
   const receiptId = verdict.receiptId ?? null;
   return {
     request,
@@ -106,7 +109,7 @@ function unverified(request: unknown, verdict: Extract<ReceiptVerdict, { accepte
 }
 
 /** A verified receipt whose workflow id is taken: it was submitted before. */
-function duplicate(request: unknown, receiptId: string, keyId: string, workflowId: string): Refusal {
+function duplicate(request: unknown, receiptId: string, keyId: string, workflowId: string): ClientRejection {
   const reasons = [
     {
       code: Code.ALREADY_CONSUMED,
@@ -164,7 +167,7 @@ export async function submitExecution(
 /** Client-side refusals are audited too, by a workflow of their own on the executor's workers. */
 async function recordRefusal(
   client: Client,
-  refusal: Refusal,
+  refusal: ClientRejection,
   sending: ((sent: Sending) => void) | undefined,
 ): Promise<Submission> {
   const { request, receiptId, reasons } = refusal;

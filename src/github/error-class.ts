@@ -1,5 +1,5 @@
 import { RequestError } from '@octokit/request-error';
-import { Code, type RateLimitCode } from '../codes.js';
+import { Code, type FinalGitHubCode, type RateLimitCode } from '../codes.js';
 import { refusalWaitMs } from './rate-headers.js';
 
 /**
@@ -13,13 +13,7 @@ export type GitHubErrorClass =
   /** GitHub asks to wait `waitMs` (src/github/rate-headers.ts; unknown for a secondary limit without retry-after). */
   | { kind: 'rate-limit'; code: RateLimitCode; message: string; waitMs?: number }
   /** A 4xx answer that the same request will always get again. */
-  | { kind: 'final'; code: FinalCode; message: string };
-
-type FinalCode =
-  | typeof Code.GITHUB_BAD_CREDENTIALS
-  | typeof Code.GITHUB_NOT_FOUND
-  | typeof Code.GITHUB_VALIDATION_FAILED
-  | typeof Code.GITHUB_FORBIDDEN;
+  | { kind: 'final'; code: FinalGitHubCode; message: string };
 
 const header = (error: RequestError, name: string): string | undefined => {
   const value = error.response?.headers[name];
@@ -34,7 +28,7 @@ function rateLimitOf(error: RequestError): RateLimitCode | undefined {
   return error.status === 429 ? Code.GITHUB_SECONDARY_RATE_LIMIT : undefined;
 }
 
-function finalCode(status: number): FinalCode {
+function finalCode(status: number): FinalGitHubCode {
   if (status === 401) return Code.GITHUB_BAD_CREDENTIALS;
   if (status === 404) return Code.GITHUB_NOT_FOUND;
   if (status === 422) return Code.GITHUB_VALIDATION_FAILED;

@@ -1,9 +1,7 @@
 import type { MetricMeter } from '@temporalio/common';
-import { type RateLimitCode, rateLimitCodes } from '../codes.js';
+import { type Code, type RateLimitCode, rateLimitCodes } from '../codes.js';
 import { operationKinds } from '../operations/registry.js';
-
-/** The kind of a publication run's own record, beside its steps' operations. */
-const PUBLICATION_RUN = 'publication_run';
+import { PUBLICATION_RUN } from '../runs/run-record.js';
 
 /**
  * The kinds a label may name: the registered operations, and the run record of a publication
@@ -35,11 +33,11 @@ const kindLabel = (kind: string | null): string =>
  * Prometheus endpoint as the SDK's metrics.
  */
 export interface ExecutorMetrics {
-  receipt(decision: 'accepted' | 'rejected' | 'blocked_by_mode', code?: string): void;
+  receipt(decision: 'accepted' | 'rejected' | 'blocked_by_mode', code?: Code): void;
   githubCall(status: number): void;
   rateLimitWait(kind: RateLimitCode): void;
   /** One per recorded outcome; `code` is its first reason code. */
-  outcome(kind: string | null, outcome: string, code?: string): void;
+  outcome(kind: string | null, outcome: string, code?: Code): void;
   /** From the workflow's start (the submission) to its outcome's record. */
   operationDuration(kind: string | null, seconds: number): void;
 }
@@ -78,10 +76,11 @@ export function createExecutorMetrics(meter: MetricMeter): ExecutorMetrics {
     for (const outcome of OUTCOMES) outcomes.add(0, { kind, outcome, code: 'none' });
   }
   return {
-    receipt: (decision, code = 'none') => receipts.add(1, { decision, code }),
+    receipt: (decision, code) => receipts.add(1, { decision, code: code ?? 'none' }),
     githubCall: (status) => calls.add(1, { status: String(status) }),
     rateLimitWait: (kind) => waits.add(1, { kind }),
-    outcome: (kind, outcome, code = 'none') => outcomes.add(1, { kind: kindLabel(kind), outcome, code }),
+    outcome: (kind, outcome, code) =>
+      outcomes.add(1, { kind: kindLabel(kind), outcome, code: code ?? 'none' }),
     operationDuration: (kind, seconds) => durations.record(seconds, { kind: kindLabel(kind) }),
   };
 }

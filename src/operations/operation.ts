@@ -81,4 +81,6 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   assetsNow?(context: StepContext, request: R): Promise<AssetNow[]>;
   /** A valid request, for help texts and the docs. */
   example: R;
+  /** What its effect adds to the audit record's `github` object: its ids (src/operations/record-fields.ts). */
+  record: z.ZodRawShape;
 }

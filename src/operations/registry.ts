@@ -21,6 +21,13 @@ const byKind = new Map<string, OperationModule<OperationRequest>>(
   operationModules.map((module) => [module.kind, module as OperationModule<OperationRequest>]),
 );
 
+/** Each kind's valid request, for help texts and the docs. */
+export const examples = Object.fromEntries(
+  operationModules.map((module) => [module.kind, module.example]),
+) as {
+  [M in Registered as M['kind']]: RequestOf<M>;
+};
+
 /** The module of a request's kind. A request comes parsed, so its kind is registered. */
 export function operationOf<R extends OperationRequest>(request: R): OperationModule<R> {
   const module = byKind.get(request.operation_kind);

@@ -1,4 +1,4 @@
-import { Code, type FailureCode } from '../codes.js';
+import { Code, type FailureCode, githubRefusalCodes, ownReasonCodes } from '../codes.js';
 import type { ExecutionResult, Reason, StepView } from '../shared.js';
 
 /** Why a step did not ship: one primary code and sentence, with what it rests on. */
@@ -10,20 +10,7 @@ export const reasonOf = (code: NotShipped['code'], message: string, detail: Reas
   detail,
 });
 
-const GITHUB_REFUSALS = new Set<string>([
-  Code.CONFLICT,
-  Code.GITHUB_VALIDATION_FAILED,
-  Code.GITHUB_NOT_FOUND,
-  Code.GITHUB_FORBIDDEN,
-  Code.GITHUB_BAD_CREDENTIALS,
-]);
-
-const OWN_REASONS = [
-  Code.ARTIFACT_MISSING,
-  Code.ARTIFACT_MISMATCH,
-  Code.EXPIRED_DURING_EXECUTION,
-  Code.CANCELLED,
-] as const;
+const GITHUB_REFUSALS = new Set<string>(githubRefusalCodes);
 
 /** Why a step whose workflow ended with `code` did not ship. */
 function failedReason(code: FailureCode, message: string): NotShipped {
@@ -31,7 +18,7 @@ function failedReason(code: FailureCode, message: string): NotShipped {
   if (GITHUB_REFUSALS.has(code))
     return reasonOf(Code.GITHUB_REFUSED, `GitHub refused it (${code}): ${message}`, detail);
   // These say why themselves, naming the artifact or the receipt's expiry.
-  for (const own of OWN_REASONS) if (code === own) return reasonOf(own, message, detail);
+  for (const own of ownReasonCodes) if (code === own) return reasonOf(own, message, detail);
   return reasonOf(Code.EXECUTION_FAILED, `The execution failed (${code}): ${message}`, detail);
 }
 
@@ -63,8 +50,20 @@ export function alreadySubmittedReason(step: StepView): NotShipped {
 export const incompleteReason = (message: string): NotShipped =>
   reasonOf(Code.EXECUTION_FAILED, `The step's workflow did not complete: ${message}`);
 
-/** The result a step's workflow that ended failed carries as its failure's first detail, if it is one. */
-export function resultInDetails(details: readonly unknown[] | undefined): ExecutionResult | undefined {
-  const result = details?.[0] as Partial<ExecutionResult> | undefined;
-  return result?.status !== undefined && result.audit !== undefined ? (result as ExecutionResult) : undefined;
+/**
+ * The failure type an execution ends with when its outcome is a rejection or a failure, its result
+ * as the failure's details[0]: a forged start must not occupy a genuine receipt's id, and the Web UI
+ * must tell it from a success.
+ */
+export const endedFailedType = { rejected: Code.RECEIPT_REJECTED, failed: Code.OPERATION_FAILED } as const;
+
+/** The result an execution that ended failed carries in its failure (its type and details); undefined for any other failure. */
+export function resultInFailure(
+  type: string | null | undefined,
+  details: readonly unknown[] | null | undefined,
+): ExecutionResult | undefined {
+  const result = details?.[0] as ExecutionResult | undefined;
+  if (result?.audit === undefined || (result.status !== 'rejected' && result.status !== 'failed'))
+    return undefined;
+  return type === endedFailedType[result.status] ? result : undefined;
 }

@@ -23,7 +23,7 @@ const refusal = (step: string, code: RefusalCode, message: string): Refusal => (
 const named = (step: string) => (step.length > MAX_ID_LENGTH ? `${step.slice(0, MAX_ID_LENGTH - 1)}…` : step);
 
 /** The step an Update names, as refusals and records show it; null when it names none. */
-export function namedStep(input: unknown): string | null {
+function namedStep(input: unknown): string | null {
   const step = (input as { step?: unknown } | null)?.step;
   return typeof step === 'string' && step !== '' ? named(step) : null;
 }
@@ -129,7 +129,7 @@ export function openGate(input: unknown): RefusalGate {
  * An Update beyond the limit is refused before it enters the history: at most RUN_REFUSAL_LIMIT refusals
  * plus one Update per step waiting for its receipt are ever taken in (a genuine receipt for each step fits).
  */
-export function limitRefusal(run: Run | undefined, gate: RefusalGate, input: unknown): Refusal | undefined {
+function limitRefusal(run: Run | undefined, gate: RefusalGate, input: unknown): Refusal | undefined {
   const waiting =
     run?.timeline.steps.filter((s) => s.status === 'waiting_authorization').length ?? gate.planSteps;
   if (gate.refused + Math.max(0, gate.inFlight - waiting) < RUN_REFUSAL_LIMIT) return undefined;

@@ -1,6 +1,16 @@
 import type { RecordDraft } from '../audit/record.js';
 import { Code } from '../codes.js';
 import type { RunTimeline } from '../shared.js';
+import { runVerdict } from './step-workflow.js';
+
+/** The kind of a publication run's own record, beside its steps' operations. */
+export const PUBLICATION_RUN = 'publication_run';
+
+const RECORD_OUTCOMES = {
+  shipped: 'succeeded',
+  blocked_by_mode: 'blocked_by_mode',
+  not_shipped: 'failed',
+} as const;
 
 /**
  * The record a run appends when it ends (docs/runs.md): the plan, the mode and each step's outcome with
@@ -14,12 +24,11 @@ export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraf
     // The plan names the run; each step's own record says whether its receipt vouched for it.
     run_id_verified: false,
     receipt_id: null,
-    operation_kind: 'publication_run',
+    operation_kind: PUBLICATION_RUN,
     repository: null,
     op_digest: null,
     key_id: null,
-    outcome:
-      notShipped.length === 0 ? 'succeeded' : timeline.mode === 'dry-run' ? 'blocked_by_mode' : 'failed',
+    outcome: RECORD_OUTCOMES[runVerdict(timeline)],
     reasons: notShipped.map((step) => ({
       code: step.reason?.code ?? Code.EXECUTION_FAILED,
       message: `Step "${step.id}": ${step.reason?.message ?? 'no outcome'}`,

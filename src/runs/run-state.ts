@@ -19,7 +19,7 @@ export interface Run {
   /** Accepted receipts by step: bearer tokens, so never part of the timeline anyone can query. */
   receipts: Map<string, string>;
   /** The reason codes of the last receipt refused for a step still waiting: why it never ran, at the end. */
-  refused: Map<string, string[]>;
+  refused: Map<string, Code[]>;
   /** Bumped on every change, so the main loop wakes once per change. */
   version: number;
 }

@@ -1,22 +1,13 @@
 import { ApplicationFailure, type LogMetadata } from '@temporalio/common';
-import { Code, isRateLimit } from '../codes.js';
+import { Code, githubRefusalCodes, isRateLimit, ownReasonCodes } from '../codes.js';
 import type { RuntimeLine } from '../logging/logger.js';
 
 /**
  * Failure types an activity ends with when the answer is final and nothing is at fault: GitHub
- * refused and nothing changed, the receipt ran out, the run was cancelled, a plan was refused. The
- * workflow that ends with the outcome says it in its own line.
+ * refused and nothing changed, an asset's bytes are missing or differ, the receipt ran out, the run
+ * was cancelled, a plan was refused. The workflow that ends with the outcome says it in its own line.
  */
-const DECIDED = new Set<string>([
-  Code.CONFLICT,
-  Code.GITHUB_VALIDATION_FAILED,
-  Code.GITHUB_NOT_FOUND,
-  Code.GITHUB_FORBIDDEN,
-  Code.GITHUB_BAD_CREDENTIALS,
-  Code.EXPIRED_DURING_EXECUTION,
-  Code.CANCELLED,
-  Code.PLAN_INVALID,
-]);
+const DECIDED = new Set<string>([...githubRefusalCodes, ...ownReasonCodes, Code.PLAN_INVALID]);
 
 /**
  * A wait's level, or undefined when the failure is no wait. Our own budget's wait (nothing was

@@ -13,6 +13,7 @@ import type * as activities from '../activities/index.js';
 import { Code, type FailureCode, failedWith } from '../codes.js';
 import type { GitHubEffect } from '../github/calls.js';
 import { MODE_BLOCKED, outcomeLine } from '../runs/outcome-line.js';
+import { endedFailedType } from '../runs/reasons.js';
 import {
   type AuditAnchor,
   type ExecuteOperationInput,
@@ -110,9 +111,6 @@ function recordOutcome(
   });
 }
 
-/** Failure types of the outcomes that end an execution failed (see `failUnlessShippedOrBlocked`). */
-const failureTypes = { rejected: Code.RECEIPT_REJECTED, failed: Code.OPERATION_FAILED } as const;
-
 /**
  * A rejected or failed execution ends failed, with the result in the failure's details and the outcome
  * line as its message, which the Web UI shows above the fold: the id policy then lets the genuine
@@ -122,7 +120,7 @@ const failureTypes = { rejected: Code.RECEIPT_REJECTED, failed: Code.OPERATION_F
 function failUnlessShippedOrBlocked(result: ExecutionResult, line: string): ExecutionResult {
   if (result.status !== 'rejected' && result.status !== 'failed') return result;
   throw ApplicationFailure.create({
-    type: failureTypes[result.status],
+    type: endedFailedType[result.status],
     message: line,
     nonRetryable: true,
     details: [result],

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import { Code } from '../codes.js';
 import type { PreparedRun } from '../runs/prepared.js';
-import { alreadySubmittedReason, incompleteReason, resultInDetails } from '../runs/reasons.js';
+import { alreadySubmittedReason, incompleteReason, resultInFailure } from '../runs/reasons.js';
 import {
   authorizationRefusal,
   earlyRefusal,
@@ -75,7 +75,7 @@ function executeStep(run: Run, step: StepView): Promise<void> {
       // A step's workflow that ends failed carries its result in the failure's details.
       const cause = error instanceof wf.ChildWorkflowFailure ? error.cause : undefined;
       const result =
-        cause instanceof wf.ApplicationFailure ? resultInDetails(cause.details ?? []) : undefined;
+        cause instanceof wf.ApplicationFailure ? resultInFailure(cause.type, cause.details) : undefined;
       if (result) applyResult(run, step, result);
       else if (error instanceof WorkflowExecutionAlreadyStartedError)
         markNotShipped(run, step, alreadySubmittedReason(step));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeNextStep, nextStep, situationOf } from '../../src/client/next-step.js';
+import type { Code } from '../../src/codes.js';
 import type { AuditAnchor } from '../../src/shared.js';
 
 const audit = {} as AuditAnchor;
@@ -23,14 +24,15 @@ describe('next step after an outcome', () => {
     expect(step?.action).toContain('ask Federation Core for a new receipt');
   });
 
-  it.each([
+  it.each<[Code[], string]>([
     [['INVALID_REQUEST'], 'Fix the request'],
     [['PARAMS_MISMATCH'], 'Fix the request'],
     [['EXPIRED', 'PARAMS_MISMATCH'], 'ask Federation Core for a new receipt'],
     [['UNKNOWN_KEY'], 'signed by a key in its key ring'],
     [['MODE_NOT_PROD'], 'MARKETOPS_MODE=prod'],
     [['WORKFLOW_ID_MISMATCH'], 'receipt-<receipt id>'],
-    [['SOMETHING_NEW'], 'Fix what the reasons name'],
+    // A code no group names (a run's refusal): the reasons say what to fix.
+    [['RECEIPT_IN_USE'], 'Fix what the reasons name'],
   ])('a refusal %j leaves the receipt unused: %s', (codes, action) => {
     const step = nextStep({ outcome: 'rejected', codes });
     expect(step?.receipt).toBe('unused');
@@ -53,7 +55,7 @@ describe('next step after an outcome', () => {
   });
 
   it('a refused receipt whose record waits: the refusal’s own receipt state, never reserved', () => {
-    const waiting = nextStep({ outcome: 'waiting_for_worker', refusedWith: ['OP_DIGEST_MISMATCH'] });
+    const waiting = nextStep({ outcome: 'waiting_for_worker', refusedWith: ['PARAMS_MISMATCH'] });
     expect(waiting?.receipt).toBe('unused');
     expect(waiting?.action).toContain(
       'the refusal is recorded, and its reasons printed, as soon as one polls',

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { allCodes, codeTables, isCode, meaningOf } from '../../src/codes.js';
 
 /** A code table: a markdown table whose first column is headed by one of these. */
-const CODE_COLUMNS = new Set(['code', 'refusal code', 'waiting code', 'failure code', 'failure type']);
+const CODE_COLUMNS = new Set([
+  'code',
+  'reason code',
+  'not-shipped code',
+  'refusal code',
+  'waiting code',
+  'failure code',
+  'failure type',
+]);
 
 interface CodeRow {
   file: string;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { kindRecordFields } from '../../src/operations/record-fields.js';
 import { operationKinds, operationModules, operationOf, planFor } from '../../src/operations/registry.js';
 import { parseOperationRequest } from '../../src/receipts/index.js';
 
-const doc = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../docs', name), 'utf8');
+const root = (file: string) => readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
+const doc = (name: string) => root(`docs/${name}`);
 
 /** The rows of the markdown table whose header row starts with `| <first> `, as trimmed cells. */
 function table(markdown: string, first: string): string[][] {
@@ -37,9 +39,40 @@ describe('the registry', () => {
       expect(planFor(example).length).toBe(operationOf(example).writes(example).length);
     }
   });
+
+  it("composes the audit record's kind fields of exactly its modules' record fields", () => {
+    const declared = Object.assign({}, ...operationModules.map((module) => module.record));
+    expect(kindRecordFields).toEqual(declared);
+    const names = operationModules.flatMap((module) => Object.keys(module.record));
+    expect(names, 'no two kinds declare the same field').toHaveLength(new Set(names).size);
+  });
 });
 
+/** The kinds a sentence names, between two phrases of it (line breaks as spaces). */
+function kindsBetween(markdown: string, from: string, to: string): string[] {
+  const text = markdown.replace(/\s+/g, ' ');
+  const start = text.indexOf(from);
+  expect(start, `"${from}"`).toBeGreaterThan(-1);
+  return codeNames(text.slice(start + from.length, text.indexOf(to, start)));
+}
+
 describe('the docs list exactly the registered kinds', () => {
+  it('README.md and docs/concepts.md name each kind in prose', () => {
+    expect(sorted(kindsBetween(root('README.md'), 'one GitHub operation at a time (', ')'))).toEqual(
+      sorted(operationKinds),
+    );
+    expect(sorted(kindsBetween(doc('concepts.md'), 'An **operation request** is one of', ', each'))).toEqual(
+      sorted(operationKinds),
+    );
+  });
+
+  it('docs/github-adoption.md: the adoption table has rows for each kind', () => {
+    const kinds = table(doc('github-adoption.md'), 'Existing object').flatMap(([object = '']) =>
+      codeNames(object),
+    );
+    expect(sorted(kinds)).toEqual(sorted(operationKinds));
+  });
+
   it('docs/receipt-format.md: the request table has rows for each kind, and operation_kind names them all', () => {
     const rows = table(doc('receipt-format.md'), 'kind');
     const kinds = rows.map(([kind = '']) => kind).filter((kind) => kind !== 'all');

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { openPr } from '../../src/operations/open-pr/index.js';
-import { publishRelease } from '../../src/operations/publish-release/index.js';
-import { type OperationRequest, operationOf } from '../../src/operations/registry.js';
-import { tagRepo } from '../../src/operations/tag-repo/index.js';
+import {
+  type OperationKind,
+  type OperationRequest,
+  operationKinds,
+  operationOf,
+} from '../../src/operations/registry.js';
 import {
   type Limits,
   type SandboxConfig,
@@ -17,13 +19,82 @@ import {
  */
 export const BENCH_REPO = { owner: 'bench', name: 'site' } as const;
 type BenchRepo = { readonly owner: string; readonly name: string };
-const KINDS = ['release', 'lightweight-tag', 'annotated-tag', 'pull-request'] as const;
+type SandboxRepo = SandboxState['repos'][number];
+type RequestOfKind<K extends OperationKind> = Extract<OperationRequest, { operation_kind: K }>;
 
 const shaOf = (seed: string) => createHash('sha256').update(seed).digest('hex').slice(0, 40);
 export const MAIN_SHA = shaOf('bench-main');
 
-const kindAt = (index: number) => KINDS[index % KINDS.length] as (typeof KINDS)[number];
 const prBranch = (index: number) => `pr/${index}`;
+
+/** One shape of request the workload sends: its fields for operation `index`, and a branch it needs seeded. */
+interface BenchVariant<R extends OperationRequest> {
+  fields(name: string, index: number): Omit<R, 'run_id' | 'repository'>;
+  branch?(index: number): string;
+}
+
+/** What the workload knows of a kind: the requests it sends, and how it counts the effect in the sandbox. */
+interface BenchKind<R extends OperationRequest> {
+  variants: readonly BenchVariant<R>[];
+  /** How many times the request's effect exists: 1 when done, 0 when not, more is a duplicate. */
+  count(repo: SandboxRepo, request: R): number;
+}
+
+/** One entry per registered kind: a kind without one does not compile. */
+const benchKinds: { [K in OperationKind]: BenchKind<RequestOfKind<K>> } = {
+  publish_release: {
+    variants: [
+      {
+        fields: (name) => ({
+          operation_kind: 'publish_release',
+          tag_name: `rel-${name}`,
+          name: `Release ${name}`,
+          body: `Notes for ${name}`,
+          target_commitish: 'main',
+          draft: false,
+          prerelease: false,
+        }),
+      },
+    ],
+    count: (repo, request) => repo.releases.filter((release) => release.tag_name === request.tag_name).length,
+  },
+  tag_repo: {
+    variants: [
+      { fields: (name) => ({ operation_kind: 'tag_repo', tag: `tag-${name}`, sha: MAIN_SHA }) },
+      {
+        fields: (name) => ({
+          operation_kind: 'tag_repo',
+          tag: `tag-${name}`,
+          sha: MAIN_SHA,
+          message: `Tag ${name}`,
+        }),
+      },
+    ],
+    count: (repo, request) => (`refs/tags/${request.tag}` in repo.refs ? 1 : 0),
+  },
+  open_pr: {
+    variants: [
+      {
+        fields: (name, index) => ({
+          operation_kind: 'open_pr',
+          head: prBranch(index),
+          base: 'main',
+          title: `Change ${name}`,
+          body: `Body of ${name}`,
+          draft: false,
+        }),
+        branch: prBranch,
+      },
+    ],
+    count: (repo, request) => repo.pulls.filter((pull) => pull.head.ref === request.head).length,
+  },
+};
+
+/** The workload's cycle, in the registry's order: a release, a lightweight and an annotated tag, a pull request. */
+const VARIANTS: readonly BenchVariant<OperationRequest>[] = operationKinds.flatMap(
+  (kind) => benchKinds[kind].variants as readonly BenchVariant<OperationRequest>[],
+);
+const variantAt = (index: number) => VARIANTS[index % VARIANTS.length] as BenchVariant<OperationRequest>;
 
 /** Every sandbox rate limit off: what the throughput benchmark and the drills measure is the executor. */
 export const LIMITS_OFF: Limits = {
@@ -38,7 +109,10 @@ export const LIMITS_OFF: Limits = {
 /** A sandbox repository seeded for `ops` operations: main plus a head branch per pull request. */
 export function benchRepoConfig(ops: number, repo: BenchRepo = BENCH_REPO) {
   const branches: Record<string, string> = { main: MAIN_SHA };
-  for (let i = 0; i < ops; i++) if (kindAt(i) === 'pull-request') branches[prBranch(i)] = shaOf(prBranch(i));
+  for (let i = 0; i < ops; i++) {
+    const branch = variantAt(i).branch?.(i);
+    if (branch) branches[branch] = shaOf(branch);
+  }
   return { ...repo, default_branch: 'main', branches };
 }
 
@@ -58,41 +132,8 @@ export function benchSandboxConfig(
 
 /** Operation `index` of run `runId`: a release, a lightweight or annotated tag, or a pull request. */
 export function benchRequest(runId: string, index: number, repo: BenchRepo = BENCH_REPO): OperationRequest {
-  const common = { run_id: runId, repository: `${repo.owner}/${repo.name}` };
-  const name = `${runId}-${index}`;
-  switch (kindAt(index)) {
-    case 'release':
-      return {
-        ...common,
-        operation_kind: publishRelease.kind,
-        tag_name: `rel-${name}`,
-        name: `Release ${name}`,
-        body: `Notes for ${name}`,
-        target_commitish: 'main',
-        draft: false,
-        prerelease: false,
-      };
-    case 'lightweight-tag':
-      return { ...common, operation_kind: tagRepo.kind, tag: `tag-${name}`, sha: MAIN_SHA };
-    case 'annotated-tag':
-      return {
-        ...common,
-        operation_kind: tagRepo.kind,
-        tag: `tag-${name}`,
-        sha: MAIN_SHA,
-        message: `Tag ${name}`,
-      };
-    case 'pull-request':
-      return {
-        ...common,
-        operation_kind: openPr.kind,
-        head: prBranch(index),
-        base: 'main',
-        title: `Change ${name}`,
-        body: `Body of ${name}`,
-        draft: false,
-      };
-  }
+  const fields = variantAt(index).fields(`${runId}-${index}`, index);
+  return { run_id: runId, repository: `${repo.owner}/${repo.name}`, ...fields } as OperationRequest;
 }
 
 export const benchRequests = (runId: string, ops: number, repo: BenchRepo = BENCH_REPO): OperationRequest[] =>
@@ -104,13 +145,6 @@ export const writesOf = (request: OperationRequest): number => operationOf(reque
 /** How many times the operation's effect exists in the sandbox: 1 when done, 0 when not, more is a duplicate. */
 export function effectCount(state: SandboxState, request: OperationRequest): number {
   const repo = state.repos.find((r) => `${r.owner}/${r.name}` === request.repository);
-  if (!repo) return 0;
-  switch (request.operation_kind) {
-    case publishRelease.kind:
-      return repo.releases.filter((release) => release.tag_name === request.tag_name).length;
-    case tagRepo.kind:
-      return `refs/tags/${request.tag}` in repo.refs ? 1 : 0;
-    case openPr.kind:
-      return repo.pulls.filter((pull) => pull.head.ref === request.head).length;
-  }
+  const kind = benchKinds[request.operation_kind] as BenchKind<OperationRequest>;
+  return repo ? kind.count(repo, request) : 0;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
-import { tagRepo } from '../../operations/tag-repo/index.js';
+import { examples } from '../../operations/registry.js';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../receipts/index.js';
 import { requestExample } from '../examples.js';
 import { ExitCode, UserError } from '../exit-codes.js';
@@ -14,7 +14,7 @@ Examples:
 
 --ttl accepts seconds or a duration: 90, 30s, 15m, 1h (at most 24h).
 The request file is one operation request (see docs/receipt-format.md), e.g.
-${requestExample(tagRepo.example, '  ')}`;
+${requestExample(examples.tag_repo, '  ')}`;
 
 const VERIFY_EXAMPLES = `
 Examples:

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
-import { publishRelease } from '../../operations/publish-release/index.js';
+import { examples } from '../../operations/registry.js';
 import type { LocalStack } from '../../stack/local-stack.js';
 import type { PartFailure, Supervisor } from '../../stack/supervisor.js';
 import { requestExample } from '../examples.js';
@@ -47,13 +47,13 @@ Try it, in another terminal:
   npx marketops demo
 or by hand:
   cat > release.json <<'JSON'
-${requestExample(publishRelease.example, '  ')}
+${requestExample(examples.publish_release, '  ')}
   JSON
   npx marketops receipt issue --key ${keysDir}/receipt-signing-key.jwk.json --request release.json --ttl 1h > receipt.jws
   npx marketops submit --receipt receipt.jws --request release.json --wait
-  npx marketops execution list --run-id ${publishRelease.example.run_id}
+  npx marketops execution list --run-id ${examples.publish_release.run_id}
   npx marketops audit verify
-Then filter the Web UI by MarketOpsRunId="${publishRelease.example.run_id}". Ctrl-C stops everything.
+Then filter the Web UI by MarketOpsRunId="${examples.publish_release.run_id}". Ctrl-C stops everything.
 `;
 }
 

@@ -1,5 +1,6 @@
 import type { OperationModule } from '../operation.js';
 import { openStep, pullRequestWrite } from './github.js';
+import { openPrRecordFields } from './record.js';
 import { type OpenPrRequest, openPrRequestSchema } from './request.js';
 
 /** A pull request from `head` (a branch, or `owner:branch` of a fork) into `base`. */
@@ -11,6 +12,7 @@ export const openPr: OperationModule<OpenPrRequest> = {
   summary: (request) => `${request.operation_kind} ${request.repository} ${request.head} → ${request.base}`,
   plan: (request) => [pullRequestWrite(request)],
   writes: () => [openStep],
+  record: openPrRecordFields,
   example: {
     operation_kind: 'open_pr',
     run_id: 'run-7',

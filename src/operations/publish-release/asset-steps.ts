@@ -6,23 +6,24 @@ import {
   readVerifiedArtifact,
 } from '../../artifacts/index.js';
 import { AdoptionConflict, assertAdoptable, differences } from '../../github/adoption.js';
-import type { GitHubCalls, GitHubEffect } from '../../github/calls.js';
+import type { GitHubCalls } from '../../github/calls.js';
 import { gitReads } from '../../github/git-reads.js';
 import { splitRepository } from '../../github/plan.js';
-import { responseSha256 } from '../../github/responses.js';
 import type { AssetNow } from '../../shared.js';
 import type { StepContext, WriteStep } from '../operation.js';
 import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
-import {
-  assetDifference,
-  assetDifferences,
-  assetNow,
-  type ReleaseAsset,
-  reportedAssets,
-} from './asset-set.js';
+import { assetDifference, assetDifferences, assetNow, type ReleaseAsset } from './asset-set.js';
 import { type Asset, uploadTimeoutMs } from './assets.js';
-import { draftWrite, publicationBody, releaseSchema } from './github.js';
-import type { PublishReleaseRequest } from './request.js';
+import { checkedEffect } from './checked-release.js';
+import { draftWrite, publicationBody } from './github.js';
+import {
+  type AssetRequest,
+  assetPages,
+  assetSchema,
+  type Release,
+  releaseCalls,
+  withAssets,
+} from './release-reads.js';
 
 /*
  * A release with assets, in GitHub's recommended order: a draft, every asset uploaded and checked,
@@ -31,69 +32,10 @@ import type { PublishReleaseRequest } from './request.js';
  * authorized ones. The carry from step to step is `<release id> <commit sha>`.
  */
 
-const withAssets = releaseSchema.extend({
-  upload_url: z.string(),
-  immutable: z.boolean().optional(),
-});
-type Release = z.infer<typeof withAssets>;
-
-const assetSchema = z.looseObject({
-  id: z.number(),
-  name: z.string(),
-  size: z.number(),
-  state: z.string(),
-  digest: z.string().nullable().optional(),
-});
-
-type Request = PublishReleaseRequest & { assets: Asset[] };
-
-const PAGE = 100;
-/** Pages of a release's asset list: every authorized asset, and room for one more. */
-const assetPages = (request: Request) => Math.ceil((request.assets.length + 1) / PAGE);
-
 const carryOf = (release: { id: number }, commit: string) => `${release.id} ${commit}`;
 function fromCarry(carry: string | undefined) {
   const [id = '', commit = ''] = (carry ?? '').split(' ');
   return { releaseId: Number(id), commit };
-}
-
-function releaseCalls({ call, find }: GitHubCalls, request: Request) {
-  const repo = splitRepository(request.repository);
-  return {
-    get: (releaseId: number) =>
-      call('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }, withAssets),
-    /** The newest releases of the tag, drafts included: GitHub's by-tag lookup never returns a draft. */
-    async ofTag(): Promise<Release[]> {
-      const releases = await call(
-        'GET /repos/{owner}/{repo}/releases',
-        { ...repo, per_page: PAGE },
-        withAssets.array(),
-      );
-      return releases.filter((release) => release.tag_name === request.tag_name);
-    },
-    async assets(releaseId: number): Promise<ReleaseAsset[]> {
-      const all: ReleaseAsset[] = [];
-      for (let page = 1; ; page++) {
-        const params = { ...repo, release_id: releaseId, per_page: PAGE, page };
-        const batch = await call(
-          'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
-          params,
-          assetSchema.array(),
-        );
-        all.push(...batch);
-        if (batch.length < PAGE) return all;
-      }
-    },
-    /** On: GET answers 200; off: 404; unknown (an identity without administration read): undefined. */
-    async immutableReleases(): Promise<boolean | undefined> {
-      try {
-        return (await find('GET /repos/{owner}/{repo}/immutable-releases', repo, z.unknown())) !== undefined;
-      } catch (error) {
-        if ((error as { status?: number }).status === 403) return undefined;
-        throw error;
-      }
-    },
-  };
 }
 
 /** Every artifact is in the store with its authorized size, or nothing is written to GitHub. */
@@ -105,65 +47,10 @@ async function assertArtifactsStored(store: ArtifactStore, assets: readonly Asse
   }
 }
 
-/**
- * The release as GitHub reports it now, checked against the authorization: draft or published as
- * asked, its tag at the commit once published, exactly the authorized assets, and immutable where
- * the repository has immutable releases on. Any difference is a CONFLICT that says whether the
- * release is immutable, and so unfixable under its tag.
- */
-async function checkedEffect(
-  calls: GitHubCalls,
-  request: Request,
-  release: Release,
-  commit: string,
-  adopted: boolean,
-): Promise<GitHubEffect> {
-  const reads = releaseCalls(calls, request);
-  const git = gitReads(calls);
-  const assets = await reads.assets(release.id);
-  const existingCommit: ExistingReleaseCommit = release.draft
-    ? {
-        via: 'target',
-        target: release.target_commitish,
-        sha: await git.findCommit(request.repository, release.target_commitish),
-      }
-    : { via: 'tag', sha: (await git.findTag(request.repository, request.tag_name))?.commit ?? 'no tag' };
-  const found = [
-    ...differences(releaseFields, { ...release, commit: existingCommit }, { ...request, commit }).map(
-      (difference) => difference.description,
-    ),
-    ...assetDifferences(assets, request.assets),
-  ];
-  if (!release.draft && (await reads.immutableReleases()) === true && release.immutable !== true) {
-    found.push('it is not immutable although the repository has immutable releases on');
-  }
-  if (found.length > 0) {
-    const fixable = release.immutable
-      ? 'it is immutable, so this tag cannot carry the authorized release'
-      : 'it is not immutable';
-    // Adopting, nothing was written; after publishing, the read-back is what disagrees.
-    const written = adopted ? 'nothing was changed' : 'found reading it back after publishing';
-    throw new AdoptionConflict(
-      `Release ${request.tag_name} exists but ${found.join(', and ')}; ${fixable}; ${written}.`,
-    );
-  }
-  return {
-    url: release.html_url,
-    id: String(release.id),
-    adopted,
-    identifiers: {
-      release_id: release.id,
-      assets: reportedAssets(assets),
-      immutable: release.immutable === true,
-    },
-    responseSha256: responseSha256({ release, assets }),
-  };
-}
-
 /** A draft of the tag with every authorized field, its target resolving to the authorized commit. */
 async function matchingDraft(
   calls: GitHubCalls,
-  authorized: Request & { commit: string },
+  authorized: AssetRequest & { commit: string },
   releases: readonly Release[],
 ): Promise<Release | undefined> {
   const git = gitReads(calls);
@@ -181,7 +68,7 @@ async function matchingDraft(
  * (drafts included). An identical published release is adopted as the effect; otherwise a matching
  * draft is adopted, or a draft is created at the SHA. Answers `<release id> <sha>`.
  */
-const draftStep: WriteStep<Request> = {
+const draftStep: WriteStep<AssetRequest> = {
   cost: { writes: 1, reads: 6 },
   async run({ calls, artifacts }: StepContext, request) {
     await assertArtifactsStored(artifacts, request.assets);
@@ -207,7 +94,7 @@ const draftStep: WriteStep<Request> = {
 /** The verified stream's own failure (missing or changed bytes) rather than the upload's "fetch failed". */
 async function uploadVerified(
   { calls, artifacts }: StepContext,
-  request: Request,
+  request: AssetRequest,
   release: Release,
   asset: Asset,
   leftover: ReleaseAsset | undefined,
@@ -245,7 +132,7 @@ async function uploadVerified(
  * an uploaded asset of that name with another digest is a CONFLICT. The bytes stream from the
  * artifact store, checked as they go.
  */
-const assetStep = (request: Request, index: number): WriteStep<Request> => {
+const assetStep = (request: AssetRequest, index: number): WriteStep<AssetRequest> => {
   const asset = request.assets[index] as Asset;
   return {
     cost: { writes: 1, reads: 1 + assetPages(request) },
@@ -275,7 +162,7 @@ const assetStep = (request: Request, index: number): WriteStep<Request> => {
  * (publicationBody), read back again and checked. A release already published by a
  * lost earlier answer is checked the same way.
  */
-const publishDraftStep = (request: Request): WriteStep<Request> => ({
+const publishDraftStep = (request: AssetRequest): WriteStep<AssetRequest> => ({
   // The release and its assets before, then after: the release, its assets, its tag (peeled), the setting.
   cost: { writes: 1, reads: 6 + 2 * assetPages(request) },
   async run({ calls }, request, carry) {
@@ -304,7 +191,9 @@ const publishDraftStep = (request: Request): WriteStep<Request> => ({
 });
 
 /** The writes of a release with assets: the draft, one per asset, the publication. */
-export const assetWrites = (request: Request): [WriteStep<Request>, ...WriteStep<Request>[]] => [
+export const assetWrites = (
+  request: AssetRequest,
+): [WriteStep<AssetRequest>, ...WriteStep<AssetRequest>[]] => [
   draftStep,
   ...request.assets.map((_asset, index) => assetStep(request, index)),
   publishDraftStep(request),
@@ -314,7 +203,7 @@ export const assetWrites = (request: Request): [WriteStep<Request>, ...WriteStep
  * Read-only, for `plan`: each authorized asset as the tag's release holds it now (the published
  * one, else the draft the first write would adopt); missing where there is neither.
  */
-export async function assetsNow({ calls }: StepContext, request: Request): Promise<AssetNow[]> {
+export async function assetsNow({ calls }: StepContext, request: AssetRequest): Promise<AssetNow[]> {
   const reads = releaseCalls(calls, request);
   const releases = await reads.ofTag();
   const commit = await gitReads(calls).findCommit(request.repository, request.target_commitish);

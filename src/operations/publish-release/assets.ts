@@ -12,7 +12,7 @@ export const MAX_ASSETS = 1000;
  * characters, non-alphanumeric characters, and leading or trailing periods"): ASCII letters,
  * digits, `-`, `_` and single periods between them. Any other name would be renamed on upload, so
  * what shipped would not be what was signed; it is refused instead. docs/sandbox.md states the
- * sandbox's rename rule; test/operations/asset-names.test.ts holds the two to each other.
+ * sandbox's rename rule; test/operations/publish-release-assets.test.ts holds the two to each other.
  */
 const KEPT_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 

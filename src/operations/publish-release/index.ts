@@ -3,6 +3,7 @@ import type { OperationModule } from '../operation.js';
 import { assetsNow, assetWrites } from './asset-steps.js';
 import { assetLine } from './assets.js';
 import { draftWrite, plannedCommit, publicationBody, publishStep, releaseWrite } from './github.js';
+import { publishReleaseRecordFields } from './record.js';
 import { type PublishReleaseRequest, publishReleaseRequestSchema } from './request.js';
 
 type WithAssets = PublishReleaseRequest & { assets: NonNullable<PublishReleaseRequest['assets']> };
@@ -45,6 +46,7 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
       ? (assetWrites(request) as ReturnType<OperationModule<PublishReleaseRequest>['writes']>)
       : [publishStep],
   assetsNow: async (context, request) => (hasAssets(request) ? assetsNow(context, request) : []),
+  record: publishReleaseRecordFields,
   example: {
     run_id: 'run-1',
     operation_kind: 'publish_release',

@@ -6,6 +6,7 @@ import {
   tagRefStep,
   tagRefWrite,
 } from './github.js';
+import { tagRepoRecordFields } from './record.js';
 import { type TagRepoRequest, tagRepoRequestSchema } from './request.js';
 
 /** A tag: annotated (a tag object, then its ref) when the request has a message, else lightweight (the ref). */
@@ -24,6 +25,7 @@ export const tagRepo: OperationModule<TagRepoRequest> = {
         ],
   writes: (request) =>
     request.message === undefined ? [tagRefStep] : [tagObjectStep(request.message), tagRefStep],
+  record: tagRepoRecordFields,
   example: {
     operation_kind: 'tag_repo',
     run_id: 'run-42',

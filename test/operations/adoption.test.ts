@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conflictMessage, differences } from '../../src/github/adoption.js';
 import type { ExistingTag } from '../../src/github/git-reads.js';
@@ -136,5 +138,32 @@ describe('pull request', () => {
     expect(differences(pullRequestFields, { ...authorized, ...change }, authorized)).toEqual([
       { field, description },
     ]);
+  });
+});
+
+describe('docs/github-adoption.md', () => {
+  /** Each row's object, as the table names it, and the fields its kind's module compares. */
+  const compared: Record<string, readonly { field: string }[]> = {
+    release: releaseFields,
+    'tag with no release yet': releaseTagFields,
+    tag: tagFields,
+    'pull request': pullRequestFields,
+  };
+  const markdown = readFileSync(path.resolve(import.meta.dirname, '../../docs/github-adoption.md'), 'utf8');
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('| Existing object '));
+  const end = lines.findIndex((line, index) => index > start && !line.startsWith('|'));
+  const rows = lines.slice(start + 2, end).map((line) => line.split('|').map((cell) => cell.trim()));
+
+  it("names, for each object, every field its module compares under 'Must match'", () => {
+    const objects = rows.map(([, object = '']) => object.replace(/ \(`[a-z_]+`\)$/, ''));
+    expect(objects.sort()).toEqual(Object.keys(compared).sort());
+    for (const [, object = '', , mustMatch = ''] of rows) {
+      const fields = compared[object.replace(/ \(`[a-z_]+`\)$/, '')] ?? [];
+      const missing = fields
+        .map(({ field }) => field)
+        .filter((field) => !new RegExp(`\\b${field}\\b`).test(mustMatch));
+      expect(missing, object).toEqual([]);
+    }
   });
 });

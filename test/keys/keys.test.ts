@@ -12,9 +12,18 @@ import {
   readKeyRingFile,
   verifyReceipt,
 } from '../../src/receipts/index.js';
+import {
+  at,
+  claimsFor,
+  issueAtT0,
+  makeIssuer,
+  prodOptions,
+  signRaw,
+  T0,
+  tagRepo,
+} from '../receipts/fixtures.js';
 import { codesOf } from '../support/results.js';
 import { tempDir } from '../support/temp-dirs.js';
-import { at, claimsFor, issueAtT0, makeIssuer, prodOptions, signRaw, T0, tagRepo } from './fixtures.js';
 
 const loadError = (jwks: unknown): string => {
   try {

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { GitHubCalls } from '../../github/calls.js';
+import { splitRepository } from '../../github/plan.js';
+import type { ReleaseAsset } from './asset-set.js';
+import type { Asset } from './assets.js';
+import { releaseSchema } from './github.js';
+import type { PublishReleaseRequest } from './request.js';
+
+export const withAssets = releaseSchema.extend({
+  upload_url: z.string(),
+  immutable: z.boolean().optional(),
+});
+export type Release = z.infer<typeof withAssets>;
+
+export const assetSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  size: z.number(),
+  state: z.string(),
+  digest: z.string().nullable().optional(),
+});
+
+/** A release request with assets. */
+export type AssetRequest = PublishReleaseRequest & { assets: Asset[] };
+
+const PAGE = 100;
+/** Pages of a release's asset list: every authorized asset, and room for one more. */
+export const assetPages = (request: AssetRequest) => Math.ceil((request.assets.length + 1) / PAGE);
+
+/** The reads of a release and its assets that every step of a release with assets makes. */
+export function releaseCalls({ call, find }: GitHubCalls, request: AssetRequest) {
+  const repo = splitRepository(request.repository);
+  return {
+    get: (releaseId: number) =>
+      call('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }, withAssets),
+    /** The newest releases of the tag, drafts included: GitHub's by-tag lookup never returns a draft. */
+    async ofTag(): Promise<Release[]> {
+      const releases = await call(
+        'GET /repos/{owner}/{repo}/releases',
+        { ...repo, per_page: PAGE },
+        withAssets.array(),
+      );
+      return releases.filter((release) => release.tag_name === request.tag_name);
+    },
+    async assets(releaseId: number): Promise<ReleaseAsset[]> {
+      const all: ReleaseAsset[] = [];
+      for (let page = 1; ; page++) {
+        const params = { ...repo, release_id: releaseId, per_page: PAGE, page };
+        const batch = await call(
+          'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
+          params,
+          assetSchema.array(),
+        );
+        all.push(...batch);
+        if (batch.length < PAGE) return all;
+      }
+    },
+    /** On: GET answers 200; off: 404; unknown (an identity without administration read): undefined. */
+    async immutableReleases(): Promise<boolean | undefined> {
+      try {
+        return (await find('GET /repos/{owner}/{repo}/immutable-releases', repo, z.unknown())) !== undefined;
+      } catch (error) {
+        if ((error as { status?: number }).status === 403) return undefined;
+        throw error;
+      }
+    },
+  };
+}
