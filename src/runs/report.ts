@@ -1,5 +1,6 @@
 import type { GitHubWrite } from '../github/plan.js';
 import { assetLine } from '../operations/publish-release/assets.js';
+import { publishRelease } from '../operations/publish-release/index.js';
 import { type OperationRequest, planFor } from '../operations/registry.js';
 import { opDigest } from '../receipts/index.js';
 import type { StepPreview } from '../shared.js';
@@ -24,8 +25,9 @@ export interface PreviewedAsset {
   now?: string;
 }
 
+/** Only a release has assets; its module names its kind, so no other copy of the name exists. */
 const assetsOf = (request: OperationRequest) =>
-  request.operation_kind === 'publish_release' ? (request.assets ?? []) : [];
+  request.operation_kind === publishRelease.kind ? (request.assets ?? []) : [];
 
 function previewedAssets(request: OperationRequest, found: StepPreview | undefined): PreviewedAsset[] {
   return assetsOf(request).map((asset) => {
