@@ -6,6 +6,8 @@
 # and 2 GB of memory, once. Idempotent: a second run finds the server up and only prints its URL.
 # The server keeps its data in .data/seaweedfs and is left running; it listens on 127.0.0.1 only.
 # Prints the store URL to use as MARKETOPS_ARTIFACT_STORE, with the test credentials below.
+# `seaweedfs.sh --stop` stops this checkout's server (npm test does, once its tests are done, so
+# no fresh clone leaves a server of its own behind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,17 @@ TOOLS="$PWD/.tools"
 WEED="$TOOLS/seaweedfs-$SEAWEEDFS_VERSION/weed"
 DATA="$PWD/.data/seaweedfs"
 mkdir -p "$DATA"
+
+if [[ "${1:-}" == "--stop" ]]; then
+  PID=$(cat "$DATA/server.pid" 2>/dev/null || true)
+  [[ -n "$PID" ]] || exit 0
+  # setsid made it a process group: stop the group, and kill what has not stopped in 5 s.
+  kill -TERM -- "-$PID" 2>/dev/null || true
+  for _ in $(seq 1 10); do kill -0 -- "-$PID" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$PID" 2>/dev/null || true
+  rm -f "$DATA/server.pid" "$DATA/s3.port"
+  exit 0
+fi
 
 if [[ -n "${SEAWEEDFS_WEED_PATH:-}" ]]; then
   [[ -x "$SEAWEEDFS_WEED_PATH" ]] || { echo "seaweedfs.sh: SEAWEEDFS_WEED_PATH $SEAWEEDFS_WEED_PATH is not an executable file; fix it." >&2; exit 1; }

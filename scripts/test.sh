@@ -6,7 +6,12 @@ bash scripts/ensure-deps.sh
 bash scripts/build.sh
 bash scripts/chromium.sh
 export MARKETOPS_TEST_PG_URL="${MARKETOPS_TEST_PG_URL:-$(bash scripts/postgres.sh)}"
-export MARKETOPS_TEST_S3_URL="${MARKETOPS_TEST_S3_URL:-$(bash scripts/seaweedfs.sh)}"
+if [[ -z "${MARKETOPS_TEST_S3_URL:-}" ]]; then
+  # Our own S3 server for this run, stopped when the run ends, whatever its outcome.
+  trap 'bash scripts/seaweedfs.sh --stop' EXIT
+  MARKETOPS_TEST_S3_URL=$(bash scripts/seaweedfs.sh)
+fi
+export MARKETOPS_TEST_S3_URL
 echo "== typecheck" >&2
 npx tsc --noEmit
 echo "== lint" >&2
