@@ -83,9 +83,9 @@ async function previewWrites(
       calls: countedCalls(readOnly(octokit), settings.metrics, UNPACED),
       artifacts: settings.artifacts,
     };
-    const { assetsNow } = operation;
-    if (assetsNow)
-      seen.assets = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () => assetsNow(context, request));
+    const { assets } = operation;
+    if (assets)
+      seen.assets = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () => assets.now(context, request));
     let carry: string | undefined;
     for (const write of writes) {
       const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>

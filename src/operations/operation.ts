@@ -77,8 +77,13 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   plan(request: R): GitHubWrite[];
   /** Its writes in order, each with the reads that adopt an existing object instead. */
   writes(request: R): readonly [WriteStep<R>, ...WriteStep<R>[]];
-  /** Read-only, for a preview: what GitHub has now for each asset the request names, if it names any. */
-  assetsNow?(context: StepContext, request: R): Promise<AssetNow[]>;
+  /** The files a request ships beside its object (a release's assets); absent for a kind that ships none. */
+  assets?: {
+    /** Each file the request names, with its one-line preview (`name (size, short digest)`). */
+    listed(request: R): { name: string; line: string }[];
+    /** Read-only, for a preview: what GitHub has now for each of them. */
+    now(context: StepContext, request: R): Promise<AssetNow[]>;
+  };
   /** A valid request, for help texts and the docs. */
   example: R;
   /** What its effect adds to the audit record's `github` object: its ids (src/operations/record-fields.ts). */

@@ -1,7 +1,5 @@
 import type { GitHubWrite } from '../github/plan.js';
-import { assetLine } from '../operations/publish-release/assets.js';
-import { publishRelease } from '../operations/publish-release/index.js';
-import { type OperationRequest, planFor } from '../operations/registry.js';
+import { type OperationRequest, operationOf, planFor } from '../operations/registry.js';
 import { opDigest } from '../receipts/index.js';
 import type { StepPreview } from '../shared.js';
 import { inExecutionOrder, type PublicationPlan } from './plan.js';
@@ -25,14 +23,12 @@ export interface PreviewedAsset {
   now?: string;
 }
 
-/** Only a release has assets; its module names its kind, so no other copy of the name exists. */
-const assetsOf = (request: OperationRequest) =>
-  request.operation_kind === publishRelease.kind ? (request.assets ?? []) : [];
-
+/** The files a step ships, as its kind's module lists them (none for a kind without assets). */
 function previewedAssets(request: OperationRequest, found: StepPreview | undefined): PreviewedAsset[] {
-  return assetsOf(request).map((asset) => {
+  const listed = operationOf(request).assets?.listed(request) ?? [];
+  return listed.map((asset) => {
     const now = found?.assets?.find((entry) => entry.name === asset.name)?.now;
-    return { asset: assetLine(asset), ...(now ? { now } : {}) };
+    return { asset: asset.line, ...(now ? { now } : {}) };
   });
 }
 

@@ -45,7 +45,11 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
     hasAssets(request)
       ? (assetWrites(request) as ReturnType<OperationModule<PublishReleaseRequest>['writes']>)
       : [publishStep],
-  assetsNow: async (context, request) => (hasAssets(request) ? assetsNow(context, request) : []),
+  assets: {
+    listed: (request) =>
+      (request.assets ?? []).map((asset) => ({ name: asset.name, line: assetLine(asset) })),
+    now: async (context, request) => (hasAssets(request) ? assetsNow(context, request) : []),
+  },
   record: publishReleaseRecordFields,
   example: {
     run_id: 'run-1',
