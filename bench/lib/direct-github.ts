@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { openArtifactStore } from '../../src/artifacts/index.js';
 import { githubCalls } from '../../src/github/calls.js';
-import { type OperationRequest, operationOf } from '../../src/operations/registry.js';
+import { type OperationRequest, writesOf } from '../../src/operations/registry.js';
 
 /** Direct calls wait for nothing and report to no one. */
 const UNOBSERVED = { onResponse: () => {}, beforeWrite: async () => {} };
@@ -14,8 +14,8 @@ export async function performDirect(octokit: Octokit, request: OperationRequest)
   const calls = githubCalls(octokit, UNOBSERVED);
   const artifacts = await openArtifactStore({ kind: 'local', dir: '.data/artifacts' });
   let carry: string | undefined;
-  for (const write of operationOf(request).writes(request)) {
-    const answer = await write.run({ calls, artifacts }, request, carry);
+  for (const { view, step } of writesOf(request)) {
+    const answer = await step.run({ calls, artifacts }, view, carry);
     if ('effect' in answer) return;
     carry = answer.carry;
   }

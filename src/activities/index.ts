@@ -34,6 +34,7 @@ export const createGitHubWriteActivities = (deps: ActivityDependencies) =>
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 export type GitHubWriteActivities = ReturnType<typeof createGitHubWriteActivities>;
 export type { IdentityDetails } from './github/index.js';
+export type { OperationWrites } from './github/write-views.js';
 export type { RunSinks } from './records.js';
 export { createRefusalSink } from './records.js';
 export type { SubmissionFacts, Validation } from './validation.js';

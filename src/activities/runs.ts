@@ -5,7 +5,7 @@ import type { ArtifactStore } from '../artifacts/index.js';
 import { Code } from '../codes.js';
 import type { GitHubIdentities } from '../github/identities.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
-import { type OperationRequest, operationOf, planFor, summaryOf } from '../operations/registry.js';
+import { type OperationRequest, operationOf, planFor, summaryOf, writesOf } from '../operations/registry.js';
 import { claimedReceiptId, type KeyRing, opDigest, verifyReceiptSignature } from '../receipts/index.js';
 import { inExecutionOrder, parsePlan, planDigest } from '../runs/plan.js';
 import type { PreparedRun, ReceiptCheck } from '../runs/prepared.js';
@@ -69,7 +69,7 @@ async function previewWrites(
   seen: Pick<StepPreview, 'assets'>,
 ): Promise<Omit<StepPreview, 'id'>> {
   const operation = operationOf(request);
-  const writes = operation.writes(request);
+  const writes = writesOf(request);
   let adopted = 0;
   try {
     // The identity that would ship the step, with read access only: an App installation's token
@@ -87,10 +87,8 @@ async function previewWrites(
     if (assets)
       seen.assets = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () => assets.now(context, request));
     let carry: string | undefined;
-    for (const write of writes) {
-      const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () =>
-        write.run(context, request, carry),
-      );
+    for (const { view, step } of writes) {
+      const answer = await guarded(settings.metrics, PREVIEW_NOT_AFTER, () => step.run(context, view, carry));
       if ('effect' in answer)
         return {
           action: 'adopt',

@@ -17,6 +17,7 @@ import {
 import { type Mode, type Reason, workflowIdFor } from '../shared.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
+import { type OperationWrites, operationWrites } from './github/write-views.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
 
 export interface ValidationSettings {
@@ -42,7 +43,14 @@ export interface SubmissionFacts {
 export type Validation =
   | { decision: 'rejected'; facts: SubmissionFacts; reasons: Reason[] }
   | { decision: 'blocked_by_mode'; facts: SubmissionFacts; plan: GitHubWrite[] }
-  | { decision: 'accepted'; facts: SubmissionFacts; request: OperationRequest; notAfter: number };
+  | {
+      decision: 'accepted';
+      facts: SubmissionFacts;
+      request: OperationRequest;
+      /** Each write's view of the request, so each write's activity input is only its own part. */
+      writes: OperationWrites;
+      notAfter: number;
+    };
 
 type ParsedRequest = ReturnType<typeof parseOperationRequest>;
 
@@ -113,7 +121,9 @@ function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
     const reasons = [...(verdict.accepted ? [] : verdict.reasons), ...workflowIdReasons(verdict.receiptId)];
     if (verdict.accepted && reasons.length === 0) {
       if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
-      return { decision: 'accepted', facts, request: parsed.request, notAfter: verdict.claims.exp * 1000 };
+      const { request: accepted } = parsed;
+      const writes = operationWrites(accepted);
+      return { decision: 'accepted', facts, request: accepted, writes, notAfter: verdict.claims.exp * 1000 };
     }
     if (settings.mode === 'dry-run' && onlyModeFailed(reasons) && parsed.ok) {
       metrics.receipt('blocked_by_mode', Code.MODE_NOT_PROD);

@@ -46,8 +46,8 @@ export interface StepContext {
   artifacts: ArtifactStore;
 }
 
-/** One GitHub write of an operation, with the reads before it; one activity runs it. */
-export interface WriteStep<R> {
+/** One GitHub write of an operation, with the reads before it; one activity runs it from its view. */
+export interface WriteStep<V> {
   /** What it may spend: its one write and at most this many reads. */
   cost: Cost;
   /**
@@ -55,8 +55,13 @@ export interface WriteStep<R> {
    * GITHUB_ACTIVITY_TIMEOUT_MS (an upload, by its size); such a step heartbeats while it runs.
    */
   timeoutMs?: number;
-  /** `carry` is the previous step's answer; undefined for the first step. */
-  run(context: StepContext, request: R, carry: string | undefined): Promise<WriteAnswer>;
+  /** `view` is the write's view of the request; `carry` the previous step's answer, undefined for the first. */
+  run(context: StepContext, view: V, carry: string | undefined): Promise<WriteAnswer>;
+}
+
+/** What every write's view names: the repository it writes to, whose identity sends it. */
+export interface ViewBase {
+  repository: string;
 }
 
 /**
@@ -64,7 +69,7 @@ export interface WriteStep<R> {
  * validation, receipts, the executor, metrics, previews, the CLI and the benchmarks derive
  * from it, so a kind that lacks a part does not compile.
  */
-export interface OperationModule<R extends RequestBase = RequestBase> {
+export interface OperationModule<R extends RequestBase = RequestBase, V extends ViewBase = R> {
   /** The request's `operation_kind`. */
   kind: R['operation_kind'];
   /** The request a receipt binds: its fields and their limits. */
@@ -75,8 +80,19 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   summary(request: R): string;
   /** The GitHub writes it sends when nothing exists yet: what a dry run and a run's preview show. */
   plan(request: R): GitHubWrite[];
-  /** Its writes in order, each with the reads that adopt an existing object instead. */
-  writes(request: R): readonly [WriteStep<R>, ...WriteStep<R>[]];
+  /**
+   * Pure: each write's view of the request, in order: the part of it that write reads (the whole
+   * request, or a release's one asset). Each write's activity gets only its view, so a workflow's
+   * history grows with the request, not with its size times its number of writes.
+   */
+  views(request: R): readonly [V, ...V[]];
+  /** A view as a write's activity parses it: strict, so the activity runs nothing it did not check. */
+  view: z.ZodType<V>;
+  /**
+   * Write `write`, run from its view, with the reads that adopt an existing object instead.
+   * Throws when the view is not that write's.
+   */
+  write(view: V, write: number): WriteStep<V>;
   /** The files a request ships beside its object (a release's assets); absent for a kind that ships none. */
   assets?: {
     /** Each file the request names, with its one-line preview (`name (size, short digest)`). */
@@ -88,4 +104,23 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   example: R;
   /** What its effect adds to the audit record's `github` object: its ids (src/operations/record-fields.ts). */
   record: z.ZodRawShape;
+}
+
+/** The views and writes of a kind whose every write reads the whole (small) request. */
+export function wholeRequestWrites<R extends RequestBase>(
+  schema: z.ZodType<R>,
+  writes: (request: R) => readonly [WriteStep<R>, ...WriteStep<R>[]],
+): Pick<OperationModule<R>, 'views' | 'view' | 'write'> {
+  return {
+    views: (request) => writes(request).map(() => request) as [R, ...R[]],
+    view: schema,
+    write: (view, write) => nthWrite(writes(view), write, view.operation_kind),
+  };
+}
+
+/** Write `write` of a list, or a RangeError naming the kind that has no such write. */
+function nthWrite<S>(writes: readonly S[], write: number, kind: string): S {
+  const step = writes[write];
+  if (!step) throw new RangeError(`${kind} has no write ${write}`);
+  return step;
 }

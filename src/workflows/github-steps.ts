@@ -1,7 +1,6 @@
 import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import type { GitHubEffect } from '../github/calls.js';
-import type { OperationRequest } from '../operations/registry.js';
 import { GITHUB_ACTIVITY_TIMEOUT_MS, type Progress, UPLOAD_HEARTBEAT_TIMEOUT_MS } from '../shared.js';
 import { withRateLimitWaits } from './rate-limit-waits.js';
 
@@ -23,12 +22,12 @@ function githubActivities(notAfter: number, timeoutMs = GITHUB_ACTIVITY_TIMEOUT_
 
 /**
  * The GitHub writes of one operation, in order, whatever its kind: each activity runs one
- * write (reading first, so it may adopt instead) and answers with the effect, or with what
- * the next write needs. Each write reserves its identity's budget; budget and rate-limit
- * waits are durable timers.
+ * write from its view of the request (reading first, so it may adopt instead) and answers with
+ * the effect, or with what the next write needs. Each write reserves its identity's budget;
+ * budget and rate-limit waits are durable timers.
  */
 export async function performOperation(
-  request: OperationRequest,
+  { kind, opDigest, writes }: activities.OperationWrites,
   notAfter: number,
   progress: Progress,
 ): Promise<GitHubEffect> {
@@ -36,18 +35,25 @@ export async function performOperation(
   let reservations = 0;
   const nextReservation = () => `${workflowId}/${runId}/${++reservations}`;
   let carry: string | undefined;
-  let timeoutMs: number | undefined;
-  for (let write = 0; ; write++) {
+  for (const [write, { view, timeoutMs }] of writes.entries()) {
     const answer = await withRateLimitWaits(
       (reservation) =>
-        githubActivities(notAfter, timeoutMs).githubWrite({ request, write, carry, notAfter, reservation }),
+        githubActivities(notAfter, timeoutMs).githubWrite({
+          kind,
+          opDigest,
+          view,
+          write,
+          carry,
+          notAfter,
+          reservation,
+        }),
       nextReservation,
       notAfter,
       progress,
     );
     if ('effect' in answer) return answer.effect;
     carry = answer.carry;
-    timeoutMs = answer.nextTimeoutMs;
     progress.writesDone += 1;
   }
+  throw new TypeError(`${kind}'s last write answered no effect`);
 }

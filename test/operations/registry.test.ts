@@ -36,7 +36,7 @@ describe('the registry', () => {
       const parsed = parseOperationRequest(module.example);
       expect(parsed, module.kind).toEqual({ ok: true, request: module.example });
       const { example } = module;
-      expect(planFor(example).length).toBe(operationOf(example).writes(example).length);
+      expect(planFor(example).length).toBe(operationOf(example).views(example).length);
     }
   });
 

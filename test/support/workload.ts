@@ -140,7 +140,7 @@ export const benchRequests = (runId: string, ops: number, repo: BenchRepo = BENC
   Array.from({ length: ops }, (_, index) => benchRequest(runId, index, repo));
 
 /** Content-creating requests an operation sends when nothing exists yet. */
-export const writesOf = (request: OperationRequest): number => operationOf(request).writes(request).length;
+export const writesOf = (request: OperationRequest): number => operationOf(request).views(request).length;
 
 /** How many times the operation's effect exists in the sandbox: 1 when done, 0 when not, more is a duplicate. */
 export function effectCount(state: SandboxState, request: OperationRequest): number {

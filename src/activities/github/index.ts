@@ -8,10 +8,10 @@ import type { GitHubIdentities, GitHubIdentity } from '../../github/identities.j
 import { rateLimitBodyObservation } from '../../github/rate-headers.js';
 import type { ExecutorMetrics } from '../../metrics/executor-metrics.js';
 import type { WriteAnswer } from '../../operations/operation.js';
-import { type OperationRequest, operationOf } from '../../operations/registry.js';
 import { assertBeforeExpiry, authorizationNow } from '../authorization-window.js';
 import { type Budgets, type Pace, type Spend, withBudget } from '../budgets.js';
 import { toFailure } from './failures.js';
+import { checkedWrite, type WriteOf } from './write-views.js';
 
 /** Who the GitHub activities act as, each identity's budget, and where artifact bytes come from. */
 export interface GitHubAccess {
@@ -19,13 +19,6 @@ export interface GitHubAccess {
   budgets: Budgets;
   artifacts: ArtifactStore;
 }
-
-/**
- * A write's answer, and the next write's start-to-close timeout when it needs longer than
- * GITHUB_ACTIVITY_TIMEOUT_MS (an upload): the module decides it from the request, the workflow
- * reads it here, so it never imports the operations.
- */
-export type GitHubWriteAnswer = WriteAnswer & { nextTimeoutMs?: number };
 
 /** How often a long write tells Temporal it is alive (its heartbeat timeout is a few of these). */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -41,11 +34,8 @@ async function heartbeating<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-/** One write of an operation: its request's kind (src/operations) says what each write is. */
-export interface GitHubWriteInput {
-  request: OperationRequest;
-  /** Which of the operation's writes, from 0. */
-  write: number;
+/** One write of an operation, from its view: its kind (src/operations) says what each write is. */
+export interface GitHubWriteInput extends WriteOf {
   /** The previous write's answer (e.g. the tag object's sha); absent for the first write. */
   carry?: string;
   /** The receipt's exp, epoch ms: no write is sent at or after it. */
@@ -121,17 +111,14 @@ function withIdentity(error: unknown, identity: GitHubIdentity): unknown {
  */
 export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMetrics) {
   return {
-    async githubWrite(input: GitHubWriteInput): Promise<GitHubWriteAnswer> {
-      const { request, notAfter } = input;
-      const operation = operationOf(request);
-      const writes = operation.writes(request);
-      const step = writes[input.write];
-      if (!step) throw new RangeError(`${request.operation_kind} has no write ${input.write}`);
+    async githubWrite(input: GitHubWriteInput): Promise<WriteAnswer> {
+      const { notAfter } = input;
+      const { operation, view, step } = checkedWrite(input);
       const failed = (error: unknown): never => {
         throw toFailure(error, { now: authorizationNow(), notAfter });
       };
       const { octokit, identity } = await access.identities
-        .forOperation(request.repository, operation.permission)
+        .forOperation(view.repository, operation.permission)
         .catch(failed);
       const spend: Spend = {
         identity: identity.id,
@@ -152,13 +139,12 @@ export function createGitHubActivities(access: GitHubAccess, metrics: ExecutorMe
             assertBeforeExpiry(notAfter);
           },
         });
-        const run = () => step.run({ calls, artifacts: access.artifacts }, request, input.carry);
+        const run = () => step.run({ calls, artifacts: access.artifacts }, view, input.carry);
         return guarded(metrics, notAfter, step.timeoutMs === undefined ? run : () => heartbeating(run));
       }).catch((error: unknown) => {
         throw withIdentity(error, identity);
       });
-      const nextTimeoutMs = writes[input.write + 1]?.timeoutMs;
-      return { ...stamped(answer, identity), ...(nextTimeoutMs === undefined ? {} : { nextTimeoutMs }) };
+      return stamped(answer, identity);
     },
   };
 }

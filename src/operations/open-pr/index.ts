@@ -1,4 +1,4 @@
-import type { OperationModule } from '../operation.js';
+import { type OperationModule, wholeRequestWrites } from '../operation.js';
 import { openStep, pullRequestWrite } from './github.js';
 import { openPrRecordFields } from './record.js';
 import { type OpenPrRequest, openPrRequestSchema } from './request.js';
@@ -11,7 +11,7 @@ export const openPr: OperationModule<OpenPrRequest> = {
   permission: 'pull_requests',
   summary: (request) => `${request.operation_kind} ${request.repository} ${request.head} → ${request.base}`,
   plan: (request) => [pullRequestWrite(request)],
-  writes: () => [openStep],
+  ...wholeRequestWrites(openPrRequestSchema, () => [openStep]),
   record: openPrRecordFields,
   example: {
     operation_kind: 'open_pr',

@@ -24,6 +24,7 @@ import {
   releaseCalls,
   withAssets,
 } from './release-reads.js';
+import type { ReleaseView, UploadView } from './views.js';
 
 /*
  * A release with assets, in GitHub's recommended order: a draft, every asset uploaded and checked,
@@ -94,7 +95,7 @@ const draftStep: WriteStep<AssetRequest> = {
 /** The verified stream's own failure (missing or changed bytes) rather than the upload's "fetch failed". */
 async function uploadVerified(
   { calls, artifacts }: StepContext,
-  request: AssetRequest,
+  request: UploadView,
   release: Release,
   asset: Asset,
   leftover: ReleaseAsset | undefined,
@@ -127,35 +128,31 @@ async function uploadVerified(
 }
 
 /**
- * Writes 1…n, one per asset: adopted when the draft already has it uploaded with the authorized
- * digest; a `starter` (or partial) leftover of that name is deleted and the bytes uploaded again;
- * an uploaded asset of that name with another digest is a CONFLICT. The bytes stream from the
- * artifact store, checked as they go.
+ * Writes 1…n, one per asset, each from its upload view: adopted when the draft already has it
+ * uploaded with the authorized digest; a `starter` (or partial) leftover of that name is deleted
+ * and the bytes uploaded again; an uploaded asset of that name with another digest is a CONFLICT.
+ * The bytes stream from the artifact store, checked as they go.
  */
-const assetStep = (request: AssetRequest, index: number): WriteStep<AssetRequest> => {
-  const asset = request.assets[index] as Asset;
-  return {
-    cost: { writes: 1, reads: 1 + assetPages(request) },
-    timeoutMs: uploadTimeoutMs(asset),
-    async run(context, _request, carry) {
-      const { releaseId } = fromCarry(carry);
-      const reads = releaseCalls(context.calls, request);
-      const release = await reads.get(releaseId);
-      const existing = (await reads.assets(releaseId)).find((found) => found.name === asset.name);
-      if (existing?.state === 'uploaded') {
-        const difference = assetDifference(existing, asset);
-        if (difference)
-          throw new AdoptionConflict(`Release ${request.tag_name}: ${difference}; nothing was changed.`);
-        return { carry: carry ?? '' };
-      }
-      const uploaded = await uploadVerified(context, request, release, asset, existing);
-      const difference = assetDifference(uploaded, asset);
+const assetStep = ({ asset, asset_count }: UploadView): WriteStep<UploadView> => ({
+  cost: { writes: 1, reads: 1 + assetPages(asset_count) },
+  timeoutMs: uploadTimeoutMs(asset),
+  async run(context, view, carry) {
+    const { releaseId } = fromCarry(carry);
+    const reads = releaseCalls(context.calls, view);
+    const release = await reads.get(releaseId);
+    const existing = (await reads.assets(releaseId)).find((found) => found.name === asset.name);
+    if (existing?.state === 'uploaded') {
+      const difference = assetDifference(existing, asset);
       if (difference)
-        throw new AdoptionConflict(`Release ${request.tag_name}: after the upload, ${difference}.`);
+        throw new AdoptionConflict(`Release ${view.tag_name}: ${difference}; nothing was changed.`);
       return { carry: carry ?? '' };
-    },
-  };
-};
+    }
+    const uploaded = await uploadVerified(context, view, release, asset, existing);
+    const difference = assetDifference(uploaded, asset);
+    if (difference) throw new AdoptionConflict(`Release ${view.tag_name}: after the upload, ${difference}.`);
+    return { carry: carry ?? '' };
+  },
+});
 
 /**
  * The last write: the draft read back, its asset set exactly the authorized one, then published
@@ -164,7 +161,7 @@ const assetStep = (request: AssetRequest, index: number): WriteStep<AssetRequest
  */
 const publishDraftStep = (request: AssetRequest): WriteStep<AssetRequest> => ({
   // The release and its assets before, then after: the release, its assets, its tag (peeled), the setting.
-  cost: { writes: 1, reads: 6 + 2 * assetPages(request) },
+  cost: { writes: 1, reads: 6 + 2 * assetPages(request.assets.length) },
   async run({ calls }, request, carry) {
     const { releaseId, commit } = fromCarry(carry);
     const reads = releaseCalls(calls, request);
@@ -190,14 +187,36 @@ const publishDraftStep = (request: AssetRequest): WriteStep<AssetRequest> => ({
   },
 });
 
-/** The writes of a release with assets: the draft, one per asset, the publication. */
-export const assetWrites = (
-  request: AssetRequest,
-): [WriteStep<AssetRequest>, ...WriteStep<AssetRequest>[]] => [
-  draftStep,
-  ...request.assets.map((_asset, index) => assetStep(request, index)),
-  publishDraftStep(request),
+/**
+ * Each write's view of a release with assets: the whole request for the draft and the publication
+ * (they check every asset), and for each upload only its asset, so the views grow with the assets.
+ */
+export const assetViews = (request: AssetRequest): [ReleaseView, ...ReleaseView[]] => [
+  request,
+  ...request.assets.map((asset, index) => ({
+    repository: request.repository,
+    tag_name: request.tag_name,
+    asset_count: request.assets.length,
+    index,
+    asset,
+  })),
+  request,
 ];
+
+/**
+ * Write `write` of a release with assets, from its view: the draft (0), the upload of asset
+ * `write - 1`, the publication (after the last asset). A view handed to another write is refused.
+ */
+export function assetWrite(view: AssetRequest | UploadView, write: number): WriteStep<ReleaseView> {
+  if ('asset' in view) {
+    if (view.index + 1 !== write || view.index >= view.asset_count)
+      throw new RangeError(`asset ${view.index} of ${view.asset_count} is not write ${write}`);
+    return assetStep(view);
+  }
+  if (write === 0) return draftStep;
+  if (write === view.assets.length + 1) return publishDraftStep(view);
+  throw new RangeError(`${view.operation_kind} with ${view.assets.length} assets has no write ${write}`);
+}
 
 /**
  * Read-only, for `plan`: each authorized asset as the tag's release holds it now (the published

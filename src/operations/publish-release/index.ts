@@ -1,10 +1,11 @@
 import type { GitHubWrite } from '../../github/plan.js';
 import type { OperationModule } from '../operation.js';
-import { assetsNow, assetWrites } from './asset-steps.js';
+import { assetsNow, assetViews, assetWrite } from './asset-steps.js';
 import { assetLine } from './assets.js';
 import { draftWrite, plannedCommit, publicationBody, publishStep, releaseWrite } from './github.js';
 import { publishReleaseRecordFields } from './record.js';
 import { type PublishReleaseRequest, publishReleaseRequestSchema } from './request.js';
+import { type ReleaseView, releaseViewSchema } from './views.js';
 
 type WithAssets = PublishReleaseRequest & { assets: NonNullable<PublishReleaseRequest['assets']> };
 const hasAssets = (request: PublishReleaseRequest): request is WithAssets =>
@@ -32,7 +33,7 @@ function plannedWithAssets(request: WithAssets): GitHubWrite[] {
 }
 
 /** A GitHub release, published or draft, on the commit its target_commitish resolves to. */
-export const publishRelease: OperationModule<PublishReleaseRequest> = {
+export const publishRelease: OperationModule<PublishReleaseRequest, ReleaseView> = {
   kind: 'publish_release',
   schema: publishReleaseRequestSchema,
   // Releases, their assets and their tags are repository contents.
@@ -41,10 +42,13 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
     `${request.operation_kind} ${request.repository} ${request.tag_name}${hasAssets(request) ? ` (${request.assets.length} assets)` : ''}`,
   plan: (request) =>
     hasAssets(request) ? plannedWithAssets(request) : [releaseWrite(plannedCommit(request))],
-  writes: (request) =>
-    hasAssets(request)
-      ? (assetWrites(request) as ReturnType<OperationModule<PublishReleaseRequest>['writes']>)
-      : [publishStep],
+  views: (request) => (hasAssets(request) ? assetViews(request) : [request]),
+  view: releaseViewSchema,
+  write: (view, write) => {
+    if ('asset' in view || hasAssets(view)) return assetWrite(view, write);
+    if (write !== 0) throw new RangeError(`${view.operation_kind} without assets has no write ${write}`);
+    return publishStep;
+  },
   assets: {
     listed: (request) =>
       (request.assets ?? []).map((asset) => ({ name: asset.name, line: assetLine(asset) })),

@@ -24,11 +24,14 @@ export const assetSchema = z.looseObject({
 export type AssetRequest = PublishReleaseRequest & { assets: Asset[] };
 
 const PAGE = 100;
-/** Pages of a release's asset list: every authorized asset, and room for one more. */
-export const assetPages = (request: AssetRequest) => Math.ceil((request.assets.length + 1) / PAGE);
+/** Pages of a release's asset list: every authorized asset (`count`), and room for one more. */
+export const assetPages = (count: number) => Math.ceil((count + 1) / PAGE);
 
 /** The reads of a release and its assets that every step of a release with assets makes. */
-export function releaseCalls({ call, find }: GitHubCalls, request: AssetRequest) {
+export function releaseCalls(
+  { call, find }: GitHubCalls,
+  request: Pick<PublishReleaseRequest, 'repository' | 'tag_name'>,
+) {
   const repo = splitRepository(request.repository);
   return {
     get: (releaseId: number) =>

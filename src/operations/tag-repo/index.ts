@@ -1,4 +1,4 @@
-import type { OperationModule } from '../operation.js';
+import { type OperationModule, wholeRequestWrites } from '../operation.js';
 import {
   TAG_OBJECT_SHA_PLACEHOLDER,
   tagObjectStep,
@@ -23,8 +23,9 @@ export const tagRepo: OperationModule<TagRepoRequest> = {
           tagObjectWrite({ ...request, message: request.message }),
           tagRefWrite(request, TAG_OBJECT_SHA_PLACEHOLDER),
         ],
-  writes: (request) =>
+  ...wholeRequestWrites(tagRepoRequestSchema, (request) =>
     request.message === undefined ? [tagRefStep] : [tagObjectStep(request.message), tagRefStep],
+  ),
   record: tagRepoRecordFields,
   example: {
     operation_kind: 'tag_repo',
