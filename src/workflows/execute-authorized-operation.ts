@@ -131,10 +131,10 @@ async function ship(
   accepted: Extract<activities.Validation, { decision: 'accepted' }>,
   progress: Progress,
 ): Promise<ExecutionResult> {
-  const { facts, writes, notAfter } = accepted;
+  const { facts, request, writes, notAfter } = accepted;
   progress.stage = 'writing';
   try {
-    const effect = await performOperation(writes, notAfter, progress);
+    const effect = await performOperation(request, writes, notAfter, progress);
     progress.writesDone += effect.adopted ? 0 : 1;
     const { url, id, adopted } = effect;
     const audit = await recordOutcome(facts, progress, 'succeeded', [], effect);

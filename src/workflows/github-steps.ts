@@ -1,6 +1,7 @@
 import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import type { GitHubEffect } from '../github/calls.js';
+import type { OperationRequest } from '../operations/registry.js';
 import { GITHUB_ACTIVITY_TIMEOUT_MS, type Progress, UPLOAD_HEARTBEAT_TIMEOUT_MS } from '../shared.js';
 import { withRateLimitWaits } from './rate-limit-waits.js';
 
@@ -27,6 +28,7 @@ function githubActivities(notAfter: number, timeoutMs = GITHUB_ACTIVITY_TIMEOUT_
  * budget and rate-limit waits are durable timers.
  */
 export async function performOperation(
+  request: OperationRequest,
   { kind, opDigest, writes }: activities.OperationWrites,
   notAfter: number,
   progress: Progress,
@@ -35,10 +37,11 @@ export async function performOperation(
   let reservations = 0;
   const nextReservation = () => `${workflowId}/${runId}/${++reservations}`;
   let carry: string | undefined;
-  for (const [write, { view, timeoutMs }] of writes.entries()) {
+  for (const [write, each] of writes.entries()) {
+    const view = 'whole' in each ? request : each.view;
     const answer = await withRateLimitWaits(
       (reservation) =>
-        githubActivities(notAfter, timeoutMs).githubWrite({
+        githubActivities(notAfter, each.timeoutMs).githubWrite({
           kind,
           opDigest,
           view,

@@ -3,12 +3,12 @@ import { Code } from '../../codes.js';
 import { moduleOf, type OperationRequest, writesOf } from '../../operations/registry.js';
 import { opDigest } from '../../receipts/index.js';
 
-/** One write as the workflow hands it to its activity: its view of the request, its timeout when longer. */
-export interface WriteView {
-  view: unknown;
-  /** Its start-to-close timeout when it needs longer than GITHUB_ACTIVITY_TIMEOUT_MS (an upload). */
-  timeoutMs?: number;
-}
+/**
+ * One write as the workflow hands it to its activity: its own view of the request, or `whole` when
+ * it reads the whole request (which the validation carries once, not once per such write), and
+ * its start-to-close timeout when it needs longer than GITHUB_ACTIVITY_TIMEOUT_MS (an upload).
+ */
+export type WriteView = ({ view: unknown } | { whole: true }) & { timeoutMs?: number };
 
 /**
  * An accepted request's writes, derived once where the receipt was verified: each write's view
@@ -23,9 +23,10 @@ export interface OperationWrites {
 }
 
 export function operationWrites(request: OperationRequest): OperationWrites {
-  const writes = writesOf(request).map(({ view, step }) =>
-    step.timeoutMs === undefined ? { view } : { view, timeoutMs: step.timeoutMs },
-  );
+  const writes = writesOf(request).map(({ view, step }): WriteView => {
+    const part = view === request ? { whole: true as const } : { view };
+    return step.timeoutMs === undefined ? part : { ...part, timeoutMs: step.timeoutMs };
+  });
   return {
     kind: request.operation_kind,
     opDigest: opDigest(request),
