@@ -11,7 +11,6 @@ status=0
 npx tsc -p tsconfig.build.json --pretty false >&2 || status=$?
 if [[ $status -ne 0 && $status -ne 2 ]]; then exit "$status"; fi
 if [[ $status -eq 2 ]]; then echo "build: type errors above; dist/ built anyway (npm run typecheck)" >&2; fi
-# The worker bundles its workflows from the .ts sources next to it (src/worker/executor-workers.ts
-# resolves ../workflows/index.ts), as the SDK's bundler wants them; from dist/ that is dist/workflows.
-cp src/workflows/*.ts dist/workflows/
+# The workflow code as the worker loads it from dist/: bundled here, once, not by each worker at start.
+node scripts/bundle-workflows.mjs >&2
 touch dist/.build-stamp

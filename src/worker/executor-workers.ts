@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Octokit } from '@octokit/rest';
 import {
   type InjectedSinks,
@@ -52,6 +54,19 @@ export interface ExecutorWorkerOptions {
 }
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
+/** Where scripts/build.sh writes the bundled workflow code: beside the compiled worker in dist/, none beside the sources. */
+const builtBundle = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+
+/**
+ * The workflow code: a bundle given (tests make one per file), else the build's, else bundled from
+ * src/workflows at start (tsx, in development). Bundling runs webpack in the worker's own process,
+ * which then stays ~110 MiB larger for its whole life (docs/benchmarks.md).
+ */
+function workflowSource(given: WorkflowBundleOption | undefined) {
+  if (given) return { workflowBundle: given };
+  if (existsSync(builtBundle)) return { workflowBundle: { codePath: builtBundle } };
+  return { workflowsPath };
+}
 
 async function githubAccess(options: ExecutorWorkerOptions) {
   const rate = options.githubWritesPerSecond;
@@ -86,9 +101,6 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     github: await githubAccess(options),
     metrics: options.metrics,
   };
-  const workflowSource = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath };
   const prod = options.validation.mode === 'prod';
   // Refusals a run decides without reading the receipt never enter its history: the worker records them.
   const recordUnreadRefusal = createRefusalSink(deps.records);
@@ -104,7 +116,7 @@ export async function createExecutorWorkers(options: ExecutorWorkerOptions): Pro
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
-    ...workflowSource,
+    ...workflowSource(options.workflowBundle),
     sinks,
     activities: {
       ...createCoreActivities(deps),

@@ -28,7 +28,7 @@ it('the packed package installs into an empty folder, runs marketops --help and 
   const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   const files = packed?.files.map((file) => file.path) ?? [];
   expect(files).toContain('dist/cli/main.js');
-  expect(files).toContain('dist/workflows/index.ts'); // the worker bundles workflows from source
+  expect(files).toContain('dist/workflow-bundle.js'); // the worker loads its workflows bundled
   expect(files.filter((file) => /^(src|test|bench)\//.test(file))).toEqual([]);
   // The sandbox ships on purpose: start, demo and sandbox use it (docs/architecture.md says why).
   expect(files).toContain('dist/sandbox/index.js');
