@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openArtifactStore } from '../../src/artifacts/index.js';
 import type { PublishReleaseRequest } from '../../src/operations/publish-release/request.js';
@@ -11,13 +13,27 @@ import { benchRequest, benchSandboxConfig } from '../support/workload.js';
 
 const GIB = 1024 ** 3;
 /**
- * What shipping the release may add to the worker's resident memory. Issue 21 asks for a 150 MB
- * peak; an idle `marketops worker` already holds ~340 MiB (Temporal's core runtime, the workflow
- * bundle and its isolates; docs/benchmarks.md measures 345–445 MiB), so the bound here is on what
- * the release adds above that. Measured: 43 MiB for a 1 MiB asset, 52-54 MiB for 1 GiB; a
- * worker that held the file would add over 1000.
+ * The worker's peak resident memory while it ships the release. Issue 21 asks for 150 MB; the
+ * Temporal Node SDK alone holds ~155 MiB in a bare worker with a prebuilt bundle, so this worker
+ * cannot reach it (docs/benchmarks.md breaks the figure down). Measured: 149 MiB before, 183 MiB
+ * at the peak; bundling the workflows at start would add ~110 MiB, a worker holding the file 1024.
  */
-const MAX_ADDED_RSS_MIB = 150;
+const MAX_PEAK_RSS_MIB = 224;
+/** What shipping the release adds to it (measured 34 MiB): the first execution and the streamed upload. */
+const MAX_ADDED_RSS_MIB = 80;
+const BIN = fileURLToPath(new URL('../../bin/marketops.js', import.meta.url));
+
+/**
+ * The worker as the `marketops` command runs it: node with the settings of its shebang
+ * (bin/marketops.js), its variables as they are and its flags through NODE_OPTIONS.
+ */
+function commandSettings(): NodeJS.ProcessEnv {
+  const [shebang = ''] = readFileSync(BIN, 'utf8').split('\n');
+  const words = shebang.replace(/^#!\/usr\/bin\/env -S /, '').split(' ');
+  const node = words.indexOf('node');
+  const variables = words.slice(0, node).map((word) => word.split('=') as [string, string]);
+  return { ...Object.fromEntries(variables), NODE_OPTIONS: words.slice(node + 1).join(' ') };
+}
 
 /**
  * 1 GiB of bytes that differ from MiB to MiB, made as they are read: the test's own memory
@@ -55,17 +71,21 @@ const workerPid = () =>
 // The worker as `marketops worker` in its own process, and the sandbox in another, so the RSS the
 // kernel reports for the worker (VmHWM, its high-water mark) is the executor's alone.
 describe('uploading a 1 GiB asset', () => {
-  it(`adds at most ${MAX_ADDED_RSS_MIB} MiB to the worker's resident memory at its peak, and the published asset has the authorized digest`, async () => {
+  it(`keeps the worker's resident memory under ${MAX_PEAK_RSS_MIB} MiB at its peak (at most ${MAX_ADDED_RSS_MIB} MiB more than before), and the published asset has the authorized digest`, async () => {
+    // The worker from its build, as deployed: dist/ with the workflows bundled (scripts/build.sh).
+    execFileSync('bash', [fileURLToPath(new URL('../../scripts/build.sh', import.meta.url))], {
+      stdio: 'inherit',
+    });
     const stack = await startBenchStack(benchSandboxConfig(1));
     try {
       // The worker's default store: the folder under its data directory.
       const store = await openArtifactStore({ kind: 'local', dir: join(stack.dataDir, 'artifacts') });
       const { sha256, size } = await store.put(generatedBytes(GIB));
-      const worker = superviseWorker(stack);
+      const worker = superviseWorker(stack, undefined, commandSettings());
       await worker.running();
       const pid = workerPid();
       // Start the high-water mark afresh (proc(5), clear_refs "5"): what it then reports is the peak
-      // while this release ships, not start-up's, when the worker bundles its workflow code.
+      // while this release ships; the process's own peak is the larger of that and start-up's.
       const startup = await statusMiB(pid, 'VmHWM');
       await writeFile(`/proc/${pid}/clear_refs`, '5');
       const before = await statusMiB(pid, 'VmRSS');
@@ -73,14 +93,18 @@ describe('uploading a 1 GiB asset', () => {
         ...(benchRequest(`rss-${Date.now()}`, 0) as PublishReleaseRequest),
         assets: [{ name: 'big.bin', size, sha256, content_type: 'application/octet-stream' }],
       };
-      const result = await stack.client().execute({ request, receipt: await stack.issue(request) });
+      const receipt = await stack.issue(request);
+      const started = Date.now();
+      const result = await stack.client().execute({ request, receipt });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const peak = await statusMiB(pid, 'VmHWM');
       await worker.stop();
       console.info(
-        `worker RSS: start-up peak ${startup} MiB, ${before} MiB before, peak ${peak} MiB while shipping`,
+        `worker RSS: start-up peak ${startup} MiB, ${before} MiB before, peak ${peak} MiB while shipping (${seconds} s)`,
       );
       expect(result.status).toBe('succeeded');
       expect(worker.starts).toBe(1);
+      expect(Math.max(startup, peak)).toBeLessThanOrEqual(MAX_PEAK_RSS_MIB);
       expect(peak - before).toBeLessThanOrEqual(MAX_ADDED_RSS_MIB);
 
       const { repos } = await stack.sandbox.admin.state();
