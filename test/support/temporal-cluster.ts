@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,10 @@ const toolsEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
 /** A script of this repository, as the guide runs it; its output comes back in the error when it fails. */
 async function script(path: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<string> {
   try {
-    return (await run(join(root, path), args, { env: toolsEnv(env), cwd: root })).stdout.trim();
+    return (await run('bash', [path, ...args], { env: toolsEnv(env), cwd: root })).stdout.trim();
   } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${path} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    const { message, stdout, stderr } = error as { message: string; stdout?: string; stderr?: string };
+    throw new Error(`${path} ${args.join(' ')} failed (${message}):\n${stdout ?? ''}${stderr ?? ''}`);
   }
 }
 
@@ -61,7 +61,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
 }
 
-/** `count` consecutive ports, all free right now, from a random base. */
+/**
+ * `count` consecutive ports, all free right now, from a random base below 32 768: Temporal keeps membership
+ * ports in a smallint column, and below Linux's ephemeral range no outgoing connection takes them meanwhile.
+ */
 async function freePortBlock(count: number): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -70,7 +73,7 @@ async function freePortBlock(count: number): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * (32_767 - 20_000 - count));
     let all = true;
     for (let port = base; port < base + count && all; port++) all = await free(port);
     if (all) return base;
@@ -96,7 +99,9 @@ export interface ClusterTimings {
 async function healthy(env: NodeJS.ProcessEnv, server: ChildProcess, log: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     if (server.exitCode !== null)
-      throw new Error(`The Temporal server exited with ${server.exitCode}; see ${log}.`);
+      throw new Error(
+        `The Temporal server exited with ${server.exitCode}:\n${(await readFile(log, 'utf8')).slice(-3000)}`,
+      );
     const check = await run('temporal', ['operator', 'cluster', 'health'], { env: toolsEnv(env) }).then(
       () => true,
       () => false,
@@ -104,7 +109,9 @@ async function healthy(env: NodeJS.ProcessEnv, server: ChildProcess, log: string
     if (check) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`The Temporal server did not become healthy within 60 s; see ${log}.`);
+  throw new Error(
+    `The Temporal server was not healthy within 60 s:\n${(await readFile(log, 'utf8')).slice(-3000)}`,
+  );
 }
 
 /**
