@@ -104,6 +104,7 @@ describe('production topology: the real Temporal server on PostgreSQL, two worke
     await Promise.allSettled([workers.a?.stop(), workers.b?.stop()]);
     await stack?.stop();
     console.log(`cluster test wall times (ms): ${JSON.stringify(timings)}`);
+    console.log(`worker process starts: a ${workers.a?.starts}, b ${workers.b?.starts}`);
   });
 
   it('starts two workers against an empty database at the same moment', async () => {

@@ -95,6 +95,37 @@ export interface ClusterTimings {
   namespaceMs: number;
 }
 
+/**
+ * The environment of the guide's scripts and server (docs/deployment.md, sections 1 and 2) on this machine:
+ * PostgreSQL's superuser on the private cluster, two databases named after `suffix`, ports from `portBase`.
+ */
+export const guideEnv = (o: {
+  postgresPort: number;
+  suffix: string;
+  portBase: number;
+  metricsPort: number;
+}): NodeJS.ProcessEnv => ({
+  SQL_PLUGIN: 'postgres12',
+  SQL_HOST: '127.0.0.1',
+  SQL_PORT: String(o.postgresPort),
+  SQL_USER: 'postgres',
+  SQL_PASSWORD: '',
+  TEMPORAL_SCHEMA_DIR: join(tools, 'temporal-schema'),
+  TEMPORAL_DB: `temporal_${o.suffix}`,
+  TEMPORAL_VISIBILITY_DB: `temporal_visibility_${o.suffix}`,
+  POSTGRES_SEEDS: '127.0.0.1',
+  DB_PORT: String(o.postgresPort),
+  POSTGRES_USER: 'postgres',
+  POSTGRES_PWD: '',
+  TEMPORAL_PORT_BASE: String(o.portBase),
+  TEMPORAL_METRICS_PORT: String(o.metricsPort),
+  TEMPORAL_ADDRESS: `127.0.0.1:${o.portBase}`,
+  TEMPORAL_NAMESPACE: 'default',
+});
+
+/** The server's command line, as docs/deployment.md shows it (test/deploy checks that it does). */
+export const SERVER_ARGS = ['--config-file', 'deploy/temporal/server.yaml.tmpl', '--allow-no-auth', 'start'];
+
 /** Waits until the frontend answers a health check. */
 async function healthy(env: NodeJS.ProcessEnv, server: ChildProcess, log: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -127,28 +158,14 @@ export async function startTemporalCluster(
   if (!existsSync(server))
     throw new Error(`${server} is missing: run scripts/install-tools.sh (it builds the Temporal server).`);
   const dir = await tempDir('temporal-cluster');
-  const suffix = randomBytes(4).toString('hex');
-  const base = await freePortBlock(15);
-  const address = `127.0.0.1:${base}`;
-  const env: NodeJS.ProcessEnv = {
-    // The schema tool's connection (setup-schema.sh) and the server's (server.yaml), as the guide sets them.
-    SQL_PLUGIN: 'postgres12',
-    SQL_HOST: '127.0.0.1',
-    SQL_PORT: String(postgresPort),
-    SQL_USER: 'postgres',
-    SQL_PASSWORD: '',
-    TEMPORAL_SCHEMA_DIR: join(tools, 'temporal-schema'),
-    TEMPORAL_DB: `temporal_${suffix}`,
-    TEMPORAL_VISIBILITY_DB: `temporal_visibility_${suffix}`,
-    POSTGRES_SEEDS: '127.0.0.1',
-    DB_PORT: String(postgresPort),
-    POSTGRES_USER: 'postgres',
-    POSTGRES_PWD: '',
-    TEMPORAL_PORT_BASE: String(base),
-    TEMPORAL_METRICS_PORT: String(await freePort()),
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: 'default',
-  };
+  const env = guideEnv({
+    postgresPort,
+    suffix: randomBytes(4).toString('hex'),
+    portBase: await freePortBlock(15),
+    metricsPort: await freePort(),
+  });
+  const address = env.TEMPORAL_ADDRESS as string;
+
   let started = performance.now();
   await script('deploy/temporal/setup-schema.sh', env);
   if (timings) timings.schemaMs = performance.now() - started;
@@ -157,7 +174,7 @@ export async function startTemporalCluster(
   let child: ChildProcess;
   const startServer = async () => {
     const output = createWriteStream(log, { flags: 'a' });
-    child = spawn(server, ['--config-file', 'deploy/temporal/server.yaml.tmpl', '--allow-no-auth', 'start'], {
+    child = spawn(server, SERVER_ARGS, {
       cwd: root,
       env: toolsEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
