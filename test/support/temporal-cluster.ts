@@ -34,6 +34,8 @@ async function script(path: string, env: NodeJS.ProcessEnv, args: string[] = [])
 /** A private PostgreSQL cluster (scripts/postgres.sh on its own port and folder), which a drill may restart. */
 export interface PrivatePostgres {
   port: number;
+  /** Its data folder (postmaster.pid names the server process). */
+  dataDir: string;
   /** The scripts' `marketops` database, for the audit log, the ledger and the budgets. */
   url: string;
   restart(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const url = await start();
   return {
     port: Number(env.MARKETOPS_PG_PORT),
+    dataDir: env.MARKETOPS_PG_DATA,
     url,
     async restart() {
       await stop();
@@ -84,6 +87,8 @@ async function freePortBlock(count: number): Promise<number> {
 export interface TemporalCluster {
   address: string;
   namespace: string;
+  /** The server process's id, while it runs. */
+  pid(): number | undefined;
   /** Stops the server process and starts it again on the same databases and ports. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -199,6 +204,7 @@ export async function startTemporalCluster(
   return {
     address,
     namespace: 'default',
+    pid: () => child.pid,
     async restart() {
       await stopServer();
       await startServer();
