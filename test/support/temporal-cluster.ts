@@ -89,6 +89,8 @@ export interface TemporalCluster {
   namespace: string;
   /** The server process's id, while it runs. */
   pid(): number | undefined;
+  /** Runs deploy/temporal/setup-namespace.sh (again): its output. */
+  setupNamespace(): Promise<string>;
   /** Stops the server process and starts it again on the same databases and ports. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -195,8 +197,9 @@ export async function startTemporalCluster(
   started = performance.now();
   await startServer();
   if (timings) timings.serverMs = performance.now() - started;
+  const setupNamespace = () => script('deploy/temporal/setup-namespace.sh', env);
   started = performance.now();
-  await script('deploy/temporal/setup-namespace.sh', env).catch(async (error) => {
+  await setupNamespace().catch(async (error) => {
     await stopServer();
     throw error;
   });
@@ -205,6 +208,7 @@ export async function startTemporalCluster(
     address,
     namespace: 'default',
     pid: () => child.pid,
+    setupNamespace,
     async restart() {
       await stopServer();
       await startServer();
