@@ -44,14 +44,15 @@ async function submitAndSettle(batch: OperationRequest[], fault: () => Promise<v
     batch.map(async (request) => client.submit({ receipt: await stack.issue(request), request })),
   );
   // The fault lands mid-run: once the first effect is on GitHub, while the rest are in flight.
-  const state = () => stack.sandbox.admin.state();
-  while (!batch.some(async () => false) && !(await state()).repos.length) break;
-  for (let i = 0; i < 600; i++) {
-    const current = await state();
-    if (batch.some((request) => effectCount(current, request) > 0)) break;
+  const done = async () => {
+    const state = await stack.sandbox.admin.state();
+    return batch.filter((request) => effectCount(state, request) > 0).length;
+  };
+  for (let i = 0; i < 600 && (await done()) === 0; i++)
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const inFlight = batch.length - (await done());
   await fault();
+  expect(inFlight, 'operations still in flight when the fault landed').toBeGreaterThan(0);
   settled.push(...(await settle(stack, submissions, batch)));
 }
 

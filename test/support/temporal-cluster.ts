@@ -46,7 +46,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = await tempDir('cluster-pg');
   // initdb runs as the postgres user, which must reach the data folder inside this one.
   await chmod(dir, 0o755);
-  const env = { MARKETOPS_PG_PORT: String(await freePort()), MARKETOPS_PG_DATA: join(dir, 'data') };
+  // Below the ephemeral range, so no outgoing connection takes the port while a drill restarts the server.
+  const env = { MARKETOPS_PG_PORT: String(await freePortBlock(1)), MARKETOPS_PG_DATA: join(dir, 'data') };
   const start = () => script('scripts/postgres.sh', env);
   const stop = async () => {
     await script('scripts/postgres.sh', env, ['--stop']);
