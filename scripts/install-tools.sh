@@ -58,6 +58,8 @@ if [[ ! -x "$SERVER_DIR/bin/temporal-server" || ! -x "$SERVER_DIR/bin/temporal-s
     echo "install-tools: building the Temporal server $TEMPORAL_SERVER_VERSION and its schema tool into .tools/ (once, a few minutes)" >&2
     staging=$(mktemp -d "$TOOLS/.temporal-server-XXXXXX")
     chmod 755 "$staging"
+    # A failed build leaves nothing half-made behind (after the mv below there is nothing left to remove).
+    trap 'rm -rf "$staging"' EXIT
     module=go.temporal.io/server@$TEMPORAL_SERVER_VERSION
     export GOTOOLCHAIN=$TEMPORAL_SERVER_GO
     GOBIN="$staging/bin" go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
