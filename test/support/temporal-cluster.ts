@@ -92,7 +92,7 @@ export interface TemporalCluster {
   pid(): number | undefined;
   /** Runs deploy/temporal/setup-namespace.sh (again): its output. */
   setupNamespace(): Promise<string>;
-  /** Stops the server process and starts it again on the same databases and ports. */
+  /** Stops the server process and starts it again on the same databases and ports, after the schema setup. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -175,7 +175,8 @@ export async function startTemporalCluster(
   const address = env.TEMPORAL_ADDRESS as string;
 
   let started = performance.now();
-  await script('deploy/temporal/setup-schema.sh', env);
+  const setupSchema = () => script('deploy/temporal/setup-schema.sh', env);
+  await setupSchema();
   if (timings) timings.schemaMs = performance.now() - started;
 
   const log = join(dir, 'temporal.log');
@@ -212,6 +213,8 @@ export async function startTemporalCluster(
     setupNamespace,
     async restart() {
       await stopServer();
+      // As the guide's ExecStartPre does before every start: a second run finds nothing to do.
+      await setupSchema();
       await startServer();
     },
     stop: stopServer,
