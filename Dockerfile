@@ -14,6 +14,11 @@ COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 
+# The data folder (MARKETOPS_DATA_DIR) belongs to node: /app stays root's and read-only to the worker.
+RUN install -d -o node -g node /var/lib/marketops
+ENV MARKETOPS_DATA_DIR=/var/lib/marketops
+VOLUME /var/lib/marketops
+
 # Never root at run time; the receipt keys are mounted read-only.
 USER node
 EXPOSE 9464

@@ -43,3 +43,41 @@ if ! cmp -s "$REQUIREMENTS" "$FEDERATION_CORE/requirements.txt"; then
     --target "$FEDERATION_CORE" -r "$REQUIREMENTS"
   cp "$REQUIREMENTS" "$FEDERATION_CORE/requirements.txt"
 fi
+
+# The real Temporal server and its SQL schema tool, built from the server's Go module (no container image
+# reaches these machines), for the cluster test and the deployment guide (docs/deployment.md). The folder is
+# named after the version, so a present build is reused and only a fresh machine pays the ~4 min build.
+# Beside the binaries: the module's PostgreSQL schema folders, which the schema tool applies.
+TEMPORAL_SERVER_VERSION=v1.32.2
+TEMPORAL_SERVER_GO=go1.27.3
+SERVER_DIR="$TOOLS/temporal-server-$TEMPORAL_SERVER_VERSION"
+if [[ ! -x "$SERVER_DIR/bin/temporal-server" || ! -x "$SERVER_DIR/bin/temporal-sql-tool" || ! -d "$SERVER_DIR/schema/postgresql/v12" ]]; then
+  if ! command -v go >/dev/null; then
+    echo "install-tools: no go command, so the Temporal server $TEMPORAL_SERVER_VERSION is not built; the cluster test needs it (install Go, then rerun scripts/install-tools.sh)." >&2
+  else
+    echo "install-tools: building the Temporal server $TEMPORAL_SERVER_VERSION and its schema tool into .tools/ (once, a few minutes)" >&2
+    staging=$(mktemp -d "$TOOLS/.temporal-server-XXXXXX")
+    chmod 755 "$staging"
+    # A failed build leaves nothing half-made behind (after the mv below there is nothing left to remove).
+    trap 'rm -rf "$staging"' EXIT
+    module=go.temporal.io/server@$TEMPORAL_SERVER_VERSION
+    export GOTOOLCHAIN=$TEMPORAL_SERVER_GO
+    GOBIN="$staging/bin" go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION"
+    mv "$staging/bin/server" "$staging/bin/temporal-server"
+    mv "$staging/bin/sql" "$staging/bin/temporal-sql-tool"
+    source_dir=$(go mod download -json "$module" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+    mkdir -p "$staging/schema/postgresql"
+    cp -R "$source_dir/schema/postgresql/v12" "$staging/schema/postgresql/"
+    # The module cache is read-only; the copy must stay removable.
+    chmod -R u+w "$staging/schema"
+    rm -rf "$SERVER_DIR"
+    mv "$staging" "$SERVER_DIR"
+  fi
+fi
+if [[ -d "$SERVER_DIR/bin" ]]; then
+  ln -sfn "../temporal-server-$TEMPORAL_SERVER_VERSION/bin/temporal-server" "$TOOLS/bin/temporal-server"
+  ln -sfn "../temporal-server-$TEMPORAL_SERVER_VERSION/bin/temporal-sql-tool" "$TOOLS/bin/temporal-sql-tool"
+  # setup-schema.sh's TEMPORAL_SCHEMA_DIR on this machine, whatever the version.
+  ln -sfn "temporal-server-$TEMPORAL_SERVER_VERSION/schema" "$TOOLS/temporal-schema"
+fi

@@ -2,12 +2,14 @@
 # Starts the private PostgreSQL cluster the audit store's tests (and a local multi-worker setup) use,
 # installing Debian's postgresql package first when it is missing. Idempotent: a second run finds the
 # cluster up and only prints its URL. The cluster lives in .data/postgres and is left running.
+# MARKETOPS_PG_PORT and MARKETOPS_PG_DATA start another private cluster beside it (the cluster test's,
+# which it restarts mid-run); `--stop` stops the one they name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PORT=54329
+PORT=${MARKETOPS_PG_PORT:-54329}
 DB=marketops
-DATA="$PWD/.data/postgres"
+DATA=${MARKETOPS_PG_DATA:-$PWD/.data/postgres}
 RUN_AS=postgres
 
 pg_bin_dir() {
@@ -25,12 +27,17 @@ fi
 
 as_pg() { runuser -u "$RUN_AS" -- "$@"; }
 
+if [[ "${1:-}" == --stop ]]; then
+  [[ -f "$DATA/postmaster.pid" ]] && as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+  exit 0
+fi
+
 start_private_cluster() {
   mkdir -p "$DATA"
   chown "$RUN_AS" "$DATA"
   chmod 700 "$DATA"
   if [[ ! -f "$DATA/PG_VERSION" ]]; then
-    echo "postgres.sh: initialising a cluster in .data/postgres" >&2
+    echo "postgres.sh: initialising a cluster in $DATA" >&2
     # Trust on loopback only: this cluster is for tests and local development, never exposed.
     as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi

@@ -93,19 +93,41 @@ describe('docker-compose.yml', () => {
     expect(service('temporal-schema').environment.SQL_PLUGIN).toBe('postgres12');
     expect(service('temporal').environment.DB).toBe('postgres12');
     const script = read('deploy/temporal/setup-schema.sh');
-    expect(script).toMatch(/for db in temporal temporal_visibility; do/);
     for (const step of [' create', 'setup-schema -v 0.0', 'update-schema -d']) expect(script).toContain(step);
-    expect(script).toContain('/etc/temporal/schema/postgresql/v12/temporal/versioned');
-    expect(script).toContain('/etc/temporal/schema/postgresql/v12/visibility/versioned');
+    // The admin-tools image's schema folder by default; the host install's (.tools/temporal-schema) when set.
+    expect(script).toMatch(/^schema_dir=\$\{TEMPORAL_SCHEMA_DIR:-\/etc\/temporal\/schema\}$/m);
+    expect(script).toContain('"$schema_dir/postgresql/v12/$2/versioned"');
+    expect(script).toMatch(/^setup "\$\{TEMPORAL_DB:-temporal\}" temporal$/m);
+    expect(script).toMatch(/^setup "\$\{TEMPORAL_VISIBILITY_DB:-temporal_visibility\}" visibility$/m);
   });
 
-  it('creates the namespace with at least 48 hours of retention and registers the search attributes', () => {
+  it('runs the same server version and config as the host install the cluster test uses', () => {
+    const built = /^TEMPORAL_SERVER_VERSION=v(\S+)$/m.exec(read('scripts/install-tools.sh'))?.[1];
+    expect(built).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const name of ['temporal', 'temporal-schema', 'temporal-setup'])
+      expect(service(name).image?.split(':')[1], name).toBe(built);
+    const server = service('temporal');
+    expect(server.entrypoint).toEqual([
+      'temporal-server',
+      '--config-file',
+      '/etc/temporal/marketops/server.yaml.tmpl',
+      '--allow-no-auth',
+      'start',
+    ]);
+    expect(server.volumes).toContain(
+      './deploy/temporal/server.yaml.tmpl:/etc/temporal/marketops/server.yaml.tmpl:ro',
+    );
+    expect(server.environment.DYNAMIC_CONFIG_FILE_PATH).toBe('/etc/temporal/marketops/dynamicconfig.yaml');
+  });
+
+  it('creates the namespace with at least the 25 hours of retention the worker requires, and waits for it', () => {
     const setup = service('temporal-setup');
     expect(setup.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
     expect(service('temporal').healthcheck).toBeDefined();
     const retention = withDefaults(setup.environment.TEMPORAL_RETENTION ?? '');
     const [, amount, unit] = retention.match(/^(\d+)(h|d)$/) ?? [];
-    expect(Number(amount) * (unit === 'd' ? 24 : 1)).toBeGreaterThanOrEqual(48);
+    // A receipt's default lifetime (24 h) plus the worker's 1 h margin.
+    expect(Number(amount) * (unit === 'd' ? 24 : 1)).toBeGreaterThanOrEqual(25);
 
     const script = read('deploy/temporal/setup-namespace.sh');
     expect(script).toContain(
@@ -115,6 +137,11 @@ describe('docker-compose.yml', () => {
       'temporal operator namespace update --namespace "$namespace" --retention "$retention"',
     );
     expect(script).toContain('--type Keyword');
+    // A new namespace reaches the server's cache seconds later: the script waits on the call it needs next.
+    expect(script).toContain('retry temporal operator search-attribute list --namespace "$namespace"');
+    expect(script.indexOf('retry temporal operator search-attribute list')).toBeLessThan(
+      script.indexOf('temporal operator search-attribute create'),
+    );
     for (const key of Object.values(searchAttributes)) {
       expect(key.type).toBe('KEYWORD');
       expect(script).toMatch(new RegExp(`for name in .*\\b${key.name}\\b`));
@@ -154,6 +181,10 @@ describe('docker-compose.yml', () => {
       /^postgres:\/\/[^:]+:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgresql:5432\//,
     );
     expect(env.MARKETOPS_LEDGER).toBe(env.MARKETOPS_AUDIT_STORE);
+    expect(env.MARKETOPS_BUDGET_STORE).toBe(env.MARKETOPS_AUDIT_STORE);
+    // The image's data folder belongs to user node, on a volume of its own.
+    expect(worker.volumes).toContain('worker-data:/var/lib/marketops');
+    expect(read('Dockerfile')).toContain('install -d -o node -g node /var/lib/marketops');
     expect(worker.ports.some((p) => p.endsWith(':9464:9464'))).toBe(true);
     const keysMount = worker.volumes.find((v) => v.includes(':/run/marketops/keys'));
     expect(keysMount).toMatch(/:ro$/);

@@ -4,8 +4,8 @@ import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/inde
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { planFor } from '../../src/operations/registry.js';
-import type { PublicationPlan } from '../../src/runs/plan.js';
 import { runWorkflowIdFor } from '../../src/shared.js';
+import { authorizeEveryStep, chainedPlan } from '../support/chained-run.js';
 import { superviseWorker } from '../support/child-worker.js';
 import { readAuditEntries } from '../support/drill-checks.js';
 import { startBenchStack } from '../support/stack.js';
@@ -25,22 +25,10 @@ describe('a run whose worker process is SIGKILLed mid-run', () => {
     const worker = superviseWorker(stack);
     try {
       // One chain: releases, tags and pull requests, each after the one before.
-      const plan: PublicationPlan = {
-        run_id: run,
-        steps: requests.map((request, n) => ({
-          id: `s${n}`,
-          request,
-          ...(n > 0 ? { needs: [`s${n - 1}`] } : {}),
-        })),
-      };
+      const plan = chainedPlan(run, requests);
       const runs = new RunClient(stack.env().client);
       await runs.start(plan);
-      await runs.authorize(
-        run,
-        await Promise.all(
-          plan.steps.map(async (step) => ({ step: step.id, receipt: await stack.issue(step.request) })),
-        ),
-      );
+      await authorizeEveryStep(runs, stack, plan);
       await worker.running();
       await waitFor(async () => (await runs.timeline(run)).steps.some((step) => step.status === 'shipped'));
       await worker.kill();
@@ -54,7 +42,10 @@ describe('a run whose worker process is SIGKILLed mid-run', () => {
       );
       const planned = requests.flatMap(planFor).filter((write) => !write.path.endsWith('/git/tags'));
       expect(effects.map((entry) => entry.path).sort()).toEqual(planned.map((write) => write.path).sort());
-      const { verification, entries } = await readAuditEntries(stack.files.audit, stack.files.auditKeys);
+      const { verification, entries } = await readAuditEntries(
+        `file:${stack.files.audit}`,
+        stack.files.auditKeys,
+      );
       expect(verification).toMatchObject({ ok: true });
       expect(entries.filter((entry) => entry.record.run_id === run)).toHaveLength(STEPS + 1);
       expect(worker.starts).toBeGreaterThanOrEqual(2);

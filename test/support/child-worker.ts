@@ -63,7 +63,8 @@ export function superviseWorker(
   cap: WritesCap = MAX_CLI_WRITES_PER_SECOND,
   extra: NodeJS.ProcessEnv = {},
 ): WorkerSupervisor {
-  const logFile = join(stack.dataDir, 'worker.log');
+  // In the worker's own data folder: two workers on one stack (two "hosts") keep separate logs.
+  const logFile = join(extra.MARKETOPS_DATA_DIR ?? stack.dataDir, 'worker.log');
   let child: ChildProcess | undefined;
   let ready: Promise<void> = Promise.resolve();
   let stopping = false;

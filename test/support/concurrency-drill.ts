@@ -38,7 +38,10 @@ export async function runConcurrencyDrill(
     const finalOutcome = winner ? (await stack.client().result(winner.receiptId)).status : 'none';
     const wallMs = performance.now() - started;
     const receiptId = winner?.receiptId;
-    const { verification, entries } = await readAuditEntries(stack.files.audit, stack.files.auditKeys);
+    const { verification, entries } = await readAuditEntries(
+      `file:${stack.files.audit}`,
+      stack.files.auditKeys,
+    );
     const mine = entries.filter((entry) => entry.record.receipt_id === receiptId);
     const alreadyConsumed = (codes: { code: string }[]) =>
       codes.some((reason) => reason.code === 'ALREADY_CONSUMED');

@@ -1,4 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import type { Submission } from '../../src/client/submit.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import {
   type AssetVerdict,
@@ -64,6 +65,24 @@ async function finalOutcome(stack: BenchStack, receiptId: string): Promise<strin
   }
 }
 
+/** Each submission with its final outcome, waited for through whatever server is current. */
+export const settle = (
+  stack: BenchStack,
+  submissions: readonly Submission[],
+  requests: readonly OperationRequest[],
+): Promise<Settled[]> =>
+  Promise.all(
+    submissions.map(
+      async (submission, i): Promise<Settled> => ({
+        receiptId: String(submission.receiptId),
+        request: requests[i] as OperationRequest,
+        outcomes: [
+          submission.status === 'started' ? await finalOutcome(stack, submission.receiptId) : 'rejected',
+        ],
+      }),
+    ),
+  );
+
 const uploading = async (stack: BenchStack) =>
   (await stack.sandbox.admin.state()).repos.some((repo) => repo.assets.some((a) => a.state === 'starter'));
 
@@ -122,23 +141,13 @@ export async function runCrashDrill(options: CrashDrillOptions): Promise<CrashDr
         log('dev server restarted');
       }
     }
-    const settled = await Promise.all(
-      submissions.map(
-        async (submission, i): Promise<Settled> => ({
-          receiptId: String(submission.receiptId),
-          request: requests[i] as OperationRequest,
-          outcomes: [
-            submission.status === 'started' ? await finalOutcome(stack, submission.receiptId) : 'rejected',
-          ],
-        }),
-      ),
-    );
+    const settled = await settle(stack, submissions, requests);
     await worker.stop();
     const state = await stack.sandbox.admin.state();
     const verdict = judgeDrill(
       settled,
       state,
-      await readAuditEntries(stack.files.audit, stack.files.auditKeys),
+      await readAuditEntries(`file:${stack.files.audit}`, stack.files.auditKeys),
     );
     return {
       verdict,

@@ -30,8 +30,9 @@ export interface DrillVerdict {
   recordsContradictingOutcome: number;
 }
 
-export async function readAuditEntries(auditDir: string, publicKeysFile: string) {
-  const store = await openAuditStore(`file:${auditDir}`);
+/** The audit log at `location` (file:DIR or postgres://…), verified against the public keys. */
+export async function readAuditEntries(location: string, publicKeysFile: string) {
+  const store = await openAuditStore(location);
   try {
     const keys = JSON.parse(await readFile(publicKeysFile, 'utf8')) as { keys: JWK[] };
     const verification = await verifyAuditLog(store, keys);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { JWK } from 'jose';
 import { ExecutorClient } from '../../src/client/executor-client.js';
+import type { KeyFiles } from '../../src/keys/key-files.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import { DEFAULT_AUDIENCE, issueReceipt, type KeyRing, readKeyRingFile } from '../../src/receipts/index.js';
 import type { SandboxConfig } from '../../src/sandbox/index.js';
@@ -39,25 +40,33 @@ export interface BenchStack {
 
 const readJwk = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as JWK;
 
-/** `marketops start`'s stack (dev server with SQLite and UI, keys, retention) plus a bench-seeded sandbox process. */
-export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<BenchStack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'marketops-bench-'));
-  const temporalPort = await freePort();
-  const stack: LocalStack = await startLocalStack({ dataDir, temporalPort, uiPort: await freePort() });
-  const sandbox = await startSandboxProcess(sandboxConfig, dataDir);
-  const keys = await readKeyRingFile(stack.keys.receipt.publicKeysFile);
-  const signingKey = await readJwk(stack.keys.receipt.privateKeyFile);
-  let env = stack.env;
+/** What a bench stack is made of: some Temporal server, the keys, and a sandbox process. */
+export interface StackParts {
+  dataDir: string;
+  temporalAddress: string;
+  keys: { receipt: KeyFiles; audit: KeyFiles };
+  env: TestWorkflowEnvironment;
+  sandbox: SandboxProcess;
+  /** Restarts the server after `current` was torn down; the environment on the restarted server. */
+  restartServer(): Promise<TestWorkflowEnvironment>;
+}
+
+/** A bench stack on any server: the client, receipt issuing and files `marketops worker` needs. */
+export async function benchStackOn(parts: StackParts): Promise<BenchStack> {
+  const { dataDir, sandbox } = parts;
+  const keys = await readKeyRingFile(parts.keys.receipt.publicKeysFile);
+  const signingKey = await readJwk(parts.keys.receipt.privateKeyFile);
+  let env = parts.env;
   let client = new ExecutorClient(env.client, { keys });
   return {
     dataDir,
-    temporalAddress: stack.temporalAddress,
+    temporalAddress: parts.temporalAddress,
     sandbox,
     keys,
     files: {
-      receiptKeys: stack.keys.receipt.publicKeysFile,
-      auditKey: stack.keys.audit.privateKeyFile,
-      auditKeys: stack.keys.audit.publicKeysFile,
+      receiptKeys: parts.keys.receipt.publicKeysFile,
+      auditKey: parts.keys.audit.privateKeyFile,
+      auditKeys: parts.keys.audit.publicKeysFile,
       audit: join(dataDir, 'audit'),
       ledger: join(dataDir, 'ledger'),
       artifacts: join(dataDir, 'artifacts'),
@@ -67,15 +76,31 @@ export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<Ben
     issue: (request) => issueReceipt(signingKey, request, { ttlSeconds: 3600, audience: DEFAULT_AUDIENCE }),
     async restartTemporal() {
       await env.teardown();
-      env = await createLocalEnv({
-        dbFilename: join(dataDir, 'temporal.sqlite'),
-        port: temporalPort,
-        searchAttributes: Object.values(searchAttributes),
-      });
+      env = await parts.restartServer();
       client = new ExecutorClient(env.client, { keys });
     },
     async stop() {
       await Promise.allSettled([sandbox.close(), env.teardown()]);
     },
   };
+}
+
+/** `marketops start`'s stack (dev server with SQLite and UI, keys, retention) plus a bench-seeded sandbox process. */
+export async function startBenchStack(sandboxConfig: SandboxConfig): Promise<BenchStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'marketops-bench-'));
+  const temporalPort = await freePort();
+  const stack: LocalStack = await startLocalStack({ dataDir, temporalPort, uiPort: await freePort() });
+  return benchStackOn({
+    dataDir,
+    temporalAddress: stack.temporalAddress,
+    keys: stack.keys,
+    env: stack.env,
+    sandbox: await startSandboxProcess(sandboxConfig, dataDir),
+    restartServer: () =>
+      createLocalEnv({
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        port: temporalPort,
+        searchAttributes: Object.values(searchAttributes),
+      }),
+  });
 }
