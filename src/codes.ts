@@ -91,6 +91,16 @@ const meanings = {
     "a GitHub activity reached its write after its reservation's lease ended and sent nothing; its retry reserves again",
   AUDIT_CONFLICT: 'the audit log already holds a different record under this identity; nothing was appended',
   WOULD_WRITE: 'a preview reached a GitHub write and stopped before sending it',
+  // Why an approval policy is not satisfied, or did not count an approval (docs/policy.md).
+  POLICY_NO_RULE: 'no rule of the policy matches the operation, so it is refused (deny by default)',
+  NEEDS_APPROVALS:
+    'a matching rule has fewer approvals from distinct approvers than it requires (the message names who may still approve)',
+  APPROVER_NOT_ALLOWED: "the signing key belongs to no approver of the rule's approver sets",
+  DUPLICATE_APPROVER: 'another key of the same approver already signed; an approver counts once',
+  SELF_APPROVAL: 'the approver is the requester, and the rule forbids the requester from approving',
+  KEY_REVOKED: "the signing key is on the revocation list since before the decision's time",
+  KEY_NOT_VALID_YET: "the signing key's validity window in the policy has not begun (`not_before`)",
+  KEY_EXPIRED: "the signing key's validity window in the policy has ended (`not_after`)",
 } as const;
 
 export type Code = keyof typeof meanings;
@@ -232,6 +242,20 @@ export const failureTypes = group([
   ...(['GITHUB_BUDGET_WAIT', 'GITHUB_BUDGET_LEASE_ENDED', 'AUDIT_CONFLICT', 'WOULD_WRITE'] as const),
 ]);
 
+/** Why an approval policy is not satisfied, or did not count an approval (src/policy); also RECEIPT_UNVERIFIED. */
+export const policyCodes = group([
+  'POLICY_NO_RULE',
+  'NEEDS_APPROVALS',
+  'APPROVER_NOT_ALLOWED',
+  'DUPLICATE_APPROVER',
+  'SELF_APPROVAL',
+  'KEY_REVOKED',
+  'KEY_NOT_VALID_YET',
+  'KEY_EXPIRED',
+  'RECEIPT_UNVERIFIED',
+]);
+export type PolicyCode = (typeof policyCodes)[number];
+
 /** The docs' tables of each kind, by the heading of their code column (test/codes/docs-tables.test.ts). */
 export const codeTables = {
   'reason code': receiptReasonCodes,
@@ -240,4 +264,5 @@ export const codeTables = {
   'failure type': failureTypes,
   'refusal code': refusalCodes,
   'waiting code': waitingCodes,
+  'policy code': policyCodes,
 } as const;

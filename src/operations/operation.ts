@@ -73,6 +73,11 @@ export interface OperationModule<R extends RequestBase = RequestBase> {
   permission: Permission;
   /** The one-line summary the Web UI and the CLI show, e.g. `tag_repo acme/widgets v1.0.0`. */
   summary(request: R): string;
+  /**
+   * The ref an approval policy's `refs` patterns match (docs/policy.md): the branch or tag the
+   * operation is about, e.g. a release's target, a tag's name, a pull request's base.
+   */
+  ref(request: R): string;
   /** The GitHub writes it sends when nothing exists yet: what a dry run and a run's preview show. */
   plan(request: R): GitHubWrite[];
   /** Its writes in order, each with the reads that adopt an existing object instead. */

@@ -9,6 +9,7 @@ const CODE_COLUMNS = new Set([
   'not-shipped code',
   'refusal code',
   'waiting code',
+  'policy code',
   'failure code',
   'failure type',
 ]);

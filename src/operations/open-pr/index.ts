@@ -10,6 +10,7 @@ export const openPr: OperationModule<OpenPrRequest> = {
   // A pull request is its own permission, not repository contents.
   permission: 'pull_requests',
   summary: (request) => `${request.operation_kind} ${request.repository} ${request.head} → ${request.base}`,
+  ref: (request) => request.base,
   plan: (request) => [pullRequestWrite(request)],
   writes: () => [openStep],
   record: openPrRecordFields,

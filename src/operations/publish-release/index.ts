@@ -39,6 +39,7 @@ export const publishRelease: OperationModule<PublishReleaseRequest> = {
   permission: 'contents',
   summary: (request) =>
     `${request.operation_kind} ${request.repository} ${request.tag_name}${hasAssets(request) ? ` (${request.assets.length} assets)` : ''}`,
+  ref: (request) => request.target_commitish,
   plan: (request) =>
     hasAssets(request) ? plannedWithAssets(request) : [releaseWrite(plannedCommit(request))],
   writes: (request) =>

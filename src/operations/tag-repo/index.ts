@@ -16,6 +16,7 @@ export const tagRepo: OperationModule<TagRepoRequest> = {
   // A tag is repository contents.
   permission: 'contents',
   summary: (request) => `${request.operation_kind} ${request.repository} ${request.tag}`,
+  ref: (request) => request.tag,
   plan: (request) =>
     request.message === undefined
       ? [tagRefWrite(request, request.sha)]
