@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, flattenedVerify, type JWK } from 'jose';
+import { flattenedVerify } from 'jose';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import {
   ACCEPTED_ALGS,
@@ -101,7 +101,7 @@ async function checkSignature(
   if (!decoded.ok) return invalid(null, null, [reason(decoded.code, `${label.receipt} ${decoded.problem}.`)]);
   const claimedKid = typeof decoded.header.kid === 'string' ? decoded.header.kid : null;
   const header = checkHeader(decoded.header, keys, label);
-  const thumbprint = header.key ? await thumbprintOf(header.key) : null;
+  const thumbprint = (claimedKid !== null && (await keys.thumbprintFor(claimedKid))) || null;
   if (!header.ok) return invalid(claimedKid, thumbprint, header.reasons);
   try {
     await flattenedVerify({ ...parts, payload }, header.key, { algorithms: [...ACCEPTED_ALGS] });
@@ -123,14 +123,7 @@ const invalid = (
   reasons,
 });
 
-async function thumbprintOf(key: KeyObject): Promise<string> {
-  const { kty, crv, x } = key.export({ format: 'jwk' });
-  return calculateJwkThumbprint({ kty, crv, x } as JWK, 'sha256');
-}
-
-type HeaderCheck =
-  | { ok: true; kid: string; key: KeyObject }
-  | { ok: false; reasons: ReceiptReason[]; key: KeyObject | undefined };
+type HeaderCheck = { ok: true; kid: string; key: KeyObject } | { ok: false; reasons: ReceiptReason[] };
 
 /** Every header rule is evaluated so the rejection lists all of them. */
 function checkHeader(header: Record<string, unknown>, keys: KeyRing, label: Label): HeaderCheck {
@@ -183,7 +176,7 @@ function checkHeader(header: Record<string, unknown>, keys: KeyRing, label: Labe
       ),
     );
   }
-  if (reasons.length > 0 || !key) return { ok: false, reasons, key };
+  if (reasons.length > 0 || !key) return { ok: false, reasons };
   return { ok: true, kid: kid as string, key };
 }
 

@@ -1,0 +1,185 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { tagRequest } from '../../src/demo/requests.js';
+import type { OperationRequest } from '../../src/operations/registry.js';
+import { type PolicySource, policySource, revokeKey } from '../../src/policy/index.js';
+import {
+  addSignature,
+  DEFAULT_AUDIENCE,
+  generateSigningKey,
+  issueReceipt,
+  readKeyRingFile,
+} from '../../src/receipts/index.js';
+import type { ExecutionResult } from '../../src/shared.js';
+import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { codesOf } from '../support/results.js';
+import { tempDir } from '../support/temp-dirs.js';
+
+const policyText = (count: number) => `version: 1
+approvers:
+  - name: alice
+    keys: [{ kid: alice-key }, { kid: alice-spare }]
+  - name: bob
+    keys: [{ kid: bob-key }]
+  - name: carol
+    keys: [{ kid: carol-key }]
+approver_sets:
+  release-managers: [alice, bob, carol]
+rules:
+  - name: two-person tags
+    match: { kinds: [tag_repo], modes: [prod] }
+    requires: { count: ${count}, from: [release-managers] }
+`;
+
+const keys: Record<string, JWK> = {};
+const files = { policy: '', revocations: '' };
+/** Set by a test: called on the policy source's second read, i.e. after approval and before the write. */
+let betweenApprovalAndWrite: (() => Promise<void>) | undefined;
+
+/**
+ * The real policy source, re-reading the real files; a test may act at its second read, which is the
+ * pre-write check's, as an operator revoking a key between approval and execution would.
+ */
+function sourceWithPause(real: PolicySource): PolicySource {
+  let reads = 0;
+  return {
+    async current() {
+      reads += 1;
+      if (reads % 2 === 0 && betweenApprovalAndWrite) await betweenApprovalAndWrite();
+      return real.current();
+    },
+    decide: real.decide,
+  };
+}
+
+const suite = useExecutorHarness('dev-server', async () => {
+  const dir = await tempDir('approvals');
+  const pairs = await Promise.all(
+    ['alice-key', 'alice-spare', 'bob-key', 'carol-key'].map((kid) => generateSigningKey(kid)),
+  );
+  for (const pair of pairs) keys[pair.privateJwk.kid] = pair.privateJwk;
+  const ring = join(dir, 'ring.jwks.json');
+  await writeFile(ring, JSON.stringify({ keys: pairs.flatMap((pair) => pair.publicJwks.keys) }));
+  files.policy = join(dir, 'policy.yaml');
+  files.revocations = join(dir, 'revocations.json');
+  await writeFile(files.policy, policyText(2));
+  const real = policySource({ policyFile: files.policy, revocationsFile: files.revocations });
+  return { keys: await readKeyRingFile(ring), policy: sourceWithPause(real) };
+});
+const runId = runIds('approvals');
+
+/** A tag receipt signed by the first kid and co-signed by the others. */
+async function approvedBy(request: OperationRequest, ...kids: string[]): Promise<string> {
+  const [first = '', ...others] = kids;
+  let receipt = await issueReceipt(keys[first] as JWK, request, {
+    ttlSeconds: 3600,
+    audience: DEFAULT_AUDIENCE,
+    now: await suite.harness.now(),
+  });
+  for (const kid of others) receipt = await addSignature(receipt, keys[kid], request);
+  return receipt;
+}
+
+const newTag = (label: string) => tagRequest(runId(), `v-${label}-${Date.now()}`, `${label} test`);
+const writesFor = async (request: OperationRequest) =>
+  (await suite.harness.writes()).filter((write) =>
+    JSON.stringify(write).includes((request as { tag: string }).tag),
+  );
+
+async function recordOf(result: ExecutionResult) {
+  const [entry] = await suite.harness.store.entries(result.audit.index, result.audit.index + 1);
+  return entry?.record;
+}
+
+const execute = (request: OperationRequest, receipt: string) =>
+  suite.harness.withWorkers('prod', () => suite.harness.client.execute({ receipt, request }));
+
+describe('the executor applies the approval policy', () => {
+  it('one approval of a two-person rule is refused as NEEDS_APPROVALS, and nothing is written', async () => {
+    const request = newTag('one');
+    const result = await execute(request, await approvedBy(request, 'alice-key'));
+    expect(result.status).toBe('rejected');
+    expect(codesOf(result)).toEqual(['NEEDS_APPROVALS']);
+    expect(await writesFor(request)).toEqual([]);
+    const record = await recordOf(result);
+    expect(record?.policy_digest).toMatch(/^sha256:/);
+    expect(record?.approvals).toEqual([
+      expect.objectContaining({ kid: 'alice-key', approver: 'alice', accepted: true, reason: null }),
+    ]);
+  });
+
+  it('two approvers ship it; the record names both, with their keys thumbprints', async () => {
+    const request = newTag('two');
+    const result = await execute(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    expect(result.status).toBe('succeeded');
+    expect(await writesFor(request)).not.toEqual([]);
+    const record = await recordOf(result);
+    expect(record?.approvals?.map((a) => [a.kid, a.approver, a.accepted])).toEqual([
+      ['alice-key', 'alice', true],
+      ['bob-key', 'bob', true],
+    ]);
+    expect(record?.approvals?.every((a) => /^[\w-]{43}$/.test(a.thumbprint ?? ''))).toBe(true);
+  });
+
+  it('two keys of one approver count once: DUPLICATE_APPROVER, still NEEDS_APPROVALS', async () => {
+    const request = newTag('dup');
+    const result = await execute(request, await approvedBy(request, 'alice-key', 'alice-spare'));
+    expect(result.status).toBe('rejected');
+    expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'DUPLICATE_APPROVER']);
+    expect(await writesFor(request)).toEqual([]);
+  });
+
+  it('a forged co-signature does not count: the valid one alone is not enough', async () => {
+    const request = newTag('forged');
+    const forger = await generateSigningKey('bob-key');
+    const receipt = await addSignature(await approvedBy(request, 'alice-key'), forger.privateJwk, request);
+    const result = await execute(request, receipt);
+    expect(codesOf(result)).toContain('NEEDS_APPROVALS');
+    const record = await recordOf(result);
+    expect(record?.approvals?.[1]).toMatchObject({ kid: 'bob-key', accepted: false });
+    expect(await writesFor(request)).toEqual([]);
+  });
+
+  it('a key revoked after approval and before the first write stops it with nothing written', async () => {
+    const request = newTag('revoked');
+    const receipt = await approvedBy(request, 'alice-key', 'carol-key');
+    betweenApprovalAndWrite = async () => {
+      await revokeKey(files.revocations, {
+        kid: 'carol-key',
+        revoked_at: new Date(Date.now() - 1000).toISOString(),
+        reason: 'laptop lost',
+      });
+    };
+    try {
+      const result = await execute(request, receipt);
+      expect(result.status).toBe('rejected');
+      expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'KEY_REVOKED']);
+      expect(await writesFor(request)).toEqual([]);
+      const record = await recordOf(result);
+      expect(record?.revocations_digest).toMatch(/^sha256:/);
+      expect(record?.approvals?.[1]).toMatchObject({ kid: 'carol-key', accepted: false });
+      expect(record?.approvals?.[1]?.reason?.code).toBe('KEY_REVOKED');
+    } finally {
+      betweenApprovalAndWrite = undefined;
+    }
+    // The key stays revoked for the next approval, at its arrival.
+    const next = newTag('revoked-next');
+    const refused = await execute(next, await approvedBy(next, 'alice-key', 'carol-key'));
+    expect(codesOf(refused)).toEqual(['NEEDS_APPROVALS', 'KEY_REVOKED']);
+  });
+
+  it('the policy reloads without a restart, and each record names the version it used', async () => {
+    const before = newTag('reload-before');
+    const first = await recordOf(await execute(before, await approvedBy(before, 'alice-key')));
+    await writeFile(files.policy, policyText(1));
+    const after = newTag('reload-after');
+    const result = await execute(after, await approvedBy(after, 'bob-key'));
+    expect(result.status).toBe('succeeded');
+    const second = await recordOf(result);
+    expect(second?.policy_digest).toMatch(/^sha256:/);
+    expect(second?.policy_digest).not.toBe(first?.policy_digest);
+    await writeFile(files.policy, policyText(2));
+  });
+});
