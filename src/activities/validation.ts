@@ -8,12 +8,14 @@ import type { OperationRequest } from '../operations/registry.js';
 import { planFor } from '../operations/registry.js';
 import type { PolicySource } from '../policy/index.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
+import { mergeReceipts } from '../receipts/compact-jws.js';
 import {
   type KeyRing,
   opDigest,
   parseOperationRequest,
   type ReceiptVerdict,
   verifyReceipt,
+  verifyReceiptSignature,
 } from '../receipts/index.js';
 import { type Mode, type Reason, workflowIdFor } from '../shared.js';
 import { type ApprovalFacts, decideApprovals, recheckApprovals } from './approval-check.js';
@@ -175,6 +177,40 @@ async function rejectingBugs(validate: () => Promise<Validation>, metrics: Execu
   }
 }
 
+/** A step's approvals so far: refused, still short of the policy (and what it misses), or enough. */
+export type CollectedApprovals =
+  | { status: 'refused'; reasons: Reason[] }
+  | { status: 'pending'; receipt: string; missing: string[] }
+  | { status: 'satisfied'; receipt: string };
+
+/**
+ * A run's step collects approvals as they arrive: `receipt` (whose signature the run has checked)
+ * joins the signatures `held` so far, and the policy in force says whether they are enough.
+ */
+async function collect(
+  settings: ValidationSettings,
+  input: { request: OperationRequest; held: string | null; receipt: string },
+): Promise<CollectedApprovals> {
+  const merged =
+    input.held === null
+      ? { ok: true as const, receipt: input.receipt }
+      : mergeReceipts(input.held, input.receipt);
+  if (!merged.ok) {
+    const message = `The receipt ${merged.problem}.`;
+    return { status: 'refused', reasons: [{ code: Code.ALREADY_AUTHORIZED, message }] };
+  }
+  const { policy } = settings;
+  if (!policy) return { status: 'satisfied', receipt: merged.receipt };
+  await settings.keys.refresh();
+  const check = await verifyReceiptSignature(merged.receipt, settings.keys);
+  const now = new Date(authorizationNow());
+  const verdict = await decideApprovals(policy, input.request, settings.mode, check.signatures, now);
+  if (verdict.satisfied) return { status: 'satisfied', receipt: merged.receipt };
+  const missing = verdict.reasons.filter((reason) => reason.code === Code.NEEDS_APPROVALS);
+  if (missing.length === 0) return { status: 'refused', reasons: verdict.reasons };
+  return { status: 'pending', receipt: merged.receipt, missing: missing.map((reason) => reason.message) };
+}
+
 export function createValidationActivities(
   settings: ValidationSettings,
   metrics: ExecutorMetrics,
@@ -182,6 +218,8 @@ export function createValidationActivities(
 ) {
   const validate = decide(settings, metrics);
   return {
+    collectStepApprovals: (input: { request: OperationRequest; held: string | null; receipt: string }) =>
+      collect(settings, input),
     /**
      * Right before an accepted operation's first GitHub write: its approvals against the key ring, policy
      * and revocations in force now, so a key revoked since the approval stops it with nothing written.

@@ -117,3 +117,39 @@ export function claimedReceiptId(token: unknown): string | null {
   const jti = payload.ok ? payload.value.jti : undefined;
   return typeof jti === 'string' && ID_PATTERN.test(jti) ? jti : null;
 }
+
+/**
+ * Approvals of one operation as they arrive: the signatures of `incoming` added to those of `held`, both
+ * over the very same payload (the same claims, so the same receipt_id). A signature already held, or a
+ * second one under a kid already held, is kept once. Unverified: the caller verifies the result.
+ */
+export function mergeReceipts(held: string, incoming: string): { ok: true; receipt: string } | JsonProblem {
+  const [mine, theirs] = [splitReceipt(held), splitReceipt(incoming)];
+  if (!mine.ok) return mine;
+  if (!theirs.ok) return theirs;
+  if (mine.parts.payload !== theirs.parts.payload) {
+    return malformed('signs other claims than the approvals already collected; co-sign that receipt instead');
+  }
+  const signatures = [...mine.parts.signatures];
+  const kids = new Set(signatures.map((signature) => signerOf(signature.protected)));
+  for (const signature of theirs.parts.signatures) {
+    const kid = signerOf(signature.protected);
+    if (kids.has(kid)) continue;
+    kids.add(kid);
+    signatures.push(signature);
+  }
+  if (signatures.length === mine.parts.signatures.length) return { ok: true, receipt: held };
+  return { ok: true, receipt: serializeGeneral(mine.parts.payload, signatures.slice(0, MAX_SIGNATURES)) };
+}
+
+/** The kid a protected header names, unverified (undefined when none). */
+export function headerKid(encoded: string): unknown {
+  const decoded = decodeProtectedHeader(encoded);
+  return decoded.ok ? decoded.header.kid : undefined;
+}
+
+/** Who signed, for telling signatures apart: the kid, or the header's text when it names none. */
+function signerOf(encoded: string): string {
+  const kid = headerKid(encoded);
+  return typeof kid === 'string' ? `kid:${kid}` : `header:${encoded}`;
+}

@@ -10,7 +10,7 @@ import {
   type ReceiptClaims,
   receiptClaimsSchema,
 } from './claims.js';
-import { decodeProtectedHeader, MAX_SIGNATURES, serializeGeneral, splitReceipt } from './compact-jws.js';
+import { headerKid, MAX_SIGNATURES, serializeGeneral, splitReceipt } from './compact-jws.js';
 import { opDigest } from './op-digest.js';
 import { parseOperationRequest } from './operation-request.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
@@ -91,7 +91,7 @@ export async function addSignature(
       'The receipt authorizes another request than the one given (op_digest mismatch); nothing was signed.',
     );
   }
-  if (signatures.some((signature) => kidOf(signature.protected) === signing.kid)) {
+  if (signatures.some((signature) => headerKid(signature.protected) === signing.kid)) {
     throw new Error(`Key "${signing.kid}" has already signed this receipt.`);
   }
   if (signatures.length >= MAX_SIGNATURES) {
@@ -106,9 +106,4 @@ export async function addSignature(
     ...signatures,
     { protected: added.protected as string, signature: added.signature },
   ]);
-}
-
-function kidOf(encodedHeader: string): unknown {
-  const decoded = decodeProtectedHeader(encodedHeader);
-  return decoded.ok ? decoded.header.kid : undefined;
 }
