@@ -5,9 +5,9 @@ import {
   evaluatePolicy,
   operationFacts,
   type PolicyDecision,
-  type PolicySnapshot,
   type PolicySource,
 } from '../policy/index.js';
+import type { PolicySnapshot } from '../policy/source.js';
 import type { KeyRing } from '../receipts/index.js';
 import type { SignatureResult } from '../receipts/verify-signature.js';
 import type { Mode, Reason } from '../shared.js';

@@ -13,6 +13,7 @@ import {
   readKeyRingFile,
 } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
+import { runClientOf } from '../runs/fixtures.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { codesOf } from '../support/results.js';
 import { tempDir } from '../support/temp-dirs.js';
@@ -82,12 +83,14 @@ async function approvedBy(request: OperationRequest, ...kids: string[]): Promise
   return receipt;
 }
 
-const newTag = (label: string) => tagRequest(runId(), `v-${label}-${Date.now()}`, `${label} test`);
-const writesFor = async (request: OperationRequest) =>
-  (await suite.harness.writes()).filter((write) =>
-    JSON.stringify(write).includes((request as { tag: string }).tag),
-  );
+/** The writes GitHub (the sandbox) received while `body` ran: the tests of this file run one at a time. */
+async function writesDuring<T>(body: () => Promise<T>): Promise<{ result: T; writes: number }> {
+  const before = (await suite.harness.writes()).length;
+  const result = await body();
+  return { result, writes: (await suite.harness.writes()).length - before };
+}
 
+const newTag = (label: string) => tagRequest(runId(), `v-${label}-${Date.now()}`, `${label} test`);
 async function recordOf(result: ExecutionResult) {
   const [entry] = await suite.harness.store.entries(result.audit.index, result.audit.index + 1);
   return entry?.record;
@@ -95,14 +98,19 @@ async function recordOf(result: ExecutionResult) {
 
 const execute = (request: OperationRequest, receipt: string) =>
   suite.harness.withWorkers('prod', () => suite.harness.client.execute({ receipt, request }));
+/** Executes and checks that a refused operation wrote nothing and a shipped one wrote. */
+async function executeCounting(request: OperationRequest, receipt: string): Promise<ExecutionResult> {
+  const { result, writes } = await writesDuring(() => execute(request, receipt));
+  expect(writes === 0).toBe(result.status !== 'succeeded');
+  return result;
+}
 
 describe('the executor applies the approval policy', () => {
   it('one approval of a two-person rule is refused as NEEDS_APPROVALS, and nothing is written', async () => {
     const request = newTag('one');
-    const result = await execute(request, await approvedBy(request, 'alice-key'));
+    const result = await executeCounting(request, await approvedBy(request, 'alice-key'));
     expect(result.status).toBe('rejected');
     expect(codesOf(result)).toEqual(['NEEDS_APPROVALS']);
-    expect(await writesFor(request)).toEqual([]);
     const record = await recordOf(result);
     expect(record?.policy_digest).toMatch(/^sha256:/);
     expect(record?.approvals).toEqual([
@@ -112,9 +120,8 @@ describe('the executor applies the approval policy', () => {
 
   it('two approvers ship it; the record names both, with their keys thumbprints', async () => {
     const request = newTag('two');
-    const result = await execute(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    const result = await executeCounting(request, await approvedBy(request, 'alice-key', 'bob-key'));
     expect(result.status).toBe('succeeded');
-    expect(await writesFor(request)).not.toEqual([]);
     const record = await recordOf(result);
     expect(record?.approvals?.map((a) => [a.kid, a.approver, a.accepted])).toEqual([
       ['alice-key', 'alice', true],
@@ -125,21 +132,19 @@ describe('the executor applies the approval policy', () => {
 
   it('two keys of one approver count once: DUPLICATE_APPROVER, still NEEDS_APPROVALS', async () => {
     const request = newTag('dup');
-    const result = await execute(request, await approvedBy(request, 'alice-key', 'alice-spare'));
+    const result = await executeCounting(request, await approvedBy(request, 'alice-key', 'alice-spare'));
     expect(result.status).toBe('rejected');
     expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'DUPLICATE_APPROVER']);
-    expect(await writesFor(request)).toEqual([]);
   });
 
   it('a forged co-signature does not count: the valid one alone is not enough', async () => {
     const request = newTag('forged');
     const forger = await generateSigningKey('bob-key');
     const receipt = await addSignature(await approvedBy(request, 'alice-key'), forger.privateJwk, request);
-    const result = await execute(request, receipt);
+    const result = await executeCounting(request, receipt);
     expect(codesOf(result)).toContain('NEEDS_APPROVALS');
     const record = await recordOf(result);
     expect(record?.approvals?.[1]).toMatchObject({ kid: 'bob-key', accepted: false });
-    expect(await writesFor(request)).toEqual([]);
   });
 
   it('a key revoked after approval and before the first write stops it with nothing written', async () => {
@@ -153,10 +158,9 @@ describe('the executor applies the approval policy', () => {
       });
     };
     try {
-      const result = await execute(request, receipt);
+      const result = await executeCounting(request, receipt);
       expect(result.status).toBe('rejected');
       expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'KEY_REVOKED']);
-      expect(await writesFor(request)).toEqual([]);
       const record = await recordOf(result);
       expect(record?.revocations_digest).toMatch(/^sha256:/);
       expect(record?.approvals?.[1]).toMatchObject({ kid: 'carol-key', accepted: false });
@@ -166,7 +170,7 @@ describe('the executor applies the approval policy', () => {
     }
     // The key stays revoked for the next approval, at its arrival.
     const next = newTag('revoked-next');
-    const refused = await execute(next, await approvedBy(next, 'alice-key', 'carol-key'));
+    const refused = await executeCounting(next, await approvedBy(next, 'alice-key', 'carol-key'));
     expect(codesOf(refused)).toEqual(['NEEDS_APPROVALS', 'KEY_REVOKED']);
   });
 
@@ -175,11 +179,41 @@ describe('the executor applies the approval policy', () => {
     const first = await recordOf(await execute(before, await approvedBy(before, 'alice-key')));
     await writeFile(files.policy, policyText(1));
     const after = newTag('reload-after');
-    const result = await execute(after, await approvedBy(after, 'bob-key'));
+    const result = await executeCounting(after, await approvedBy(after, 'bob-key'));
     expect(result.status).toBe('succeeded');
     const second = await recordOf(result);
     expect(second?.policy_digest).toMatch(/^sha256:/);
     expect(second?.policy_digest).not.toBe(first?.policy_digest);
     await writeFile(files.policy, policyText(2));
+  });
+});
+
+describe('a run collects a step’s approvals as they arrive', () => {
+  it('answers what is still missing, then starts the step once two approvers have signed', async () => {
+    const run = runId();
+    const request = tagRequest(run, `v-run-${Date.now()}`, 'run test');
+    const plan = { run_id: run, steps: [{ id: 'tag', request }] };
+    const runs = runClientOf(suite.harness);
+    const first = await approvedBy(request, 'alice-key');
+    const second = await addSignature(first, keys['bob-key'], request);
+    const timeline = await suite.harness.withWorkers('prod', async () => {
+      await runs.start(plan);
+      const [one] = await runs.authorize(run, [{ step: 'tag', receipt: first }]);
+      expect(one).toMatchObject({ status: 'pending', step: 'tag' });
+      expect(one?.status === 'pending' && one.missing.join(' ')).toContain('1 of 2');
+      const pending = await runs.timeline(run);
+      expect(pending.steps[0]).toMatchObject({ status: 'waiting_authorization' });
+      expect(pending.steps[0]?.missingApprovals?.[0]).toContain('1 of 2');
+      // Only bob's signature is new: it joins alice's, held by the run.
+      const [two] = await runs.authorize(run, [{ step: 'tag', receipt: second }]);
+      expect(two).toMatchObject({ status: 'accepted', step: 'tag' });
+      return runs.result(run);
+    });
+    expect(timeline.steps[0]).toMatchObject({ status: 'shipped' });
+    const [record] = (await suite.harness.store.byRunId(run)).filter((entry) => entry.record.receipt_id);
+    expect(record?.record.approvals?.map((a) => [a.approver, a.accepted])).toEqual([
+      ['alice', true],
+      ['bob', true],
+    ]);
   });
 });
