@@ -28,11 +28,12 @@ module.exports = {
     {
       name: 'foundations-stay-below-the-executor',
       comment:
-        'receipts, keys, audit, ledger, budgets, runs, github, operations, artifacts, sandbox, config, logging, metrics and temporal are building blocks.',
+        'receipts, policy, keys, audit, ledger, budgets, runs, github, operations, artifacts, sandbox, config, logging, metrics and temporal are building blocks.',
       severity: 'error',
       from: {
         path: upper(
           'receipts',
+          'policy',
           'keys',
           'audit',
           'ledger',

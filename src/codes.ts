@@ -96,9 +96,10 @@ const meanings = {
   NEEDS_APPROVALS:
     'a matching rule has fewer approvals from distinct approvers than it requires (the message names who may still approve)',
   APPROVER_NOT_ALLOWED: "the signing key belongs to no approver of the rule's approver sets",
-  DUPLICATE_APPROVER: 'another key of the same approver already signed; an approver counts once',
+  DUPLICATE_APPROVER:
+    'a signature of the same approver (by the same key or another of theirs) already counted; an approver counts once',
   SELF_APPROVAL: 'the approver is the requester, and the rule forbids the requester from approving',
-  KEY_REVOKED: "the signing key is on the revocation list since before the decision's time",
+  KEY_REVOKED: "the signing key is on the revocation list, revoked at or before the decision's time",
   KEY_NOT_VALID_YET: "the signing key's validity window in the policy has not begun (`not_before`)",
   KEY_EXPIRED: "the signing key's validity window in the policy has ended (`not_after`)",
 } as const;
@@ -242,7 +243,7 @@ export const failureTypes = group([
   ...(['GITHUB_BUDGET_WAIT', 'GITHUB_BUDGET_LEASE_ENDED', 'AUDIT_CONFLICT', 'WOULD_WRITE'] as const),
 ]);
 
-/** Why an approval policy is not satisfied, or did not count an approval (src/policy); also RECEIPT_UNVERIFIED. */
+/** Why an approval policy is not satisfied, or did not count an approval (src/policy); also two of a receipt's. */
 export const policyCodes = group([
   'POLICY_NO_RULE',
   'NEEDS_APPROVALS',
@@ -252,7 +253,8 @@ export const policyCodes = group([
   'KEY_REVOKED',
   'KEY_NOT_VALID_YET',
   'KEY_EXPIRED',
-  'RECEIPT_UNVERIFIED',
+  'UNKNOWN_KEY',
+  'BAD_SIGNATURE',
 ]);
 export type PolicyCode = (typeof policyCodes)[number];
 

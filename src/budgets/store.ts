@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
-import { writeSynced } from '../common/durable-files.js';
+import { replaceSynced } from '../common/durable-files.js';
 import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import { type BudgetState, emptyBudget } from './state.js';
@@ -110,13 +110,7 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
           const { state, result } = change(current);
           // A change that keeps the state (a look at an unknown window) costs no synced write.
           if (state === current) return result;
-          const pending = `${path}.${randomUUID()}.tmp`;
-          try {
-            await writeSynced(pending, JSON.stringify({ identity, state }), 'wx');
-            await rename(pending, path);
-          } finally {
-            await rm(pending, { force: true });
-          }
+          await replaceSynced(path, JSON.stringify({ identity, state }));
           return result;
         } finally {
           await release();

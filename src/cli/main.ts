@@ -5,7 +5,9 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExecutionCommand } from './commands/execution.js';
 import { registerKeygenCommand } from './commands/keygen.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerReceiptCommand } from './commands/receipt.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -25,6 +27,7 @@ registerDemoCommand(program);
 registerAuditCommand(program);
 registerSandboxCommand(program);
 registerKeygenCommand(program);
+registerKeysCommand(program);
 registerReceiptCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);
@@ -32,6 +35,7 @@ registerExecutionCommand(program);
 registerPlanCommand(program);
 registerRunCommand(program);
 registerArtifactCommand(program);
+registerPolicyCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

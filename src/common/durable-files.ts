@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
 
 /**
  * Writes that must survive a crash or a power loss: the audit log and the consumed-receipts ledger
@@ -26,5 +27,19 @@ export async function syncPath(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` whole: written and synced under a temporary name, then renamed over it, so a
+ * reader or a crash sees the old content or the new, never half of one. Writers hold a lock.
+ */
+export async function replaceSynced(path: string, content: string): Promise<void> {
+  const pending = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeSynced(pending, content, 'wx');
+    await rename(pending, path);
+  } finally {
+    await rm(pending, { force: true });
   }
 }

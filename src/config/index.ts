@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { firstIssue } from '../common/zod-sentence.js';
 import { artifactS3EndpointSchema, artifactStoreLocation, artifactStoreSchema } from './artifact-store.js';
 import { githubPacingSchema } from './github-pacing.js';
-import { auditKeyFileNames, receiptKeyFileNames } from './key-file-names.js';
+import { auditKeyFileNames, receiptKeyFileNames, revocationsFileName } from './key-file-names.js';
 
 /**
  * Every setting of the worker, the client and `start`, read from the environment
@@ -23,6 +23,8 @@ const envSchema = z.object({
   MARKETOPS_DATA_DIR: z.string().min(1).default('.data'),
   MARKETOPS_AUDIENCE: z.string().min(1).default('marketops-executor'),
   MARKETOPS_RECEIPT_KEYS: z.string().min(1).optional(),
+  MARKETOPS_POLICY_FILE: z.string().min(1).optional(),
+  MARKETOPS_REVOCATIONS_FILE: z.string().min(1).optional(),
   MARKETOPS_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   MARKETOPS_MAX_RECEIPT_AGE_SECONDS: z.coerce.number().int().positive().max(86_400).default(86_400),
   MARKETOPS_AUDIT_STORE: z.string().min(1).optional(),
@@ -149,6 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       audience: parsed.MARKETOPS_AUDIENCE,
       clockSkewSeconds: parsed.MARKETOPS_CLOCK_SKEW_SECONDS,
       maxAgeSeconds: parsed.MARKETOPS_MAX_RECEIPT_AGE_SECONDS,
+    },
+    // Who may approve what (docs/policy.md): no policy file keeps one approval by any ring key.
+    policy: {
+      ...(parsed.MARKETOPS_POLICY_FILE === undefined ? {} : { policyFile: parsed.MARKETOPS_POLICY_FILE }),
+      revocationsFile: parsed.MARKETOPS_REVOCATIONS_FILE ?? `${dataDir}/keys/${revocationsFileName}`,
     },
     audit: {
       store: parsed.MARKETOPS_AUDIT_STORE ?? `file:${dataDir}/audit`,

@@ -14,3 +14,6 @@ export const auditKeyFileNames = {
   privateKey: 'audit-signing-key.jwk.json',
   publicKeys: 'audit-keys.jwks.json',
 };
+
+/** The revoked approver keys, beside the key ring they take keys out of (`marketops keys revoke`). */
+export const revocationsFileName = 'revoked-keys.json';

@@ -1,4 +1,6 @@
-import type { Policy } from './schema.js';
+import { contentDigest } from './digest.js';
+import { parseFile } from './parse-file.js';
+import { type Policy, policySchema } from './schema.js';
 
 /** The policy a decision uses. `ring`: no policy file is configured, so any ring key's one approval suffices. */
 export type PolicyInForce =
@@ -6,11 +8,16 @@ export type PolicyInForce =
   | { mode: 'ring'; file: null; digest: null };
 
 /** Parses a policy file's YAML text; throws one sentence naming the file and the path in the YAML to fix. */
-export function parsePolicy(text: string, file: string): Policy {
-  throw new Error('not yet');
-}
+export const parsePolicy = (text: string, file: string): Policy =>
+  parseFile(policySchema, text, `policy file ${file}`);
 
 /** `sha256:<hex>` over the RFC 8785 canonical JSON of the parsed policy: the version a decision records. */
-export function policyDigest(policy: Policy): string {
-  throw new Error('not yet');
+export const policyDigest = (policy: Policy): string => contentDigest(policy);
+
+/** A policy file's text as the policy in force. */
+export function policyInForce(text: string, file: string): PolicyInForce {
+  const policy = parsePolicy(text, file);
+  return { mode: 'file', file, policy, digest: policyDigest(policy) };
 }
+
+export const NO_POLICY: PolicyInForce = { mode: 'ring', file: null, digest: null };

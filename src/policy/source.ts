@@ -1,8 +1,14 @@
+import { readFile, stat } from 'node:fs/promises';
 import type { Approval } from './approval.js';
-import type { PolicyDecision } from './evaluate.js';
+import { evaluatePolicy, type PolicyDecision } from './evaluate.js';
 import type { OperationFacts } from './facts.js';
-import type { PolicyInForce } from './load.js';
-import type { RevocationsInForce } from './revocations.js';
+import { NO_POLICY, type PolicyInForce, policyInForce } from './load.js';
+import {
+  missingRevocations,
+  NO_REVOCATIONS,
+  parseRevocations,
+  type RevocationsInForce,
+} from './revocations.js';
 
 export interface PolicySnapshot {
   policy: PolicyInForce;
@@ -24,6 +30,69 @@ export interface PolicySource {
   decide(facts: OperationFacts, approvals: readonly Approval[], now: Date): Promise<PolicyDecision>;
 }
 
+/** What identifies one version of a file on disk, cheaply; null: it does not exist. */
+async function versionOf(file: string): Promise<string | null> {
+  try {
+    const { mtimeMs, ctimeMs, size, ino } = await stat(file);
+    return `${mtimeMs}:${ctimeMs}:${size}:${ino}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unreadable(file, error);
+  }
+}
+
+const unreadable = (file: string, error: unknown) =>
+  new Error(
+    `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'read failed'}); check the path.`,
+  );
+
+/**
+ * A file parsed once per version: `load` runs again only when its stat changes. A file that
+ * stops parsing throws on every call until it is fixed, so no decision uses a stale version.
+ */
+function reloading<T>(file: string, load: (text: string | null) => T): () => Promise<T> {
+  let cached: { version: string | null; value: T } | undefined;
+  return async () => {
+    const version = await versionOf(file);
+    if (cached?.version === version) return cached.value;
+    let text: string | null = null;
+    if (version !== null) {
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw unreadable(file, error);
+      }
+    }
+    const value = load(text);
+    cached = { version, value };
+    return value;
+  };
+}
+
 export function policySource(files: PolicyFiles): PolicySource {
-  throw new Error('not yet');
+  const { policyFile, revocationsFile } = files;
+  const policy =
+    policyFile === undefined
+      ? async () => NO_POLICY
+      : reloading(policyFile, (text) => {
+          if (text === null) throw new Error(`The policy file ${policyFile} does not exist; fix its path.`);
+          return policyInForce(text, policyFile);
+        });
+  const revocations =
+    revocationsFile === undefined
+      ? async () => NO_REVOCATIONS
+      : reloading(revocationsFile, (text) =>
+          text === null ? missingRevocations(revocationsFile) : parseRevocations(text, revocationsFile),
+        );
+  const current = async (): Promise<PolicySnapshot> => {
+    const [inForce, revoked] = await Promise.all([policy(), revocations()]);
+    return { policy: inForce, revocations: revoked };
+  };
+  return {
+    current,
+    async decide(facts, approvals, now) {
+      const snapshot = await current();
+      return evaluatePolicy({ ...snapshot, facts, approvals, now });
+    },
+  };
 }
