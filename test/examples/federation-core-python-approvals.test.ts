@@ -10,6 +10,7 @@ import { releaseRequest } from '../../src/demo/requests.js';
 import { policySource } from '../../src/policy/index.js';
 import { generateSigningKey, readKeyRingFile } from '../../src/receipts/index.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
+import { twoPersonPolicy } from '../support/policies.js';
 import { tempDir } from '../support/temp-dirs.js';
 import { waitFor } from '../support/wait.js';
 
@@ -24,20 +25,10 @@ const suite = useExecutorHarness('dev-server', async () => {
   const policyFile = join(dir, 'policy.yaml');
   await writeFile(
     policyFile,
-    stringify({
-      version: 1,
-      approvers: [
-        { name: 'alice', keys: [{ kid: 'alice-2026' }] },
-        { name: 'bob', keys: [{ kid: 'bob-2026' }] },
-      ],
-      approver_sets: { 'release-managers': ['alice', 'bob'] },
-      rules: [
-        {
-          name: 'production releases of main need two people',
-          match: { kinds: ['publish_release'], refs: ['main'], modes: ['prod'] },
-          requires: { count: 2, from: ['release-managers'] },
-        },
-      ],
+    twoPersonPolicy('production releases of main need two people', {
+      kinds: ['publish_release'],
+      refs: ['main'],
+      modes: ['prod'],
     }),
   );
   const policy = policySource({ policyFile, revocationsFile: join(dir, 'revocations.json') });
