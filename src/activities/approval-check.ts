@@ -1,4 +1,5 @@
 import type { ApprovalRecord } from '../audit/record.js';
+import { policyCodes } from '../codes.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
   type Approval,
@@ -72,9 +73,17 @@ export async function recheckApprovals(
 async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<SignatureResult> {
   const { kid, thumbprint } = approval;
   const current = kid === null ? undefined : await keys.thumbprintFor(kid);
-  // A signature refused when it arrived stays refused: its reason is kept.
-  const valid = approval.reason?.code !== 'BAD_SIGNATURE' && current !== undefined && current === thumbprint;
+  const valid = !signatureFailed(approval) && current !== undefined && current === thumbprint;
   return { kid, thumbprint, valid, reasons: [] };
+}
+
+/**
+ * A signature that failed on its own when it arrived (a receipt reason code, or the policy's
+ * RECEIPT_UNVERIFIED) stays failed; one the policy merely did not count still verifies.
+ */
+function signatureFailed({ reason }: ApprovalRecord): boolean {
+  if (reason === null) return false;
+  return reason.code === 'RECEIPT_UNVERIFIED' || !(policyCodes as readonly string[]).includes(reason.code);
 }
 
 /** Why a signature did not count: its own failure, the policy's refusal of it, else what the decision lacks. */
