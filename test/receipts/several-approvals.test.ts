@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint, FlattenedSign, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mergeReceipts } from '../../src/receipts/compact-jws.js';
 import {
   addSignature,
   claimedReceiptId,
@@ -192,5 +193,25 @@ describe('the co-signed worked example in docs/receipt-format.md', () => {
       ['co-signer-example', true],
     ]);
     for (const signature of verdict.signatures) expect(doc).toContain(`\`${signature.thumbprint}\``);
+  });
+});
+
+describe('mergeReceipts: approvals of one operation as they arrive', () => {
+  it('adds the new signatures, keeps each kid once, and refuses other claims', async () => {
+    const compact = await issueAtT0(alice, tagRepo);
+    const cosigned = await addSignature(compact, bob.privateJwk, tagRepo);
+    const merged = mergeReceipts(compact, cosigned);
+    if (!merged.ok) throw new Error(merged.problem);
+    expect(merged.receipt).toBe(cosigned);
+    // Bob's signature arriving again, or alice's again, changes nothing.
+    expect(mergeReceipts(cosigned, cosigned)).toEqual({ ok: true, receipt: cosigned });
+    expect(mergeReceipts(cosigned, compact)).toEqual({ ok: true, receipt: cosigned });
+    const verdict = await verifyReceiptSignature(merged.receipt, ring);
+    expect(verdict.signatures.map((s) => [s.kid, s.valid])).toEqual([
+      ['alice-2025', true],
+      ['bob-2025', true],
+    ]);
+    const other = await issueAtT0(alice, tagRepo, { receiptId: 'rcpt-0009' });
+    expect(mergeReceipts(compact, other)).toMatchObject({ ok: false, code: 'MALFORMED' });
   });
 });
