@@ -1,4 +1,4 @@
-import type { ApprovalRecord } from '../audit/record.js';
+import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
 import { policyCodes } from '../codes.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
@@ -12,13 +12,6 @@ import type { PolicySnapshot } from '../policy/source.js';
 import type { KeyRing } from '../receipts/index.js';
 import type { SignatureResult } from '../receipts/verify-signature.js';
 import type { Mode, Reason } from '../shared.js';
-
-/** What a decision used and what it made of each signature: the fields every record of it carries. */
-export interface ApprovalFacts {
-  policy_digest: string | null;
-  revocations_digest: string | null;
-  approvals: ApprovalRecord[];
-}
 
 export type ApprovalVerdict = { satisfied: boolean; reasons: Reason[]; facts: ApprovalFacts };
 

@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import { z } from 'zod';
+import type { ApprovalFacts } from '../audit/record.js';
 import { Code } from '../codes.js';
 import type { GitHubWrite } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
@@ -18,7 +19,7 @@ import {
   verifyReceiptSignature,
 } from '../receipts/index.js';
 import { type Mode, type Reason, workflowIdFor } from '../shared.js';
-import { type ApprovalFacts, decideApprovals, recheckApprovals } from './approval-check.js';
+import { decideApprovals, recheckApprovals } from './approval-check.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
@@ -180,8 +181,8 @@ async function rejectingBugs(validate: () => Promise<Validation>, metrics: Execu
 /** A step's approvals so far: refused, still short of the policy (and what it misses), or enough. */
 export type CollectedApprovals =
   | { status: 'refused'; reasons: Reason[] }
-  | { status: 'pending'; receipt: string; missing: string[] }
-  | { status: 'satisfied'; receipt: string };
+  | { status: 'pending'; receipt: string; missing: string[]; approval: ApprovalFacts }
+  | { status: 'satisfied'; receipt: string; approval: ApprovalFacts | null };
 
 /**
  * A run's step collects approvals as they arrive: `receipt` (whose signature the run has checked)
@@ -200,15 +201,21 @@ async function collect(
     return { status: 'refused', reasons: [{ code: Code.ALREADY_AUTHORIZED, message }] };
   }
   const { policy } = settings;
-  if (!policy) return { status: 'satisfied', receipt: merged.receipt };
+  if (!policy) return { status: 'satisfied', receipt: merged.receipt, approval: null };
   await settings.keys.refresh();
   const check = await verifyReceiptSignature(merged.receipt, settings.keys);
   const now = new Date(authorizationNow());
   const verdict = await decideApprovals(policy, input.request, settings.mode, check.signatures, now);
-  if (verdict.satisfied) return { status: 'satisfied', receipt: merged.receipt };
+  const approval = verdict.facts;
+  if (verdict.satisfied) return { status: 'satisfied', receipt: merged.receipt, approval };
   const missing = verdict.reasons.filter((reason) => reason.code === Code.NEEDS_APPROVALS);
   if (missing.length === 0) return { status: 'refused', reasons: verdict.reasons };
-  return { status: 'pending', receipt: merged.receipt, missing: missing.map((reason) => reason.message) };
+  return {
+    status: 'pending',
+    receipt: merged.receipt,
+    missing: missing.map((reason) => reason.message),
+    approval,
+  };
 }
 
 export function createValidationActivities(

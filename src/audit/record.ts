@@ -90,6 +90,8 @@ export const auditRecordSchema = z.strictObject({
           url: z.string().nullable(),
           /** Null when the step has no record of its own (never authorized, never started). */
           leaf_hash: sha256Hex.nullable(),
+          /** The approvals the run collected for the step (those held when it never got enough included). */
+          approvals: z.array(approvalRecordSchema).optional(),
         }),
       ),
       /** The refused authorizations on record for this run when it ended. */
@@ -111,6 +113,13 @@ export const auditRecordSchema = z.strictObject({
     .nullable(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+/** What an approval decision used and what it made of each signature: the fields every record of it carries. */
+export type ApprovalFacts = {
+  policy_digest: string | null;
+  revocations_digest: string | null;
+  approvals: ApprovalRecord[];
+};
 
 /**
  * The record as the workflow knows it; the activity adds where and by what it ran, and to a run's

@@ -1,3 +1,4 @@
+import type { ApprovalFacts } from '../audit/record.js';
 import { Code } from '../codes.js';
 import {
   type ExecutionResult,
@@ -20,6 +21,8 @@ export interface Run {
   receipts: Map<string, string>;
   /** The approvals collected so far for steps whose policy needs more, as one receipt; likewise private. */
   approvals: Map<string, string>;
+  /** The latest approval decision of each step that reached one: kids, approvers, verdicts; no token. */
+  approvalFacts: Map<string, ApprovalFacts>;
   /** Steps whose approvals an Update is merging now: one at a time per step. */
   collecting: Set<string>;
   /** The reason codes of the last receipt refused for a step still waiting: why it never ran, at the end. */
@@ -51,6 +54,7 @@ export function openRun(prepared: PreparedRun, startedAt: number): Run {
     receipts: new Map(),
     approvals: new Map(),
     collecting: new Set(),
+    approvalFacts: new Map(),
     refused: new Map(),
     version: 0,
   };
@@ -104,6 +108,14 @@ export function holdApprovals(run: Run, step: StepView, receipt: string, missing
   run.approvals.set(step.id, receipt);
   step.missingApprovals = missing;
   run.version += 1;
+}
+
+/** Kept for the run's record: every approval the run collected, for each step. */
+export function noteApprovals(run: Run, step: string, facts: ApprovalFacts | null): void {
+  if (!facts) return;
+  // Re-inserted, so the map's order is the order of the latest decisions.
+  run.approvalFacts.delete(step);
+  run.approvalFacts.set(step, facts);
 }
 
 /** A refused receipt for a step still waiting: why it never ran, should the run close first. */

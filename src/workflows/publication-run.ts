@@ -19,6 +19,7 @@ import {
   holdApprovals,
   markAuthorized,
   markNotShipped,
+  noteApprovals,
   openRun,
   type Run,
   startReady,
@@ -75,6 +76,7 @@ async function authorize(run: Run, input: unknown): Promise<AuthorizationAnswer>
     // Another Update may have authorized the step, or the run closed, meanwhile.
     const late = refusalAfterReading(run, { step: id, receipt }, check);
     if (late) return recordRead(run, input, late, check);
+    noteApprovals(run, id, collected.approval);
     if (collected.status === 'pending') {
       holdApprovals(run, step, collected.receipt, collected.missing);
       return { status: 'pending', step: id, receiptId: check.receiptId, missing: collected.missing };
@@ -184,7 +186,7 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
   await Promise.all(inFlight);
   run.timeline.audit = await wf.CancellationScope.nonCancellable(async () => {
     await wf.condition(wf.allHandlersFinished);
-    const draft = runRecord(run.timeline, new Date(Date.now()).toISOString());
+    const draft = runRecord(run.timeline, new Date(Date.now()).toISOString(), run.approvalFacts);
     return coreActivities.recordOutcome({ step: 'run', draft });
   });
   run.timeline.state = 'closed';

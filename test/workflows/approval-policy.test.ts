@@ -210,10 +210,15 @@ describe('a run collects a step’s approvals as they arrive', () => {
       return runs.result(run);
     });
     expect(timeline.steps[0]).toMatchObject({ status: 'shipped' });
-    const [record] = (await suite.harness.store.byRunId(run)).filter((entry) => entry.record.receipt_id);
-    expect(record?.record.approvals?.map((a) => [a.approver, a.accepted])).toEqual([
+    const records = (await suite.harness.store.byRunId(run)).map((entry) => entry.record);
+    const [step] = records.filter((record) => record.receipt_id);
+    expect(step?.approvals?.map((a) => [a.approver, a.accepted])).toEqual([
       ['alice', true],
       ['bob', true],
     ]);
+    // The run's own record keeps what the run collected for each step, and the versions it used.
+    const runRecord = records.find((record) => record.run !== null);
+    expect(runRecord?.policy_digest).toBe(step?.policy_digest);
+    expect(runRecord?.run?.steps[0]?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
   });
 });
