@@ -49,6 +49,14 @@ export function parseDuration(value: string): number {
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
 }
 
+/** An RFC 3339 time (`2026-01-01T00:00:00Z`), for commander options such as `--at`. */
+export function parseInstant(value: string): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime()))
+    throw new InvalidArgumentError('use an RFC 3339 time such as 2026-01-01T00:00:00Z.');
+  return time;
+}
+
 /** `--timeout`, alike on every command that waits for Temporal or a worker: exit 6 once it passes. */
 export const timeoutOption = (waitingFor: string): Option =>
   new Option(

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../exit-codes.js';
-import { asUserError, configFromEnv } from '../inputs.js';
+import { asUserError, configFromEnv, parseInstant } from '../inputs.js';
 
 const REVOKE_EXAMPLES = `
 Examples:
@@ -15,7 +14,7 @@ including one given before. A kid is revoked once; --at defaults to now.`;
 interface RevokeFlags {
   kid: string;
   reason: string;
-  at?: string;
+  at?: Date;
   file?: string;
   json?: boolean;
 }
@@ -29,15 +28,13 @@ export function registerKeysCommand(program: Command): void {
     .description('Revoke an approver key by kid, from now (or --at) on.')
     .requiredOption('--kid <kid>', 'the key id to revoke')
     .requiredOption('--reason <text>', 'why, for the audit trail')
-    .option('--at <time>', 'when the revocation takes effect, RFC 3339 (default: now)')
+    .option('--at <time>', 'when the revocation takes effect, RFC 3339 (default: now)', parseInstant)
     .option('--file <file>', 'the revocation list (default: MARKETOPS_REVOCATIONS_FILE)')
     .option('--json', 'print {kid, revoked_at, reason, file, digest}')
     .addHelpText('after', REVOKE_EXAMPLES)
     .action(async (flags: RevokeFlags) => {
       const { revokeKey } = await import('../../policy/index.js');
-      const at = flags.at === undefined ? new Date() : new Date(flags.at);
-      if (Number.isNaN(at.getTime()))
-        throw new UserError(`--at "${flags.at}" is not a time; use e.g. 2026-01-01T00:00:00Z.`);
+      const at = flags.at ?? new Date();
       const file = flags.file ?? (await configFromEnv()).policy.revocationsFile;
       const revocation = { kid: flags.kid, revoked_at: at.toISOString(), reason: flags.reason };
       const list = await asUserError(revokeKey(file, revocation));

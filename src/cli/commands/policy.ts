@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ExitCode, UserError } from '../exit-codes.js';
-import { asUserError, configFromEnv, readReceipt } from '../inputs.js';
+import { asUserError, configFromEnv, parseInstant, readReceipt } from '../inputs.js';
 
 const CHECK_EXAMPLES = `
 Examples:
@@ -23,7 +23,7 @@ interface CheckFlags {
   keys?: string;
   mode: 'prod' | 'dry-run';
   requester?: string;
-  at?: string;
+  at?: Date;
   json?: boolean;
 }
 
@@ -37,13 +37,21 @@ export function registerPolicyCommand(program: Command): void {
     .command('check')
     .description('Name the rules that match a request, and what each has and still needs.')
     .requiredOption('--request <file>', 'operation request JSON file')
-    .option('--approval <receipt>', 'a receipt file whose signatures approve (repeatable)', collect, [])
+    .addOption(
+      new Option('--approval <receipt>', 'a receipt file whose signatures approve (repeatable)')
+        .argParser(collect)
+        .default([], 'none'),
+    )
     .option('--policy <file>', 'the policy file (default: MARKETOPS_POLICY_FILE)')
     .option('--revocations <file>', 'the revoked keys (default: MARKETOPS_REVOCATIONS_FILE)')
     .option('--keys <file>', 'JWKS of the trusted receipt keys (default: MARKETOPS_RECEIPT_KEYS)')
-    .option('--mode <mode>', 'the executor mode the rules match: prod or dry-run', 'prod')
+    .addOption(
+      new Option('--mode <mode>', 'the executor mode the rules match')
+        .choices(['prod', 'dry-run'])
+        .default('prod'),
+    )
     .option('--requester <name>', 'the approver who asked for the operation')
-    .option('--at <time>', 'decide at this RFC 3339 time instead of now')
+    .option('--at <time>', 'decide at this RFC 3339 time instead of now', parseInstant)
     .option('--json', 'print the decision as JSON')
     .addHelpText('after', CHECK_EXAMPLES)
     .action(checkPolicy);
@@ -56,12 +64,7 @@ async function checkPolicy(flags: CheckFlags): Promise<void> {
     import('../../policy/index.js'),
   ]);
   const { approvalsOf, explainDecision, operationFacts, policySource } = policyModule;
-  if (flags.mode !== 'prod' && flags.mode !== 'dry-run') {
-    throw new UserError(`--mode is "${flags.mode}"; use prod or dry-run.`);
-  }
-  const now = flags.at === undefined ? new Date() : new Date(flags.at);
-  if (Number.isNaN(now.getTime()))
-    throw new UserError(`--at "${flags.at}" is not a time; use e.g. 2026-01-01T00:00:00Z.`);
+  const now = flags.at ?? new Date();
   const config = await configFromEnv();
   const parsed = parseOperationRequest(
     await asUserError(readJsonFile(flags.request, 'an operation request')),
