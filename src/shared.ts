@@ -133,8 +133,13 @@ export interface StepAuthorization {
   receipt: string;
 }
 
+/**
+ * `pending`: the approvals collected so far for the step verify but do not yet satisfy the approval policy;
+ * `missing` says, per unsatisfied rule, what is still needed ("1 of 2: … missing one of release-managers").
+ */
 export type AuthorizationAnswer =
   | { status: 'accepted'; step: string; receiptId: string; workflowId: string }
+  | { status: 'pending'; step: string; receiptId: string; missing: string[] }
   | { status: 'refused'; step: string; reasons: Reason[] };
 
 export const authorizeStepUpdate = defineUpdate<AuthorizationAnswer, [StepAuthorization]>('authorizeStep');
@@ -152,8 +157,10 @@ export interface StepView {
   needs: string[];
   opDigest: string;
   status: StepStatus;
-  /** Set once authorized. */
+  /** Set once authorized, or once its first approval is held while the policy needs more. */
   receiptId?: string;
+  /** While approvals are collected: what the approval policy still misses, per rule. */
+  missingApprovals?: string[];
   workflowId?: string;
   /** Shipped: the object's link, and whether it already existed exactly as authorized. */
   url?: string;

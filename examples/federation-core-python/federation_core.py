@@ -2,12 +2,19 @@
 (docs/receipt-format.md) and authorizes the steps of the run through the run workflow's
 Update (docs/runs.md). Written from those two documents alone, as an outside issuer would.
 
-    python federation_core.py --plan plan.yaml --key signing-key.jwk.json [--steps tag,release]
+    python federation_core.py --plan plan.yaml --key signing-key.jwk.json [--steps tag,release] [--keep DIR]
+    python federation_core.py --plan plan.yaml --key second-approver.jwk.json --cosign DIR [--steps release]
     python federation_core.py --plan plan.yaml --digests
 
-Prints one JSON line per step with the run's answer; exits 0 when every step was accepted,
-3 when one was refused, 2 on bad input. With --digests it only prints each step's op_digest,
+Prints one JSON line per step with the run's answer; exits 0 when no step was refused (each
+accepted, or pending further approvals), 3 when one was refused, 2 on bad input. With --digests it only prints each step's op_digest,
 what an approver compares with `marketops plan`, and connects to nothing.
+
+Two approvers (docs/receipt-format.md section 3.4): the first signs with --keep DIR, which also writes
+each step's receipt to DIR/<step>.receipt; the second runs with --cosign DIR, which adds their
+signature to that receipt (the JWS JSON general serialization: the same payload, one more signature)
+instead of signing new claims, and delivers it. Under a two-person rule the run answers the first
+"pending" (what is still missing) and accepts the second.
 
 A release with assets needs nothing more: its `assets` (name, size, sha256, content_type, label)
 and `make_latest` are members of the request like any other, so RFC 8785 canonicalizes them as
@@ -74,6 +81,28 @@ def sign_receipt(key: OKPKey, kid: str, request: dict, audience: str, ttl: int, 
     return ".".join([head, body, flipped + signature[1:]])
 
 
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def cosign_receipt(key: OKPKey, kid: str, receipt: str) -> str:
+    """Adds a signature over the receipt's very payload bytes; the signatures already there stay as they are."""
+    if receipt.lstrip().startswith("{"):
+        general = json.loads(receipt)
+    else:
+        head, body, signature = receipt.split(".")
+        general = {"payload": body, "signatures": [{"protected": head, "signature": signature}]}
+    payload = base64.urlsafe_b64decode(general["payload"] + "=" * (-len(general["payload"]) % 4))
+    header = {"alg": "EdDSA", "typ": RECEIPT_TYPE, "kid": kid}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        head, body, signature = jws.serialize_compact(header, payload, key, algorithms=["EdDSA"]).split(".")
+    if body != general["payload"]:
+        raise ValueError("the receipt's payload is not canonical base64url")
+    general["signatures"].append({"protected": head, "signature": signature})
+    return json.dumps(general, separators=(",", ":"))
+
+
 async def answer_of(run, step: str, receipt: str) -> dict:
     """The run's answer, whether it came as the Update's result or as a rejected Update (docs/runs.md)."""
     try:
@@ -92,9 +121,16 @@ async def authorize(args: argparse.Namespace, plan: dict, key: OKPKey, kid: str)
     tampered = set(args.tamper.split(",")) if args.tamper else set()
     refused = False
     for step in (s for s in plan["steps"] if s["id"] in wanted):
-        receipt = sign_receipt(key, kid, step["request"], args.audience, args.ttl, step["id"] in tampered)
+        if args.cosign:
+            with open(os.path.join(args.cosign, f"{step['id']}.receipt"), encoding="utf-8") as file:
+                receipt = cosign_receipt(key, kid, file.read())
+        else:
+            receipt = sign_receipt(key, kid, step["request"], args.audience, args.ttl, step["id"] in tampered)
+        if args.keep:
+            with open(os.path.join(args.keep, f"{step['id']}.receipt"), "w", encoding="utf-8") as file:
+                file.write(receipt)
         answer = await answer_of(run, step["id"], receipt)
-        refused = refused or answer["status"] != "accepted"
+        refused = refused or answer["status"] == "refused"
         print(json.dumps(answer, ensure_ascii=False), flush=True)
     return 3 if refused else 0
 
@@ -106,6 +142,8 @@ def main() -> int:
     parser.add_argument("--digests", action="store_true", help="print each step's op_digest; sign nothing")
     parser.add_argument("--steps", help="comma-separated step ids (default: every step)")
     parser.add_argument("--tamper", help="comma-separated step ids whose receipt is sent damaged")
+    parser.add_argument("--keep", help="folder to write each step's receipt to, for a second approver")
+    parser.add_argument("--cosign", help="folder of receipts to co-sign (from --keep) instead of signing new ones")
     parser.add_argument("--address", default="localhost:7233")
     parser.add_argument("--namespace", default="default")
     parser.add_argument("--audience", default="marketops-executor")

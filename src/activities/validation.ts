@@ -1,27 +1,35 @@
 import { log } from '@temporalio/activity';
 import { z } from 'zod';
+import type { ApprovalFacts } from '../audit/record.js';
 import { Code } from '../codes.js';
 import type { GitHubWrite } from '../github/plan.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import type { OperationRequest } from '../operations/registry.js';
 import { planFor } from '../operations/registry.js';
+import type { PolicySource } from '../policy/index.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
+import { mergeReceipts } from '../receipts/compact-jws.js';
 import {
   type KeyRing,
   opDigest,
   parseOperationRequest,
   type ReceiptVerdict,
   verifyReceipt,
+  verifyReceiptSignature,
 } from '../receipts/index.js';
 import { type Mode, type Reason, workflowIdFor } from '../shared.js';
+import { decideApprovals, recheckApprovals } from './approval-check.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
 import { type OperationWrites, operationWrites } from './github/write-views.js';
 import { currentWorkflowExecution } from './workflow-execution.js';
 
 export interface ValidationSettings {
+  /** Re-read when its file changed, at each decision. */
   keys: KeyRing;
+  /** The approval policy and revocations in force; unset: none (any ring key's one valid signature). */
+  policy?: PolicySource;
   mode: Mode;
   audience: string;
   clockSkewSeconds: number;
@@ -38,6 +46,8 @@ export interface SubmissionFacts {
   operationKind: string | null;
   repository: string | null;
   opDigest: string | null;
+  /** The approval decision's versions and every signature's fate; null when no decision was reached. */
+  approval: ApprovalFacts | null;
 }
 
 export type Validation =
@@ -65,6 +75,7 @@ const noFacts: SubmissionFacts = {
   operationKind: null,
   repository: null,
   opDigest: null,
+  approval: null,
 };
 
 /** The digest covers run_id, so a verified signature with no binding failure vouches for it. */
@@ -80,7 +91,26 @@ function factsFrom(request: unknown, parsed: ParsedRequest, verdict: ReceiptVerd
     ...claimedFields(request),
     runIdVerified: runIdVerified(verdict),
     opDigest: parsed.ok ? opDigest(parsed.request) : null,
+    approval: null,
   };
+}
+
+/** A receipt valid on its own still needs its approvals to satisfy the policy in force (docs/policy.md). */
+async function withPolicy(
+  settings: ValidationSettings,
+  verdict: ReceiptVerdict,
+  parsed: ParsedRequest,
+  now: Date,
+): Promise<{ reasons: Reason[]; approval: ApprovalFacts | null }> {
+  if (!verdict.accepted || !parsed.ok || !settings.policy) return { reasons: [], approval: null };
+  const decision = await decideApprovals(
+    settings.policy,
+    parsed.request,
+    settings.mode,
+    verdict.signatures,
+    now,
+  );
+  return { reasons: decision.satisfied ? [] : decision.reasons, approval: decision.facts };
 }
 
 const onlyModeFailed = (reasons: Reason[]) => reasons.length === 1 && reasons[0]?.code === Code.MODE_NOT_PROD;
@@ -115,10 +145,17 @@ function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
       return { decision: 'rejected', facts: noFacts, reasons: malformed };
     }
     const { receipt, request } = inputSchema.parse(input);
-    const verdict = await verifyReceipt(receipt, request, { ...settings, now: new Date(authorizationNow()) });
+    const now = new Date(authorizationNow());
+    await settings.keys.refresh();
+    const verdict = await verifyReceipt(receipt, request, { ...settings, now });
     const parsed = parseOperationRequest(request);
-    const facts = factsFrom(request, parsed, verdict);
-    const reasons = [...(verdict.accepted ? [] : verdict.reasons), ...workflowIdReasons(verdict.receiptId)];
+    const policy = await withPolicy(settings, verdict, parsed, now);
+    const facts = { ...factsFrom(request, parsed, verdict), approval: policy.approval };
+    const reasons = [
+      ...(verdict.accepted ? [] : verdict.reasons),
+      ...policy.reasons,
+      ...workflowIdReasons(verdict.receiptId),
+    ];
     if (verdict.accepted && reasons.length === 0) {
       if (!parsed.ok) throw new Error('an accepted receipt must come with a valid request');
       const { request: accepted } = parsed;
@@ -151,6 +188,46 @@ async function rejectingBugs(validate: () => Promise<Validation>, metrics: Execu
   }
 }
 
+/** A step's approvals so far: refused, still short of the policy (and what it misses), or enough. */
+export type CollectedApprovals =
+  | { status: 'refused'; reasons: Reason[] }
+  | { status: 'pending'; receipt: string; missing: string[]; approval: ApprovalFacts }
+  | { status: 'satisfied'; receipt: string; approval: ApprovalFacts | null };
+
+/**
+ * A run's step collects approvals as they arrive: `receipt` (whose signature the run has checked)
+ * joins the signatures `held` so far, and the policy in force says whether they are enough.
+ */
+async function collect(
+  settings: ValidationSettings,
+  input: { request: OperationRequest; held: string | null; receipt: string },
+): Promise<CollectedApprovals> {
+  const merged =
+    input.held === null
+      ? { ok: true as const, receipt: input.receipt }
+      : mergeReceipts(input.held, input.receipt);
+  if (!merged.ok) {
+    const message = `The receipt ${merged.problem}.`;
+    return { status: 'refused', reasons: [{ code: Code.ALREADY_AUTHORIZED, message }] };
+  }
+  const { policy } = settings;
+  if (!policy) return { status: 'satisfied', receipt: merged.receipt, approval: null };
+  await settings.keys.refresh();
+  const check = await verifyReceiptSignature(merged.receipt, settings.keys);
+  const now = new Date(authorizationNow());
+  const verdict = await decideApprovals(policy, input.request, settings.mode, check.signatures, now);
+  const approval = verdict.facts;
+  if (verdict.satisfied) return { status: 'satisfied', receipt: merged.receipt, approval };
+  const missing = verdict.reasons.filter((reason) => reason.code === Code.NEEDS_APPROVALS);
+  if (missing.length === 0) return { status: 'refused', reasons: verdict.reasons };
+  return {
+    status: 'pending',
+    receipt: merged.receipt,
+    missing: missing.map((reason) => reason.message),
+    approval,
+  };
+}
+
 export function createValidationActivities(
   settings: ValidationSettings,
   metrics: ExecutorMetrics,
@@ -158,6 +235,25 @@ export function createValidationActivities(
 ) {
   const validate = decide(settings, metrics);
   return {
+    collectStepApprovals: (input: { request: OperationRequest; held: string | null; receipt: string }) =>
+      collect(settings, input),
+    /**
+     * Right before an accepted operation's first GitHub write: its approvals against the key ring, policy
+     * and revocations in force now, so a key revoked since the approval stops it with nothing written.
+     */
+    async recheckApprovals(input: { request: OperationRequest; approval: ApprovalFacts | null }) {
+      if (!settings.policy || !input.approval) return { satisfied: true, reasons: [], facts: input.approval };
+      const { request, approval } = input;
+      const now = new Date(authorizationNow());
+      return recheckApprovals(
+        settings.policy,
+        settings.keys,
+        request,
+        settings.mode,
+        approval.approvals,
+        now,
+      );
+    },
     /**
      * Every receipt invariant, the signature, the workflow id and the mode, decided in one
      * place; an accepted receipt is then consumed in the durable ledger by this workflow

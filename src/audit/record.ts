@@ -6,6 +6,20 @@ import type { Reason } from '../shared.js';
 import { hashLeaf } from './merkle/hasher.js';
 
 /**
+ * One signature of the receipt as an approval (docs/audit.md): its key by kid and RFC 7638 thumbprint
+ * (null when the ring had no key of that kid), the approver the policy gives that key (null when none),
+ * and whether the decision counted it, or why not.
+ */
+export const approvalRecordSchema = z.strictObject({
+  kid: z.string().nullable(),
+  thumbprint: z.string().nullable(),
+  approver: z.string().nullable(),
+  accepted: z.boolean(),
+  reason: z.strictObject({ code: z.string().min(1), message: z.string() }).nullable(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
+
+/**
  * One final decision about one submission. Strict objects: an unknown field is a sign of tampering
  * or of a writer from another version, never something to drop silently. No field may hold a secret.
  */
@@ -23,6 +37,15 @@ export const auditRecordSchema = z.strictObject({
   repository: z.string().min(1).nullable(),
   op_digest: z.string().min(1).nullable(),
   key_id: z.string().min(1).nullable(),
+  /**
+   * The approval policy's version the decision used (`sha256:<hex>`), null without a policy file; and the
+   * revocation list's. Absent on records of decisions that never reached the policy (written before it
+   * existed, or refused before a receipt could be read).
+   */
+  policy_digest: z.string().min(1).nullable().optional(),
+  revocations_digest: z.string().min(1).nullable().optional(),
+  /** Every signature of the receipt, accepted or refused; absent where `policy_digest` is. */
+  approvals: z.array(approvalRecordSchema).optional(),
   outcome: z.enum(['succeeded', 'failed', 'rejected', 'blocked_by_mode']),
   reasons: z.array(z.strictObject({ code: z.string().min(1), message: z.string() })),
   github: z
@@ -67,6 +90,8 @@ export const auditRecordSchema = z.strictObject({
           url: z.string().nullable(),
           /** Null when the step has no record of its own (never authorized, never started). */
           leaf_hash: sha256Hex.nullable(),
+          /** The approvals the run collected for the step (those held when it never got enough included). */
+          approvals: z.array(approvalRecordSchema).optional(),
         }),
       ),
       /** The refused authorizations on record for this run when it ended. */
@@ -88,6 +113,13 @@ export const auditRecordSchema = z.strictObject({
     .nullable(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+/** What an approval decision used and what it made of each signature: the fields every record of it carries. */
+export type ApprovalFacts = {
+  policy_digest: string | null;
+  revocations_digest: string | null;
+  approvals: ApprovalRecord[];
+};
 
 /**
  * The record as the workflow knows it; the activity adds where and by what it ran, and to a run's

@@ -73,7 +73,9 @@ const answerLine = (answer: AuthorizationAnswer, tampered: boolean): string => {
   const said =
     answer.status === 'accepted'
       ? `accepted, runs as ${answer.workflowId}`
-      : `refused: ${answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}`;
+      : answer.status === 'pending'
+        ? `pending: ${answer.missing.join(' ')}`
+        : `refused: ${answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}`;
   return `${expected ? '✔' : '✘'} ${what}: ${said}`;
 };
 

@@ -7,7 +7,7 @@ export {
   type ReceiptClaims,
 } from './claims.js';
 export { claimedReceiptId } from './compact-jws.js';
-export { type IssueOptions, issueReceipt } from './issue.js';
+export { addSignature, type IssueOptions, issueReceipt } from './issue.js';
 export { KeyRing, loadKeyRing, readKeyRingFile } from './key-ring.js';
 export { canonicalRequest, opDigest } from './op-digest.js';
 export { parseOperationRequest } from './operation-request.js';

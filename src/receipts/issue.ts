@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CompactSign, type JWK } from 'jose';
+import { CompactSign, FlattenedSign, type JWK } from 'jose';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
@@ -10,9 +10,11 @@ import {
   type ReceiptClaims,
   receiptClaimsSchema,
 } from './claims.js';
+import { headerKid, MAX_SIGNATURES, serializeGeneral, splitReceipt } from './compact-jws.js';
 import { opDigest } from './op-digest.js';
 import { parseOperationRequest } from './operation-request.js';
-import { loadSigningKey } from './signing-key.js';
+import { loadSigningKey, type SigningKey } from './signing-key.js';
+import { parseStrictJsonObject } from './strict-json.js';
 
 export interface IssueOptions {
   /** 1..86400: exp = iat + ttlSeconds. */
@@ -59,6 +61,49 @@ export async function issueReceipt(
   } satisfies ReceiptClaims);
   if (!claims.success) throw new Error(firstIssueSentence(claims.error, 'receipt claims'));
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims.data)))
-    .setProtectedHeader({ alg: RECEIPT_ALG, typ: RECEIPT_TYPE, kid: signing.kid })
+    .setProtectedHeader(headerFor(signing))
     .sign(signing.key);
+}
+
+const headerFor = (signing: SigningKey) => ({ alg: RECEIPT_ALG, typ: RECEIPT_TYPE, kid: signing.kid });
+
+/**
+ * Co-signs a receipt: `privateJwk` signs the very payload bytes already signed, under its own protected
+ * header, and the result is the JWS JSON general serialization with that signature last. Verifies none
+ * of the existing signatures (the executor does), but refuses a payload that is not receipt claims for
+ * `request` (an approver signs only what they have seen) and a kid that already signed.
+ */
+export async function addSignature(
+  receipt: string,
+  privateJwk: unknown,
+  request: OperationRequest,
+): Promise<string> {
+  const signing = loadSigningKey(privateJwk);
+  const split = splitReceipt(receipt.trim());
+  if (!split.ok) throw new Error(`The receipt ${split.problem}.`);
+  const { payload, signatures } = split.parts;
+  const json = parseStrictJsonObject(Buffer.from(payload, 'base64url'));
+  if (!json.ok) throw new Error(`The receipt payload ${json.problem}.`);
+  const claims = receiptClaimsSchema.safeParse(json.value);
+  if (!claims.success) throw new Error(firstIssueSentence(claims.error, 'receipt claims'));
+  if (claims.data.op_digest !== opDigest(request)) {
+    throw new Error(
+      'The receipt authorizes another request than the one given (op_digest mismatch); nothing was signed.',
+    );
+  }
+  if (signatures.some((signature) => headerKid(signature.protected) === signing.kid)) {
+    throw new Error(`Key "${signing.kid}" has already signed this receipt.`);
+  }
+  if (signatures.length >= MAX_SIGNATURES) {
+    throw new Error(
+      `The receipt already carries ${MAX_SIGNATURES} signatures, the most one receipt may carry.`,
+    );
+  }
+  const added = await new FlattenedSign(Buffer.from(payload, 'base64url'))
+    .setProtectedHeader(headerFor(signing))
+    .sign(signing.key);
+  return serializeGeneral(payload, [
+    ...signatures,
+    { protected: added.protected as string, signature: added.signature },
+  ]);
 }

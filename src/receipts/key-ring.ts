@@ -1,14 +1,36 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { z } from 'zod';
 import { readJsonFile } from '../common/files.js';
 import { ed25519PublicJwkSchema, PRIVATE_JWK_MEMBERS, parseJwk } from './jwk-schemas.js';
 
-/** The public Ed25519 keys a verifier trusts, by kid. Several at once allow rotation. */
-export class KeyRing {
-  readonly #keys: ReadonlyMap<string, KeyObject>;
+/** Which version of a file was read: a change of either is a new version. */
+type FileStamp = { path: string; mtimeMs: number; size: number };
 
-  constructor(keys: ReadonlyMap<string, KeyObject>) {
+/**
+ * The public Ed25519 keys a verifier trusts, by kid. Several at once allow rotation. A ring read from
+ * a file re-reads it on `refresh()` when its mtime or size changed, so a worker trusts a key added to or
+ * removed from the ring without a restart.
+ */
+export class KeyRing {
+  #keys: ReadonlyMap<string, KeyObject>;
+  #file: FileStamp | undefined;
+
+  constructor(keys: ReadonlyMap<string, KeyObject>, file?: FileStamp) {
     this.#keys = keys;
+    this.#file = file;
+  }
+
+  /** One stat; reads and parses the file again only when it changed. Throws, failing closed, when it no longer parses. */
+  async refresh(): Promise<void> {
+    if (!this.#file) return;
+    const { path, mtimeMs, size } = this.#file;
+    const now = await stat(path);
+    if (now.mtimeMs === mtimeMs && now.size === size) return;
+    const next = await readKeyRingFile(path);
+    this.#keys = next.#keys;
+    this.#file = next.#file;
   }
 
   get kids(): string[] {
@@ -17,6 +39,14 @@ export class KeyRing {
 
   keyFor(kid: string): KeyObject | undefined {
     return this.#keys.get(kid);
+  }
+
+  /** The RFC 7638 SHA-256 thumbprint of the key named `kid`, which names it beyond its kid; undefined when the ring has none. */
+  async thumbprintFor(kid: string): Promise<string | undefined> {
+    const key = this.#keys.get(kid);
+    if (!key) return undefined;
+    const { kty, crv, x } = key.export({ format: 'jwk' });
+    return calculateJwkThumbprint({ kty, crv, x } as JWK, 'sha256');
   }
 }
 
@@ -46,7 +76,14 @@ export function loadKeyRing(jwks: unknown): KeyRing {
 }
 
 export async function readKeyRingFile(path: string): Promise<KeyRing> {
-  return loadKeyRing(await readJsonFile(path, 'a JWKS of Ed25519 public keys'));
+  // Stat first: a change made while reading is then seen by the next refresh.
+  const { mtimeMs, size } = await stat(path);
+  const ring = loadKeyRing(await readJsonFile(path, 'a JWKS of Ed25519 public keys'));
+  return new KeyRing(new Map(ring.kids.map((kid) => [kid, ring.keyFor(kid) as KeyObject])), {
+    path,
+    mtimeMs,
+    size,
+  });
 }
 
 function rejectPrivateMembers(candidate: unknown, subject: string): void {

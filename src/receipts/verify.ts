@@ -7,7 +7,7 @@ import { type ParsedOperationRequest, parseOperationRequest } from './operation-
 import { type ReceiptReason, reason } from './reasons.js';
 import { show } from './show.js';
 import { timeReasons } from './time-checks.js';
-import { verifyReceiptSignature } from './verify-signature.js';
+import { type SignatureResult, verifyReceiptSignature } from './verify-signature.js';
 
 export interface ReceiptVerifyOptions {
   keys: KeyRing;
@@ -22,9 +22,27 @@ export interface ReceiptVerifyOptions {
   maxAgeSeconds?: number;
 }
 
+/**
+ * `kid` is the first valid signature's; `signatures` holds every signature's result (one for a compact
+ * receipt, none when the receipt could not be split into signatures), for the approval policy to count.
+ */
 export type ReceiptVerdict =
-  | { accepted: true; receiptId: string; kid: string; claims: ReceiptClaims; opDigest: string }
-  | { accepted: false; receiptId?: string; kid?: string; reasons: ReceiptReason[] };
+  | {
+      accepted: true;
+      receiptId: string;
+      kid: string;
+      claims: ReceiptClaims;
+      opDigest: string;
+      signatures: SignatureResult[];
+    }
+  | {
+      accepted: false;
+      receiptId?: string;
+      kid?: string;
+      claims?: ReceiptClaims;
+      reasons: ReceiptReason[];
+      signatures: SignatureResult[];
+    };
 
 const optionsSchema = z.object({
   keys: z.instanceof(KeyRing),
@@ -58,9 +76,13 @@ export async function verifyReceipt(
   const parsed = safelyParse(request);
   const signature = await verifyReceiptSignature(token, settings.keys);
   if (!signature.ok)
-    return { accepted: false, reasons: [...reasons, ...signature.reasons, ...requestReasons(parsed)] };
+    return {
+      accepted: false,
+      reasons: [...reasons, ...signature.reasons, ...requestReasons(parsed)],
+      signatures: signature.signatures,
+    };
 
-  const { claims, kid } = signature;
+  const { claims, kid, signatures } = signature;
   if (!claims.enforceable) {
     reasons.push(
       reason('NOT_ENFORCEABLE', 'The receipt is advisory (enforceable is false); it authorizes nothing.'),
@@ -78,8 +100,8 @@ export async function verifyReceipt(
   const nowSeconds = Math.floor(settings.now.getTime() / 1000);
   reasons.push(...timeReasons(claims, { ...settings, nowSeconds }));
 
-  if (reasons.length > 0) return { accepted: false, receiptId: claims.jti, kid, reasons };
-  return { accepted: true, receiptId: claims.jti, kid, claims, opDigest: claims.op_digest };
+  if (reasons.length > 0) return { accepted: false, receiptId: claims.jti, kid, claims, reasons, signatures };
+  return { accepted: true, receiptId: claims.jti, kid, claims, opDigest: claims.op_digest, signatures };
 }
 
 /** zod reads properties, and a hostile object's getter may throw; that is still just an invalid request. */

@@ -16,6 +16,8 @@ export interface PreviewedStep {
   assets: PreviewedAsset[];
   /** Absent when GitHub was not asked (`--offline`). */
   now?: Omit<StepPreview, 'id' | 'assets'>;
+  /** Under an approval policy: what the step needs, as the policy explains it with no approval yet. */
+  approvals?: string[];
 }
 
 export interface PreviewedAsset {
@@ -32,7 +34,11 @@ function previewedAssets(request: OperationRequest, found: StepPreview | undefin
   });
 }
 
-export function previewOf(plan: PublicationPlan, now: readonly StepPreview[] = []): PreviewedStep[] {
+export function previewOf(
+  plan: PublicationPlan,
+  now: readonly StepPreview[] = [],
+  approvalsNeeded?: (request: OperationRequest) => string[],
+): PreviewedStep[] {
   return inExecutionOrder(plan).map((step) => {
     const found = now.find((preview) => preview.id === step.id);
     return {
@@ -44,6 +50,7 @@ export function previewOf(plan: PublicationPlan, now: readonly StepPreview[] = [
       requests: planFor(step.request),
       assets: previewedAssets(step.request, found),
       ...(found ? { now: { action: found.action, detail: found.detail } } : {}),
+      ...(approvalsNeeded ? { approvals: approvalsNeeded(step.request) } : {}),
     };
   });
 }
@@ -61,6 +68,7 @@ export function previewText(runId: string, steps: readonly PreviewedStep[]): str
     if (step.assets.length > 0) lines.push(`   assets (${step.assets.length}):`);
     for (const { asset, now } of step.assets) lines.push(`     ${asset}${now ? `: now ${now}` : ''}`);
     if (step.now) lines.push(`   now: ${step.now.action}: ${step.now.detail}`);
+    if (step.approvals) lines.push('   approvals needed:', ...step.approvals.map((line) => `   ${line}`));
   });
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import type { RecordDraft } from '../audit/record.js';
+import type { ApprovalFacts, RecordDraft } from '../audit/record.js';
 import { Code } from '../codes.js';
 import type { RunTimeline } from '../shared.js';
 import { runVerdict } from './step-workflow.js';
@@ -16,7 +16,12 @@ const RECORD_OUTCOMES = {
  * The record a run appends when it ends (docs/runs.md): the plan, the mode and each step's outcome with
  * its own record's leaf hash. The activity adds the refusals on record for the run.
  */
-export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraft {
+export function runRecord(
+  timeline: RunTimeline,
+  recordedAt: string,
+  approvals: ReadonlyMap<string, ApprovalFacts> = new Map(),
+): RecordDraft {
+  const decisions = [...approvals.values()];
   const notShipped = timeline.steps.filter((step) => step.status !== 'shipped');
   return {
     recorded_at: recordedAt,
@@ -28,6 +33,8 @@ export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraf
     repository: null,
     op_digest: null,
     key_id: null,
+    // The versions of the run's latest approval decision; each step's own record names those it used.
+    ...(decisions.length > 0 ? policyVersions(decisions.at(-1) as ApprovalFacts) : {}),
     outcome: RECORD_OUTCOMES[runVerdict(timeline)],
     reasons: notShipped.map((step) => ({
       code: step.reason?.code ?? Code.EXECUTION_FAILED,
@@ -44,8 +51,14 @@ export function runRecord(timeline: RunTimeline, recordedAt: string): RecordDraf
         receipt_id: step.receiptId ?? null,
         url: step.url ?? null,
         leaf_hash: step.auditLeafHash ?? null,
+        ...(approvals.has(step.id) ? { approvals: approvals.get(step.id)?.approvals } : {}),
       })),
     },
     authorization: null,
   };
 }
+
+const policyVersions = ({ policy_digest, revocations_digest }: ApprovalFacts) => ({
+  policy_digest,
+  revocations_digest,
+});

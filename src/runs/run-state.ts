@@ -1,3 +1,4 @@
+import type { ApprovalFacts } from '../audit/record.js';
 import { Code } from '../codes.js';
 import {
   type ExecutionResult,
@@ -18,6 +19,12 @@ export interface Run {
   prepared: Map<string, PreparedStep>;
   /** Accepted receipts by step: bearer tokens, so never part of the timeline anyone can query. */
   receipts: Map<string, string>;
+  /** The approvals collected so far for steps whose policy needs more, as one receipt; likewise private. */
+  approvals: Map<string, string>;
+  /** The latest approval decision of each step that reached one: kids, approvers, verdicts; no token. */
+  approvalFacts: Map<string, ApprovalFacts>;
+  /** Steps whose approvals an Update is merging now: one at a time per step. */
+  collecting: Set<string>;
   /** The reason codes of the last receipt refused for a step still waiting: why it never ran, at the end. */
   refused: Map<string, Code[]>;
   /** Bumped on every change, so the main loop wakes once per change. */
@@ -45,6 +52,9 @@ export function openRun(prepared: PreparedRun, startedAt: number): Run {
     steps: new Map(steps.map((step) => [step.id, step])),
     prepared: new Map(prepared.steps.map((step) => [step.id, step])),
     receipts: new Map(),
+    approvals: new Map(),
+    collecting: new Set(),
+    approvalFacts: new Map(),
     refused: new Map(),
     version: 0,
   };
@@ -83,12 +93,29 @@ export function markNotShipped(run: Run, step: StepView, reason: NotShipped): vo
 
 /** A step whose receipt the run accepted: it starts once its needs have shipped, as the workflow id returned. */
 export function markAuthorized(run: Run, step: StepView, receiptId: string, receipt: string): string {
+  run.approvals.delete(step.id);
+  delete step.missingApprovals;
   step.status = 'authorized';
   step.receiptId = receiptId;
   step.workflowId = workflowIdFor(receiptId);
   run.receipts.set(step.id, receipt);
   run.version += 1;
   return step.workflowId;
+}
+
+/** Approvals that verify but do not satisfy the policy yet: held, and what is missing shown, until more arrive. */
+export function holdApprovals(run: Run, step: StepView, receipt: string, missing: string[]): void {
+  run.approvals.set(step.id, receipt);
+  step.missingApprovals = missing;
+  run.version += 1;
+}
+
+/** Kept for the run's record: every approval the run collected, for each step. */
+export function noteApprovals(run: Run, step: string, facts: ApprovalFacts | null): void {
+  if (!facts) return;
+  // Re-inserted, so the map's order is the order of the latest decisions.
+  run.approvalFacts.delete(step);
+  run.approvalFacts.set(step, facts);
 }
 
 /** A refused receipt for a step still waiting: why it never ran, should the run close first. */

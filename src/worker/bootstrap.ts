@@ -8,6 +8,7 @@ import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
 import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/logger.js';
 import { createExecutorMetrics, prometheusOptions } from '../metrics/executor-metrics.js';
+import { policySource } from '../policy/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
 import { restateOutcomes } from './outcome-logs.js';
@@ -93,7 +94,7 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
     const workers = await createExecutorWorkers({
       connection,
       namespace: config.temporal.namespace,
-      validation: { keys, mode: config.mode, ...config.receipts },
+      validation: { keys, policy: policySource(config.policy), mode: config.mode, ...config.receipts },
       store,
       ledger,
       octokit: createOctokit(

@@ -97,6 +97,7 @@ function recordOutcome(
         repository: facts.repository,
         op_digest: facts.opDigest,
         key_id: facts.keyId,
+        ...facts.approval,
         outcome,
         reasons,
         github: github && ('url' in github ? effectFields(github) : github),
@@ -131,7 +132,13 @@ async function ship(
   accepted: Extract<activities.Validation, { decision: 'accepted' }>,
   progress: Progress,
 ): Promise<ExecutionResult> {
-  const { facts, request, writes, notAfter } = accepted;
+  const { request, writes, notAfter } = accepted;
+  const recheck = await coreActivities.recheckApprovals({ request, approval: accepted.facts.approval });
+  const facts = { ...accepted.facts, approval: recheck.facts };
+  if (!recheck.satisfied) {
+    const audit = await recordOutcome(facts, progress, 'rejected', recheck.reasons, null);
+    return { status: 'rejected', reasons: recheck.reasons, audit };
+  }
   progress.stage = 'writing';
   try {
     const effect = await performOperation(request, writes, notAfter, progress);

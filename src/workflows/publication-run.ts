@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import { Code } from '../codes.js';
-import type { PreparedRun } from '../runs/prepared.js';
+import type { PreparedRun, PreparedStep } from '../runs/prepared.js';
 import { alreadySubmittedReason, incompleteReason, resultInFailure } from '../runs/reasons.js';
 import {
   authorizationRefusal,
@@ -16,8 +16,10 @@ import {
   applyResult,
   closeRun,
   ended,
+  holdApprovals,
   markAuthorized,
   markNotShipped,
+  noteApprovals,
   openRun,
   type Run,
   startReady,
@@ -60,8 +62,30 @@ async function authorize(run: Run, input: unknown): Promise<AuthorizationAnswer>
   const check = await coreActivities.checkStepReceipt(receipt);
   const refused = refusalAfterReading(run, { step: id, receipt }, check);
   if (refused || !check.ok) return recordRead(run, input, refused as Refusal, check);
-  const workflowId = markAuthorized(run, run.steps.get(id) as StepView, check.receiptId, receipt);
-  return { status: 'accepted', step: id, receiptId: check.receiptId, workflowId };
+  // One step's approvals are merged one Update at a time, so none is lost to another's.
+  await wf.condition(() => !run.collecting.has(id));
+  run.collecting.add(id);
+  try {
+    const request = run.prepared.get(id)?.request as PreparedStep['request'];
+    const held = run.approvals.get(id) ?? null;
+    const collected = await coreActivities.collectStepApprovals({ request, held, receipt });
+    const step = run.steps.get(id) as StepView;
+    if (collected.status === 'refused') {
+      return recordRead(run, input, { status: 'refused', step: id, reasons: collected.reasons }, check);
+    }
+    // Another Update may have authorized the step, or the run closed, meanwhile.
+    const late = refusalAfterReading(run, { step: id, receipt }, check);
+    if (late) return recordRead(run, input, late, check);
+    noteApprovals(run, id, collected.approval);
+    if (collected.status === 'pending') {
+      holdApprovals(run, step, collected.receipt, collected.missing);
+      return { status: 'pending', step: id, receiptId: check.receiptId, missing: collected.missing };
+    }
+    const workflowId = markAuthorized(run, step, check.receiptId, collected.receipt);
+    return { status: 'accepted', step: id, receiptId: check.receiptId, workflowId };
+  } finally {
+    run.collecting.delete(id);
+  }
 }
 
 /** A step as its receipt's own workflow; neither cancelling nor closing the run touches it in flight. */
@@ -162,7 +186,7 @@ export async function executePublicationRun(input: RunInput): Promise<RunTimelin
   await Promise.all(inFlight);
   run.timeline.audit = await wf.CancellationScope.nonCancellable(async () => {
     await wf.condition(wf.allHandlersFinished);
-    const draft = runRecord(run.timeline, new Date(Date.now()).toISOString());
+    const draft = runRecord(run.timeline, new Date(Date.now()).toISOString(), run.approvalFacts);
     return coreActivities.recordOutcome({ step: 'run', draft });
   });
   run.timeline.state = 'closed';

@@ -62,6 +62,7 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
       accepted: true,
       receiptId: expect.any(String),
       reasons: [],
+      signatures: [{ kid: 'cli-key', thumbprint: expect.any(String), valid: true, reasons: [] }],
       note: expect.stringContaining('cannot know whether this receipt was already used'),
     });
 
@@ -131,6 +132,45 @@ describe('marketops keygen → receipt issue → receipt verify', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).not.toBe('');
     expect(run.stdout).toBe('');
+  });
+
+  it('cosign adds a second approver to an issued receipt; verify reports both signatures', async () => {
+    const second = join(dir, 'second');
+    expect((await marketops(['keygen', '--out', second, '--kid', 'cli-second'])).code).toBe(0);
+    const both = join(dir, 'both.jwks.json');
+    const keysOf = async (file: string) => JSON.parse(await readFile(file, 'utf8')).keys;
+    const secondJwks = join(second, 'receipt-keys.jwks.json');
+    await writeFile(
+      both,
+      JSON.stringify({ keys: [...(await keysOf(jwksFile())), ...(await keysOf(secondJwks))] }),
+    );
+    const secondKey = join(second, 'receipt-signing-key.jwk.json');
+    const cosign = (request: string, key: string) =>
+      marketops(['receipt', 'cosign', '--receipt', receiptFile, '--request', request, '--key', key]);
+
+    const cosigned = await cosign(requestFile, secondKey);
+    expect(cosigned.code, cosigned.stderr).toBe(0);
+    expect(JSON.parse(cosigned.stdout).signatures).toHaveLength(2);
+    const run = await marketops(
+      ['receipt', 'verify', '--receipt', '-', '--request', requestFile, '--keys', both],
+      { stdin: cosigned.stdout },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    const kids = JSON.parse(run.stdout).signatures.map((s: { kid: string; valid: boolean }) => [
+      s.kid,
+      s.valid,
+    ]);
+    expect(kids).toEqual([
+      ['cli-key', true],
+      ['cli-second', true],
+    ]);
+
+    const again = await cosign(requestFile, keyFile());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already signed');
+    const otherRequest = join(dir, 'pr-cosign.json');
+    await writeFile(otherRequest, JSON.stringify(openPr));
+    expect((await cosign(otherRequest, secondKey)).code).toBe(2);
   });
 
   it('--help shows examples', async () => {

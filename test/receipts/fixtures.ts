@@ -1,6 +1,7 @@
 import { sign } from 'node:crypto';
 import { CompactSign, type JWK } from 'jose';
 import { pullRequest, releaseRequest, tagRequest } from '../../src/demo/requests.js';
+import type { PublishReleaseRequest } from '../../src/operations/publish-release/request.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import {
   DEFAULT_AUDIENCE,
@@ -107,3 +108,23 @@ export function signText(issuer: Issuer, claimsText: string, headerText?: string
 
 export const b64 = (value: unknown): string =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** The worked examples' key: RFC 8037 appendix A.1, public knowledge, so the example is reproducible anywhere. */
+export const rfc8037Key = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  kid: 'rfc8037-example',
+  d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+  x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+};
+export const workedExampleRequest: PublishReleaseRequest = {
+  operation_kind: 'publish_release',
+  run_id: 'run-2025-06-01-a',
+  repository: 'acme/widgets',
+  tag_name: 'v1.2.0',
+  name: 'Widgets 1.2.0',
+  body: 'Faster widgets.\n\n- smaller ✓',
+  target_commitish: 'main',
+  draft: false,
+  prerelease: false,
+};

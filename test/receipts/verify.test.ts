@@ -168,6 +168,7 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
     expect(verdict).toEqual({
       accepted: false,
       reasons: [{ code: 'MALFORMED', message: 'Field "sub" of the receipt claims must equal run_id.' }],
+      signatures: [{ kid: 'fc-2025', thumbprint: expect.any(String), valid: true, reasons: [] }],
     });
   });
 
@@ -177,6 +178,7 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
       expect(verdict).toEqual({
         accepted: false,
         reasons: [{ code: 'MALFORMED', message: 'Field "exp" of the receipt claims must be after iat.' }],
+        signatures: [expect.objectContaining({ valid: true })],
       });
     }
     const oneSecond = await signRaw(issuer, claimsFor(tagRepo, { exp: T0_SECONDS + 1 }));
@@ -224,6 +226,7 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
     expect(verdict).toEqual({
       accepted: false,
       reasons: [{ code: 'DUPLICATE_MEMBER', message: 'The receipt header repeats the member name "alg".' }],
+      signatures: [{ kid: null, thumbprint: null, valid: false, reasons: [expect.anything()] }],
     });
   });
 
@@ -242,6 +245,7 @@ describe('verifyReceipt rejects with a reason code for each failed check', () =>
           { code: 'DUPLICATE_MEMBER', message: `The receipt payload repeats the member name "${name}".` },
           expect.objectContaining({ code: 'INVALID_REQUEST' }),
         ],
+        signatures: [expect.objectContaining({ valid: true })],
       });
     }
   });
@@ -448,7 +452,11 @@ describe('verifyReceiptSignature', () => {
 
   it('rejects a forgery before anything could record its receipt_id', async () => {
     const check = await verifyReceiptSignature(await signRaw(stranger, claimsFor(tagRepo)), issuer.ring);
-    expect(check).toEqual({ ok: false, reasons: [expect.objectContaining({ code: 'BAD_SIGNATURE' })] });
+    expect(check).toEqual({
+      ok: false,
+      reasons: [expect.objectContaining({ code: 'BAD_SIGNATURE' })],
+      signatures: [expect.objectContaining({ kid: 'fc-2025', valid: false })],
+    });
   });
 });
 

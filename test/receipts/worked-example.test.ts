@@ -10,26 +10,7 @@ import {
   verifyReceipt,
 } from '../../src/receipts/index.js';
 import { codesOf } from '../support/results.js';
-
-/** The RFC 8037 appendix A.1 key: public knowledge, so the example is reproducible anywhere. */
-const privateJwk = {
-  kty: 'OKP',
-  crv: 'Ed25519',
-  kid: 'rfc8037-example',
-  d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
-  x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
-};
-const request: PublishReleaseRequest = {
-  operation_kind: 'publish_release',
-  run_id: 'run-2025-06-01-a',
-  repository: 'acme/widgets',
-  tag_name: 'v1.2.0',
-  name: 'Widgets 1.2.0',
-  body: 'Faster widgets.\n\n- smaller ✓',
-  target_commitish: 'main',
-  draft: false,
-  prerelease: false,
-};
+import { rfc8037Key as privateJwk, workedExampleRequest as request } from './fixtures.js';
 
 /** Section 2.1's release with assets. */
 const withAssets: PublishReleaseRequest = {

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/worker';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
+import type { ValidationSettings } from '../../src/activities/validation.js';
 import { type ArtifactStore, openArtifactStore } from '../../src/artifacts/index.js';
 import { type AuditStore, checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ExecutorClient } from '../../src/client/executor-client.js';
@@ -81,8 +82,14 @@ const harnessSandboxConfig = sandboxConfigSchema.parse({
   tokens: [...defaultSandboxConfig.tokens, { id: 'owner', token: OWNER_TOKEN, repoAdmin: true }],
 });
 
+/** What a test may set in the workers' validation: an approval policy, a key ring of several approvers. */
+export type HarnessOptions = Partial<Pick<ValidationSettings, 'policy' | 'keys'>>;
+
 /** The executor against a real Temporal server and the sandbox over real HTTP: no mocks. */
-export async function startExecutorHarness(env: TestWorkflowEnvironment): Promise<ExecutorHarness> {
+export async function startExecutorHarness(
+  env: TestWorkflowEnvironment,
+  options: HarnessOptions = {},
+): Promise<ExecutorHarness> {
   const sandbox = await startSandbox({ port: 0, config: harnessSandboxConfig });
   const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
   const audit = await generateSigningKey('audit-test');
@@ -93,7 +100,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
   );
   const ledger = await openLedger(`file:${join(dir, 'ledger')}`);
   const artifacts = await openArtifactStore({ kind: 'local', dir: join(dir, 'artifacts') });
-  const keys = loadKeyRing(publicJwks);
+  const keys = options.keys ?? loadKeyRing(publicJwks);
   const octokit = createOctokit(sandbox.url, { kind: 'token', token: sandbox.token });
   const workflowBundle = await executorBundle();
 
@@ -101,7 +108,14 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
     return createExecutorWorkers({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
-      validation: { keys, mode, audience: DEFAULT_AUDIENCE, clockSkewSeconds: 60, maxAgeSeconds: 86_400 },
+      validation: {
+        keys,
+        ...(options.policy ? { policy: options.policy } : {}),
+        mode,
+        audience: DEFAULT_AUDIENCE,
+        clockSkewSeconds: 60,
+        maxAgeSeconds: 86_400,
+      },
       store,
       ledger,
       octokit,
@@ -169,13 +183,16 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
  * many workflows run at once and nothing needs to skip.
  * Read `suite.harness` inside tests: it exists once `beforeAll` has run.
  */
-export function useExecutorHarness(server: TemporalServer): { harness: ExecutorHarness } {
+export function useExecutorHarness(
+  server: TemporalServer,
+  options: () => Promise<HarnessOptions> = async () => ({}),
+): { harness: ExecutorHarness } {
   const temporal = useTemporalServer(server);
   const suite = {} as { harness: ExecutorHarness };
   beforeAll(async () => {
     const { env } = temporal;
     if (server === 'dev-server') await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-    suite.harness = await startExecutorHarness(env);
+    suite.harness = await startExecutorHarness(env, await options());
   });
   // Vitest runs after-hooks in reverse: the harness closes before its server goes.
   afterAll(() => suite.harness?.close());

@@ -21,7 +21,8 @@ Examples:
   $ marketops receipt verify --receipt receipt.jws --request release.json --keys keys/receipt-keys.jwks.json
   $ cat receipt.jws | marketops receipt verify --receipt - --request release.json --keys jwks.json --mode dry-run
 
-Prints {"accepted":…,"receiptId":…,"reasons":[{"code":…,"message":…}],"note":…}.
+Prints {"accepted":…,"receiptId":…,"reasons":[{"code":…,"message":…}],"signatures":[…],"note":…},
+with one {kid, thumbprint, valid, reasons} per signature (several for a co-signed receipt).
 Exit codes: 0 accepted, 3 rejected, 2 usage error (unreadable file, bad key ring).
 
 This is an offline check: it cannot know whether the receipt was already used. Each receipt_id
@@ -35,9 +36,51 @@ const OFFLINE_NOTE =
 export function registerReceiptCommand(program: Command): void {
   const receipt = program
     .command('receipt')
-    .description('Issue and verify signed operation receipts (Ed25519 compact JWS).');
+    .description('Issue, co-sign and verify signed operation receipts (Ed25519 JWS).');
   registerIssue(receipt);
+  registerCosign(receipt);
   registerVerify(receipt);
+}
+
+const COSIGN_EXAMPLES = `
+Examples:
+  $ marketops receipt cosign --receipt receipt.jws --request release.json --key bob.jwk.json > receipt.json
+  $ marketops receipt cosign --receipt receipt.json --request release.json --key carol.jwk.json > receipt3.json
+
+Prints the receipt with the new signature last, in the JWS JSON general serialization on one line
+(docs/receipt-format.md section 3.4). The payload and the signatures already there are unchanged, so
+the receipt keeps its receipt_id: it is still used once, however many approvers signed it.`;
+
+interface CosignFlags {
+  receipt: string;
+  request: string;
+  key: string;
+}
+
+function registerCosign(receipt: Command): void {
+  receipt
+    .command('cosign')
+    .description("Add an approver's signature to an existing receipt, for the same operation request.")
+    .requiredOption('--receipt <file>', 'receipt file (compact or JSON), or - to read it from stdin')
+    .requiredOption(
+      '--request <file>',
+      'the operation request the receipt authorizes; checked before signing',
+    )
+    .requiredOption('--key <file>', "the co-signer's private Ed25519 JWK")
+    .addHelpText('after', COSIGN_EXAMPLES)
+    .action(async (flags: CosignFlags) => {
+      const [{ readJsonFile }, { addSignature, parseOperationRequest }] = await Promise.all([
+        import('../../common/files.js'),
+        import('../../receipts/index.js'),
+      ]);
+      const token = await asUserError(readReceipt(flags.receipt));
+      const parsed = parseOperationRequest(
+        await asUserError(readJsonFile(flags.request, 'an operation request')),
+      );
+      if (!parsed.ok) throw new UserError(`${flags.request}: ${parsed.message}`);
+      const privateJwk = await asUserError(readJsonFile(flags.key, 'a private Ed25519 JWK'));
+      process.stdout.write(`${await asUserError(addSignature(token, privateJwk, parsed.request))}\n`);
+    });
 }
 
 interface IssueFlags {
@@ -136,6 +179,7 @@ function registerVerify(receipt: Command): void {
         accepted: verdict.accepted,
         receiptId: verdict.receiptId ?? null,
         reasons,
+        signatures: verdict.signatures,
         note: OFFLINE_NOTE,
       };
       process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

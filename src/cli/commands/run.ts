@@ -67,11 +67,11 @@ async function authorizeRun(runId: string, flags: AuthorizeFlags): Promise<void>
     seconds: flags.timeout,
     timedOut: `No answer from run ${runId} within ${flags.timeout} s: a run answers authorizations only while a worker polls ${TASK_QUEUE}, and one may still accept these when it starts; see marketops run show ${runId} for the steps accepted, and deliver the others again.`,
   });
-  const lines = answers.map((answer) =>
-    answer.status === 'accepted'
-      ? `accepted: step ${answer.step} will run as ${answer.workflowId}`
-      : `refused: step ${answer.step}: ${answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}`,
-  );
+  const lines = answers.map((answer) => {
+    if (answer.status === 'accepted') return `accepted: step ${answer.step} will run as ${answer.workflowId}`;
+    if (answer.status === 'pending') return `pending: step ${answer.step}: ${answer.missing.join(' ')}`;
+    return `refused: step ${answer.step}: ${answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}`;
+  });
   print(flags.json, answers, lines.join('\n'));
   if (answers.some((answer) => answer.status === 'refused')) process.exitCode = ExitCode.rejected;
 }

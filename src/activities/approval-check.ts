@@ -1,0 +1,114 @@
+import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
+import { policyCodes } from '../codes.js';
+import type { OperationRequest } from '../operations/registry.js';
+import {
+  type Approval,
+  evaluatePolicy,
+  operationFacts,
+  type PolicyDecision,
+  type PolicySource,
+} from '../policy/index.js';
+import type { PolicySnapshot } from '../policy/source.js';
+import type { KeyRing } from '../receipts/index.js';
+import type { SignatureResult } from '../receipts/verify-signature.js';
+import type { Mode, Reason } from '../shared.js';
+
+export type ApprovalVerdict = { satisfied: boolean; reasons: Reason[]; facts: ApprovalFacts };
+
+/** Signatures whose header names a kid are approvals; one without a kid approves for no one. */
+const approvalsFrom = (signatures: readonly SignatureResult[]): Approval[] =>
+  signatures.flatMap((s) =>
+    s.kid === null ? [] : [{ kid: s.kid, thumbprint: s.thumbprint, verified: s.valid }],
+  );
+
+/**
+ * The policy in force (re-read when its file changed) decides on the receipt's valid signatures for
+ * this operation in this mode, at `now`. Pure but for reading the policy source.
+ */
+export async function decideApprovals(
+  policy: PolicySource,
+  request: OperationRequest,
+  mode: Mode,
+  signatures: readonly SignatureResult[],
+  now: Date,
+): Promise<ApprovalVerdict> {
+  const snapshot = await policy.current();
+  const facts = operationFacts(request, mode);
+  const decision = evaluatePolicy({ ...snapshot, facts, approvals: approvalsFrom(signatures), now });
+  return {
+    satisfied: decision.satisfied,
+    reasons: decision.reasons,
+    facts: {
+      policy_digest: decision.policy_digest,
+      revocations_digest: decision.revocations_digest,
+      approvals: signatures.map((signature) => approvalRecord(signature, decision, snapshot)),
+    },
+  };
+}
+
+/**
+ * Right before the first GitHub write: the same approvals again, against the ring, policy and
+ * revocations in force now. A key removed from the ring, or replaced under its kid, no longer verifies.
+ */
+export async function recheckApprovals(
+  policy: PolicySource,
+  keys: KeyRing,
+  request: OperationRequest,
+  mode: Mode,
+  approvals: readonly ApprovalRecord[],
+  now: Date,
+): Promise<ApprovalVerdict> {
+  await keys.refresh();
+  const signatures = await Promise.all(approvals.map((approval) => stillInRing(keys, approval)));
+  return decideApprovals(policy, request, mode, signatures, now);
+}
+
+async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<SignatureResult> {
+  const { kid, thumbprint } = approval;
+  const current = kid === null ? undefined : await keys.thumbprintFor(kid);
+  const valid = !signatureFailed(approval) && current !== undefined && current === thumbprint;
+  return { kid, thumbprint, valid, reasons: [] };
+}
+
+/**
+ * A signature that failed on its own when it arrived (a receipt reason code, or the policy's
+ * RECEIPT_UNVERIFIED) stays failed; one the policy merely did not count still verifies.
+ */
+function signatureFailed({ reason }: ApprovalRecord): boolean {
+  if (reason === null) return false;
+  return reason.code === 'RECEIPT_UNVERIFIED' || !(policyCodes as readonly string[]).includes(reason.code);
+}
+
+/** Why a signature did not count: its own failure, the policy's refusal of it, else what the decision lacks. */
+function approvalRecord(
+  signature: SignatureResult,
+  decision: PolicyDecision,
+  snapshot: PolicySnapshot,
+): ApprovalRecord {
+  const { kid, thumbprint } = signature;
+  const refusal = decision.rules.flatMap((rule) => rule.refused).find((refused) => refused.kid === kid);
+  const approver = refusal?.approver ?? approverOf(signature, snapshot);
+  const counted =
+    signature.valid &&
+    approver !== null &&
+    decision.rules.some((rule) => rule.approved_by.includes(approver));
+  const reason = counted ? null : (signature.reasons[0] ?? refusal ?? decision.reasons[0] ?? null);
+  return {
+    kid,
+    thumbprint,
+    approver,
+    accepted: counted,
+    reason: reason && { code: reason.code, message: reason.message },
+  };
+}
+
+/** The approver whose key signed: the policy's (by kid or thumbprint), or the kid itself without a policy file. */
+function approverOf({ kid, thumbprint }: SignatureResult, { policy }: PolicySnapshot): string | null {
+  if (policy.mode === 'ring') return kid;
+  const owner = policy.policy.approvers.find((approver) =>
+    approver.keys.some(
+      (key) => key.kid === kid || (key.thumbprint !== undefined && key.thumbprint === thumbprint),
+    ),
+  );
+  return owner?.name ?? null;
+}
