@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { openAuditStore } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
@@ -12,7 +12,33 @@ export class TemporalUnreachableError extends Error {
 export interface ConnectedExecutor {
   executor: ExecutorClient;
   client: Client;
+  /**
+   * A sentence when Temporal stopped answering during this connection and still does not
+   * answer now; undefined when it never stopped, or answers again.
+   */
+  unreachable(): Promise<string | undefined>;
   close(): Promise<void>;
+}
+
+const GRPC_UNAVAILABLE = 14;
+/** How long a check whether Temporal answers again may take, once a command's time is up. */
+const PROBE_MS = 1_000;
+
+/**
+ * Every call is retried while the server is unavailable (restarting, or down), not only for the
+ * SDK's ten attempts (about 20 s): the command's --timeout bounds the wait (src/cli/waiting.ts),
+ * and the work goes on on the server meanwhile. Other retryable failures keep the SDK's limit.
+ */
+function retriedThroughOutages(lost: () => void) {
+  const sdk = defaultGrpcRetryOptions();
+  return makeGrpcRetryInterceptor({
+    delayFunction: sdk.delayFunction,
+    retryableDecider(attempt, status) {
+      if (status.code !== GRPC_UNAVAILABLE) return sdk.retryableDecider(attempt, status);
+      lost();
+      return true;
+    },
+  });
 }
 
 async function readKeys(path: string) {
@@ -26,29 +52,54 @@ async function readKeys(path: string) {
 /**
  * Connects as Federation Core would: Temporal per its env conventions, receipts checked
  * against the key ring (pass `null` for a client that only inspects runs). A `deadline` (epoch
- * ms) bounds the attempt to reach Temporal, which otherwise waits for the SDK's 10 s.
+ * ms) bounds the attempt to reach Temporal, which otherwise waits for the SDK's 10 s. Once
+ * connected, calls ride out an outage (`retriedThroughOutages`); `say` hears when one begins.
  */
 export async function connectExecutor(
   config: Config,
   keysFile: string | null = config.receipts.keysFile,
   deadline?: number,
+  say: (line: string) => void = () => {},
 ): Promise<ConnectedExecutor> {
   const keys = keysFile === null ? undefined : await readKeys(keysFile);
-  const connectionOptions =
-    deadline === undefined
-      ? config.temporal.connectionOptions
-      : { ...config.temporal.connectionOptions, connectTimeout: Math.max(1, deadline - Date.now()) };
+  const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
+  let connected = false;
+  let lostAt: Date | undefined;
+  const lost = () => {
+    if (!connected || lostAt) return;
+    lostAt = new Date();
+    say(
+      `Temporal at ${address} stopped answering; retrying${deadline === undefined ? '' : ' until --timeout'}; what was started goes on on the server`,
+    );
+  };
+  const connectionOptions = {
+    ...config.temporal.connectionOptions,
+    interceptors: [retriedThroughOutages(lost)],
+    ...(deadline === undefined ? {} : { connectTimeout: Math.max(1, deadline - Date.now()) }),
+  };
   const connection = await Connection.connect(connectionOptions).catch((error: Error) => {
-    const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
     throw new TemporalUnreachableError(
       `Cannot reach Temporal at ${address} (${error.message}); start it with \`npm start\` or set TEMPORAL_ADDRESS.`,
     );
   });
+  connected = true;
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const auditStore = await openAuditStore(config.audit.store);
   return {
     executor: new ExecutorClient(client, { keys, auditStore, audience: config.receipts.audience }),
     client,
+    async unreachable() {
+      if (!lostAt) return undefined;
+      const answers = await connection
+        .withDeadline(Date.now() + PROBE_MS, () => connection.workflowService.getSystemInfo({}))
+        .then(
+          () => true,
+          () => false,
+        );
+      return answers
+        ? undefined
+        : `Temporal at ${address} stopped answering at ${lostAt.toISOString()} and still does not answer`;
+    },
     async close() {
       await Promise.allSettled([auditStore.close(), connection.close()]);
     },

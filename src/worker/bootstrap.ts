@@ -1,14 +1,17 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type pino from 'pino';
 import { openArtifactStore } from '../artifacts/index.js';
 import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
 import { openBudgetStore } from '../budgets/store.js';
+import { freePort } from '../common/free-port.js';
 import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
 import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/logger.js';
 import { createExecutorMetrics, prometheusOptions } from '../metrics/executor-metrics.js';
+import { serveHealthAndMetrics } from '../metrics/health-endpoint.js';
 import { readKeyRingFile } from '../receipts/index.js';
+import { PrerequisiteError } from '../temporal/prerequisites.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
 import { restateOutcomes } from './outcome-logs.js';
 
@@ -32,21 +35,28 @@ function registerSecrets(config: Config): void {
 /** The SDK's logs through `logger`, with expected outcomes on one info line each (see `restateOutcomes`). */
 export const runtimeLogger = (logger: pino.Logger) => temporalRuntimeLogger(logger, restateOutcomes);
 
+export interface InstalledRuntime {
+  logger: pino.Logger;
+  /** The Runtime's own Prometheus endpoint, on loopback: the worker's public port serves it (see `serveHealthAndMetrics`). */
+  metricsUrl: string;
+}
+
 /**
  * Logging (redacted, core logs forwarded) and the Prometheus endpoint. Must run before
  * anything touches Temporal's Runtime, so `start` calls it before the dev server starts.
  */
-export function installRuntime(config: Config): pino.Logger {
+export async function installRuntime(config: Config): Promise<InstalledRuntime> {
   registerSecrets(config);
   const logger = createLogger({ level: config.logLevel });
+  const port = await freePort();
   Runtime.install({
     logger: runtimeLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: 'WARN' },
-      metrics: { prometheus: prometheusOptions(config.metricsPort) },
+      metrics: { prometheus: prometheusOptions(`127.0.0.1:${port}`) },
     },
   });
-  return logger;
+  return { logger, metricsUrl: `http://127.0.0.1:${port}/metrics` };
 }
 
 /** A part of the worker that could not be opened at start-up: not a usage mistake, and not worth a stack. */
@@ -58,8 +68,22 @@ interface Closable {
   close(): Promise<void>;
 }
 
-/** The worker process: wires the stores and runs until SIGINT/SIGTERM. */
-export async function runWorkerProcess(config: Config, logger = installRuntime(config)): Promise<void> {
+/** Whether every worker runs and polls its task queue: what `/healthz` answers. */
+const allPolling = (workers: Worker[]) => () =>
+  workers.every(
+    (worker) => worker.getState() === 'RUNNING' && worker.getStatus().workflowPollerState === 'POLLING',
+  );
+
+/**
+ * The worker process: wires the stores and runs until SIGINT/SIGTERM. `running` hears when its
+ * workers start polling.
+ */
+export async function runWorkerProcess(
+  config: Config,
+  runtime?: InstalledRuntime,
+  running: () => void = () => {},
+): Promise<void> {
+  const { logger, metricsUrl } = runtime ?? (await installRuntime(config));
   assertWritable(config);
   const keys = await readKeyRingFile(config.receipts.keysFile);
   const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);
@@ -74,6 +98,11 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
     return part;
   };
   try {
+    const endpoint = await open(
+      'metrics and health endpoint',
+      'MARKETOPS_METRICS_PORT',
+      serveHealthAndMetrics(config.metricsPort, metricsUrl),
+    );
     const store = await open(
       'audit store',
       'MARKETOPS_AUDIT_STORE',
@@ -107,12 +136,19 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
       budgetLimits: { pacing: config.github.pacing },
+    }).catch((error: unknown) => {
+      if (error instanceof PrerequisiteError)
+        throw new WorkerStartError(`The worker cannot start: ${error.message}`);
+      throw error;
     });
+    const runs = runWorkers(workers);
+    endpoint.running(allPolling(workers));
+    running();
     logger.info(
       { mode: config.mode, namespace: config.temporal.namespace, github: config.github.apiUrl },
       'MarketOps worker running',
     );
-    await runWorkers(workers);
+    await runs;
   } finally {
     await Promise.allSettled(opened.map((part) => part.close()));
   }

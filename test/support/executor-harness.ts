@@ -112,7 +112,7 @@ export async function startExecutorHarness(env: TestWorkflowEnvironment): Promis
       budgetLimits: { pacing: 'documented-limits' },
       githubWritesPerSecond: 1000,
       workflowBundle,
-      checkRetention: false,
+      checkPrerequisites: false,
     });
   }
 
