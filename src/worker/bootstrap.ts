@@ -4,6 +4,7 @@ import { openArtifactStore } from '../artifacts/index.js';
 import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
 import { openBudgetStore } from '../budgets/store.js';
 import { freePort } from '../common/free-port.js';
+import { parseStoreLocation } from '../common/store-location.js';
 import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
@@ -64,6 +65,14 @@ export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
 }
 
+/** Where a store lives, for its start-up error: the database's host (never its credentials), or the folder. */
+function storeWhere(location: string): string {
+  const parsed = parseStoreLocation(location);
+  if (parsed.kind === 'file') return `in ${parsed.dir}`;
+  const { host } = new URL(parsed.url);
+  return `on PostgreSQL at ${host}`;
+}
+
 interface Closable {
   close(): Promise<void>;
 }
@@ -104,18 +113,22 @@ export async function runWorkerProcess(
       serveHealthAndMetrics(config.metricsPort, metricsUrl),
     );
     const store = await open(
-      'audit store',
+      `audit store ${storeWhere(config.audit.store)}`,
       'MARKETOPS_AUDIT_STORE',
       openAuditStore(config.audit.store, signer),
     );
-    const ledger = await open('receipt ledger', 'MARKETOPS_LEDGER', openLedger(config.ledger));
+    const ledger = await open(
+      `receipt ledger ${storeWhere(config.ledger)}`,
+      'MARKETOPS_LEDGER',
+      openLedger(config.ledger),
+    );
     const budgets = await open(
-      'budget store',
+      `budget store ${storeWhere(config.github.budgetStore)}`,
       'MARKETOPS_BUDGET_STORE',
       openBudgetStore(config.github.budgetStore),
     );
     const connection = await open(
-      'connection to Temporal',
+      `connection to Temporal at ${config.temporal.connectionOptions.address ?? 'localhost:7233'}`,
       'TEMPORAL_ADDRESS',
       NativeConnection.connect(config.temporal.connectionOptions),
     );

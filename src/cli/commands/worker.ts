@@ -43,11 +43,14 @@ export function registerWorkerCommand(program: Command): void {
       try {
         await runWorkerProcess(config, undefined, running);
       } catch (error) {
-        // Temporal's runtime (its metrics endpoint, its signal handlers) would keep a failed worker
-        // alive and "healthy" to a supervisor: once the error is printed, the process ends.
+        const failure =
+          error instanceof WorkerStartError
+            ? new UserError(error.message, ExitCode.failure)
+            : await asUserError(Promise.reject(error)).catch((converted: unknown) => converted);
+        // Temporal's runtime (its signal handlers, its threads) would keep a failed worker alive: the
+        // process ends once main has printed the error and set the exit code, which it does at once.
         setTimeout(() => process.exit(), 100).unref();
-        if (error instanceof WorkerStartError) throw new UserError(error.message, ExitCode.failure);
-        return asUserError(Promise.reject(error));
+        throw failure;
       }
     });
 }
