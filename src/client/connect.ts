@@ -1,8 +1,9 @@
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { openAuditStore } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
 import { ExecutorClient } from './executor-client.js';
+import { OutageRetries } from './outage-retries.js';
 
 /** Not a usage mistake: the service is down or elsewhere. */
 export class TemporalUnreachableError extends Error {
@@ -20,26 +21,8 @@ export interface ConnectedExecutor {
   close(): Promise<void>;
 }
 
-const GRPC_UNAVAILABLE = 14;
 /** How long a check whether Temporal answers again may take, once a command's time is up. */
 const PROBE_MS = 1_000;
-
-/**
- * Every call is retried while the server is unavailable (restarting, or down), not only for the
- * SDK's ten attempts (about 20 s): the command's --timeout bounds the wait (src/cli/waiting.ts),
- * and the work goes on on the server meanwhile. Other retryable failures keep the SDK's limit.
- */
-function retriedThroughOutages(lost: () => void) {
-  const sdk = defaultGrpcRetryOptions();
-  return makeGrpcRetryInterceptor({
-    delayFunction: sdk.delayFunction,
-    retryableDecider(attempt, status) {
-      if (status.code !== GRPC_UNAVAILABLE) return sdk.retryableDecider(attempt, status);
-      lost();
-      return true;
-    },
-  });
-}
 
 async function readKeys(path: string) {
   return readKeyRingFile(path).catch((error: Error) => {
@@ -53,7 +36,7 @@ async function readKeys(path: string) {
  * Connects as Federation Core would: Temporal per its env conventions, receipts checked
  * against the key ring (pass `null` for a client that only inspects runs). A `deadline` (epoch
  * ms) bounds the attempt to reach Temporal, which otherwise waits for the SDK's 10 s. Once
- * connected, calls ride out an outage (`retriedThroughOutages`); `say` hears when one begins.
+ * connected, calls ride out an outage (`OutageRetries`); `say` hears when one begins.
  */
 export async function connectExecutor(
   config: Config,
@@ -72,9 +55,10 @@ export async function connectExecutor(
       `Temporal at ${address} stopped answering; retrying${deadline === undefined ? '' : ' until --timeout'}; what was started goes on on the server`,
     );
   };
+  const retries = new OutageRetries(lost);
   const connectionOptions = {
     ...config.temporal.connectionOptions,
-    interceptors: [retriedThroughOutages(lost)],
+    interceptors: [retries.interceptor()],
     ...(deadline === undefined ? {} : { connectTimeout: Math.max(1, deadline - Date.now()) }),
   };
   const connection = await Connection.connect(connectionOptions).catch((error: Error) => {
@@ -101,6 +85,7 @@ export async function connectExecutor(
         : `Temporal at ${address} stopped answering at ${lostAt.toISOString()} and still does not answer`;
     },
     async close() {
+      await retries.settle();
       await Promise.allSettled([auditStore.close(), connection.close()]);
     },
   };

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tagRequest } from '../../src/demo/requests.js';
 import { searchAttributes } from '../../src/shared.js';
-import { createLocalEnv, registerSearchAttributes, temporalCliExecutable } from '../../src/temporal/servers.js';
+import {
+  createLocalEnv,
+  registerSearchAttributes,
+  temporalCliExecutable,
+} from '../../src/temporal/servers.js';
 import { marketops, marketopsInBackground } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 import { probe, workerEnv, workerRun } from '../support/worker-process.js';
@@ -59,7 +63,10 @@ describe('on a bare dev server', () => {
     const dir = await tempDir('prerequisites');
     const plan = join(dir, 'plan.yaml');
     const runId = `prerequisites-${Date.now()}`;
-    await writeFile(plan, stringify({ run_id: runId, steps: [{ id: 'tag', request: tagRequest(runId, 'v1.0.0') }] }));
+    await writeFile(
+      plan,
+      stringify({ run_id: runId, steps: [{ id: 'tag', request: tagRequest(runId, 'v1.0.0') }] }),
+    );
     const start = await marketops(['run', 'start', plan], { env });
     expect(start.code, start.stderr).toBe(1);
     expect(start.stderr).toMatch(
