@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeSynced } from '../common/durable-files.js';
-import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
+import type { PoolOptions } from '../common/postgres-pool-size.js';
+import { inTransaction, openStorePool } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import { type BudgetState, emptyBudget } from './state.js';
 
@@ -126,14 +126,18 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
   };
 }
 
-async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await createUnderLock(pool, 'marketops-github-budgets', [
-    `CREATE TABLE IF NOT EXISTS marketops_github_budgets (
+async function openPostgresBudgetStore(url: string, options: PoolOptions): Promise<BudgetStore> {
+  const pool = await openStorePool(
+    url,
+    'marketops-github-budgets',
+    [
+      `CREATE TABLE IF NOT EXISTS marketops_github_budgets (
       identity text PRIMARY KEY,
       state jsonb NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now())`,
-  ]);
+    ],
+    options,
+  );
   const serial = perIdentityQueue();
   return {
     update: (identity, change) =>
@@ -163,7 +167,9 @@ async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
 }
 
 /** `postgres://…` for several hosts; `file:DIR`, `file:///abs/dir` or a plain path for one. */
-export function openBudgetStore(location: string): Promise<BudgetStore> {
+export function openBudgetStore(location: string, options: PoolOptions = {}): Promise<BudgetStore> {
   const where = parseStoreLocation(location);
-  return where.kind === 'postgres' ? openPostgresBudgetStore(where.url) : openFileBudgetStore(where.dir);
+  return where.kind === 'postgres'
+    ? openPostgresBudgetStore(where.url, options)
+    : openFileBudgetStore(where.dir);
 }

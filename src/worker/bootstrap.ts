@@ -115,17 +115,17 @@ export async function runWorkerProcess(
     const store = await open(
       `audit store ${storeWhere(config.audit.store)}`,
       'MARKETOPS_AUDIT_STORE',
-      openAuditStore(config.audit.store, signer),
+      openAuditStore(config.audit.store, signer, config.postgres),
     );
     const ledger = await open(
       `receipt ledger ${storeWhere(config.ledger)}`,
       'MARKETOPS_LEDGER',
-      openLedger(config.ledger),
+      openLedger(config.ledger, config.postgres),
     );
     const budgets = await open(
       `budget store ${storeWhere(config.github.budgetStore)}`,
       'MARKETOPS_BUDGET_STORE',
-      openBudgetStore(config.github.budgetStore),
+      openBudgetStore(config.github.budgetStore, config.postgres),
     );
     const connection = await open(
       `connection to Temporal at ${config.temporal.connectionOptions.address ?? 'localhost:7233'}`,
