@@ -5,7 +5,7 @@ export const HEALTH_PATH = '/healthz';
 
 export interface HealthEndpoint {
   /** From now on, `/healthz` asks `polling` and the metrics are served. */
-  running(polling: () => boolean): void;
+  running(polling: () => Promise<boolean>): void;
   close(): Promise<void>;
 }
 
@@ -14,8 +14,8 @@ const answer = (response: ServerResponse, status: number, text: string) =>
 
 /**
  * The worker's one public port. Until its workers run, every path answers 503; then `/healthz`
- * answers 200 while they poll (503 otherwise) and any other path the Temporal Runtime's metrics,
- * read from its loopback endpoint `runtimeMetricsUrl`. The Runtime opens its endpoint before
+ * answers 200 while they poll and reach Temporal (503 otherwise), and any other path the Temporal
+ * Runtime's metrics, read from its loopback endpoint `runtimeMetricsUrl`. The Runtime opens its endpoint before
  * anything can fail, so published as is it called a worker that never started healthy (issue 23).
  * It listens from the start, so a port already in use stops the worker before it polls.
  */
@@ -23,11 +23,16 @@ export async function serveHealthAndMetrics(
   port: number,
   runtimeMetricsUrl: string,
 ): Promise<HealthEndpoint> {
-  let polling: (() => boolean) | undefined;
+  let polling: (() => Promise<boolean>) | undefined;
   const server = createServer((request, response) => {
     if (!polling) return answer(response, 503, 'starting');
-    if (request.url === HEALTH_PATH)
-      return answer(response, polling() ? 200 : 503, polling() ? 'polling' : 'not polling');
+    if (request.url === HEALTH_PATH) {
+      polling().then(
+        (ok) => answer(response, ok ? 200 : 503, ok ? 'polling' : 'not polling'),
+        () => answer(response, 503, 'not polling'),
+      );
+      return;
+    }
     fetch(runtimeMetricsUrl).then(
       async (metrics) => {
         const type = metrics.headers.get('content-type') ?? 'text/plain';

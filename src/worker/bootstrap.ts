@@ -77,11 +77,24 @@ interface Closable {
   close(): Promise<void>;
 }
 
-/** Whether every worker runs and polls its task queue: what `/healthz` answers. */
-const allPolling = (workers: Worker[]) => () =>
+/** How long `/healthz` waits for Temporal's answer: a health check's own timeout is a few seconds. */
+const SERVER_CHECK_MS = 1_000;
+
+/**
+ * Whether every worker runs and polls its task queue, and Temporal answers now: what `/healthz`
+ * says. Through a server outage the workers keep "polling" (their polls are retried), so only the
+ * server's answer tells that they reach it.
+ */
+const allPolling = (workers: Worker[], connection: NativeConnection) => async () =>
   workers.every(
     (worker) => worker.getState() === 'RUNNING' && worker.getStatus().workflowPollerState === 'POLLING',
-  );
+  ) &&
+  (await connection
+    .withDeadline(Date.now() + SERVER_CHECK_MS, () => connection.workflowService.getSystemInfo({}))
+    .then(
+      () => true,
+      () => false,
+    ));
 
 /**
  * The worker process: wires the stores and runs until SIGINT/SIGTERM. `running` hears when its
@@ -155,7 +168,7 @@ export async function runWorkerProcess(
       throw error;
     });
     const runs = runWorkers(workers);
-    endpoint.running(allPolling(workers));
+    endpoint.running(allPolling(workers, connection));
     running();
     logger.info(
       { mode: config.mode, namespace: config.temporal.namespace, github: config.github.apiUrl },

@@ -21,7 +21,7 @@ import { probe, workerEnv, workerRun } from '../support/worker-process.js';
  * healthy), and `run start` keeps the server's reason; after the setup all pass.
  */
 describe('on a bare dev server', () => {
-  let server: TestWorkflowEnvironment;
+  let server: TestWorkflowEnvironment | undefined;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     server = await createLocalEnv();
@@ -75,6 +75,7 @@ describe('on a bare dev server', () => {
   });
 
   it('after the setup: doctor passes, and the worker says healthy only once it polls', async () => {
+    if (!server) throw new Error('the dev server did not start');
     await registerSearchAttributes(server.connection, 'default');
     await server.connection.workflowService.updateNamespace({
       namespace: 'default',
