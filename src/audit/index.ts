@@ -1,3 +1,4 @@
+import type { PoolOptions } from '../common/postgres-pool-size.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import type { CheckpointSigner } from './checkpoint.js';
 import { openFileAuditStore } from './file-store.js';
@@ -25,9 +26,13 @@ export { type KeptAnchor, verifyAuditLog } from './verify.js';
  * 'postgres://…' (or 'postgresql://…') opens the PostgreSQL store; 'file:DIR', 'file:///abs/dir' or a
  * plain path opens the embedded file store. Without a signer the store is read-only.
  */
-export async function openAuditStore(location: string, signer?: CheckpointSigner): Promise<AuditStore> {
+export async function openAuditStore(
+  location: string,
+  signer?: CheckpointSigner,
+  options: PoolOptions = {},
+): Promise<AuditStore> {
   const where = parseStoreLocation(location);
   return where.kind === 'postgres'
-    ? openPostgresAuditStore(where.url, signer)
+    ? openPostgresAuditStore(where.url, signer, options)
     : openFileAuditStore(where.dir, signer);
 }

@@ -1,5 +1,6 @@
-import pg from 'pg';
-import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
+import type pg from 'pg';
+import type { PoolOptions } from '../common/postgres-pool-size.js';
+import { inTransaction, openStorePool } from '../common/postgres-transaction.js';
 import { type Checkpoint, type CheckpointSigner, checkpointSchema } from './checkpoint.js';
 import { schemaSql, splitSchema } from './postgres-schema.js';
 import { type AuditRecord, canonicalRecord } from './record.js';
@@ -145,14 +146,9 @@ class PostgresAuditStore extends AuditStoreBase implements AuditStore {
 export async function openPostgresAuditStore(
   location: string,
   signer?: CheckpointSigner,
+  options: PoolOptions = {},
 ): Promise<AuditStore> {
   const { connectionString, schema } = splitSchema(location);
-  const pool = new pg.Pool({ connectionString, max: 4 });
-  try {
-    await createUnderLock(pool, 'marketops-audit-schema', [schemaSql(schema)]);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const pool = await openStorePool(connectionString, 'marketops-audit-schema', [schemaSql(schema)], options);
   return new PostgresAuditStore(pool, schema, signer);
 }

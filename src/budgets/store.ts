@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { replaceSynced } from '../common/durable-files.js';
-import { createUnderLock, inTransaction } from '../common/postgres-transaction.js';
+import type { PoolOptions } from '../common/postgres-pool-size.js';
+import { inTransaction, openStorePool } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 import { type BudgetState, emptyBudget } from './state.js';
 
@@ -120,14 +120,18 @@ async function openFileBudgetStore(dir: string): Promise<BudgetStore> {
   };
 }
 
-async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await createUnderLock(pool, 'marketops-github-budgets', [
-    `CREATE TABLE IF NOT EXISTS marketops_github_budgets (
+async function openPostgresBudgetStore(url: string, options: PoolOptions): Promise<BudgetStore> {
+  const pool = await openStorePool(
+    url,
+    'marketops-github-budgets',
+    [
+      `CREATE TABLE IF NOT EXISTS marketops_github_budgets (
       identity text PRIMARY KEY,
       state jsonb NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now())`,
-  ]);
+    ],
+    options,
+  );
   const serial = perIdentityQueue();
   return {
     update: (identity, change) =>
@@ -157,7 +161,9 @@ async function openPostgresBudgetStore(url: string): Promise<BudgetStore> {
 }
 
 /** `postgres://…` for several hosts; `file:DIR`, `file:///abs/dir` or a plain path for one. */
-export function openBudgetStore(location: string): Promise<BudgetStore> {
+export function openBudgetStore(location: string, options: PoolOptions = {}): Promise<BudgetStore> {
   const where = parseStoreLocation(location);
-  return where.kind === 'postgres' ? openPostgresBudgetStore(where.url) : openFileBudgetStore(where.dir);
+  return where.kind === 'postgres'
+    ? openPostgresBudgetStore(where.url, options)
+    : openFileBudgetStore(where.dir);
 }

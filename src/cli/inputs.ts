@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, UserError } from './exit-codes.js';
+import { ExitCode, serverReason, UserError } from './exit-codes.js';
 
 // The libraries below are imported when a command runs, never at start-up: `marketops --help`
 // must not pay for zod, the Temporal SDK or the stores (bench/cli-startup.ts measures it).
@@ -16,15 +16,19 @@ export async function readReceipt(source: string): Promise<string> {
 }
 
 /**
- * Library errors are single sentences about the user's input: show them as such
- * (exit 2), except an unreachable Temporal, which is an ordinary failure (exit 1).
+ * Library errors are single sentences about the user's input: show them as such (exit 2),
+ * except an unreachable Temporal (exit 7) and the server's own refusal, which keeps its reason
+ * (exit 1).
  */
 export async function asUserError<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
     const { TemporalUnreachableError } = await import('../client/connect.js');
-    if (error instanceof TemporalUnreachableError) throw new UserError(error.message, ExitCode.failure);
+    if (error instanceof TemporalUnreachableError)
+      throw new UserError(error.message, ExitCode.temporalUnreachable);
+    const reason = serverReason(error);
+    if (reason) throw new UserError(reason, ExitCode.failure);
     throw error instanceof Error && !(error instanceof UserError) ? new UserError(error.message) : error;
   }
 }
@@ -61,7 +65,7 @@ export function parseInstant(value: string): Date {
 export const timeoutOption = (waitingFor: string): Option =>
   new Option(
     '--timeout <duration>',
-    `give up waiting for ${waitingFor} after this long: 90, 30s, 5m, 1h (exit 6)`,
+    `give up waiting for ${waitingFor} after this long: 90, 30s, 5m, 1h (exit 6; 7 if Temporal stopped answering)`,
   ).argParser(parseDuration);
 
 /** A command that shows one thing by its id: a `--timeout` while it waits for the answer, and `--json`. */

@@ -3,6 +3,7 @@ import { redactSecrets } from '../logging/redaction.js';
 import { registerArtifactCommand } from './commands/artifact.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExecutionCommand } from './commands/execution.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerKeysCommand } from './commands/keys.js';
@@ -14,7 +15,7 @@ import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerWorkerCommand } from './commands/worker.js';
-import { ExitCode, UserError } from './exit-codes.js';
+import { ExitCode, serverReason, UserError } from './exit-codes.js';
 
 const program = new Command('marketops')
   .description('Durable, fail-closed executor of authorized GitHub operations on Temporal.')
@@ -36,6 +37,7 @@ registerPlanCommand(program);
 registerRunCommand(program);
 registerArtifactCommand(program);
 registerPolicyCommand(program);
+registerDoctorCommand(program);
 
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -43,9 +45,8 @@ function exitFor(error: unknown): number {
     process.stderr.write(`marketops: ${redactSecrets(error.message)}\n`);
     return error.exitCode;
   }
-  process.stderr.write(
-    `marketops: unexpected failure: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`,
-  );
+  const message = serverReason(error) ?? (error instanceof Error ? error.message : String(error));
+  process.stderr.write(`marketops: unexpected failure: ${redactSecrets(message)}\n`);
   return ExitCode.failure;
 }
 

@@ -52,7 +52,8 @@ export async function watchingForWorkers<T>(
   }
 }
 
-export type Bounded<T> = { done: true; value: T } | { done: false };
+/** Not done: `unreachable` says, when it is so, that Temporal stopped answering and still does not. */
+export type Bounded<T> = { done: true; value: T } | { done: false; unreachable?: string };
 
 /** A Temporal call that starts after the deadline, which the abort no longer reaches, is cut this much later. */
 const LATE_CALL_GRACE_MS = 1_000;
@@ -102,7 +103,8 @@ export const deadlineAfter = (seconds: number | undefined): number | undefined =
 
 /**
  * Connects to Temporal, runs `work` until `timeoutSeconds` have passed (see `deadlineAfter`; no
- * limit when undefined) and closes. `keysFile` as for `connectExecutor`.
+ * limit when undefined) and closes. `keysFile` as for `connectExecutor`. Through an outage the
+ * calls are retried until then, and stderr says so once.
  */
 export async function connectedWithin<T>(
   timeoutSeconds: number | undefined,
@@ -112,9 +114,11 @@ export async function connectedWithin<T>(
   const deadline = deadlineAfter(timeoutSeconds);
   // Spent loading the CLI: connecting in no time would fail and blame Temporal.
   if (deadline !== undefined && Date.now() >= deadline) return { done: false };
-  const connected = await asUserError(connectExecutor(await configFromEnv(), keysFile, deadline));
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const connected = await asUserError(connectExecutor(await configFromEnv(), keysFile, deadline, say));
   try {
-    return await within(connected.client, deadline, () => work(connected));
+    const bounded = await within(connected.client, deadline, () => work(connected));
+    return bounded.done ? bounded : { done: false, unreachable: await connected.unreachable() };
   } finally {
     await connected.close();
   }
@@ -127,9 +131,13 @@ export interface Timeout {
   timedOut: string;
 }
 
+/** The sentence a command ends with when Temporal was lost until its timeout: what goes on, after why. */
+export const lostUntilTimeout = (unreachable: string, timedOut: string): string =>
+  `${unreachable}: ${timedOut}`;
+
 /**
  * `connectedWithin` for commands that print nothing when their timeout passes: it ends them with
- * exit 6 and the timeout's sentence.
+ * exit 6 and the timeout's sentence, or exit 7 when Temporal stopped answering and still does not.
  */
 export async function withTemporal<T>(
   keysFile: string | null | undefined,
@@ -137,6 +145,9 @@ export async function withTemporal<T>(
   timeout?: Timeout,
 ): Promise<T> {
   const bounded = await connectedWithin(timeout?.seconds, keysFile, work);
-  if (!bounded.done) throw new UserError(timeout?.timedOut ?? '', ExitCode.timedOut);
-  return bounded.value;
+  if (bounded.done) return bounded.value;
+  const timedOut = timeout?.timedOut ?? '';
+  if (bounded.unreachable)
+    throw new UserError(lostUntilTimeout(bounded.unreachable, timedOut), ExitCode.temporalUnreachable);
+  throw new UserError(timedOut, ExitCode.timedOut);
 }

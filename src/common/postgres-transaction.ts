@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { DEFAULT_POOL_MAX, type PoolOptions } from './postgres-pool-size.js';
 
 /** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(
@@ -21,13 +22,26 @@ export async function inTransaction<T>(
 }
 
 /**
- * Creates a store's tables: `statements` run in one transaction under the advisory lock named
- * `lock`, because workers opening an empty database together would race CREATE … IF NOT EXISTS
- * into a duplicate catalog entry (pg_type_typname_nsp_index); with the lock they take turns.
+ * A store's pool, with its tables created: `statements` run in one transaction under the advisory
+ * lock named `lock`, because workers opening an empty database together would race CREATE … IF
+ * NOT EXISTS into a duplicate catalog entry (pg_type_typname_nsp_index); with the lock they take
+ * turns. A pool whose tables could not be created is ended, not left connected.
  */
-export function createUnderLock(pool: pg.Pool, lock: string, statements: readonly string[]): Promise<void> {
-  return inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
-    for (const statement of statements) await client.query(statement);
-  });
+export async function openStorePool(
+  connectionString: string,
+  lock: string,
+  statements: readonly string[],
+  { poolMax = DEFAULT_POOL_MAX }: PoolOptions = {},
+): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString, max: poolMax });
+  try {
+    await inTransaction(pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
+      for (const statement of statements) await client.query(statement);
+    });
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { DEFAULT_POOL_MAX } from '../common/postgres-pool-size.js';
 import { firstIssue } from '../common/zod-sentence.js';
 import { artifactS3EndpointSchema, artifactStoreLocation, artifactStoreSchema } from './artifact-store.js';
 import { githubPacingSchema } from './github-pacing.js';
@@ -44,6 +45,8 @@ const envSchema = z.object({
   MARKETOPS_ARTIFACT_STORE: artifactStoreSchema,
   MARKETOPS_ARTIFACT_S3_ENDPOINT: artifactS3EndpointSchema,
   MARKETOPS_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  // Per PostgreSQL store of a worker (three of them): docs/configuration.md adds them up.
+  MARKETOPS_PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(DEFAULT_POOL_MAX),
   MARKETOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     }),
     metricsPort: parsed.MARKETOPS_METRICS_PORT,
+    postgres: { poolMax: parsed.MARKETOPS_PG_POOL_MAX },
     logLevel: parsed.MARKETOPS_LOG_LEVEL,
   };
 }

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { syncPath, writeSynced } from '../common/durable-files.js';
-import { createUnderLock } from '../common/postgres-transaction.js';
+import type { PoolOptions } from '../common/postgres-pool-size.js';
+import { openStorePool } from '../common/postgres-transaction.js';
 import { parseStoreLocation } from '../common/store-location.js';
 
 /**
@@ -68,19 +68,20 @@ async function openFileLedger(dir: string): Promise<ReceiptLedger> {
   };
 }
 
-async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await createUnderLock(pool, 'marketops-consumed-receipts', [
-    `CREATE TABLE IF NOT EXISTS marketops_consumed_receipts (
+async function openPostgresLedger(url: string, options: PoolOptions): Promise<ReceiptLedger> {
+  const pool = await openStorePool(
+    url,
+    'marketops-consumed-receipts',
+    [
+      `CREATE TABLE IF NOT EXISTS marketops_consumed_receipts (
       receipt_id text PRIMARY KEY,
       workflow_id text NOT NULL,
       consumed_at timestamptz NOT NULL DEFAULT now())`,
-    // Ledgers created before runs were recorded gain the column; their rows keep NULL.
-    'ALTER TABLE marketops_consumed_receipts ADD COLUMN IF NOT EXISTS run_id text',
-  ]).catch(async (error) => {
-    await pool.end();
-    throw error;
-  });
+      // Ledgers created before runs were recorded gain the column; their rows keep NULL.
+      'ALTER TABLE marketops_consumed_receipts ADD COLUMN IF NOT EXISTS run_id text',
+    ],
+    options,
+  );
   return {
     async consume(receiptId, consumer) {
       const inserted = await pool.query(
@@ -102,7 +103,7 @@ async function openPostgresLedger(url: string): Promise<ReceiptLedger> {
 }
 
 /** `postgres://…` for shared deployments; `file:DIR`, `file:///abs/dir` or a plain path for one host. */
-export function openLedger(location: string): Promise<ReceiptLedger> {
+export function openLedger(location: string, options: PoolOptions = {}): Promise<ReceiptLedger> {
   const where = parseStoreLocation(location);
-  return where.kind === 'postgres' ? openPostgresLedger(where.url) : openFileLedger(where.dir);
+  return where.kind === 'postgres' ? openPostgresLedger(where.url, options) : openFileLedger(where.dir);
 }

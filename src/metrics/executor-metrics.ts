@@ -19,8 +19,8 @@ export const OPERATION_DURATION = 'marketops_operation_duration_seconds';
 const DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600];
 
 /** The Temporal Runtime's Prometheus endpoint, with our histogram's buckets. */
-export const prometheusOptions = (port: number) => ({
-  bindAddress: `0.0.0.0:${port}`,
+export const prometheusOptions = (bindAddress: string) => ({
+  bindAddress,
   histogramBucketOverrides: { [OPERATION_DURATION]: DURATION_BUCKETS },
 });
 

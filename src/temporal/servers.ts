@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connection } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import {
   type DevServerConfig,
   type EphemeralServerExecutable,
   TestWorkflowEnvironment,
 } from '@temporalio/testing';
 import { searchAttributes } from '../shared.js';
+import { indexedValueType, type TemporalServices } from './prerequisites.js';
 
 const toolsBin = resolve(dirname(fileURLToPath(import.meta.url)), '../../.tools/bin');
 
@@ -28,12 +27,15 @@ export const testServerExecutable = (): EphemeralServerExecutable =>
   executable('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server');
 
 /** Registers MarketOps' search attributes; registering them again is harmless. */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  // A default import: the package is CommonJS, whose named exports Node's ESM loader cannot see.
-  const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+export async function registerSearchAttributes(
+  connection: Pick<TemporalServices, 'operatorService'>,
+  namespace: string,
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, keyword])),
+    searchAttributes: Object.fromEntries(
+      Object.values(searchAttributes).map(({ name, type }) => [name, indexedValueType(type)]),
+    ),
   });
 }
 

@@ -1,15 +1,19 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type pino from 'pino';
 import { openArtifactStore } from '../artifacts/index.js';
 import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
 import { openBudgetStore } from '../budgets/store.js';
+import { freePort } from '../common/free-port.js';
+import { parseStoreLocation } from '../common/store-location.js';
 import type { Config } from '../config/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { openLedger } from '../ledger/index.js';
 import { createLogger, registerSecret, temporalRuntimeLogger } from '../logging/logger.js';
 import { createExecutorMetrics, prometheusOptions } from '../metrics/executor-metrics.js';
+import { serveHealthAndMetrics } from '../metrics/health-endpoint.js';
 import { policySource } from '../policy/index.js';
 import { readKeyRingFile } from '../receipts/index.js';
+import { PrerequisiteError } from '../temporal/prerequisites.js';
 import { createExecutorWorkers, runWorkers } from './executor-workers.js';
 import { restateOutcomes } from './outcome-logs.js';
 
@@ -33,21 +37,28 @@ function registerSecrets(config: Config): void {
 /** The SDK's logs through `logger`, with expected outcomes on one info line each (see `restateOutcomes`). */
 export const runtimeLogger = (logger: pino.Logger) => temporalRuntimeLogger(logger, restateOutcomes);
 
+export interface InstalledRuntime {
+  logger: pino.Logger;
+  /** The Runtime's own Prometheus endpoint, on loopback: the worker's public port serves it (see `serveHealthAndMetrics`). */
+  metricsUrl: string;
+}
+
 /**
  * Logging (redacted, core logs forwarded) and the Prometheus endpoint. Must run before
  * anything touches Temporal's Runtime, so `start` calls it before the dev server starts.
  */
-export function installRuntime(config: Config): pino.Logger {
+export async function installRuntime(config: Config): Promise<InstalledRuntime> {
   registerSecrets(config);
   const logger = createLogger({ level: config.logLevel });
+  const port = await freePort();
   Runtime.install({
     logger: runtimeLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: 'WARN' },
-      metrics: { prometheus: prometheusOptions(config.metricsPort) },
+      metrics: { prometheus: prometheusOptions(`127.0.0.1:${port}`) },
     },
   });
-  return logger;
+  return { logger, metricsUrl: `http://127.0.0.1:${port}/metrics` };
 }
 
 /** A part of the worker that could not be opened at start-up: not a usage mistake, and not worth a stack. */
@@ -55,12 +66,47 @@ export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
 }
 
+/** Where a store lives, for its start-up error: the database's host (never its credentials), or the folder. */
+function storeWhere(location: string): string {
+  const parsed = parseStoreLocation(location);
+  if (parsed.kind === 'file') return `in ${parsed.dir}`;
+  const { host } = new URL(parsed.url);
+  return `on PostgreSQL at ${host}`;
+}
+
 interface Closable {
   close(): Promise<void>;
 }
 
-/** The worker process: wires the stores and runs until SIGINT/SIGTERM. */
-export async function runWorkerProcess(config: Config, logger = installRuntime(config)): Promise<void> {
+/** How long `/healthz` waits for Temporal's answer: a health check's own timeout is a few seconds. */
+const SERVER_CHECK_MS = 1_000;
+
+/**
+ * Whether every worker runs and polls its task queue, and Temporal answers now: what `/healthz`
+ * says. Through a server outage the workers keep "polling" (their polls are retried), so only the
+ * server's answer tells that they reach it.
+ */
+const allPolling = (workers: Worker[], connection: NativeConnection) => async () =>
+  workers.every(
+    (worker) => worker.getState() === 'RUNNING' && worker.getStatus().workflowPollerState === 'POLLING',
+  ) &&
+  (await connection
+    .withDeadline(Date.now() + SERVER_CHECK_MS, () => connection.workflowService.getSystemInfo({}))
+    .then(
+      () => true,
+      () => false,
+    ));
+
+/**
+ * The worker process: wires the stores and runs until SIGINT/SIGTERM. `running` hears when its
+ * workers start polling.
+ */
+export async function runWorkerProcess(
+  config: Config,
+  runtime?: InstalledRuntime,
+  running: () => void = () => {},
+): Promise<void> {
+  const { logger, metricsUrl } = runtime ?? (await installRuntime(config));
   assertWritable(config);
   const keys = await readKeyRingFile(config.receipts.keysFile);
   const signer = await loadCheckpointSigner(config.audit.keyFile, config.audit.origin);
@@ -75,19 +121,28 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
     return part;
   };
   try {
-    const store = await open(
-      'audit store',
-      'MARKETOPS_AUDIT_STORE',
-      openAuditStore(config.audit.store, signer),
+    const endpoint = await open(
+      'metrics and health endpoint',
+      'MARKETOPS_METRICS_PORT',
+      serveHealthAndMetrics(config.metricsPort, metricsUrl),
     );
-    const ledger = await open('receipt ledger', 'MARKETOPS_LEDGER', openLedger(config.ledger));
+    const store = await open(
+      `audit store ${storeWhere(config.audit.store)}`,
+      'MARKETOPS_AUDIT_STORE',
+      openAuditStore(config.audit.store, signer, config.postgres),
+    );
+    const ledger = await open(
+      `receipt ledger ${storeWhere(config.ledger)}`,
+      'MARKETOPS_LEDGER',
+      openLedger(config.ledger, config.postgres),
+    );
     const budgets = await open(
-      'budget store',
+      `budget store ${storeWhere(config.github.budgetStore)}`,
       'MARKETOPS_BUDGET_STORE',
-      openBudgetStore(config.github.budgetStore),
+      openBudgetStore(config.github.budgetStore, config.postgres),
     );
     const connection = await open(
-      'connection to Temporal',
+      `connection to Temporal at ${config.temporal.connectionOptions.address ?? 'localhost:7233'}`,
       'TEMPORAL_ADDRESS',
       NativeConnection.connect(config.temporal.connectionOptions),
     );
@@ -108,12 +163,19 @@ export async function runWorkerProcess(config: Config, logger = installRuntime(c
       metrics: createExecutorMetrics(Runtime.instance().metricMeter),
       githubWritesPerSecond: config.github.writesPerSecond,
       budgetLimits: { pacing: config.github.pacing },
+    }).catch((error: unknown) => {
+      if (error instanceof PrerequisiteError)
+        throw new WorkerStartError(`The worker cannot start: ${error.message}`);
+      throw error;
     });
+    const runs = runWorkers(workers);
+    endpoint.running(allPolling(workers, connection));
+    running();
     logger.info(
       { mode: config.mode, namespace: config.temporal.namespace, github: config.github.apiUrl },
       'MarketOps worker running',
     );
-    await runWorkers(workers);
+    await runs;
   } finally {
     await Promise.allSettled(opened.map((part) => part.close()));
   }

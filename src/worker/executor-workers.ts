@@ -24,7 +24,7 @@ import { githubIdentities } from '../github/identities.js';
 import type { ReceiptLedger } from '../ledger/index.js';
 import type { ExecutorMetrics } from '../metrics/executor-metrics.js';
 import { TASK_QUEUE } from '../shared.js';
-import { assertRetentionCovers } from './retention.js';
+import { assertPrerequisites } from '../temporal/prerequisites.js';
 
 export const executorVersion: string = createRequire(import.meta.url)('../../package.json').version;
 
@@ -49,8 +49,11 @@ export interface ExecutorWorkerOptions {
   githubWritesPerSecond?: number;
   /** Pre-built bundle (tests build it once per file); otherwise bundled from src/workflows. */
   workflowBundle?: WorkflowBundleOption;
-  /** Only tests against the time-skipping server, which has no namespace retention, turn this off. */
-  checkRetention?: boolean;
+  /**
+   * The namespace's prerequisites (src/temporal/prerequisites.ts); only tests against the
+   * time-skipping server, which has no namespace retention, turn this off.
+   */
+  checkPrerequisites?: boolean;
 }
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -91,8 +94,8 @@ async function githubAccess(options: ExecutorWorkerOptions) {
  */
 export async function createExecutorWorkers(options: ExecutorWorkerOptions): Promise<Worker[]> {
   const { connection, namespace } = options;
-  if (options.checkRetention !== false) {
-    await assertRetentionCovers(connection, namespace, options.validation.maxAgeSeconds);
+  if (options.checkPrerequisites !== false) {
+    await assertPrerequisites(connection, namespace, options.validation.maxAgeSeconds);
   }
   const deps = {
     validation: options.validation,

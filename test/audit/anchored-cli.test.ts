@@ -76,7 +76,7 @@ async function runExecutions(): Promise<void> {
     metrics: createExecutorMetrics(Runtime.instance().metricMeter),
     githubWritesPerSecond: 1000,
     workflowBundle: await executorBundle(),
-    checkRetention: false,
+    checkPrerequisites: false,
   });
   const client = new ExecutorClient(env.client, { keys, now });
   const running = runWorkers(workers);

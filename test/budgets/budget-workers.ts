@@ -46,7 +46,7 @@ export async function startBudgetWorkers(harness: ExecutorHarness, options: Budg
     budgetLimits: options.budgetLimits,
     artifacts: harness.artifacts,
     workflowBundle: await executorBundle(),
-    checkRetention: false,
+    checkPrerequisites: false,
   });
   const running = runWorkers(workers);
   return {

@@ -160,7 +160,7 @@ describe('with a server that accepts connections and never answers', () => {
     await new Promise((resolve) => blackHole.close(resolve));
   });
 
-  it('status gives up connecting at the limit, not after the SDK’s 10 s: exit 1, Temporal unreachable', async () => {
+  it('status gives up connecting at the limit, not after the SDK’s 10 s: exit 7, Temporal unreachable', async () => {
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const address = blackHole.address();
     if (address === null || typeof address === 'string') throw new Error('the black hole has no port');
@@ -168,7 +168,7 @@ describe('with a server that accepts connections and never answers', () => {
       ...env,
       TEMPORAL_ADDRESS: `127.0.0.1:${address.port}`,
     });
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, run.stderr).toBe(7);
     expect(run.stderr).toMatch(/^marketops: Cannot reach Temporal at 127\.0\.0\.1:\d+ \(.*\); start it with/);
     expect(run.ms).toBeLessThan(LIMIT_MS + SLACK_MS);
   });

@@ -92,6 +92,12 @@ describe('configuration', () => {
     expect(github.budgetStore).toBe('postgres://db/marketops');
   });
 
+  it('sizes each PostgreSQL store pool: 4 connections unless MARKETOPS_PG_POOL_MAX says otherwise', () => {
+    expect(loadConfig({}).postgres.poolMax).toBe(4);
+    expect(loadConfig({ MARKETOPS_PG_POOL_MAX: '2' }).postgres.poolMax).toBe(2);
+    expect(() => loadConfig({ MARKETOPS_PG_POOL_MAX: '0' })).toThrow(/MARKETOPS_PG_POOL_MAX/);
+  });
+
   it("paces by GitHub's best practices unless the documented-limits burst is chosen", () => {
     expect(loadConfig({}).github.pacing).toBe('best-practices');
     const opted = loadConfig({ MARKETOPS_GITHUB_PACING: 'documented-limits' });

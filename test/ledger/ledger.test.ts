@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { testPostgresUrl } from '../support/postgres.js';
@@ -47,38 +45,4 @@ describe.each(locations)('%s', (_name, location) => {
       await Promise.all(ledgers.map((ledger) => ledger.close()));
     }
   });
-});
-
-/**
- * Issue 23, point 4: replicas starting together on an empty database. Without the schema lock,
- * two concurrent first opens failed 10 times out of 10 (duplicate key in pg_type_typname_nsp_index).
- * The empty database is a fresh schema, first on each ledger connection's search_path.
- */
-it('creates its table once when several workers open an empty PostgreSQL database at the same moment', async () => {
-  const schema = `ledger_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testPostgresUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const where = new URL(testPostgresUrl());
-    where.searchParams.set('options', `-c search_path=${schema}`);
-    for (let round = 0; round < 5; round++) {
-      await admin.query(`DROP TABLE IF EXISTS ${schema}.marketops_consumed_receipts`);
-      const ledgers = await Promise.all(Array.from({ length: 4 }, () => openLedger(where.href)));
-      await Promise.all(ledgers.map((ledger) => ledger.close()));
-    }
-    const { rows } = await admin.query(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'marketops_consumed_receipts' ORDER BY column_name`,
-      [schema],
-    );
-    expect(rows.map((row) => row.column_name)).toEqual([
-      'consumed_at',
-      'receipt_id',
-      'run_id',
-      'workflow_id',
-    ]);
-  } finally {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  }
 });

@@ -11,7 +11,7 @@ import { freePort } from '../support/ports.js';
 
 // The worker's Prometheus endpoint, configured as the worker configures it; before anything touches the Runtime.
 const port = await freePort();
-Runtime.install({ telemetryOptions: { metrics: { prometheus: prometheusOptions(port) } } });
+Runtime.install({ telemetryOptions: { metrics: { prometheus: prometheusOptions(`127.0.0.1:${port}`) } } });
 
 const suite = useExecutorHarness('time-skipping');
 const runId = runIds('metrics');

@@ -126,7 +126,7 @@ export async function startExecutorHarness(
       budgetLimits: { pacing: 'documented-limits' },
       githubWritesPerSecond: 1000,
       workflowBundle,
-      checkRetention: false,
+      checkPrerequisites: false,
     });
   }
 

@@ -1,19 +1,22 @@
 import { join } from 'node:path';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { Runtime } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointSignerFromJwk, openAuditStore } from '../../src/audit/index.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { createExecutorMetrics } from '../../src/metrics/executor-metrics.js';
 import { DEFAULT_AUDIENCE, generateSigningKey, loadKeyRing } from '../../src/receipts/index.js';
+import { registerSearchAttributes } from '../../src/temporal/servers.js';
 import { createExecutorWorkers, runWorkers } from '../../src/worker/executor-workers.js';
 import { executorBundle } from '../support/executor-harness.js';
 import { tempDir } from '../support/temp-dirs.js';
 import { useTemporalServer } from '../support/temporal-server.js';
 
 const suite = useTemporalServer('dev-server');
+// Only retention is short here: test/worker/prerequisites.test.ts covers the other prerequisites.
+beforeAll(() => registerSearchAttributes(suite.env.connection, 'default'));
 
 async function workersOnDevServer(mode: 'prod' | 'dry-run' = 'prod') {
   const dir = await tempDir('startup');

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
 import { examples } from '../../operations/registry.js';
 import type { LocalStack } from '../../stack/local-stack.js';
 import type { PartFailure, Supervisor } from '../../stack/supervisor.js';
+import type { InstalledRuntime } from '../../worker/bootstrap.js';
 import { requestExample } from '../examples.js';
 import { ExitCode, UserError } from '../exit-codes.js';
 import { asUserError, configFromEnv } from '../inputs.js';
@@ -92,7 +92,7 @@ async function serve(
   flags: StartFlags,
   stack: LocalStack,
   supervisor: Supervisor,
-  logger: Logger,
+  runtime: InstalledRuntime,
 ): Promise<PartFailure | undefined> {
   try {
     const [{ ExecutorClient }, { ownWorkerPolling }, { runWorkerProcess }] = await Promise.all([
@@ -101,7 +101,7 @@ async function serve(
       import('../../worker/bootstrap.js'),
     ]);
     const config = await stackConfig(flags, stack);
-    const worker = supervisor.runWorker(() => runWorkerProcess(config, logger));
+    const worker = supervisor.runWorker(() => runWorkerProcess(config, runtime));
     // "Running" is said only once the worker polls: a submission then runs at once.
     if (await ownWorkerPolling(new ExecutorClient(stack.env.client), worker)) {
       process.stdout.write(announcement(flags, stack, config));
@@ -121,7 +121,10 @@ async function start(flags: StartFlags): Promise<void> {
     import('../../worker/bootstrap.js'),
   ]);
   const realGitHub = Boolean(process.env.GITHUB_API_URL && process.env.GITHUB_TOKEN);
-  const logger = installRuntime(await configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }));
+  const runtime = await installRuntime(
+    await configFromEnv({ ...process.env, MARKETOPS_DATA_DIR: flags.dataDir }),
+  );
+  const { logger } = runtime;
   const supervisor = new Supervisor(logger);
   process.stderr.write(`Starting the Temporal dev server (data in ${flags.dataDir})…\n`);
   const stack = await asUserError(
@@ -134,7 +137,7 @@ async function start(flags: StartFlags): Promise<void> {
       supervisor,
     }),
   );
-  const failure = await serve(flags, stack, supervisor, logger);
+  const failure = await serve(flags, stack, supervisor, runtime);
   if (failure) {
     throw new UserError(`${failure.part} ${failure.reason}; stopped every part.`, ExitCode.failure);
   }

@@ -17,7 +17,8 @@ Without a worker polling the task queue, submit says so within seconds and goes 
 A failed or rejected outcome is followed by whether the receipt is used up and what to do next.
 
 Exit codes: 0 succeeded (or started, without --wait), 3 rejected (ALREADY_CONSUMED included),
-4 blocked by dry-run mode, 1 failed, 2 usage error, 6 --timeout passed (what was submitted goes on).`;
+4 blocked by dry-run mode, 1 failed, 2 usage error, 6 --timeout passed (what was submitted goes on),
+7 Temporal unreachable (until --timeout, if it was lost while waiting; what was submitted goes on).`;
 
 interface SubmitFlags {
   receipt: string;
@@ -67,7 +68,7 @@ export function registerSubmitCommand(program: Command): void {
         { describeOutcome },
         { describeNextStep, nextStep, situationOf, withNextStep },
         { readJsonFile },
-        { connectedWithin, NO_WORKER_NOTICE, watchingForWorkers },
+        { connectedWithin, lostUntilTimeout, NO_WORKER_NOTICE, watchingForWorkers },
       ] = await Promise.all([
         import('../../client/describe-outcome.js'),
         import('../../client/next-step.js'),
@@ -93,10 +94,12 @@ export function registerSubmitCommand(program: Command): void {
         const { workflowId } = sent ?? {};
         const codes = refusedWith();
         const step = nextStep({ outcome: 'timed_out', workflowId, refusedWith: codes });
-        const human = timedOut(flags.timeout, sent, codes);
+        const { unreachable } = bounded;
+        const told = timedOut(flags.timeout, sent, codes);
+        const human = unreachable ? lostUntilTimeout(unreachable, told) : told;
         const shown = withNextStep({ status: 'timed_out', workflowId }, human, step);
         print(flags.json, shown.value, shown.human);
-        process.exitCode = ExitCode.timedOut;
+        process.exitCode = unreachable ? ExitCode.temporalUnreachable : ExitCode.timedOut;
         return;
       }
       const outcome = bounded.value;
