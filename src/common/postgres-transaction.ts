@@ -34,6 +34,10 @@ export async function openStorePool(
   { poolMax = DEFAULT_POOL_MAX }: PoolOptions = {},
 ): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString, max: poolMax });
+  // PostgreSQL closing an idle pooled connection (a restart, a failover) is emitted here, and an
+  // unhandled 'error' event ends the process. The pool has already dropped that connection; the
+  // next query opens a fresh one, and a query in flight fails on its own (its activity retries).
+  pool.on('error', () => undefined);
   try {
     await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
