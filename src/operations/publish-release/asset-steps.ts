@@ -28,9 +28,9 @@ import type { ReleaseView, UploadView } from './views.js';
 
 /*
  * A release with assets, in GitHub's recommended order: a draft, every asset uploaded and checked,
- * then publication. Each step is idempotent (it reads first and adopts what is already there), and
- * a failure leaves at most a draft: nothing is published until the draft's assets are exactly the
- * authorized ones.
+ * then publication. Each step is idempotent (it adopts what is already there, reading before it
+ * writes or, for an upload on a fresh draft, after GitHub refuses the name), and a failure leaves
+ * at most a draft: nothing is published until the draft's assets are exactly the authorized ones.
  */
 
 /**
