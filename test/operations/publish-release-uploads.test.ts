@@ -12,14 +12,15 @@ import { FEATURE_BRANCH, MAIN_SHA, repo, useSandbox } from '../sandbox/harness.j
 import { tempDir } from '../support/temp-dirs.js';
 
 /**
- * An upload step against the sandbox over HTTP, on a draft this execution started empty (`fresh`):
+ * An upload step against the sandbox over HTTP. On a draft this execution started empty (`fresh`)
  * it sends its bytes first and reads the draft's assets only when GitHub answers 422
- * already_exists, so whatever is already there is still adopted, replaced or refused.
+ * already_exists, so whatever is already there is still adopted, replaced or refused. On a draft
+ * adopted with assets (`taken`) it reads the one page where its asset would be first.
  */
 const t = useSandbox();
 const UPLOAD = 'POST /repos/{owner}/{repo}/releases/{release_id}/assets';
 
-async function uploadStep(name: string, content: string) {
+async function uploadStep(name: string, content: string, draftHad: 'fresh' | 'taken' = 'fresh') {
   const artifacts = await openArtifactStore({ kind: 'local', dir: await tempDir('upload-step') });
   const stored = await artifacts.put(Readable.from([Buffer.from(content)]));
   const asset: Asset = { name, ...stored, content_type: 'text/plain' };
@@ -33,7 +34,7 @@ async function uploadStep(name: string, content: string) {
     target_commitish: FEATURE_BRANCH,
     draft: true,
   });
-  const carry = `${draft.id} ${MAIN_SHA} ${draft.upload_url} fresh`;
+  const carry = `${draft.id} ${MAIN_SHA} ${draft.upload_url} ${draftHad}`;
   return {
     asset,
     /** Someone else's upload of `content` under the name, before the step runs. */
@@ -81,6 +82,26 @@ describe('an upload on a fresh draft', () => {
     expect(await step.sent(before)).toEqual([
       `${UPLOAD} 422`,
       'GET /repos/{owner}/{repo}/releases/{release_id}/assets 200',
+    ]);
+  });
+});
+
+describe('an upload on a draft adopted with assets', () => {
+  it('adopts its asset from the one page where it would be: one read, no write', async () => {
+    const step = await uploadStep('up.txt', 'up', 'taken');
+    await step.taken('up');
+    const before = (await t.sandbox.admin.requests()).length;
+    await step.run();
+    expect(await step.sent(before)).toEqual(['GET /repos/{owner}/{repo}/releases/{release_id}/assets 200']);
+  });
+
+  it('uploads an asset its page does not have: one read, one write', async () => {
+    const step = await uploadStep('new.txt', 'new', 'taken');
+    const before = (await t.sandbox.admin.requests()).length;
+    await step.run();
+    expect(await step.sent(before)).toEqual([
+      'GET /repos/{owner}/{repo}/releases/{release_id}/assets 200',
+      `${UPLOAD} 201`,
     ]);
   });
 });

@@ -168,19 +168,21 @@ function needsUpload(existing: ReleaseAsset | undefined, view: UploadView): bool
  * execution's own earlier attempt (a crash, a 502's starter, an answer lost after GitHub accepted)
  * or by someone else, and GitHub answers each with 422 `already_exists`, as the sandbox does; only
  * then is the draft's asset list read, up to that name. So a release costs one write an asset and
- * no read, instead of the whole list each time (5522 pages for 1000 assets). A draft that had
- * assets when it was adopted is looked at first, so an asset already there is adopted without
- * sending its bytes or a refused write. The declared write is the upload; on the recovery path a
- * refused upload and a deletion come before it, as a deletion always did.
+ * no read, instead of the whole list each time (5522 pages for 1000 assets). On a draft that had
+ * assets when it was adopted, an earlier execution uploaded them in this order, so the one page
+ * where this asset would be is read first: an asset already there is adopted without its bytes or
+ * a refused write; one not on its page is uploaded as on a fresh draft, and GitHub's 422 still
+ * catches it anywhere else. The declared write is the upload; on the recovery path a refused upload
+ * and a deletion come before it, as a deletion always did.
  */
 const assetStep = ({ asset, asset_count }: UploadView): WriteStep<UploadView> => ({
-  cost: { writes: 1, reads: assetPages(asset_count) },
+  cost: { writes: 1, reads: 1 + assetPages(asset_count) },
   timeoutMs: uploadTimeoutMs(asset),
   async run(context, view, carry) {
     const { releaseId, uploadUrl, fresh } = fromCarry(carry);
     const reads = releaseCalls(context.calls, view);
     const answer = { carry: carry ?? '' };
-    let existing = fresh ? undefined : await reads.asset(releaseId, asset.name);
+    let existing = fresh ? undefined : await reads.assetAt(releaseId, view.index, asset.name);
     if (!needsUpload(existing, view)) return answer;
     const uploaded = await uploadVerified(context, view, uploadUrl, existing).catch(
       async (error: unknown) => {

@@ -35,15 +35,16 @@ export function releaseCalls(
   request: Pick<PublishReleaseRequest, 'repository' | 'tag_name'>,
 ) {
   const repo = splitRepository(request.repository);
+  const assetPage = (releaseId: number, page: number) =>
+    call(
+      'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
+      { ...repo, release_id: releaseId, per_page: PAGE, page },
+      assetSchema.array(),
+    );
   /** A release's assets, oldest first, a page at a time. */
   async function* pages(releaseId: number): AsyncGenerator<ReleaseAsset[]> {
     for (let page = 1; ; page++) {
-      const params = { ...repo, release_id: releaseId, per_page: PAGE, page };
-      const batch = await call(
-        'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
-        params,
-        assetSchema.array(),
-      );
+      const batch = await assetPage(releaseId, page);
       yield batch;
       if (batch.length < PAGE) return;
     }
@@ -64,6 +65,14 @@ export function releaseCalls(
       const all: ReleaseAsset[] = [];
       for await (const batch of pages(releaseId)) all.push(...batch);
       return all;
+    },
+    /**
+     * The asset of that name if it is `index`-th in the list (oldest first, as an execution uploads
+     * them): one page read, whatever the number of assets. Undefined says only "not there".
+     */
+    async assetAt(releaseId: number, index: number, name: string): Promise<ReleaseAsset | undefined> {
+      const batch = await assetPage(releaseId, Math.floor(index / PAGE) + 1);
+      return batch.find((asset) => asset.name === name);
     },
     /** The asset of that name, reading the list's pages only until it is found. */
     async asset(releaseId: number, name: string): Promise<ReleaseAsset | undefined> {
