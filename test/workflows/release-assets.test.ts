@@ -148,29 +148,71 @@ describe('a release with assets', () => {
     expect(await releasesOf('v21.2.0')).toHaveLength(1);
   });
 
-  it('cleans up a starter left by a failed upload and uploads again', async () => {
-    const assets = [await stored('b.bin', 'bbb')];
+  /**
+   * The first upload hits `fault`; the release still ships exactly its one asset. Answers each
+   * change sent, as `<method> <status>`: the retry uploads first, and GitHub's 422 already_exists
+   * (a write too) sends it to what the failed attempt left.
+   */
+  async function afterFailedUpload(fault: 'upstream-failure' | 'drop-after-apply', tag: string) {
+    const [asset] = [await stored(`${fault}.bin`, fault)];
     await suite.harness.sandbox.admin.addFault({
       route: 'POST /repos/{owner}/{repo}/releases/{release_id}/assets',
-      kind: 'upstream-failure',
+      kind: fault,
     });
-    expect(await execute(withAssets('v21.3.0', assets))).toMatchObject({ status: 'succeeded' });
-    expect((await changes()).map((change) => change.method)).toEqual([
-      'POST',
-      'POST',
-      'DELETE',
-      'POST',
-      'PATCH',
-    ]);
-    const [release] = await published('v21.3.0');
+    expect(await execute(withAssets(tag, [asset]))).toMatchObject({ status: 'succeeded' });
+    const [release] = await published(tag);
     const { data: listed } = await github().repos.listReleaseAssets({
       ...repo,
       release_id: Number(release?.id),
     });
-    expect(listed).toMatchObject([
-      { name: 'b.bin', state: 'uploaded', digest: `sha256:${assets[0]?.sha256}` },
-    ]);
+    expect(listed).toMatchObject([{ name: asset.name, state: 'uploaded', digest: `sha256:${asset.sha256}` }]);
+    return (await changes()).map((change) => `${change.method} ${change.status}`);
+  }
+
+  it.each([
+    {
+      fault: 'upstream-failure',
+      does: 'cleans up the starter a failed upload left and uploads again',
+      tag: 'v21.3.0',
+      sent: ['POST 201', 'POST 502', 'POST 422', 'DELETE 204', 'POST 201', 'PATCH 200'],
+    },
+    {
+      fault: 'drop-after-apply',
+      does: 'adopts its own upload whose answer was lost: no second copy',
+      tag: 'v21.3.1',
+      sent: ['POST 201', 'POST 201', 'POST 422', 'PATCH 200'],
+    },
+  ] as const)('$does', async ({ fault, tag, sent }) => {
+    expect(await afterFailedUpload(fault, tag)).toEqual(sent);
   });
+
+  it('on a draft adopted with some assets up, uploads only the missing ones, sending no refused upload', async () => {
+    const assets = [await stored('k1.bin', 'k1'), await stored('k2.bin', 'k2')];
+    const request = withAssets('v21.3.2', assets);
+    await draftWith(request, [{ name: 'k1.bin', content: 'k1' }]);
+    const before = (await changes()).length;
+    expect(await execute(request)).toMatchObject({ status: 'succeeded' });
+    const sent = (await changes()).slice(before);
+    expect(sent.map((change) => `${change.method} ${change.status}`)).toEqual(['POST 201', 'PATCH 200']);
+    expect(sent[0]?.path).toContain('name=k2.bin');
+  });
+
+  it('costs a linear number of requests: one write an asset, and no read that grows with each upload', async () => {
+    // Within the sandbox's 80 writes a minute; test/workflows/release-assets-scale.test.ts counts 1000.
+    const count = 40;
+    const assets: Asset[] = [];
+    for (let i = 0; i < count; i++) assets.push(await stored(`n${i}.bin`, `n${i}`));
+    expect(await execute(withAssets('v21.3.3', assets))).toMatchObject({ status: 'succeeded' });
+    const log = await suite.harness.sandbox.admin.requests();
+    const reads = log.filter((entry) => entry.method === 'GET');
+    const writes = log.filter((entry) => entry.method !== 'GET');
+    expect(writes).toHaveLength(count + 2);
+    // The draft's and the publication's reads, however many assets: an upload reads nothing.
+    expect(reads.length).toBeLessThanOrEqual(14);
+    console.info(
+      `${count} assets: ${log.length} GitHub requests (${reads.length} reads, ${writes.length} writes)`,
+    );
+  }, 120_000);
 
   it('refuses an asset of the same name with another digest: CONFLICT naming both, nothing published', async () => {
     const assets = [await stored('c.bin', 'authorized')];

@@ -9,6 +9,8 @@ import type { PublishReleaseRequest } from './request.js';
 export const withAssets = releaseSchema.extend({
   upload_url: z.string(),
   immutable: z.boolean().optional(),
+  /** GitHub embeds the release's assets; only whether there are any is relied on (see asset-steps.ts). */
+  assets: z.array(z.unknown()).optional(),
 });
 export type Release = z.infer<typeof withAssets>;
 
@@ -33,6 +35,20 @@ export function releaseCalls(
   request: Pick<PublishReleaseRequest, 'repository' | 'tag_name'>,
 ) {
   const repo = splitRepository(request.repository);
+  const assetPage = (releaseId: number, page: number) =>
+    call(
+      'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
+      { ...repo, release_id: releaseId, per_page: PAGE, page },
+      assetSchema.array(),
+    );
+  /** A release's assets, oldest first, a page at a time. */
+  async function* pages(releaseId: number): AsyncGenerator<ReleaseAsset[]> {
+    for (let page = 1; ; page++) {
+      const batch = await assetPage(releaseId, page);
+      yield batch;
+      if (batch.length < PAGE) return;
+    }
+  }
   return {
     get: (releaseId: number) =>
       call('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }, withAssets),
@@ -47,16 +63,24 @@ export function releaseCalls(
     },
     async assets(releaseId: number): Promise<ReleaseAsset[]> {
       const all: ReleaseAsset[] = [];
-      for (let page = 1; ; page++) {
-        const params = { ...repo, release_id: releaseId, per_page: PAGE, page };
-        const batch = await call(
-          'GET /repos/{owner}/{repo}/releases/{release_id}/assets',
-          params,
-          assetSchema.array(),
-        );
-        all.push(...batch);
-        if (batch.length < PAGE) return all;
+      for await (const batch of pages(releaseId)) all.push(...batch);
+      return all;
+    },
+    /**
+     * The asset of that name if it is `index`-th in the list (oldest first, as an execution uploads
+     * them): one page read, whatever the number of assets. Undefined says only "not there".
+     */
+    async assetAt(releaseId: number, index: number, name: string): Promise<ReleaseAsset | undefined> {
+      const batch = await assetPage(releaseId, Math.floor(index / PAGE) + 1);
+      return batch.find((asset) => asset.name === name);
+    },
+    /** The asset of that name, reading the list's pages only until it is found. */
+    async asset(releaseId: number, name: string): Promise<ReleaseAsset | undefined> {
+      for await (const batch of pages(releaseId)) {
+        const found = batch.find((asset) => asset.name === name);
+        if (found) return found;
       }
+      return undefined;
     },
     /** On: GET answers 200; off: 404; unknown (an identity without administration read): undefined. */
     async immutableReleases(): Promise<boolean | undefined> {
