@@ -7,6 +7,13 @@ export async function inTransaction<T>(
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: a connection PostgreSQL closes between two
+  // queries (a restart) would end the process. Its next query fails instead, and the client is discarded.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -14,10 +21,13 @@ export async function inTransaction<T>(
     return result;
   } catch (error) {
     // The original error matters; a failed rollback (the connection is gone) adds nothing to it.
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollback: Error) => {
+      lost ??= rollback;
+    });
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onLost);
+    client.release(lost);
   }
 }
 

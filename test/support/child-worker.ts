@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_AUDIT_ORIGIN } from '../../src/audit/keys.js';
 import { exited, peakRssMiB, spawnMarketops } from './cli-process.js';
-import { freePort } from './ports.js';
+import { freePortBlock } from './ports.js';
 import type { BenchStack } from './stack.js';
 
 /** The highest pace `marketops worker` accepts (MARKETOPS_GITHUB_WRITES_PER_SECOND ≤ 80/60). */
@@ -44,7 +44,7 @@ async function workerEnv(
     MARKETOPS_AUDIT_STORE: `file:${stack.files.audit}`,
     MARKETOPS_LEDGER: `file:${stack.files.ledger}`,
     MARKETOPS_ARTIFACT_STORE: stack.files.artifacts,
-    MARKETOPS_METRICS_PORT: String(await freePort()),
+    MARKETOPS_METRICS_PORT: String(await freePortBlock(1)),
     ...(cap === null ? {} : { MARKETOPS_GITHUB_WRITES_PER_SECOND: String(cap) }),
     MARKETOPS_LOG_LEVEL: 'info',
     GITHUB_API_URL: stack.sandbox.url,

@@ -7,7 +7,7 @@ import { auditKeyFileNames, receiptKeyFileNames } from '../../src/config/key-fil
 import { ensureKeyPair, keyFilesIn } from '../../src/keys/key-files.js';
 import { generateSigningKey } from '../../src/receipts/index.js';
 import type { SandboxConfig } from '../../src/sandbox/index.js';
-import { freePort } from './ports.js';
+import { freePortBlock } from './ports.js';
 import { startSandboxProcess } from './sandbox-process.js';
 import { type BenchStack, benchStackOn } from './stack.js';
 import {
@@ -70,7 +70,7 @@ export async function startClusterStack(sandboxConfig: SandboxConfig): Promise<C
       await mkdir(hostDir, { recursive: true });
       return {
         MARKETOPS_DATA_DIR: hostDir,
-        MARKETOPS_METRICS_PORT: String(await freePort()),
+        MARKETOPS_METRICS_PORT: String(await freePortBlock(1)),
         MARKETOPS_AUDIT_STORE: postgres.url,
         MARKETOPS_LEDGER: postgres.url,
         MARKETOPS_BUDGET_STORE: postgres.url,

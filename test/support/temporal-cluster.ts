@@ -2,12 +2,11 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { chmod, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { exited } from './cli-process.js';
-import { freePort } from './ports.js';
+import { freePort, freePortBlock } from './ports.js';
 import { tempDir } from './temp-dirs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,25 +62,6 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     stop,
   };
-}
-
-/**
- * `count` consecutive ports, all free right now, from a random base below 32 768: Temporal keeps membership
- * ports in a smallint column, and below Linux's ephemeral range no outgoing connection takes them meanwhile.
- */
-async function freePortBlock(count: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * (32_767 - 20_000 - count));
-    let all = true;
-    for (let port = base; port < base + count && all; port++) all = await free(port);
-    if (all) return base;
-  }
 }
 
 /** The real Temporal server (built by scripts/install-tools.sh) on PostgreSQL, set up as docs/deployment.md says. */

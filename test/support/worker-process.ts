@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { freePort } from './ports.js';
+import { freePortBlock } from './ports.js';
 import { type CliRun, marketops, marketopsInBackground } from './processes.js';
 import { tempDir } from './temp-dirs.js';
 
@@ -10,7 +10,7 @@ export async function workerEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.P
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MARKETOPS_DATA_DIR: dataDir,
-    MARKETOPS_METRICS_PORT: String(await freePort()),
+    MARKETOPS_METRICS_PORT: String(await freePortBlock(1)),
     ...extra,
   };
   for (const args of [
