@@ -70,13 +70,18 @@ async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<Sig
   return { kid, thumbprint, valid, reasons: [] };
 }
 
+/** The policy's own refusals of a signature that verified; BAD_SIGNATURE and UNKNOWN_KEY are the signature's. */
+const countedNotBy: ReadonlySet<string> = new Set(
+  policyCodes.filter((code) => code !== 'BAD_SIGNATURE' && code !== 'UNKNOWN_KEY'),
+);
+
 /**
- * A signature that failed on its own when it arrived (a receipt reason code, or the policy's
- * RECEIPT_UNVERIFIED) stays failed; one the policy merely did not count still verifies.
+ * A signature that failed on its own when it arrived (any code but the policy's own refusals) stays
+ * failed at the recheck, however its kid stands in the ring now; one the policy merely did not count
+ * verified, and is decided again.
  */
 function signatureFailed({ reason }: ApprovalRecord): boolean {
-  if (reason === null) return false;
-  return reason.code === 'RECEIPT_UNVERIFIED' || !(policyCodes as readonly string[]).includes(reason.code);
+  return reason !== null && !countedNotBy.has(reason.code);
 }
 
 /** Why a signature did not count: its own failure, the policy's refusal of it, else what the decision lacks. */
@@ -92,7 +97,13 @@ function approvalRecord(
     signature.valid &&
     approver !== null &&
     decision.rules.some((rule) => rule.approved_by.includes(approver));
-  const reason = counted ? null : (signature.reasons[0] ?? refusal ?? decision.reasons[0] ?? null);
+  // A signature that did not verify always records a failure of its own, so the recheck never revives it.
+  const unverified = { code: 'BAD_SIGNATURE', message: 'The signature does not verify.' };
+  const reason = counted
+    ? null
+    : signature.valid
+      ? (refusal ?? decision.reasons[0] ?? null)
+      : (signature.reasons[0] ?? unverified);
   return {
     kid,
     thumbprint,

@@ -9,7 +9,7 @@ import type { OperationRequest } from '../operations/registry.js';
 import { planFor } from '../operations/registry.js';
 import type { PolicySource } from '../policy/index.js';
 import { claimedFields } from '../receipts/claimed-fields.js';
-import { mergeReceipts } from '../receipts/compact-jws.js';
+import { keepSignatures, mergeReceipts } from '../receipts/compact-jws.js';
 import {
   type KeyRing,
   opDigest,
@@ -202,17 +202,18 @@ async function collect(
   settings: ValidationSettings,
   input: { request: OperationRequest; held: string | null; receipt: string },
 ): Promise<CollectedApprovals> {
-  const merged =
-    input.held === null
-      ? { ok: true as const, receipt: input.receipt }
-      : mergeReceipts(input.held, input.receipt);
+  await settings.keys.refresh();
+  // Only signatures that verify are held: a forged one would otherwise occupy its kid's place for good.
+  const incoming = await verifyReceiptSignature(input.receipt, settings.keys);
+  const verified = new Set(incoming.signatures.flatMap((s) => (s.valid && s.kid !== null ? [s.kid] : [])));
+  const receipt = keepSignatures(input.receipt, verified);
+  const merged = input.held === null ? { ok: true as const, receipt } : mergeReceipts(input.held, receipt);
   if (!merged.ok) {
-    const message = `The receipt ${merged.problem}.`;
-    return { status: 'refused', reasons: [{ code: Code.ALREADY_AUTHORIZED, message }] };
+    const code = merged.code === 'PARAMS_MISMATCH' ? Code.PARAMS_MISMATCH : Code.MALFORMED;
+    return { status: 'refused', reasons: [{ code, message: `The receipt ${merged.problem}.` }] };
   }
   const { policy } = settings;
   if (!policy) return { status: 'satisfied', receipt: merged.receipt, approval: null };
-  await settings.keys.refresh();
   const check = await verifyReceiptSignature(merged.receipt, settings.keys);
   const now = new Date(authorizationNow());
   const verdict = await decideApprovals(policy, input.request, settings.mode, check.signatures, now);
@@ -242,7 +243,13 @@ export function createValidationActivities(
      * and revocations in force now, so a key revoked since the approval stops it with nothing written.
      */
     async recheckApprovals(input: { request: OperationRequest; approval: ApprovalFacts | null }) {
-      if (!settings.policy || !input.approval) return { satisfied: true, reasons: [], facts: input.approval };
+      if (!settings.policy) return { satisfied: true, reasons: [], facts: input.approval };
+      // The worker always decides with a policy source, so an accepted operation without its approvals is
+      // a bug of ours: refuse it, nothing written, rather than wave it through.
+      if (!input.approval) {
+        const message = 'The accepted operation carries no record of its approvals; nothing was written.';
+        return { satisfied: false, reasons: [{ code: Code.INTERNAL_ERROR, message }], facts: null };
+      }
       const { request, approval } = input;
       const now = new Date(authorizationNow());
       return recheckApprovals(

@@ -123,12 +123,18 @@ export function claimedReceiptId(token: unknown): string | null {
  * over the very same payload (the same claims, so the same receipt_id). A signature already held, or a
  * second one under a kid already held, is kept once. Unverified: the caller verifies the result.
  */
-export function mergeReceipts(held: string, incoming: string): { ok: true; receipt: string } | JsonProblem {
+export type MergeProblem = JsonProblem | { ok: false; code: 'PARAMS_MISMATCH'; problem: string };
+
+export function mergeReceipts(held: string, incoming: string): { ok: true; receipt: string } | MergeProblem {
   const [mine, theirs] = [splitReceipt(held), splitReceipt(incoming)];
   if (!mine.ok) return mine;
   if (!theirs.ok) return theirs;
   if (mine.parts.payload !== theirs.parts.payload) {
-    return malformed('signs other claims than the approvals already collected; co-sign that receipt instead');
+    return {
+      ok: false,
+      code: 'PARAMS_MISMATCH',
+      problem: 'signs other claims than the approvals already collected; co-sign that receipt instead',
+    };
   }
   const signatures = [...mine.parts.signatures];
   const kids = new Set(signatures.map((signature) => signerOf(signature.protected)));
@@ -139,7 +145,24 @@ export function mergeReceipts(held: string, incoming: string): { ok: true; recei
     signatures.push(signature);
   }
   if (signatures.length === mine.parts.signatures.length) return { ok: true, receipt: held };
-  return { ok: true, receipt: serializeGeneral(mine.parts.payload, signatures.slice(0, MAX_SIGNATURES)) };
+  if (signatures.length > MAX_SIGNATURES) {
+    return malformed(`would carry more than ${MAX_SIGNATURES} approvals; no more can be added to this step`);
+  }
+  return { ok: true, receipt: serializeGeneral(mine.parts.payload, signatures) };
+}
+
+/**
+ * The receipt with only the signatures of `kids` (those that verified), so a forged signature held under
+ * an approver's kid never takes the place of that approver's genuine one arriving later.
+ */
+export function keepSignatures(token: string, kids: ReadonlySet<string>): string {
+  const split = splitReceipt(token);
+  if (!split.ok) return token;
+  const kept = split.parts.signatures.filter((signature) => {
+    const kid = headerKid(signature.protected);
+    return typeof kid === 'string' && kids.has(kid);
+  });
+  return serializeGeneral(split.parts.payload, kept);
 }
 
 /** The kid a protected header names, unverified (undefined when none). */

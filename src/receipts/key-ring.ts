@@ -5,12 +5,20 @@ import { z } from 'zod';
 import { readJsonFile } from '../common/files.js';
 import { ed25519PublicJwkSchema, PRIVATE_JWK_MEMBERS, parseJwk } from './jwk-schemas.js';
 
-/** Which version of a file was read: a change of either is a new version. */
-type FileStamp = { path: string; mtimeMs: number; size: number };
+/**
+ * Which version of a file was read. ctime and inode too: a key swapped under its kid keeps the size,
+ * and `cp -p` or `rsync -t` keep the mtime, but neither survives a write or a rename.
+ */
+type FileStamp = { path: string; version: string };
+
+const versionOf = async (path: string): Promise<string> => {
+  const { mtimeMs, ctimeMs, size, ino } = await stat(path);
+  return `${mtimeMs}:${ctimeMs}:${size}:${ino}`;
+};
 
 /**
  * The public Ed25519 keys a verifier trusts, by kid. Several at once allow rotation. A ring read from
- * a file re-reads it on `refresh()` when its mtime or size changed, so a worker trusts a key added to or
+ * a file re-reads it on `refresh()` when the file changed, so a worker trusts a key added to or
  * removed from the ring without a restart.
  */
 export class KeyRing {
@@ -25,9 +33,8 @@ export class KeyRing {
   /** One stat; reads and parses the file again only when it changed. Throws, failing closed, when it no longer parses. */
   async refresh(): Promise<void> {
     if (!this.#file) return;
-    const { path, mtimeMs, size } = this.#file;
-    const now = await stat(path);
-    if (now.mtimeMs === mtimeMs && now.size === size) return;
+    const { path, version } = this.#file;
+    if ((await versionOf(path)) === version) return;
     const next = await readKeyRingFile(path);
     this.#keys = next.#keys;
     this.#file = next.#file;
@@ -77,12 +84,11 @@ export function loadKeyRing(jwks: unknown): KeyRing {
 
 export async function readKeyRingFile(path: string): Promise<KeyRing> {
   // Stat first: a change made while reading is then seen by the next refresh.
-  const { mtimeMs, size } = await stat(path);
+  const version = await versionOf(path);
   const ring = loadKeyRing(await readJsonFile(path, 'a JWKS of Ed25519 public keys'));
   return new KeyRing(new Map(ring.kids.map((kid) => [kid, ring.keyFor(kid) as KeyObject])), {
     path,
-    mtimeMs,
-    size,
+    version,
   });
 }
 

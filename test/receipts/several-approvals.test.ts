@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint, FlattenedSign, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mergeReceipts } from '../../src/receipts/compact-jws.js';
+import { keepSignatures, mergeReceipts } from '../../src/receipts/compact-jws.js';
 import {
   addSignature,
   claimedReceiptId,
@@ -212,6 +212,30 @@ describe('mergeReceipts: approvals of one operation as they arrive', () => {
       ['bob-2025', true],
     ]);
     const other = await issueAtT0(alice, tagRepo, { receiptId: 'rcpt-0009' });
-    expect(mergeReceipts(compact, other)).toMatchObject({ ok: false, code: 'MALFORMED' });
+    expect(mergeReceipts(compact, other)).toMatchObject({ ok: false, code: 'PARAMS_MISMATCH' });
+  });
+});
+
+describe('keepSignatures: only verified approvals are held', () => {
+  it("drops a forged signature under bob's kid, so bob's genuine one still joins later", async () => {
+    const compact = await issueAtT0(alice, tagRepo);
+    const forged = await addSignature(compact, forger.privateJwk, tagRepo);
+    // Held as it arrived, the forgery would occupy bob's place: his genuine signature is then ignored.
+    const genuine = await twoApprovals();
+    const blocked = mergeReceipts(forged, genuine);
+    const heldForgery = blocked.ok ? await verifyReceiptSignature(blocked.receipt, ring) : undefined;
+    expect(heldForgery?.signatures.map((s) => [s.kid, s.valid])).toEqual([
+      ['alice-2025', true],
+      ['bob-2025', false],
+    ]);
+
+    const held = keepSignatures(forged, new Set(['alice-2025']));
+    const merged = mergeReceipts(held, genuine);
+    expect(merged.ok).toBe(true);
+    const verdict = merged.ok ? await verifyReceiptSignature(merged.receipt, ring) : undefined;
+    expect(verdict?.signatures.map((s) => [s.kid, s.valid])).toEqual([
+      ['alice-2025', true],
+      ['bob-2025', true],
+    ]);
   });
 });
