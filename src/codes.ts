@@ -102,6 +102,8 @@ const meanings = {
   KEY_REVOKED: "the signing key is on the revocation list, revoked at or before the decision's time",
   KEY_NOT_VALID_YET: "the signing key's validity window in the policy has not begun (`not_before`)",
   KEY_EXPIRED: "the signing key's validity window in the policy has ended (`not_after`)",
+  POLICY_UNREADABLE:
+    'the policy file, the key ring or the revocation list in force cannot be read or parsed (the message names the file); nothing is authorized until it is fixed',
 } as const;
 
 export type Code = keyof typeof meanings;
@@ -253,6 +255,7 @@ export const policyCodes = group([
   'KEY_REVOKED',
   'KEY_NOT_VALID_YET',
   'KEY_EXPIRED',
+  'POLICY_UNREADABLE',
   'UNKNOWN_KEY',
   'BAD_SIGNATURE',
 ]);

@@ -1,5 +1,5 @@
 import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
-import { policyCodes } from '../codes.js';
+import { Code, policyCodes } from '../codes.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
   type Approval,
@@ -32,7 +32,12 @@ export async function decideApprovals(
   signatures: readonly SignatureResult[],
   now: Date,
 ): Promise<ApprovalVerdict> {
-  const snapshot = await policy.current();
+  let snapshot: PolicySnapshot;
+  try {
+    snapshot = await policy.current();
+  } catch (error) {
+    return unreadable(error, signatures);
+  }
   const facts = operationFacts(request, mode);
   const decision = evaluatePolicy({ ...snapshot, facts, approvals: approvalsFrom(signatures), now });
   return {
@@ -58,9 +63,44 @@ export async function recheckApprovals(
   approvals: readonly ApprovalRecord[],
   now: Date,
 ): Promise<ApprovalVerdict> {
-  await keys.refresh();
+  const ringProblem = await refreshRing(keys);
+  if (ringProblem) return unreadable(ringProblem, []);
   const signatures = await Promise.all(approvals.map((approval) => stillInRing(keys, approval)));
   return decideApprovals(policy, request, mode, signatures, now);
+}
+
+/** Re-reads the key ring when its file changed: the error when it no longer parses, else null. */
+export async function refreshRing(keys: KeyRing): Promise<Error | null> {
+  try {
+    await keys.refresh();
+    return null;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/**
+ * A policy, ring or revocation list that no longer parses refuses, with the loader's one-sentence
+ * message naming the file: fail closed and on the record, rather than an activity retrying forever.
+ */
+function unreadable(error: unknown, signatures: readonly SignatureResult[]): ApprovalVerdict {
+  const reason = { code: Code.POLICY_UNREADABLE, message: (error as Error).message };
+  return {
+    satisfied: false,
+    reasons: [reason],
+    facts: {
+      policy_digest: null,
+      revocations_digest: null,
+      // A signature that failed keeps its own reason, so a later recheck never takes it for a verified one.
+      approvals: signatures.map(({ kid, thumbprint, valid, reasons }) => ({
+        kid,
+        thumbprint,
+        approver: null,
+        accepted: false,
+        reason: valid ? reason : (reasons[0] ?? reason),
+      })),
+    },
+  };
 }
 
 async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<SignatureResult> {

@@ -19,7 +19,7 @@ import {
   verifyReceiptSignature,
 } from '../receipts/index.js';
 import { type Mode, type Reason, workflowIdFor } from '../shared.js';
-import { decideApprovals, recheckApprovals } from './approval-check.js';
+import { decideApprovals, recheckApprovals, refreshRing } from './approval-check.js';
 import { authorizationNow } from './authorization-window.js';
 import { internalError, isBugClass } from './bug-class.js';
 import { type OperationWrites, operationWrites } from './github/write-views.js';
@@ -146,7 +146,12 @@ function decide(settings: ValidationSettings, metrics: ExecutorMetrics) {
     }
     const { receipt, request } = inputSchema.parse(input);
     const now = new Date(authorizationNow());
-    await settings.keys.refresh();
+    const ringProblem = await refreshRing(settings.keys);
+    if (ringProblem) {
+      metrics.receipt('rejected', Code.POLICY_UNREADABLE);
+      const reasons = [{ code: Code.POLICY_UNREADABLE, message: ringProblem.message }];
+      return { decision: 'rejected', facts: noFacts, reasons };
+    }
     const verdict = await verifyReceipt(receipt, request, { ...settings, now });
     const parsed = parseOperationRequest(request);
     const policy = await withPolicy(settings, verdict, parsed, now);
@@ -202,7 +207,10 @@ async function collect(
   settings: ValidationSettings,
   input: { request: OperationRequest; held: string | null; receipt: string },
 ): Promise<CollectedApprovals> {
-  await settings.keys.refresh();
+  const ringProblem = await refreshRing(settings.keys);
+  if (ringProblem) {
+    return { status: 'refused', reasons: [{ code: Code.POLICY_UNREADABLE, message: ringProblem.message }] };
+  }
   // Only signatures that verify are held: a forged one would otherwise occupy its kid's place for good.
   const incoming = await verifyReceiptSignature(input.receipt, settings.keys);
   const verified = new Set(incoming.signatures.flatMap((s) => (s.valid && s.kid !== null ? [s.kid] : [])));

@@ -37,7 +37,7 @@ async function setUp() {
     accepted: reason === null,
     reason,
   });
-  return { keys, files, approval };
+  return { keys, ring, files, approval };
 }
 
 const recheck = (setup: Awaited<ReturnType<typeof setUp>>, approvals: ApprovalRecord[]) =>
@@ -80,5 +80,22 @@ describe('the approvals recheck right before the first write', () => {
     const notNeeded = { code: 'NEEDS_APPROVALS', message: 'not counted' };
     const approvals = [await setup.approval('alice-1', null), await setup.approval('bob-1', notNeeded)];
     expect((await recheck(setup, approvals)).satisfied).toBe(true);
+  });
+
+  it('refuses, naming the file, when the policy or the key ring no longer parses, instead of throwing', async () => {
+    const setup = await setUp();
+    const approvals = [await setup.approval('alice-1', null), await setup.approval('carol-1', null)];
+    await writeFile(setup.files.policyFile, 'version: 1\nrules: [');
+    const broken = await recheck(setup, approvals);
+    expect(broken.satisfied).toBe(false);
+    expect(broken.reasons).toEqual([
+      { code: 'POLICY_UNREADABLE', message: expect.stringContaining('policy.yaml') },
+    ]);
+
+    await writeFile(setup.files.policyFile, policy);
+    expect((await recheck(setup, approvals)).satisfied).toBe(true);
+    await writeFile(setup.ring, '{"keys": ');
+    const noRing = await recheck(setup, approvals);
+    expect(noRing).toMatchObject({ satisfied: false, reasons: [{ code: 'POLICY_UNREADABLE' }] });
   });
 });
