@@ -1,12 +1,13 @@
 import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
-import { policyCodes } from '../codes.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
   type Approval,
+  approvalFate,
   evaluatePolicy,
   operationFacts,
   type PolicyDecision,
   type PolicySource,
+  verifiedAsRecorded,
 } from '../policy/index.js';
 import type { PolicySnapshot } from '../policy/source.js';
 import type { KeyRing } from '../receipts/index.js';
@@ -66,17 +67,8 @@ export async function recheckApprovals(
 async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<SignatureResult> {
   const { kid, thumbprint } = approval;
   const current = kid === null ? undefined : await keys.thumbprintFor(kid);
-  const valid = !signatureFailed(approval) && current !== undefined && current === thumbprint;
+  const valid = verifiedAsRecorded(approval.reason) && current !== undefined && current === thumbprint;
   return { kid, thumbprint, valid, reasons: [] };
-}
-
-/**
- * A signature that failed on its own when it arrived (a receipt reason code, or the policy's
- * RECEIPT_UNVERIFIED) stays failed; one the policy merely did not count still verifies.
- */
-function signatureFailed({ reason }: ApprovalRecord): boolean {
-  if (reason === null) return false;
-  return reason.code === 'RECEIPT_UNVERIFIED' || !(policyCodes as readonly string[]).includes(reason.code);
 }
 
 /** Why a signature did not count: its own failure, the policy's refusal of it, else what the decision lacks. */
@@ -86,29 +78,13 @@ function approvalRecord(
   snapshot: PolicySnapshot,
 ): ApprovalRecord {
   const { kid, thumbprint } = signature;
-  const refusal = decision.rules.flatMap((rule) => rule.refused).find((refused) => refused.kid === kid);
-  const approver = refusal?.approver ?? approverOf(signature, snapshot);
-  const counted =
-    signature.valid &&
-    approver !== null &&
-    decision.rules.some((rule) => rule.approved_by.includes(approver));
-  const reason = counted ? null : (signature.reasons[0] ?? refusal ?? decision.reasons[0] ?? null);
+  const fate = approvalFate({ kid, thumbprint, verified: signature.valid }, decision, snapshot.policy);
+  const reason = fate.counted ? null : (signature.reasons[0] ?? fate.refusal ?? decision.reasons[0] ?? null);
   return {
     kid,
     thumbprint,
-    approver,
-    accepted: counted,
+    approver: fate.approver,
+    accepted: fate.counted,
     reason: reason && { code: reason.code, message: reason.message },
   };
-}
-
-/** The approver whose key signed: the policy's (by kid or thumbprint), or the kid itself without a policy file. */
-function approverOf({ kid, thumbprint }: SignatureResult, { policy }: PolicySnapshot): string | null {
-  if (policy.mode === 'ring') return kid;
-  const owner = policy.policy.approvers.find((approver) =>
-    approver.keys.some(
-      (key) => key.kid === kid || (key.thumbprint !== undefined && key.thumbprint === thumbprint),
-    ),
-  );
-  return owner?.name ?? null;
 }

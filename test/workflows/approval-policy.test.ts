@@ -2,6 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { decisionProblem } from '../../src/audit/decision-recheck.js';
+import {
+  type DecisionVersions,
+  exportBundle,
+  openDecisionVersions,
+  verifyBundle,
+} from '../../src/audit/index.js';
+import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import { type PolicySource, policySource, revokeKey } from '../../src/policy/index.js';
@@ -35,6 +43,8 @@ rules:
 `;
 
 const keys: Record<string, JWK> = {};
+/** Where the workers keep each policy and revocation-list version they decide with, as the worker does beside its audit log. */
+let versions: DecisionVersions;
 const files = { policy: '', revocations: '' };
 /** Set by a test: called on the policy source's second read, i.e. after approval and before the write. */
 let betweenApprovalAndWrite: (() => Promise<void>) | undefined;
@@ -66,7 +76,8 @@ const suite = useExecutorHarness('dev-server', async () => {
   files.policy = join(dir, 'policy.yaml');
   files.revocations = join(dir, 'revocations.json');
   await writeFile(files.policy, policyText(2));
-  const real = policySource({ policyFile: files.policy, revocationsFile: files.revocations });
+  versions = await openDecisionVersions(join(dir, 'versions'));
+  const real = policySource({ policyFile: files.policy, revocationsFile: files.revocations }, versions.keep);
   return { keys: await readKeyRingFile(ring), policy: sourceWithPause(real) };
 });
 const runId = runIds('approvals');
@@ -220,5 +231,71 @@ describe('a run collects a step’s approvals as they arrive', () => {
     const runRecord = records.find((record) => record.run !== null);
     expect(runRecord?.policy_digest).toBe(step?.policy_digest);
     expect(runRecord?.run?.steps[0]?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
+  });
+});
+
+describe('an auditor re-checks each decision offline from a bundle', () => {
+  async function bundleOf(request: OperationRequest, receipt: string) {
+    const result = await executeCounting(request, receipt);
+    const { env, store, auditKeys } = suite.harness;
+    const entries = await store.byRunId(request.run_id);
+    const histories = await fetchRunHistories(request.run_id, entries, {
+      connectionOptions: { address: env.address },
+      namespace: env.namespace ?? 'default',
+    });
+    return {
+      result,
+      bundle: await exportBundle(store, request.run_id, { publicJwks: auditKeys, histories, versions }),
+    };
+  }
+
+  it('a two-person release verifies: the bundled policy version, the request and the approvals agree', async () => {
+    const request = newTag('bundle');
+    const { result, bundle } = await bundleOf(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    expect(result.status).toBe('succeeded');
+    const [digest] = Object.keys(bundle.policies);
+    expect(digest).toBe(bundle.entries[0]?.record.policy_digest);
+    expect(await verifyBundle(bundle)).toEqual({ ok: true, records: 1 });
+
+    // A policy edited inside the bundle no longer hashes to the digest the record names.
+    const edited = structuredClone(bundle);
+    const policy = edited.policies[digest as string] as { rules: { requires: { count: number } }[] };
+    (policy.rules[0] as { requires: { count: number } }).requires.count = 1;
+    const tampered = await verifyBundle(edited);
+    expect(tampered.ok).toBe(false);
+    expect(!tampered.ok && tampered.message).toContain(
+      `the bundled policy ${digest} does not hash to its digest`,
+    );
+
+    // A bundle without the version cannot re-check the decision, and says so.
+    const stripped = { ...structuredClone(bundle), policies: {} };
+    expect(await verifyBundle(stripped)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not carry the policy'),
+    });
+  });
+
+  it("a record's approvals that do not follow from its policy fail the re-check, naming the record", async () => {
+    const request = newTag('bundle-forged');
+    const { bundle } = await bundleOf(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    const [entry] = bundle.entries;
+    if (!entry) throw new Error('no record');
+    // As a compromised writer would: bob's approval claimed by carol, whose key did not sign.
+    const record = structuredClone(entry.record);
+    (record.approvals?.[1] as { approver: string }).approver = 'carol';
+    expect(decisionProblem(entry.index, record, { versions: bundle, histories: bundle.histories })).toBe(
+      `record ${entry.index} counts the approval by key "bob-key" as carol's, which does not follow from its policy ${record.policy_digest} at ${record.recorded_at}`,
+    );
+    // One approval where the rule needs two: "succeeded" does not follow.
+    const alone = { ...structuredClone(entry.record), approvals: entry.record.approvals?.slice(0, 1) };
+    expect(decisionProblem(entry.index, alone, { versions: bundle, histories: bundle.histories })).toMatch(
+      new RegExp(
+        `^record ${entry.index} says its approvals satisfied the policy sha256:\\w+ at \\S+, but they do not$`,
+      ),
+    );
+    // Inside the bundle the same edit breaks the record's leaf hash first.
+    const edited = structuredClone(bundle);
+    (edited.entries[0] as typeof entry).record = alone;
+    expect(await verifyBundle(edited)).toMatchObject({ ok: false });
   });
 });
