@@ -1,8 +1,8 @@
 import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
-  type Approval,
   approvalFate,
+  approvalsFrom,
   evaluatePolicy,
   operationFacts,
   type PolicyDecision,
@@ -15,12 +15,6 @@ import type { SignatureResult } from '../receipts/verify-signature.js';
 import type { Mode, Reason } from '../shared.js';
 
 export type ApprovalVerdict = { satisfied: boolean; reasons: Reason[]; facts: ApprovalFacts };
-
-/** Signatures whose header names a kid are approvals; one without a kid approves for no one. */
-const approvalsFrom = (signatures: readonly SignatureResult[]): Approval[] =>
-  signatures.flatMap((s) =>
-    s.kid === null ? [] : [{ kid: s.kid, thumbprint: s.thumbprint, verified: s.valid }],
-  );
 
 /**
  * The policy in force (re-read when its file changed) decides on the receipt's valid signatures for

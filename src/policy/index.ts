@@ -2,7 +2,7 @@
 
 export type { Approval } from './approval.js';
 export { approvalFate, verifiedAsRecorded } from './approval-fate.js';
-export { approvalsOf, keyThumbprint } from './approvals-of.js';
+export { approvalsFrom, approvalsOf } from './approvals-of.js';
 export { evaluatePolicy, type PolicyDecision } from './evaluate.js';
 export { explainDecision } from './explain.js';
 export { type OperationFacts, operationFacts } from './facts.js';
