@@ -40,6 +40,7 @@ rules:
   - name: two-person tags
     match: { kinds: [tag_repo], modes: [prod] }
     requires: { count: ${count}, from: [release-managers] }
+    forbid_requester: true
 `;
 
 const keys: Record<string, JWK> = {};
@@ -146,6 +147,24 @@ describe('the executor applies the approval policy', () => {
     const result = await executeCounting(request, await approvedBy(request, 'alice-key', 'alice-spare'));
     expect(result.status).toBe('rejected');
     expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'DUPLICATE_APPROVER']);
+  });
+
+  it("the request's requester may not approve it: SELF_APPROVAL, and two others ship it", async () => {
+    const request = { ...newTag('self'), requester: 'alice' };
+    const refused = await executeCounting(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    expect(codesOf(refused)).toEqual(['NEEDS_APPROVALS', 'SELF_APPROVAL']);
+    const record = await recordOf(refused);
+    expect(record?.approvals?.map((a) => [a.approver, a.accepted, a.reason?.code ?? null])).toEqual([
+      ['alice', false, 'SELF_APPROVAL'],
+      ['bob', true, null],
+    ]);
+    const other = { ...newTag('self-others'), requester: 'alice' };
+    const shipped = await executeCounting(other, await approvedBy(other, 'bob-key', 'carol-key'));
+    expect(shipped.status).toBe('succeeded');
+    // The requester is part of what the approvers signed: dropping it no longer matches the receipt.
+    const { requester: _, ...unnamed } = other;
+    const dropped = await execute(unnamed, await approvedBy(other, 'bob-key', 'carol-key'));
+    expect(dropped.status).toBe('rejected');
   });
 
   it('a forged co-signature does not count: the valid one alone is not enough', async () => {
