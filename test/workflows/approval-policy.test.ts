@@ -18,6 +18,7 @@ import {
   DEFAULT_AUDIENCE,
   generateSigningKey,
   issueReceipt,
+  opDigest,
   readKeyRingFile,
 } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
@@ -25,6 +26,7 @@ import { runClientOf } from '../runs/fixtures.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { codesOf } from '../support/results.js';
 import { tempDir } from '../support/temp-dirs.js';
+import { waitFor } from '../support/wait.js';
 
 const policyText = (count: number) => `version: 1
 approvers:
@@ -250,6 +252,51 @@ describe('a run collects a step’s approvals as they arrive', () => {
     const runRecord = records.find((record) => record.run !== null);
     expect(runRecord?.policy_digest).toBe(step?.policy_digest);
     expect(runRecord?.run?.steps[0]?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
+  });
+});
+
+describe('the policy reloads in the middle of one run', () => {
+  it('a rule tightened after step 1 leaves step 2 pending on its one approval; the records name both versions', async () => {
+    const run = runId();
+    const stamp = Date.now();
+    const steps = ['first', 'second'].map((id) => ({
+      id,
+      request: tagRequest(run, `v-mid-${id}-${stamp}`, id),
+    }));
+    const [first, second] = steps.map((step) => step.request) as [OperationRequest, OperationRequest];
+    const runs = runClientOf(suite.harness);
+    await writeFile(files.policy, policyText(1));
+    try {
+      const timeline = await suite.harness.withWorkers('prod', async () => {
+        await runs.start({ run_id: run, steps });
+        const [one] = await runs.authorize(run, [
+          { step: 'first', receipt: await approvedBy(first, 'alice-key') },
+        ]);
+        expect(one).toMatchObject({ status: 'accepted', step: 'first' });
+        await waitFor(async () => (await runs.timeline(run)).steps[0]?.status === 'shipped');
+        // Between the steps, the operator tightens the rule to two approvers; no worker restarts.
+        await writeFile(files.policy, policyText(2));
+        const alone = await approvedBy(second, 'bob-key');
+        const [two] = await runs.authorize(run, [{ step: 'second', receipt: alone }]);
+        expect(two).toMatchObject({ status: 'pending', step: 'second' });
+        expect(two?.status === 'pending' && two.missing.join(' ')).toContain('1 of 2');
+        const cosigned = await addSignature(alone, keys['alice-key'], second);
+        const [three] = await runs.authorize(run, [{ step: 'second', receipt: cosigned }]);
+        expect(three).toMatchObject({ status: 'accepted', step: 'second' });
+        return runs.result(run);
+      });
+      expect(timeline.steps.map((step) => step.status)).toEqual(['shipped', 'shipped']);
+    } finally {
+      await writeFile(files.policy, policyText(2));
+    }
+    const records = (await suite.harness.store.byRunId(run)).map((entry) => entry.record);
+    const digestOf = (request: OperationRequest) =>
+      records.find((record) => record.op_digest === opDigest(request))?.policy_digest;
+    expect(digestOf(first)).toMatch(/^sha256:/);
+    expect(digestOf(second)).toMatch(/^sha256:/);
+    expect(digestOf(second)).not.toBe(digestOf(first));
+    // The run's own record names the latest version it decided with.
+    expect(records.find((record) => record.run !== null)?.policy_digest).toBe(digestOf(second));
   });
 });
 
