@@ -297,22 +297,27 @@ describe('the policy reloads in the middle of one run', () => {
     expect(digestOf(second)).not.toBe(digestOf(first));
     // The run's own record names the latest version it decided with.
     expect(records.find((record) => record.run !== null)?.policy_digest).toBe(digestOf(second));
+    // Each step's decision re-checks offline against the version it used.
+    const bundle = await bundleOfRun(run);
+    expect(Object.keys(bundle.policies).sort()).toEqual([digestOf(first), digestOf(second)].sort());
+    expect(await verifyBundle(bundle)).toEqual({ ok: true, records: 3 });
   });
 });
+
+/** The run's bundle as `audit export` writes it: records, histories found in Temporal, kept versions. */
+async function bundleOfRun(run: string) {
+  const { env, store, auditKeys } = suite.harness;
+  const histories = await fetchRunHistories(run, await store.byRunId(run), {
+    connectionOptions: { address: env.address },
+    namespace: env.namespace ?? 'default',
+  });
+  return exportBundle(store, run, { publicJwks: auditKeys, histories, versions });
+}
 
 describe('an auditor re-checks each decision offline from a bundle', () => {
   async function bundleOf(request: OperationRequest, receipt: string) {
     const result = await executeCounting(request, receipt);
-    const { env, store, auditKeys } = suite.harness;
-    const entries = await store.byRunId(request.run_id);
-    const histories = await fetchRunHistories(request.run_id, entries, {
-      connectionOptions: { address: env.address },
-      namespace: env.namespace ?? 'default',
-    });
-    return {
-      result,
-      bundle: await exportBundle(store, request.run_id, { publicJwks: auditKeys, histories, versions }),
-    };
+    return { result, bundle: await bundleOfRun(request.run_id) };
   }
 
   it('a two-person release verifies: the bundled policy version, the request and the approvals agree', async () => {
