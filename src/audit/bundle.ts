@@ -190,8 +190,9 @@ function untrustedKey(bundle: AuditBundle, trusted: readonly JWK[]): string | un
 }
 
 /**
- * Verifies a bundle with nothing but its own content, and re-runs each recorded approval decision. A bundle proves itself against the key it carries;
- * pass `trustedKeys` (the key set MarketOps publishes) to also pin that key.
+ * Verifies a bundle with nothing but its own content, and re-runs each recorded approval decision. A
+ * bundle proves itself against the key it carries; pass `trustedKeys` (the key set MarketOps publishes)
+ * to also pin that key.
  */
 export async function verifyBundle(
   bundle: unknown,

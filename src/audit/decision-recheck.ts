@@ -33,7 +33,7 @@ function bundled<T extends { digest: string | null }>(
   if (content === undefined) return { ok: false, problem: `the bundle does not carry the ${what} ${digest}` };
   let value: T;
   try {
-    value = read(JSON.stringify(content), `bundled ${what} ${digest}`);
+    value = read(JSON.stringify(content), `${digest} of the bundle`);
   } catch (error) {
     return { ok: false, problem: (error as Error).message.replace(/\.$/, '') };
   }

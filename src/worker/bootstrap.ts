@@ -131,6 +131,7 @@ export async function runWorkerProcess(
       'MARKETOPS_AUDIT_STORE',
       openAuditStore(config.audit.store, signer, config.postgres),
     );
+    // The policy versions decisions use, kept beside the log; written once per new version, so a small pool.
     const versions = await open(
       `audit store ${storeWhere(config.audit.store)}`,
       'MARKETOPS_AUDIT_STORE',
