@@ -1,12 +1,14 @@
 import type { ApprovalFacts, ApprovalRecord } from '../audit/record.js';
-import { Code, policyCodes } from '../codes.js';
+import { Code } from '../codes.js';
 import type { OperationRequest } from '../operations/registry.js';
 import {
-  type Approval,
+  approvalFate,
+  approvalsFrom,
   evaluatePolicy,
   operationFacts,
   type PolicyDecision,
   type PolicySource,
+  verifiedAsRecorded,
 } from '../policy/index.js';
 import type { PolicySnapshot } from '../policy/source.js';
 import type { KeyRing } from '../receipts/index.js';
@@ -14,12 +16,6 @@ import type { SignatureResult } from '../receipts/verify-signature.js';
 import type { Mode, Reason } from '../shared.js';
 
 export type ApprovalVerdict = { satisfied: boolean; reasons: Reason[]; facts: ApprovalFacts };
-
-/** Signatures whose header names a kid are approvals; one without a kid approves for no one. */
-const approvalsFrom = (signatures: readonly SignatureResult[]): Approval[] =>
-  signatures.flatMap((s) =>
-    s.kid === null ? [] : [{ kid: s.kid, thumbprint: s.thumbprint, verified: s.valid }],
-  );
 
 /**
  * The policy in force (re-read when its file changed) decides on the receipt's valid signatures for
@@ -106,22 +102,8 @@ function unreadable(error: unknown, signatures: readonly SignatureResult[]): App
 async function stillInRing(keys: KeyRing, approval: ApprovalRecord): Promise<SignatureResult> {
   const { kid, thumbprint } = approval;
   const current = kid === null ? undefined : await keys.thumbprintFor(kid);
-  const valid = !signatureFailed(approval) && current !== undefined && current === thumbprint;
+  const valid = verifiedAsRecorded(approval.reason) && current !== undefined && current === thumbprint;
   return { kid, thumbprint, valid, reasons: [] };
-}
-
-/** The policy's own refusals of a signature that verified; BAD_SIGNATURE and UNKNOWN_KEY are the signature's. */
-const countedNotBy: ReadonlySet<string> = new Set(
-  policyCodes.filter((code) => code !== 'BAD_SIGNATURE' && code !== 'UNKNOWN_KEY'),
-);
-
-/**
- * A signature that failed on its own when it arrived (any code but the policy's own refusals) stays
- * failed at the recheck, however its kid stands in the ring now; one the policy merely did not count
- * verified, and is decided again.
- */
-function signatureFailed({ reason }: ApprovalRecord): boolean {
-  return reason !== null && !countedNotBy.has(reason.code);
 }
 
 /** Why a signature did not count: its own failure, the policy's refusal of it, else what the decision lacks. */
@@ -131,35 +113,19 @@ function approvalRecord(
   snapshot: PolicySnapshot,
 ): ApprovalRecord {
   const { kid, thumbprint } = signature;
-  const refusal = decision.rules.flatMap((rule) => rule.refused).find((refused) => refused.kid === kid);
-  const approver = refusal?.approver ?? approverOf(signature, snapshot);
-  const counted =
-    signature.valid &&
-    approver !== null &&
-    decision.rules.some((rule) => rule.approved_by.includes(approver));
-  // A signature that did not verify always records a failure of its own, so the recheck never revives it.
+  const fate = approvalFate({ kid, thumbprint, verified: signature.valid }, decision, snapshot.policy);
+  // A signature that did not verify always records a failure of its own, so a recheck never revives it.
   const unverified = { code: 'BAD_SIGNATURE', message: 'The signature does not verify.' };
-  const reason = counted
+  const reason = fate.counted
     ? null
     : signature.valid
-      ? (refusal ?? decision.reasons[0] ?? null)
+      ? (fate.refusal ?? decision.reasons[0] ?? null)
       : (signature.reasons[0] ?? unverified);
   return {
     kid,
     thumbprint,
-    approver,
-    accepted: counted,
+    approver: fate.approver,
+    accepted: fate.counted,
     reason: reason && { code: reason.code, message: reason.message },
   };
-}
-
-/** The approver whose key signed: the policy's (by kid or thumbprint), or the kid itself without a policy file. */
-function approverOf({ kid, thumbprint }: SignatureResult, { policy }: PolicySnapshot): string | null {
-  if (policy.mode === 'ring') return kid;
-  const owner = policy.policy.approvers.find((approver) =>
-    approver.keys.some(
-      (key) => key.kid === kid || (key.thumbprint !== undefined && key.thumbprint === thumbprint),
-    ),
-  );
-  return owner?.name ?? null;
 }

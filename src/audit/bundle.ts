@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { sha256Hex } from '../common/hex.js';
 import { firstIssueSentence } from '../common/zod-sentence.js';
 import { type Checkpoint, checkpointProblem, checkpointSchema } from './checkpoint.js';
+import { decisionProblem, versionProblem } from './decision-recheck.js';
+import type { DecisionVersions, VersionKind } from './decision-versions.js';
 import { checkpointsIn, stringsIn, workflowResults } from './history-anchors.js';
 import { verifyConsistency, verifyInclusion } from './merkle/verify.js';
 import { auditRecordSchema, leafHash } from './record.js';
-import type { AuditStore } from './store.js';
+import type { AuditEntry, AuditStore } from './store.js';
 
 export const AUDIT_BUNDLE_FORMAT = 'marketops-audit-bundle/1';
 
@@ -40,12 +42,36 @@ export const auditBundleSchema = z.strictObject({
   consistencyProofs: z.record(z.string().regex(/^\d+$/), z.array(sha256Hex)),
   /** Workflow id -> its Temporal history, in Temporal's JSON form. */
   histories: z.record(z.string(), z.unknown()),
+  /** Digest -> the canonical JSON of each policy and revocation-list version the records name. */
+  policies: z.record(z.string(), z.unknown()),
+  revocations: z.record(z.string(), z.unknown()),
 });
 export type AuditBundle = z.infer<typeof auditBundleSchema>;
 
 export interface ExportOptions {
   publicJwks: { keys: JWK[] };
   histories: Record<string, unknown>;
+  /** Where the workers kept the versions their decisions used; without it the bundle carries none. */
+  versions?: DecisionVersions;
+}
+
+/** The versions the records name that `versions` keeps, by digest; verification names any missing. */
+async function versionsNamed(entries: readonly AuditEntry[], versions: DecisionVersions | undefined) {
+  const gather = async (kind: VersionKind, digests: (string | null | undefined)[]) => {
+    const named = [...new Set(digests.filter((digest): digest is string => typeof digest === 'string'))];
+    const kept = await Promise.all(named.map(async (digest) => [digest, await versions?.read(kind, digest)]));
+    return Object.fromEntries(kept.filter(([, content]) => content !== undefined));
+  };
+  return {
+    policies: await gather(
+      'policy',
+      entries.map((entry) => entry.record.policy_digest),
+    ),
+    revocations: await gather(
+      'revocations',
+      entries.map((entry) => entry.record.revocations_digest),
+    ),
+  };
 }
 
 /** Gathers the run's records with inclusion proofs against the latest checkpoint, plus the anchoring histories. */
@@ -81,6 +107,7 @@ export async function exportBundle(
     ),
     consistencyProofs,
     histories: options.histories,
+    ...(await versionsNamed(entries, options.versions)),
   });
 }
 
@@ -163,8 +190,9 @@ function untrustedKey(bundle: AuditBundle, trusted: readonly JWK[]): string | un
 }
 
 /**
- * Verifies a bundle with nothing but its own content. A bundle proves itself against the key it carries;
- * pass `trustedKeys` (the key set MarketOps publishes) to also pin that key.
+ * Verifies a bundle with nothing but its own content, and re-runs each recorded approval decision. A
+ * bundle proves itself against the key it carries; pass `trustedKeys` (the key set MarketOps publishes)
+ * to also pin that key.
  */
 export async function verifyBundle(
   bundle: unknown,
@@ -182,6 +210,10 @@ export async function verifyBundle(
       .find(Boolean) ||
     Object.entries(b.histories)
       .map(([workflowId, history]) => historyProblem(b, workflowId, history))
+      .find(Boolean) ||
+    versionProblem(b) ||
+    b.entries
+      .map((entry) => decisionProblem(entry.index, entry.record, { versions: b, histories: b.histories }))
       .find(Boolean);
   return problem ? { ok: false, message: problem } : { ok: true, records: b.entries.length };
 }

@@ -55,6 +55,18 @@ export function workflowResults(history: unknown): unknown[] {
   });
 }
 
+/** The first argument the workflow was started with: its WorkflowExecutionStarted event's input. */
+export function workflowInput(history: unknown): unknown {
+  const events = (history as { events?: unknown })?.events;
+  const started = Array.isArray(events)
+    ? (events[0] as { workflowExecutionStartedEventAttributes?: { input?: { payloads?: unknown } } })
+    : undefined;
+  const payloads = started?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  return Array.isArray(payloads) && payloads.length > 0
+    ? decodePayload(payloads[0] as JsonPayload)
+    : undefined;
+}
+
 function walk(value: unknown, visit: (node: unknown) => void): void {
   visit(value);
   if (value && typeof value === 'object') {

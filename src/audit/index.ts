@@ -7,6 +7,7 @@ import type { AuditStore } from './store.js';
 
 export { type AuditBundle, exportBundle, verifyBundle } from './bundle.js';
 export { type Checkpoint, type CheckpointSigner, checkpointSignerFromJwk } from './checkpoint.js';
+export { type DecisionVersions, openDecisionVersions } from './decision-versions.js';
 export {
   DEFAULT_AUDIT_ORIGIN,
   generateAuditKeys,

@@ -88,6 +88,11 @@ export function identifier() {
   return patternText(ID_PATTERN, `1-${MAX_ID_LENGTH} of A-Z a-z 0-9 . _ : -`);
 }
 
+/** An approver's name, as an approval policy lists it and a request's `requester` names it. */
+export const APPROVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+export const APPROVER_NAME_RULE =
+  '1 to 128 letters, digits, ".", "_", "@" or "-", starting with a letter or digit';
+
 /** Exactly 32 bytes in canonical base64url without padding (43 characters): Ed25519 keys, SHA-256 digests. */
 export function base64url32Bytes() {
   return patternText(

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/index.js';
 import type { Cost } from '../budgets/limits.js';
-import { identifier, repositoryName } from '../common/text-fields.js';
+import {
+  APPROVER_NAME_PATTERN,
+  APPROVER_NAME_RULE,
+  identifier,
+  patternText,
+  repositoryName,
+} from '../common/text-fields.js';
 import { requiredAs } from '../common/zod-sentence.js';
 import type { GitHubCalls, GitHubEffect } from '../github/calls.js';
 import type { Permission } from '../github/identities.js';
@@ -24,6 +30,8 @@ export const requestSchema = <K extends string, S extends z.ZodRawShape>(kind: K
     operation_kind: z.literal(kind),
     run_id: identifier(),
     repository: repositoryName(),
+    /** Who asked, by approver name: a policy rule may forbid them from approving their own request. */
+    requester: patternText(APPROVER_NAME_PATTERN, `an approver name: ${APPROVER_NAME_RULE}`).optional(),
     ...shape,
   });
 
@@ -32,6 +40,7 @@ export interface RequestBase {
   operation_kind: string;
   run_id: string;
   repository: string;
+  requester?: string;
 }
 
 /**

@@ -1,28 +1,18 @@
-import type { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, compactVerify, type JWK } from 'jose';
-import { ACCEPTED_ALGS } from '../receipts/claims.js';
-import { decodeCompactHeader } from '../receipts/compact-jws.js';
 import type { KeyRing } from '../receipts/key-ring.js';
+import { type SignatureResult, verifyReceiptSignature } from '../receipts/verify-signature.js';
 import type { Approval } from './approval.js';
 
-/** RFC 7638 SHA-256 thumbprint (base64url) of a public key. */
-export const keyThumbprint = (key: KeyObject): Promise<string> =>
-  calculateJwkThumbprint(key.export({ format: 'jwk' }) as JWK, 'sha256');
+/** Signatures whose header names a kid are approvals; one without a kid approves for no one. */
+export const approvalsFrom = (signatures: readonly SignatureResult[]): Approval[] =>
+  signatures.flatMap((s) =>
+    s.kid === null ? [] : [{ kid: s.kid, thumbprint: s.thumbprint, verified: s.valid }],
+  );
 
 /**
- * The one place that reads a receipt's signatures as approvals: each signature's kid, the
- * thumbprint of the ring key it names, and whether it verifies. A compact JWS has one; a token
- * whose header names no kid has none.
+ * A receipt's signatures as approvals, compact or JWS JSON general serialization alike: each one's kid,
+ * the RFC 7638 thumbprint of the ring key it names (null when the ring has none), and whether it verifies,
+ * as the receipts module checks each signature. A token that is not a receipt approves nothing.
  */
 export async function approvalsOf(token: string, ring: KeyRing): Promise<Approval[]> {
-  const decoded = decodeCompactHeader(token);
-  const kid = decoded.ok ? decoded.header.kid : undefined;
-  if (typeof kid !== 'string') return [];
-  const key = ring.keyFor(kid);
-  if (key === undefined) return [{ kid, thumbprint: null, verified: false }];
-  const verified = await compactVerify(token, key, { algorithms: [...ACCEPTED_ALGS] }).then(
-    () => true,
-    () => false,
-  );
-  return [{ kid, thumbprint: await keyThumbprint(key), verified }];
+  return approvalsFrom((await verifyReceiptSignature(token, ring)).signatures);
 }

@@ -8,12 +8,16 @@ export interface OperationFacts {
   /** The ref its module names (src/operations/operation.ts `ref`): a release's target, a tag's name, a PR's base. */
   ref: string;
   mode: Mode;
-  /** The approver name of whoever asked for it, when the request or plan names one. */
+  /** The approver name of whoever asked for it, when the request names one (its `requester`). */
   requester?: string;
 }
 
-/** The facts of a parsed request, in a mode, asked for by `requester` (if named). */
-export function operationFacts(request: OperationRequest, mode: Mode, requester?: string): OperationFacts {
+/** The facts of a parsed request, in a mode, asked for by `requester`: the request's own unless given. */
+export function operationFacts(
+  request: OperationRequest,
+  mode: Mode,
+  requester: string | undefined = request.requester,
+): OperationFacts {
   return {
     repository: request.repository,
     kind: request.operation_kind,

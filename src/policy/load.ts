@@ -3,9 +3,8 @@ import { parseFile } from './parse-file.js';
 import { type Policy, policySchema } from './schema.js';
 
 /** The policy a decision uses. `ring`: no policy file is configured, so any ring key's one approval suffices. */
-export type PolicyInForce =
-  | { mode: 'file'; file: string; policy: Policy; digest: string }
-  | { mode: 'ring'; file: null; digest: null };
+export type PolicyInForce = PolicyFileInForce | { mode: 'ring'; file: null; digest: null };
+type PolicyFileInForce = { mode: 'file'; file: string; policy: Policy; digest: string };
 
 /** Parses a policy file's YAML text; throws one sentence naming the file and the path in the YAML to fix. */
 export const parsePolicy = (text: string, file: string): Policy =>
@@ -15,7 +14,7 @@ export const parsePolicy = (text: string, file: string): Policy =>
 export const policyDigest = (policy: Policy): string => contentDigest(policy);
 
 /** A policy file's text as the policy in force. */
-export function policyInForce(text: string, file: string): PolicyInForce {
+export function policyInForce(text: string, file: string): PolicyFileInForce {
   const policy = parsePolicy(text, file);
   return { mode: 'file', file, policy, digest: policyDigest(policy) };
 }

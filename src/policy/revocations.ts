@@ -62,6 +62,12 @@ const parseList = (text: string, file: string): RevocationsFile =>
 export const parseRevocations = (text: string, file: string): RevocationsInForce =>
   inForce(parseList(text, file), file);
 
+/** The list as its file means it: what `digest` is taken over, and what a bundle carries. */
+export const revocationListOf = (inForce: RevocationsInForce): RevocationsFile => ({
+  version: 1,
+  revocations: inForce.revocations,
+});
+
 /** A configured list that does not exist yet is empty: `keys revoke` creates it. */
 export const missingRevocations = (file: string): RevocationsInForce => inForce(EMPTY, file);
 

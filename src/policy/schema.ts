@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPROVER_NAME_PATTERN, APPROVER_NAME_RULE } from '../common/text-fields.js';
 import { requiredAs } from '../common/zod-sentence.js';
 import { operationKinds } from '../operations/registry.js';
 import type { Mode } from '../shared.js';
@@ -10,8 +11,8 @@ export const POLICY_VERSION = 1;
 export const modes = ['prod', 'dry-run'] as const satisfies readonly Mode[];
 
 export const name = (what: string) =>
-  z.string({ error: requiredAs(`${what}: a string`) }).regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, {
-    error: `must be ${what}: 1 to 128 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
+  z.string({ error: requiredAs(`${what}: a string`) }).regex(APPROVER_NAME_PATTERN, {
+    error: `must be ${what}: ${APPROVER_NAME_RULE}`,
   });
 export const text = (what: string) =>
   z.string({ error: requiredAs(what) }).min(1, { error: `must be ${what}, not empty` });

@@ -8,6 +8,7 @@ import {
   NO_REVOCATIONS,
   parseRevocations,
   type RevocationsInForce,
+  revocationListOf,
 } from './revocations.js';
 
 export interface PolicySnapshot {
@@ -30,6 +31,12 @@ export interface PolicySource {
   decide(facts: OperationFacts, approvals: readonly Approval[], now: Date): Promise<PolicyDecision>;
 }
 
+/**
+ * Keeps a version a decision may use, by its digest, before any decision uses it (src/audit keeps them
+ * beside the audit log), so an auditor can re-check the decision from a bundle.
+ */
+export type KeepVersion = (kind: 'policy' | 'revocations', digest: string, content: object) => Promise<void>;
+
 /** What identifies one version of a file on disk, cheaply; null: it does not exist. */
 async function versionOf(file: string): Promise<string | null> {
   try {
@@ -50,7 +57,7 @@ const unreadable = (file: string, error: unknown) =>
  * A file parsed once per version: `load` runs again only when its stat changes. A file that
  * stops parsing throws on every call until it is fixed, so no decision uses a stale version.
  */
-function reloading<T>(file: string, load: (text: string | null) => T): () => Promise<T> {
+function reloading<T>(file: string, load: (text: string | null) => T | Promise<T>): () => Promise<T> {
   let cached: { version: string | null; value: T } | undefined;
   return async () => {
     const version = await versionOf(file);
@@ -63,27 +70,33 @@ function reloading<T>(file: string, load: (text: string | null) => T): () => Pro
         throw unreadable(file, error);
       }
     }
-    const value = load(text);
+    const value = await load(text);
     cached = { version, value };
     return value;
   };
 }
 
-export function policySource(files: PolicyFiles): PolicySource {
+/** `keep`: called once per new version read, before it is used; a version it cannot keep is not used. */
+export function policySource(files: PolicyFiles, keep: KeepVersion = async () => undefined): PolicySource {
   const { policyFile, revocationsFile } = files;
   const policy =
     policyFile === undefined
       ? async () => NO_POLICY
-      : reloading(policyFile, (text) => {
+      : reloading(policyFile, async (text) => {
           if (text === null) throw new Error(`The policy file ${policyFile} does not exist; fix its path.`);
-          return policyInForce(text, policyFile);
+          const inForce = policyInForce(text, policyFile);
+          await keep('policy', inForce.digest, inForce.policy);
+          return inForce;
         });
   const revocations =
     revocationsFile === undefined
       ? async () => NO_REVOCATIONS
-      : reloading(revocationsFile, (text) =>
-          text === null ? missingRevocations(revocationsFile) : parseRevocations(text, revocationsFile),
-        );
+      : reloading(revocationsFile, async (text) => {
+          const inForce =
+            text === null ? missingRevocations(revocationsFile) : parseRevocations(text, revocationsFile);
+          await keep('revocations', inForce.digest as string, revocationListOf(inForce));
+          return inForce;
+        });
   const current = async (): Promise<PolicySnapshot> => {
     const [inForce, revoked] = await Promise.all([policy(), revocations()]);
     return { policy: inForce, revocations: revoked };

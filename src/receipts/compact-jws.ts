@@ -176,14 +176,3 @@ function signerOf(encoded: string): string {
   const kid = headerKid(encoded);
   return typeof kid === 'string' ? `kid:${kid}` : `header:${encoded}`;
 }
-
-/**
- * The first signature's protected header, decoded (unverified): a compact receipt's only header. Kept for
- * src/policy/approvals-of.ts, which reads compact receipts only; a co-signed receipt's approvals are
- * `verifyReceiptSignature(…).signatures`.
- */
-export function decodeCompactHeader(token: string): DecodedHeader {
-  const split = splitReceipt(token);
-  if (!split.ok) return split;
-  return decodeProtectedHeader((split.parts.signatures[0] as SignatureParts).protected);
-}

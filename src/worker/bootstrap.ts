@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type pino from 'pino';
 import { openArtifactStore } from '../artifacts/index.js';
-import { loadCheckpointSigner, openAuditStore } from '../audit/index.js';
+import { loadCheckpointSigner, openAuditStore, openDecisionVersions } from '../audit/index.js';
 import { openBudgetStore } from '../budgets/store.js';
 import { freePort } from '../common/free-port.js';
 import { parseStoreLocation } from '../common/store-location.js';
@@ -131,6 +131,12 @@ export async function runWorkerProcess(
       'MARKETOPS_AUDIT_STORE',
       openAuditStore(config.audit.store, signer, config.postgres),
     );
+    // The policy versions decisions use, kept beside the log; written once per new version, so a small pool.
+    const versions = await open(
+      `audit store ${storeWhere(config.audit.store)}`,
+      'MARKETOPS_AUDIT_STORE',
+      openDecisionVersions(config.audit.store, { poolMax: 2 }),
+    );
     const ledger = await open(
       `receipt ledger ${storeWhere(config.ledger)}`,
       'MARKETOPS_LEDGER',
@@ -149,7 +155,12 @@ export async function runWorkerProcess(
     const workers = await createExecutorWorkers({
       connection,
       namespace: config.temporal.namespace,
-      validation: { keys, policy: policySource(config.policy), mode: config.mode, ...config.receipts },
+      validation: {
+        keys,
+        policy: policySource(config.policy, versions.keep),
+        mode: config.mode,
+        ...config.receipts,
+      },
       store,
       ledger,
       octokit: createOctokit(

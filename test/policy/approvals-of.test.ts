@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { examples } from '../../src/operations/registry.js';
-import { approvalsOf, keyThumbprint, operationFacts } from '../../src/policy/index.js';
-import { loadKeyRing } from '../../src/receipts/index.js';
+import { approvalsOf, operationFacts } from '../../src/policy/index.js';
+import { addSignature, loadKeyRing } from '../../src/receipts/index.js';
 import { type Issuer, issueAtT0, makeIssuer, tagRepo } from '../receipts/fixtures.js';
 
 let alice: Issuer;
@@ -14,9 +14,7 @@ beforeAll(async () => {
 
 describe('approvalsOf: a receipt’s signatures as approvals', () => {
   it('a compact receipt is one approval: its kid, the RFC 7638 thumbprint of that ring key, verified', async () => {
-    const key = alice.ring.keyFor('alice-1');
-    if (!key) throw new Error('no key');
-    const thumbprint = await keyThumbprint(key);
+    const thumbprint = await alice.ring.thumbprintFor('alice-1');
     // RFC 7638 by hand: SHA-256 over the required members in lexicographic order, no whitespace.
     const { x } = alice.publicJwks.keys[0] ?? {};
     const members = `{"crv":"Ed25519","kty":"OKP","x":"${x}"}`;
@@ -34,6 +32,20 @@ describe('approvalsOf: a receipt’s signatures as approvals', () => {
     const otherRing = loadKeyRing((await makeIssuer('bob-1')).publicJwks);
     expect(await approvalsOf(token, otherRing)).toEqual([
       { kid: 'alice-1', thumbprint: null, verified: false },
+    ]);
+  });
+
+  it('a co-signed receipt is one approval per signature, each checked on its own', async () => {
+    const bob = await makeIssuer('bob-1');
+    const cosigned = await addSignature(token, bob.privateJwk, tagRepo);
+    const ring = loadKeyRing({ keys: [...alice.publicJwks.keys, ...bob.publicJwks.keys] });
+    expect(await approvalsOf(cosigned, ring)).toEqual([
+      { kid: 'alice-1', thumbprint: await ring.thumbprintFor('alice-1'), verified: true },
+      { kid: 'bob-1', thumbprint: await ring.thumbprintFor('bob-1'), verified: true },
+    ]);
+    expect(await approvalsOf(cosigned, alice.ring)).toEqual([
+      { kid: 'alice-1', thumbprint: await ring.thumbprintFor('alice-1'), verified: true },
+      { kid: 'bob-1', thumbprint: null, verified: false },
     ]);
   });
 

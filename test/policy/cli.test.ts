@@ -1,16 +1,24 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseRequest } from '../../src/demo/requests.js';
-import { keyThumbprint } from '../../src/policy/index.js';
-import { DEFAULT_AUDIENCE, issueReceipt } from '../../src/receipts/index.js';
+import { addSignature, DEFAULT_AUDIENCE, issueReceipt } from '../../src/receipts/index.js';
 import { type Issuer, makeIssuer } from '../receipts/fixtures.js';
 import { marketops } from '../support/processes.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
-const files = { policy: '', request: '', ring: '', alice: '', bob: '', carol: '', revocations: '' };
+const files = {
+  policy: '',
+  request: '',
+  ring: '',
+  alice: '',
+  bob: '',
+  carol: '',
+  cosigned: '',
+  revocations: '',
+};
 
 const check = (...args: string[]) =>
   marketops(['policy', 'check', '--request', files.request, '--keys', files.ring, ...args], { env });
@@ -34,10 +42,9 @@ beforeAll(async () => {
     makeIssuer('bob-1'),
     makeIssuer('carol-1'),
   ]);
-  const bobKey = bob.ring.keyFor('bob-1');
-  if (!alice || !bob || !carol || !bobKey) throw new Error('keys');
   // Bob's key is named by its thumbprint, as a hardware key whose kid the policy's author does not choose.
-  const bobThumbprint = await keyThumbprint(bobKey);
+  const bobThumbprint = await bob.ring.thumbprintFor('bob-1');
+  if (!alice || !bob || !carol || !bobThumbprint) throw new Error('keys');
   Object.assign(files, {
     policy: join(dir, 'policy.yaml'),
     request: join(dir, 'release.json'),
@@ -46,7 +53,13 @@ beforeAll(async () => {
     alice: await receiptFile(alice, 'alice'),
     bob: await receiptFile(bob, 'bob'),
     carol: await receiptFile(carol, 'carol'),
+    cosigned: join(dir, 'cosigned.json'),
   });
+  // Alice's receipt co-signed by bob: one receipt in JWS JSON general serialization, two approvals.
+  const request = releaseRequest('run-1', 'v1.0.0');
+  const cosigned = await addSignature(await readFile(files.alice, 'utf8'), bob.privateJwk, request);
+  expect(JSON.parse(cosigned).signatures).toHaveLength(2);
+  await writeFile(files.cosigned, cosigned);
   await writeFile(
     files.policy,
     `version: 1
@@ -86,6 +99,12 @@ describe('marketops policy check', () => {
     const two = await check('--policy', files.policy, '--approval', files.alice, '--approval', files.bob);
     expect(two.code, two.stderr).toBe(0);
     expect(two.stdout).toContain('✓ rule "production releases from main": 2 of 2: approved by alice, bob');
+  });
+
+  it('sees every approver of a co-signed receipt: one file, two approvals', async () => {
+    const run = await check('--policy', files.policy, '--approval', files.cosigned);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('✓ rule "production releases from main": 2 of 2: approved by alice, bob');
   });
 
   it("--json prints the decision; the requester's own approval and a key of no approver do not count", async () => {

@@ -31,6 +31,10 @@ async function startStack(): Promise<Background> {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const output = started.output();
   expect(output.slice(output.search(RUNNING)).trimEnd()).toMatch(/Ctrl-C stops everything\.$/);
+  // No policy file here: start says plainly that any ring key authorizes alone.
+  expect(output).toContain(
+    'Approvals         no policy file (MARKETOPS_POLICY_FILE): one approval by any key of the receipt key ring authorizes any operation alone',
+  );
   return started;
 }
 

@@ -2,6 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { decisionProblem } from '../../src/audit/decision-recheck.js';
+import {
+  type DecisionVersions,
+  exportBundle,
+  openDecisionVersions,
+  verifyBundle,
+} from '../../src/audit/index.js';
+import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { tagRequest } from '../../src/demo/requests.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import { type PolicySource, policySource, revokeKey } from '../../src/policy/index.js';
@@ -10,6 +18,7 @@ import {
   DEFAULT_AUDIENCE,
   generateSigningKey,
   issueReceipt,
+  opDigest,
   readKeyRingFile,
 } from '../../src/receipts/index.js';
 import type { ExecutionResult } from '../../src/shared.js';
@@ -17,6 +26,7 @@ import { runClientOf } from '../runs/fixtures.js';
 import { runIds, useExecutorHarness } from '../support/executor-harness.js';
 import { codesOf } from '../support/results.js';
 import { tempDir } from '../support/temp-dirs.js';
+import { waitFor } from '../support/wait.js';
 
 const policyText = (count: number) => `version: 1
 approvers:
@@ -32,9 +42,12 @@ rules:
   - name: two-person tags
     match: { kinds: [tag_repo], modes: [prod] }
     requires: { count: ${count}, from: [release-managers] }
+    forbid_requester: true
 `;
 
 const keys: Record<string, JWK> = {};
+/** Where the workers keep each policy and revocation-list version they decide with, as the worker does beside its audit log. */
+let versions: DecisionVersions;
 const files = { policy: '', revocations: '' };
 /** Set by a test: called on the policy source's second read, i.e. after approval and before the write. */
 let betweenApprovalAndWrite: (() => Promise<void>) | undefined;
@@ -66,7 +79,8 @@ const suite = useExecutorHarness('dev-server', async () => {
   files.policy = join(dir, 'policy.yaml');
   files.revocations = join(dir, 'revocations.json');
   await writeFile(files.policy, policyText(2));
-  const real = policySource({ policyFile: files.policy, revocationsFile: files.revocations });
+  versions = await openDecisionVersions(join(dir, 'versions'));
+  const real = policySource({ policyFile: files.policy, revocationsFile: files.revocations }, versions.keep);
   return { keys: await readKeyRingFile(ring), policy: sourceWithPause(real) };
 });
 const runId = runIds('approvals');
@@ -135,6 +149,24 @@ describe('the executor applies the approval policy', () => {
     const result = await executeCounting(request, await approvedBy(request, 'alice-key', 'alice-spare'));
     expect(result.status).toBe('rejected');
     expect(codesOf(result)).toEqual(['NEEDS_APPROVALS', 'DUPLICATE_APPROVER']);
+  });
+
+  it("the request's requester may not approve it: SELF_APPROVAL, and two others ship it", async () => {
+    const request = { ...newTag('self'), requester: 'alice' };
+    const refused = await executeCounting(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    expect(codesOf(refused)).toEqual(['NEEDS_APPROVALS', 'SELF_APPROVAL']);
+    const record = await recordOf(refused);
+    expect(record?.approvals?.map((a) => [a.approver, a.accepted, a.reason?.code ?? null])).toEqual([
+      ['alice', false, 'SELF_APPROVAL'],
+      ['bob', true, null],
+    ]);
+    const other = { ...newTag('self-others'), requester: 'alice' };
+    const shipped = await executeCounting(other, await approvedBy(other, 'bob-key', 'carol-key'));
+    expect(shipped.status).toBe('succeeded');
+    // The requester is part of what the approvers signed: dropping it no longer matches the receipt.
+    const { requester: _, ...unnamed } = other;
+    const dropped = await execute(unnamed, await approvedBy(other, 'bob-key', 'carol-key'));
+    expect(dropped.status).toBe('rejected');
   });
 
   it('a forged co-signature does not count: the valid one alone is not enough', async () => {
@@ -220,5 +252,121 @@ describe('a run collects a step’s approvals as they arrive', () => {
     const runRecord = records.find((record) => record.run !== null);
     expect(runRecord?.policy_digest).toBe(step?.policy_digest);
     expect(runRecord?.run?.steps[0]?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
+  });
+});
+
+describe('the policy reloads in the middle of one run', () => {
+  it('a rule tightened after step 1 leaves step 2 pending on its one approval; the records name both versions', async () => {
+    const run = runId();
+    const stamp = Date.now();
+    const steps = ['first', 'second'].map((id) => ({
+      id,
+      request: tagRequest(run, `v-mid-${id}-${stamp}`, id),
+    }));
+    const [first, second] = steps.map((step) => step.request) as [OperationRequest, OperationRequest];
+    const runs = runClientOf(suite.harness);
+    await writeFile(files.policy, policyText(1));
+    try {
+      const timeline = await suite.harness.withWorkers('prod', async () => {
+        await runs.start({ run_id: run, steps });
+        const [one] = await runs.authorize(run, [
+          { step: 'first', receipt: await approvedBy(first, 'alice-key') },
+        ]);
+        expect(one).toMatchObject({ status: 'accepted', step: 'first' });
+        await waitFor(async () => (await runs.timeline(run)).steps[0]?.status === 'shipped');
+        // Between the steps, the operator tightens the rule to two approvers; no worker restarts.
+        await writeFile(files.policy, policyText(2));
+        const alone = await approvedBy(second, 'bob-key');
+        const [two] = await runs.authorize(run, [{ step: 'second', receipt: alone }]);
+        expect(two).toMatchObject({ status: 'pending', step: 'second' });
+        expect(two?.status === 'pending' && two.missing.join(' ')).toContain('1 of 2');
+        const cosigned = await addSignature(alone, keys['alice-key'], second);
+        const [three] = await runs.authorize(run, [{ step: 'second', receipt: cosigned }]);
+        expect(three).toMatchObject({ status: 'accepted', step: 'second' });
+        return runs.result(run);
+      });
+      expect(timeline.steps.map((step) => step.status)).toEqual(['shipped', 'shipped']);
+    } finally {
+      await writeFile(files.policy, policyText(2));
+    }
+    const records = (await suite.harness.store.byRunId(run)).map((entry) => entry.record);
+    const digestOf = (request: OperationRequest) =>
+      records.find((record) => record.op_digest === opDigest(request))?.policy_digest;
+    expect(digestOf(first)).toMatch(/^sha256:/);
+    expect(digestOf(second)).toMatch(/^sha256:/);
+    expect(digestOf(second)).not.toBe(digestOf(first));
+    // The run's own record names the latest version it decided with.
+    expect(records.find((record) => record.run !== null)?.policy_digest).toBe(digestOf(second));
+    // Each step's decision re-checks offline against the version it used.
+    const bundle = await bundleOfRun(run);
+    expect(Object.keys(bundle.policies).sort()).toEqual([digestOf(first), digestOf(second)].sort());
+    expect(await verifyBundle(bundle)).toEqual({ ok: true, records: 3 });
+  });
+});
+
+/** The run's bundle as `audit export` writes it: records, histories found in Temporal, kept versions. */
+async function bundleOfRun(run: string) {
+  const { env, store, auditKeys } = suite.harness;
+  const histories = await fetchRunHistories(run, await store.byRunId(run), {
+    connectionOptions: { address: env.address },
+    namespace: env.namespace ?? 'default',
+  });
+  return exportBundle(store, run, { publicJwks: auditKeys, histories, versions });
+}
+
+describe('an auditor re-checks each decision offline from a bundle', () => {
+  async function bundleOf(request: OperationRequest, receipt: string) {
+    const result = await executeCounting(request, receipt);
+    return { result, bundle: await bundleOfRun(request.run_id) };
+  }
+
+  it('a two-person release verifies: the bundled policy version, the request and the approvals agree', async () => {
+    const request = newTag('bundle');
+    const { result, bundle } = await bundleOf(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    expect(result.status).toBe('succeeded');
+    const [digest] = Object.keys(bundle.policies);
+    expect(digest).toBe(bundle.entries[0]?.record.policy_digest);
+    expect(await verifyBundle(bundle)).toEqual({ ok: true, records: 1 });
+
+    // A policy edited inside the bundle no longer hashes to the digest the record names.
+    const edited = structuredClone(bundle);
+    const policy = edited.policies[digest as string] as { rules: { requires: { count: number } }[] };
+    (policy.rules[0] as { requires: { count: number } }).requires.count = 1;
+    const tampered = await verifyBundle(edited);
+    expect(tampered.ok).toBe(false);
+    expect(!tampered.ok && tampered.message).toContain(
+      `the bundled policy ${digest} does not hash to its digest`,
+    );
+
+    // A bundle without the version cannot re-check the decision, and says so.
+    const stripped = { ...structuredClone(bundle), policies: {} };
+    expect(await verifyBundle(stripped)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not carry the policy'),
+    });
+  });
+
+  it("a record's approvals that do not follow from its policy fail the re-check, naming the record", async () => {
+    const request = newTag('bundle-forged');
+    const { bundle } = await bundleOf(request, await approvedBy(request, 'alice-key', 'bob-key'));
+    const [entry] = bundle.entries;
+    if (!entry) throw new Error('no record');
+    // As a compromised writer would: bob's approval claimed by carol, whose key did not sign.
+    const record = structuredClone(entry.record);
+    (record.approvals?.[1] as { approver: string }).approver = 'carol';
+    expect(decisionProblem(entry.index, record, { versions: bundle, histories: bundle.histories })).toBe(
+      `record ${entry.index} counts the approval by key "bob-key" as carol's, which does not follow from its policy ${record.policy_digest} at ${record.recorded_at}`,
+    );
+    // One approval where the rule needs two: "succeeded" does not follow.
+    const alone = { ...structuredClone(entry.record), approvals: entry.record.approvals?.slice(0, 1) };
+    expect(decisionProblem(entry.index, alone, { versions: bundle, histories: bundle.histories })).toMatch(
+      new RegExp(
+        `^record ${entry.index} says its approvals satisfied the policy sha256:\\w+ at \\S+, but they do not$`,
+      ),
+    );
+    // Inside the bundle the same edit breaks the record's leaf hash first.
+    const edited = structuredClone(bundle);
+    (edited.entries[0] as typeof entry).record = alone;
+    expect(await verifyBundle(edited)).toMatchObject({ ok: false });
   });
 });

@@ -186,16 +186,21 @@ function registerExport(audit: Command): void {
     )
     .action(async (opts: { runId: string; out: string; store?: string; keys?: string }) => {
       const publicJwks = await readKeys(opts.keys);
-      const [{ exportBundle }, { fetchRunHistories }, { temporal }] = await Promise.all([
-        auditLibrary(),
-        import('../../audit/temporal-histories.js'),
-        configFromEnv(),
-      ]);
-      const bundle = await withStore(opts.store, async (store) => {
+      const [{ exportBundle, openDecisionVersions }, { fetchRunHistories }, { temporal }] = await Promise.all(
+        [auditLibrary(), import('../../audit/temporal-histories.js'), configFromEnv()],
+      );
+      const location = opts.store ?? (await configFromEnv()).audit.store;
+      const bundle = await withStore(location, async (store) => {
         const entries = await store.byRunId(opts.runId);
         const histories = await fetchRunHistories(opts.runId, entries, temporal);
         if (entries.length === 0) throw noRecords(opts.runId, Object.keys(histories));
-        return exportBundle(store, opts.runId, { publicJwks, histories });
+        // The policy and revocation-list versions the workers kept beside the log (docs/audit.md).
+        const versions = await openDecisionVersions(location);
+        try {
+          return await exportBundle(store, opts.runId, { publicJwks, histories, versions });
+        } finally {
+          await versions.close();
+        }
       });
       await writeFile(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
       print(`Wrote ${bundle.entries.length} records of run ${opts.runId} to ${opts.out}.`);

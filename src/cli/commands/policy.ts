@@ -50,7 +50,10 @@ export function registerPolicyCommand(program: Command): void {
         .choices(['prod', 'dry-run'])
         .default('prod'),
     )
-    .option('--requester <name>', 'the approver who asked for the operation')
+    .option(
+      '--requester <name>',
+      "the approver who asked for the operation (default: the request's requester)",
+    )
     .option('--at <time>', 'decide at this RFC 3339 time instead of now', parseInstant)
     .option('--json', 'print the decision as JSON')
     .addHelpText('after', CHECK_EXAMPLES)

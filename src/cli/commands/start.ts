@@ -16,6 +16,8 @@ Examples:
 
 Without GITHUB_API_URL and GITHUB_TOKEN the GitHub sandbox is the target and the mode defaults to
 prod (nothing real can be written); against a real GitHub the mode defaults to dry-run.
+Without MARKETOPS_POLICY_FILE, one approval by any key of the receipt key ring authorizes any
+operation alone; an approval policy names approvers and how many must approve (docs/policy.md).
 Ctrl-C stops everything; a second start resumes with the same data folder. If one part fails (the
 Temporal dev server, the sandbox or the worker), start stops the others, names the part and exits 1:
 restarting the whole stack, e.g. by a supervisor, resumes every execution from the data folder.`;
@@ -35,13 +37,20 @@ interface Endpoints {
   metricsUrl: string;
 }
 
-function walkthrough(endpoints: Endpoints, sandbox: boolean, keysDir: string): string {
+/** Who may approve, said plainly: without a policy file any ring key authorizes anything alone. */
+const approvalsLine = (policyFile: string | undefined): string =>
+  policyFile === undefined
+    ? 'no policy file (MARKETOPS_POLICY_FILE): one approval by any key of the receipt key ring authorizes any operation alone'
+    : `${policyFile} (MARKETOPS_POLICY_FILE; docs/policy.md)`;
+
+function walkthrough(endpoints: Endpoints, sandbox: boolean, keysDir: string, policyFile?: string): string {
   return `
 MarketOps Publisher is running.
   Temporal Web UI   ${endpoints.uiUrl}
   Temporal gRPC     ${endpoints.temporalAddress} (TEMPORAL_ADDRESS)
   GitHub target     ${endpoints.githubApiUrl}${sandbox ? ' (the sandbox; its state is at /_sandbox/state)' : ''}
   Metrics           ${endpoints.metricsUrl}
+  Approvals         ${approvalsLine(policyFile)}
 
 Try it, in another terminal:
   npx marketops demo
@@ -84,7 +93,7 @@ function announcement(flags: StartFlags, stack: LocalStack, config: Config): str
   };
   return flags.json
     ? `${JSON.stringify(endpoints)}\n`
-    : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`);
+    : walkthrough(endpoints, stack.sandbox !== undefined, `${flags.dataDir}/keys`, config.policy.policyFile);
 }
 
 /** Runs the worker on the started stack until a part fails or Ctrl-C; then stops the stack. */
