@@ -9,12 +9,24 @@ const REF_GLOB = { dot: true } as const;
 const anyOf = (patterns: string[] | undefined, value: string, options: picomatch.PicomatchOptions) =>
   patterns === undefined || picomatch.isMatch(value, patterns, options);
 
+const COMMIT_SHA = /^[0-9a-f]{40}$/i;
+
+/**
+ * A ref as a branch or tag name: `refs/heads/main` is `main`, so the spelling cannot dodge a rule. A
+ * commit SHA may be on any branch, and the policy cannot ask GitHub which: it matches every ref
+ * pattern, so it needs what the strictest matching rule needs (every matching rule must be satisfied).
+ */
+const refMatches = (patterns: string[] | undefined, ref: string) =>
+  patterns === undefined ||
+  COMMIT_SHA.test(ref) ||
+  picomatch.isMatch(ref.replace(/^refs\/(heads|tags)\//, ''), patterns, REF_GLOB);
+
 /** Whether a rule's `match` names the operation: every member present must match. */
 export function matches(match: Match, facts: OperationFacts): boolean {
   return (
     anyOf(match.repositories, facts.repository, REPOSITORY_GLOB) &&
     (match.kinds?.includes(facts.kind) ?? true) &&
-    anyOf(match.refs, facts.ref, REF_GLOB) &&
+    refMatches(match.refs, facts.ref) &&
     (match.modes?.includes(facts.mode) ?? true)
   );
 }

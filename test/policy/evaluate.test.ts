@@ -19,6 +19,8 @@ describe('two-person rule for production releases from main (examples/policy/two
         may_still_approve: ['bob', 'carol'],
         summary: '1 of 2: approved by alice; missing one of ops-leads (may still approve: bob, carol)',
       }),
+      // The broad rule matches too, and alice satisfies it: every matching rule must be.
+      expect.objectContaining({ rule: 'every release', satisfied: true, approved_by: ['alice'] }),
     ]);
     expect(codesOf(decision)).toEqual(['NEEDS_APPROVALS']);
     expect(decision.reasons[0]?.message).toBe(
@@ -56,7 +58,18 @@ describe('two-person rule for production releases from main (examples/policy/two
   it('a release from another branch matches the other rule: one ops lead, and the requester may approve', () => {
     const decision = decide(twoPerson, facts({ ref: 'release/2.x', requester: 'alice' }), [by('alice-2026')]);
     expect(decision.satisfied).toBe(true);
-    expect(decision.rules.map((rule) => rule.rule)).toEqual(['releases from other branches']);
+    expect(decision.rules.map((rule) => rule.rule)).toEqual(['every release']);
+  });
+
+  it('reads refs/heads/main as main, and a commit SHA as any branch: two approvers, not one', () => {
+    for (const ref of ['refs/heads/main', 'a'.repeat(40)]) {
+      const decision = decide(twoPerson, facts({ ref }), [by('bob-laptop')]);
+      expect(decision.satisfied).toBe(false);
+      expect(decision.rules.map((rule) => rule.rule)).toEqual([
+        'production releases from main',
+        'every release',
+      ]);
+    }
   });
 
   it('denies by default: an operation no rule names is refused however many approve', () => {
@@ -111,7 +124,12 @@ describe('two-person rule for production releases from main (examples/policy/two
     expect(decision.satisfied).toBe(false);
     const unknown = { kid: 'ghost-1', thumbprint: null, verified: false };
     expect(codesOf(decision)).toEqual(['NEEDS_APPROVALS', 'BAD_SIGNATURE', 'APPROVER_NOT_ALLOWED']);
-    expect(codesOf(decide(twoPerson, facts(), [unknown]))).toEqual(['NEEDS_APPROVALS', 'UNKNOWN_KEY']);
+    // Both matching rules lack approvals: each says so.
+    expect(codesOf(decide(twoPerson, facts(), [unknown]))).toEqual([
+      'NEEDS_APPROVALS',
+      'NEEDS_APPROVALS',
+      'UNKNOWN_KEY',
+    ]);
   });
 });
 

@@ -146,7 +146,7 @@ const factsArb: fc.Arbitrary<OperationFacts> = fc
   .record({
     repository: fc.constantFrom('acme/widgets', 'acme/platform', 'other/x', 'Acme/Widgets'),
     kind: fc.constantFrom(...operationKinds),
-    ref: fc.constantFrom('main', 'release/1', 'release/1/x', 'dev'),
+    ref: fc.constantFrom('main', 'refs/heads/main', 'release/1', 'release/1/x', 'dev', 'f'.repeat(40)),
     mode: fc.constantFrom('prod' as const, 'dry-run' as const),
     requester: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
   })
@@ -191,7 +191,10 @@ function referenceMatches(rule: Generated['rules'][number], facts: OperationFact
   if (repositories && !repositories.some((pattern) => globMatches(pattern, facts.repository, true)))
     return false;
   if (kinds && kinds.indexOf(facts.kind) < 0) return false;
-  if (refs && !refs.some((pattern) => globMatches(pattern, facts.ref, false))) return false;
+  // A commit SHA could be on any branch: every ref pattern takes it. A full ref name is its short name.
+  const isSha = facts.ref.length === 40 && [...facts.ref].every((c) => '0123456789abcdef'.includes(c));
+  const shortRef = facts.ref.startsWith('refs/heads/') ? facts.ref.slice('refs/heads/'.length) : facts.ref;
+  if (refs && !isSha && !refs.some((pattern) => globMatches(pattern, shortRef, false))) return false;
   if (modes && modes.indexOf(facts.mode) < 0) return false;
   return true;
 }
