@@ -162,7 +162,7 @@ function needsUpload(existing: ReleaseAsset | undefined, view: UploadView): bool
  * and the bytes uploaded again; an uploaded asset of that name with another digest is a CONFLICT.
  * The bytes stream from the artifact store, checked as they go.
  *
- * On a fresh draft (see carryOf) the upload is sent first: a name can only be taken there by this
+ * On a fresh draft (carry.ts) the upload is sent first: a name can only be taken there by this
  * execution's own earlier attempt (a crash, a 502's starter, an answer lost after GitHub accepted)
  * or by someone else, and GitHub answers each with 422 `already_exists`, as the sandbox does; only
  * then is the draft's asset list read, up to that name. So a release costs one write an asset and
