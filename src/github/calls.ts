@@ -97,10 +97,9 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     schema: S,
   ): Promise<z.infer<S>> {
     return write(
-      `POST ${uploads}/repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}`,
+      // A template, `…/assets{?name,label}`, that Octokit expands with these params.
+      `POST ${releaseAssetsUrl(spec.repository, spec.releaseId)}{?name,label}`,
       {
-        ...splitRepository(spec.repository),
-        release_id: spec.releaseId,
         name: spec.name,
         ...(spec.label === undefined ? {} : { label: spec.label }),
         data: spec.bytes,
