@@ -51,7 +51,7 @@ export const linkOf = (view: UploadView): string => {
 
 /** Each asset's upload view, chained (see linkOf): built from the last, so each names its successor's link. */
 export function uploadViews(request: AssetRequest): UploadView[] {
-  const views: UploadView[] = [];
+  const views = new Array<UploadView>(request.assets.length);
   let next = LAST_LINK;
   for (let index = request.assets.length - 1; index >= 0; index--) {
     const view: UploadView = {
@@ -62,7 +62,7 @@ export function uploadViews(request: AssetRequest): UploadView[] {
       asset: request.assets[index] as AssetRequest['assets'][number],
       next,
     };
-    views.unshift(view);
+    views[index] = view;
     next = linkOf(view);
   }
   return views;
