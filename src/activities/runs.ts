@@ -37,9 +37,10 @@ function readOnly(octokit: Octokit): Octokit {
     if (!route.startsWith('GET ')) throw ApplicationFailure.nonRetryable(route, Code.WOULD_WRITE);
     return octokit.request(route, params);
   };
-  // Octokit's request type lists every endpoint's overload; the wrapper forwards them all unchanged.
+  // Octokit's request type lists every endpoint's overload; the wrapper forwards them all unchanged,
+  // and keeps its endpoint defaults (where an upload's configured origin comes from: calls.ts).
   return Object.assign(Object.create(octokit) as Octokit, {
-    request: request as unknown as Octokit['request'],
+    request: Object.assign(request, { endpoint: octokit.request.endpoint }) as unknown as Octokit['request'],
   });
 }
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AuditRecord } from '../audit/record.js';
 import { type GitHubWrite, splitRepository } from './plan.js';
 import { streamingFetch } from './streaming-fetch.js';
+import { uploadsBaseUrl } from './uploads-origin.js';
 
 /** What an effect adds to the audit record's `github` object: each kind's ids, and who acted. */
 export type RecordFields = Omit<NonNullable<AuditRecord['github']>, 'url' | 'response_sha256' | 'adopted'>;
@@ -72,14 +73,21 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     return write(`POST ${planned.route}`, { ...splitRepository(repository), ...planned.body }, schema);
   }
 
+  const uploads = uploadsBaseUrl(octokit.request.endpoint.DEFAULTS.baseUrl);
+  /** Where a release's assets go (GitHub's `upload_url` without `{?name,label}`), from the configured origin. */
+  const releaseAssetsUrl = (repository: string, releaseId: number) =>
+    `${uploads}/repos/${repository}/releases/${releaseId}/assets`;
+
   /**
-   * Streams `bytes` to a release's `upload_url` (its own origin: uploads.github.com on GitHub) with
-   * `Content-Length`, never holding the file: Octokit's request (its auth, these hooks) over a
-   * transport that writes the body with backpressure (streaming-fetch.ts).
+   * Streams `bytes` to a release's assets on the configured uploads origin (uploads.github.com on
+   * GitHub; never a URL from an answer or a history) with `Content-Length`, never holding the file:
+   * Octokit's request (its auth, these hooks) over a transport that writes the body with
+   * backpressure (streaming-fetch.ts).
    */
   async function upload<S extends z.ZodType>(
     spec: {
-      url: string;
+      repository: string;
+      releaseId: number;
       name: string;
       label?: string | undefined;
       contentType: string;
@@ -89,8 +97,8 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     schema: S,
   ): Promise<z.infer<S>> {
     return write(
-      // The URL is a template, `…/assets{?name,label}`, that Octokit expands with these params.
-      `POST ${spec.url}`,
+      // A template, `…/assets{?name,label}`, that Octokit expands with these params.
+      `POST ${releaseAssetsUrl(spec.repository, spec.releaseId)}{?name,label}`,
       {
         name: spec.name,
         ...(spec.label === undefined ? {} : { label: spec.label }),
@@ -126,7 +134,7 @@ export function githubCalls(octokit: Octokit, hooks: CallHooks) {
     }
   }
 
-  return { call, find, write, send, upload, adoptOrCreate };
+  return { call, find, write, send, upload, releaseAssetsUrl, adoptOrCreate };
 }
 
 export type GitHubCalls = ReturnType<typeof githubCalls>;

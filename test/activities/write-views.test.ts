@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkedWrite, operationWrites } from '../../src/activities/github/write-views.js';
 import { Code } from '../../src/codes.js';
 import { releaseRequest } from '../../src/demo/requests.js';
+import { linkOf, type UploadView } from '../../src/operations/publish-release/views.js';
 import type { OperationRequest } from '../../src/operations/registry.js';
 import { canonicalRequest } from '../../src/receipts/op-digest.js';
 
@@ -49,6 +50,7 @@ describe("each write's view of the request", () => {
         asset_count: ASSETS,
         index: 6,
         asset: asset(6),
+        next: linkOf((writes[8] as { view: UploadView }).view),
       },
       timeoutMs: expect.any(Number),
     });

@@ -1,13 +1,16 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { toFailure } from '../../src/activities/github/failures.js';
 import { openArtifactStore } from '../../src/artifacts/index.js';
+import { Code } from '../../src/codes.js';
 import { releaseRequest } from '../../src/demo/requests.js';
 import { githubCalls } from '../../src/github/calls.js';
 import type { StepContext } from '../../src/operations/operation.js';
 import { assetViews, assetWrite } from '../../src/operations/publish-release/asset-steps.js';
 import type { Asset } from '../../src/operations/publish-release/assets.js';
+import { type Carry, carryLine } from '../../src/operations/publish-release/carry.js';
 import type { AssetRequest } from '../../src/operations/publish-release/release-reads.js';
-import type { UploadView } from '../../src/operations/publish-release/views.js';
+import { linkOf, type UploadView } from '../../src/operations/publish-release/views.js';
 import { FEATURE_BRANCH, MAIN_SHA, repo, useSandbox } from '../sandbox/harness.js';
 import { tempDir } from '../support/temp-dirs.js';
 
@@ -34,7 +37,19 @@ async function uploadStep(name: string, content: string, draftHad: 'fresh' | 'ta
     target_commitish: FEATURE_BRANCH,
     draft: true,
   });
-  const carry = `${draft.id} ${MAIN_SHA} ${draft.upload_url} ${draftHad}`;
+  const carried: Carry = {
+    releaseId: draft.id,
+    commit: MAIN_SHA,
+    uploadUrl: draft.upload_url,
+    fresh: draftHad === 'fresh',
+    link: linkOf(view),
+  };
+  /** The step as write 1 runs it from `view` and the carry, refused before it sends anything. */
+  const runWith = async (
+    changed: Partial<Carry> = {},
+    handed: UploadView = view,
+    carry = carryLine({ ...carried, ...changed }),
+  ) => assetWrite(handed, handed.index + 1).run(context, handed, carry);
   return {
     asset,
     /** Someone else's upload of `content` under the name, before the step runs. */
@@ -46,7 +61,10 @@ async function uploadStep(name: string, content: string, draftHad: 'fresh' | 'ta
         data: other,
         headers: { 'content-type': 'text/plain' },
       }),
-    run: () => assetWrite(view, 1).run(context, view, carry),
+    view,
+    uploadUrl: draft.upload_url,
+    run: () => runWith(),
+    runWith,
     /** The step's own requests: everything after `from` in the sandbox's log. */
     sent: async (from: number) =>
       (await t.sandbox.admin.requests()).slice(from).map((entry) => `${entry.route} ${entry.status}`),
@@ -103,5 +121,53 @@ describe('an upload on a draft adopted with assets', () => {
       'GET /repos/{owner}/{repo}/releases/{release_id}/assets 200',
       `${UPLOAD} 201`,
     ]);
+  });
+});
+
+describe('an upload trusts neither its carry nor its view', () => {
+  const refused = async (run: () => Promise<unknown>) => {
+    const before = (await t.sandbox.admin.requests()).length;
+    const error = await run().catch((thrown: unknown) => thrown);
+    // The activity's failure for it: INTERNAL_ERROR, not retried.
+    const failure = toFailure(error, { now: 0, notAfter: 1 });
+    expect([failure.type, failure.nonRetryable]).toEqual([Code.INTERNAL_ERROR, true]);
+    expect((await t.sandbox.admin.requests()).length).toBe(before);
+    return failure.message;
+  };
+
+  it('refuses a carried upload URL of another origin, repository or release, or a malformed carry, sending nothing', async () => {
+    const step = await uploadStep('aimed.txt', 'aimed');
+    const url = step.uploadUrl;
+    const elsewhere = url.replace(/^https?:\/\/[^/]+/, 'https://uploads.elsewhere.invalid');
+    expect(await refused(() => step.runWith({ uploadUrl: elsewhere }))).toMatch(
+      /not on the configured uploads origin/,
+    );
+    const otherRepo = url.replace(`/repos/${repo.owner}/${repo.repo}/`, `/repos/${repo.owner}/other/`);
+    expect(await refused(() => step.runWith({ uploadUrl: otherRepo }))).toMatch(
+      /not the path of .*'s release/,
+    );
+    const otherRelease = url.replace(/\/releases\/\d+\//, '/releases/999999/');
+    expect(await refused(() => step.runWith({ uploadUrl: otherRelease }))).toMatch(/not the path of/);
+    const id = url.match(/\/releases\/(\d+)\//)?.[1] ?? '';
+    const carry = `x${id} ${MAIN_SHA} ${url} fresh ${linkOf(step.view)}`;
+    expect(await refused(() => step.runWith({}, step.view, carry))).toMatch(/is not "<release id> <sha>/);
+    const noLink = carry.slice(1).replace(/ [0-9a-f]{64}$/, '');
+    expect(await refused(() => step.runWith({}, step.view, noLink))).toMatch(/is not "<release id> <sha>/);
+    await step.run();
+  });
+
+  it('refuses a view of another repository, asset or position than the carried link, sending nothing', async () => {
+    const step = await uploadStep('bound.txt', 'bound');
+    const { view } = step;
+    const tampered: UploadView[] = [
+      { ...view, repository: `${repo.owner}/other` },
+      { ...view, tag_name: 'v0.0.1' },
+      { ...view, asset: { ...view.asset, sha256: 'f'.repeat(64) } },
+      { ...view, asset: { ...view.asset, name: 'other.txt' } },
+      { ...view, index: 1, asset_count: 2 },
+    ];
+    for (const handed of tampered)
+      expect(await refused(() => step.runWith({}, handed))).toMatch(/is not the authorized request's/);
+    await step.run();
   });
 });

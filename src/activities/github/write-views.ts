@@ -50,8 +50,10 @@ const tampered = (message: string) =>
  * The step a write's activity runs, trusting nothing it was handed: the view is parsed by its
  * kind's strict schema, must be that write's view (the module refuses another's), and a view that
  * is the whole request (a release's draft and publication, which check every asset) must be the
- * request whose op_digest was authorized. An upload's view holds one asset: the publication then
- * reads the draft back and publishes only when its assets are exactly the authorized ones.
+ * request whose op_digest was authorized. An upload's view holds one asset, which its step checks,
+ * before it sends anything, against the link the draft derived from the checked request and
+ * carried (src/operations/publish-release/views.ts); the publication then reads the draft back and
+ * publishes only when its assets are exactly the authorized ones.
  */
 export function checkedWrite({ kind, opDigest: authorized, view, write }: WriteOf) {
   const operation = moduleOf(kind);

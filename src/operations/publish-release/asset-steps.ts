@@ -14,6 +14,7 @@ import type { StepContext, WriteStep } from '../operation.js';
 import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
 import { assetDifference, assetDifferences, assetNow, type ReleaseAsset } from './asset-set.js';
 import { type Asset, uploadTimeoutMs } from './assets.js';
+import { type Carry, carryLine, parseCarry, passedOn } from './carry.js';
 import { checkedEffect } from './checked-release.js';
 import { draftWrite, publicationBody } from './github.js';
 import {
@@ -24,7 +25,7 @@ import {
   releaseCalls,
   withAssets,
 } from './release-reads.js';
-import type { ReleaseView, UploadView } from './views.js';
+import { LAST_LINK, linkOf, type ReleaseView, type UploadView, uploadViews } from './views.js';
 
 /*
  * A release with assets, in GitHub's recommended order: a draft, every asset uploaded and checked,
@@ -33,19 +34,14 @@ import type { ReleaseView, UploadView } from './views.js';
  * at most a draft: nothing is published until the draft's assets are exactly the authorized ones.
  */
 
-/**
- * The carry from step to step, one line whatever the number of assets (each write's input holds
- * it, so the history stays linear): `<release id> <commit sha> <upload_url> <fresh|taken>`. The
- * upload URL spares each upload a read of the release; `fresh` says the draft had no assets when
- * the first write took it (it created it, or adopted an empty one), so an upload sends its bytes
- * first and looks at the draft's assets only when GitHub answers that the name is taken.
- */
-const carryOf = (release: Release, commit: string) =>
-  [release.id, commit, release.upload_url, (release.assets?.length ?? 0) > 0 ? 'taken' : 'fresh'].join(' ');
-function fromCarry(carry: string | undefined) {
-  const [id = '', commit = '', uploadUrl = '', assets = ''] = (carry ?? '').split(' ');
-  return { releaseId: Number(id), commit, uploadUrl, fresh: assets === 'fresh' };
-}
+const carryOf = (release: Release, commit: string, request: AssetRequest): string =>
+  carryLine({
+    releaseId: release.id,
+    commit,
+    uploadUrl: release.upload_url,
+    fresh: (release.assets?.length ?? 0) === 0,
+    link: linkOf(uploadViews(request)[0] as UploadView),
+  });
 
 /** Every artifact is in the store with its authorized size, or nothing is written to GitHub. */
 async function assertArtifactsStored(store: ArtifactStore, assets: readonly Asset[]): Promise<void> {
@@ -75,7 +71,8 @@ async function matchingDraft(
 /**
  * Write 0: every artifact checked in the store, the commit resolved, the tag's releases listed
  * (drafts included). An identical published release is adopted as the effect; otherwise a matching
- * draft is adopted, or a draft is created at the SHA. Answers `<release id> <sha>`.
+ * draft is adopted, or a draft is created at the SHA. Answers the carry (carry.ts), with the first
+ * upload's link.
  */
 const draftStep: WriteStep<AssetRequest> = {
   cost: { writes: 1, reads: 6 },
@@ -96,7 +93,7 @@ const draftStep: WriteStep<AssetRequest> = {
         request.repository,
         withAssets,
       ));
-    return { carry: carryOf(release, commit) };
+    return { carry: carryOf(release, commit, request) };
   },
 };
 
@@ -104,7 +101,7 @@ const draftStep: WriteStep<AssetRequest> = {
 async function uploadVerified(
   { calls, artifacts }: StepContext,
   request: UploadView,
-  uploadUrl: string,
+  releaseId: number,
   leftover: ReleaseAsset | undefined,
 ) {
   const { asset } = request;
@@ -120,7 +117,8 @@ async function uploadVerified(
     }
     return await calls.upload(
       {
-        url: uploadUrl,
+        repository: request.repository,
+        releaseId,
         name: asset.name,
         label: asset.label,
         contentType: asset.content_type,
@@ -164,7 +162,7 @@ function needsUpload(existing: ReleaseAsset | undefined, view: UploadView): bool
  * and the bytes uploaded again; an uploaded asset of that name with another digest is a CONFLICT.
  * The bytes stream from the artifact store, checked as they go.
  *
- * On a fresh draft (see carryOf) the upload is sent first: a name can only be taken there by this
+ * On a fresh draft (carry.ts) the upload is sent first: a name can only be taken there by this
  * execution's own earlier attempt (a crash, a 502's starter, an answer lost after GitHub accepted)
  * or by someone else, and GitHub answers each with 422 `already_exists`, as the sandbox does; only
  * then is the draft's asset list read, up to that name. So a release costs one write an asset and
@@ -173,23 +171,27 @@ function needsUpload(existing: ReleaseAsset | undefined, view: UploadView): bool
  * where this asset would be is read first: an asset already there is adopted without its bytes or
  * a refused write; one not on its page is uploaded as on a fresh draft, and GitHub's 422 still
  * catches it anywhere else. The declared write is the upload; on the recovery path a refused upload
- * and a deletion come before it, as a deletion always did.
+ * and a deletion come before it, as a deletion always did. Before anything is sent, the view and
+ * the carry are checked (boundCarry, assertUploadUrl); the step answers the carry with the next
+ * upload's link.
  */
 const assetStep = ({ asset, asset_count }: UploadView): WriteStep<UploadView> => ({
   cost: { writes: 1, reads: 1 + assetPages(asset_count) },
   timeoutMs: uploadTimeoutMs(asset),
-  async run(context, view, carry) {
-    const { releaseId, uploadUrl, fresh } = fromCarry(carry);
+  async run(context, view, handed) {
+    const carry = boundCarry(view, handed);
+    assertUploadUrl(context.calls, view.repository, carry);
+    const { releaseId, fresh } = carry;
     const reads = releaseCalls(context.calls, view);
-    const answer = { carry: carry ?? '' };
+    const answer = { carry: passedOn(carry, view.next) };
     let existing = fresh ? undefined : await reads.assetAt(releaseId, view.index, asset.name);
     if (!needsUpload(existing, view)) return answer;
-    const uploaded = await uploadVerified(context, view, uploadUrl, existing).catch(
+    const uploaded = await uploadVerified(context, view, releaseId, existing).catch(
       async (error: unknown) => {
         if (existing || !nameTaken(error)) throw error;
         existing = await reads.asset(releaseId, asset.name);
         if (!needsUpload(existing, view)) return undefined;
-        return uploadVerified(context, view, uploadUrl, existing);
+        return uploadVerified(context, view, releaseId, existing);
       },
     );
     if (!uploaded) return answer;
@@ -208,7 +210,12 @@ const publishDraftStep = (request: AssetRequest): WriteStep<AssetRequest> => ({
   // The release and its assets before, then after: the release, its assets, its tag (peeled), the setting.
   cost: { writes: 1, reads: 6 + 2 * assetPages(request.assets.length) },
   async run({ calls }, request, carry) {
-    const { releaseId, commit } = fromCarry(carry);
+    const { releaseId, commit, link } = parseCarry(carry);
+    // Each upload passes on its view's `next`: only a carry that went through all of them reaches the last.
+    if (link !== LAST_LINK)
+      throw new RangeError(
+        'The carry did not pass every authorized upload (its link is not the last); nothing was sent',
+      );
     const reads = releaseCalls(calls, request);
     let release = await reads.get(releaseId);
     if (release.draft && !request.draft) {
@@ -234,19 +241,43 @@ const publishDraftStep = (request: AssetRequest): WriteStep<AssetRequest> => ({
 
 /**
  * Each write's view of a release with assets: the whole request for the draft and the publication
- * (they check every asset), and for each upload only its asset, so the views grow with the assets.
+ * (they check every asset), and for each upload only its asset, chained (views.ts), so the views
+ * grow with the assets.
  */
 export const assetViews = (request: AssetRequest): [ReleaseView, ...ReleaseView[]] => [
   request,
-  ...request.assets.map((asset, index) => ({
-    repository: request.repository,
-    tag_name: request.tag_name,
-    asset_count: request.assets.length,
-    index,
-    asset,
-  })),
+  ...uploadViews(request),
   request,
 ];
+
+/**
+ * Before an upload sends anything: the upload URL in the carry (GitHub's answer to write 0, but
+ * read from the workflow's history) is the one the configured uploads origin gives the view's
+ * repository and the carried release. The upload itself goes to that configured URL (calls.ts), so
+ * this refuses a carry that would aim the bytes elsewhere rather than trusting it.
+ */
+function assertUploadUrl(calls: GitHubCalls, repository: string, carry: Carry): void {
+  const expected = `${calls.releaseAssetsUrl(repository, carry.releaseId)}{?name,label}`;
+  if (carry.uploadUrl === expected) return;
+  const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+  const which =
+    origin(carry.uploadUrl) === origin(expected)
+      ? `not the path of ${repository}'s release ${carry.releaseId}`
+      : 'not on the configured uploads origin';
+  throw new RangeError(
+    `The carried upload URL ${carry.uploadUrl} is ${which} (${expected}); nothing was sent`,
+  );
+}
+
+/** The carry an upload is handed, parsed, its link the one `view` hashes to (views.ts), or a RangeError. */
+function boundCarry(view: UploadView, carry: string | undefined): Carry {
+  const carried = parseCarry(carry);
+  if (linkOf(view) !== carried.link)
+    throw new RangeError(
+      `The view of asset ${view.index} is not the authorized request's (its link differs from the carry's); nothing was sent`,
+    );
+  return carried;
+}
 
 /**
  * Write `write` of a release with assets, from its view: the draft (0), the upload of asset
