@@ -6,6 +6,7 @@
  * `npm run histories:record -- run-` records only the scenarios whose names start with `run-`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { executionResult } from '../../../src/client/execution-result.js';
 import { RunClient } from '../../../src/client/run-client.js';
 import { pullRequest, releaseRequest, tagRequest } from '../../../src/demo/requests.js';
@@ -19,6 +20,13 @@ import { startExecutorHarness } from '../../support/executor-harness.js';
 const env = await createTimeSkippingEnv();
 const harness = await startExecutorHarness(env);
 const run = `replay-${Date.now()}`;
+/** Two small artifacts in the workers' store: a release with assets has a write per asset between draft and publication. */
+const assets = await Promise.all(
+  ['marketops-linux-amd64.tar.gz', 'SHA256SUMS'].map(async (name) => {
+    const { sha256, size } = await harness.artifacts.put(Readable.from([Buffer.from(`bytes of ${name}`)]));
+    return { name, size, sha256, content_type: 'application/octet-stream' };
+  }),
+);
 const scenarios: {
   name: string;
   request: OperationRequest;
@@ -28,6 +36,7 @@ const scenarios: {
   input?: unknown;
 }[] = [
   { name: 'release-succeeded', request: releaseRequest(run, 'v9.0.0') },
+  { name: 'release-with-assets-succeeded', request: { ...releaseRequest(run, 'v9.0.1'), assets } },
   { name: 'annotated-tag-succeeded', request: tagRequest(run, 'v9.0.0-annotated', 'Annotated') },
   { name: 'pull-request-succeeded', request: pullRequest(run, 'Replay') },
   {
