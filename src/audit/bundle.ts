@@ -51,15 +51,18 @@ export type AuditBundle = z.infer<typeof auditBundleSchema>;
 export interface ExportOptions {
   publicJwks: { keys: JWK[] };
   histories: Record<string, unknown>;
-  /** Where the workers kept the versions their decisions used; without it the bundle carries none. */
-  versions?: DecisionVersions;
+  /**
+   * Where the workers kept the versions their decisions used (openDecisionVersions at the audit store's
+   * location). Required: a worker always decides with a revocation list, so its records name versions.
+   */
+  versions: DecisionVersions;
 }
 
 /** The versions the records name that `versions` keeps, by digest; verification names any missing. */
-async function versionsNamed(entries: readonly AuditEntry[], versions: DecisionVersions | undefined) {
+async function versionsNamed(entries: readonly AuditEntry[], versions: DecisionVersions) {
   const gather = async (kind: VersionKind, digests: (string | null | undefined)[]) => {
     const named = [...new Set(digests.filter((digest): digest is string => typeof digest === 'string'))];
-    const kept = await Promise.all(named.map(async (digest) => [digest, await versions?.read(kind, digest)]));
+    const kept = await Promise.all(named.map(async (digest) => [digest, await versions.read(kind, digest)]));
     return Object.fromEntries(kept.filter(([, content]) => content !== undefined));
   };
   return {

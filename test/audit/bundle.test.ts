@@ -7,7 +7,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditBundle, exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
+import {
+  type AuditBundle,
+  exportBundle,
+  openAuditStore,
+  openDecisionVersions,
+  verifyBundle,
+} from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { createLocalEnv, registerSearchAttributes } from '../../src/temporal/servers.js';
 import { tempDir } from '../support/temp-dirs.js';
@@ -57,7 +63,8 @@ beforeAll(async () => {
     connectionOptions: { address: env.address },
     namespace: env.namespace ?? 'default',
   });
-  bundle = await exportBundle(store, RUN_ID, { publicJwks, histories });
+  const versions = await openDecisionVersions(storeDir);
+  bundle = await exportBundle(store, RUN_ID, { publicJwks, histories, versions });
   await store.close();
   keysFile = join(storeDir, 'keys.jwks.json');
   await import('node:fs/promises').then((fs) => fs.writeFile(keysFile, JSON.stringify(publicJwks)));

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
 import { createRefusalSink } from '../../src/activities/index.js';
-import { type AuditStore, exportBundle, verifyBundle } from '../../src/audit/index.js';
+import { type AuditStore, exportBundle, openDecisionVersions, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { tamper } from '../../src/demo/tour.js';
 import {
@@ -170,6 +170,7 @@ describe('refused authorizations of a run', () => {
     const bundle = await exportBundle(harness.store, plan.run_id, {
       publicJwks: harness.auditKeys,
       histories,
+      versions: await openDecisionVersions(harness.auditLocation),
     });
     expect(bundle.entries.find((entry) => entry.record.authorization?.step === 'tag')).toBeDefined();
     expect(await verifyBundle(bundle)).toEqual({ ok: true, records: entries.length });

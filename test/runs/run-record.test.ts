@@ -4,6 +4,7 @@ import {
   exportBundle,
   leafHash,
   openAuditStore,
+  openDecisionVersions,
   verifyBundle,
 } from '../../src/audit/index.js';
 import { sampleRecord, testKeys } from '../audit/fixtures.js';
@@ -42,13 +43,15 @@ function runRecord(stepLeaves: (string | null)[]): AuditRecord {
 describe('the run record in an audit bundle', () => {
   it('verifies with every step record it names, and fails naming a step whose record is missing', async () => {
     const { signer, publicJwks } = await testKeys();
-    const store = await openAuditStore(await tempDir('run-record'), signer);
+    const dir = await tempDir('run-record');
+    const store = await openAuditStore(dir, signer);
     try {
       const steps = [sampleRecord(1, RUN_ID), sampleRecord(2, RUN_ID)];
       for (const [n, record] of steps.entries()) await store.append(`receipt-${n}/final`, record);
       const named = [...steps.map(leafHash), null];
       await store.append(`run-${RUN_ID}/run`, runRecord(named));
-      const bundle = await exportBundle(store, RUN_ID, { publicJwks, histories: {} });
+      const versions = await openDecisionVersions(dir);
+      const bundle = await exportBundle(store, RUN_ID, { publicJwks, histories: {}, versions });
       expect(bundle.entries.map((entry) => entry.record.operation_kind)).toContain('publication_run');
       expect(await verifyBundle(bundle)).toEqual({ ok: true, records: 3 });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { exportBundle, openAuditStore, verifyBundle } from '../../src/audit/index.js';
+import { exportBundle, openAuditStore, openDecisionVersions, verifyBundle } from '../../src/audit/index.js';
 import { fetchRunHistories } from '../../src/audit/temporal-histories.js';
 import { RunClient } from '../../src/client/run-client.js';
 import { planFor } from '../../src/operations/registry.js';
@@ -59,7 +59,8 @@ describe('a run whose worker process is SIGKILLed mid-run', () => {
         });
         expect(Object.keys(histories)).toContain(runWorkflowIdFor(run));
         const publicJwks = JSON.parse(await readFile(stack.files.auditKeys, 'utf8'));
-        const bundle = await exportBundle(store, run, { publicJwks, histories });
+        const versions = await openDecisionVersions(`file:${stack.files.audit}`);
+        const bundle = await exportBundle(store, run, { publicJwks, histories, versions });
         expect(await verifyBundle(bundle)).toEqual({ ok: true, records: STEPS + 1 });
       } finally {
         await store.close();

@@ -53,6 +53,8 @@ export interface ExecutorHarness {
   keys: KeyRing;
   signingKey: JWK;
   store: AuditStore;
+  /** Where the audit log lives: `audit export` finds the decisions' policy versions beside it. */
+  auditLocation: string;
   /** The audit log's public key ring, as `audit export` puts it in a bundle. */
   auditKeys: { keys: JWK[] };
   ledger: ReceiptLedger;
@@ -94,8 +96,9 @@ export async function startExecutorHarness(
   const { privateJwk, publicJwks } = await generateSigningKey('federation-test');
   const audit = await generateSigningKey('audit-test');
   const dir = await tempDir('executor');
+  const auditLocation = `file:${join(dir, 'audit')}`;
   const store = await openAuditStore(
-    `file:${join(dir, 'audit')}`,
+    auditLocation,
     await checkpointSignerFromJwk(audit.privateJwk, 'test/audit'),
   );
   const ledger = await openLedger(`file:${join(dir, 'ledger')}`);
@@ -147,6 +150,7 @@ export async function startExecutorHarness(
     keys,
     signingKey: privateJwk,
     store,
+    auditLocation,
     auditKeys: audit.publicJwks,
     ledger,
     artifacts,
