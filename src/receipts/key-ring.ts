@@ -68,12 +68,18 @@ export function loadKeyRing(jwks: unknown): KeyRing {
   if (!shape.success)
     throw new Error('The key ring must be a JWKS: a JSON object with a non-empty "keys" array.');
   const keys = new Map<string, KeyObject>();
+  // One key, one kid: a revocation names a kid, and a second kid for the same key would outlive it.
+  const kidOfKey = new Map<string, string>();
   shape.data.keys.forEach((candidate, index) => {
     const subject = `key #${index + 1} of the JWKS`;
     rejectPrivateMembers(candidate, subject);
     const jwk = parseJwk(ed25519PublicJwkSchema, candidate, subject);
     if (keys.has(jwk.kid))
       throw new Error(`The JWKS lists kid "${jwk.kid}" twice; give each key its own kid.`);
+    const sameKey = kidOfKey.get(jwk.x);
+    if (sameKey !== undefined)
+      throw new Error(`The JWKS lists one key under kids "${sameKey}" and "${jwk.kid}"; keep one of them.`);
+    kidOfKey.set(jwk.x, jwk.kid);
     if (jwk.key_ops && !jwk.key_ops.includes('verify')) {
       throw new Error(`Field "key_ops" of the ${subject} must include "verify" when present.`);
     }

@@ -1,7 +1,7 @@
 import { stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, readKeyRingFile } from '../../src/receipts/index.js';
+import { generateSigningKey, loadKeyRing, readKeyRingFile } from '../../src/receipts/index.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 describe('a key ring read from a file', () => {
@@ -24,5 +24,13 @@ describe('a key ring read from a file', () => {
     const after = await ring.thumbprintFor('ops-1');
     expect(after).not.toBe(before);
     expect(after).toBe(await (await readKeyRingFile(path)).thumbprintFor('ops-1'));
+  });
+
+  it('refuses one key under two kids, which a revocation of one kid would not stop', async () => {
+    const pair = await generateSigningKey('ops-1');
+    const [key] = pair.publicJwks.keys;
+    expect(() => loadKeyRing({ keys: [key, { ...key, kid: 'ops-1-copy' }] })).toThrow(
+      'The JWKS lists one key under kids "ops-1" and "ops-1-copy"; keep one of them.',
+    );
   });
 });
