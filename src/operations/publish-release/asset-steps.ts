@@ -14,7 +14,7 @@ import type { StepContext, WriteStep } from '../operation.js';
 import { type ExistingReleaseCommit, releaseFields, releaseTagFields } from './adoption.js';
 import { assetDifference, assetDifferences, assetNow, type ReleaseAsset } from './asset-set.js';
 import { type Asset, uploadTimeoutMs } from './assets.js';
-import { type Carry, carryLine, parseCarry, passedOn } from './carry.js';
+import { carryLine, checkedCarry, parseCarry, passedOn } from './carry.js';
 import { checkedEffect } from './checked-release.js';
 import { draftWrite, publicationBody } from './github.js';
 import {
@@ -172,15 +172,14 @@ function needsUpload(existing: ReleaseAsset | undefined, view: UploadView): bool
  * a refused write; one not on its page is uploaded as on a fresh draft, and GitHub's 422 still
  * catches it anywhere else. The declared write is the upload; on the recovery path a refused upload
  * and a deletion come before it, as a deletion always did. Before anything is sent, the view and
- * the carry are checked (boundCarry, assertUploadUrl); the step answers the carry with the next
+ * the carry are checked (checkedCarry, carry.ts); the step answers the carry with the next
  * upload's link.
  */
 const assetStep = ({ asset, asset_count }: UploadView): WriteStep<UploadView> => ({
   cost: { writes: 1, reads: 1 + assetPages(asset_count) },
   timeoutMs: uploadTimeoutMs(asset),
   async run(context, view, handed) {
-    const carry = boundCarry(view, handed);
-    assertUploadUrl(context.calls, view.repository, carry);
+    const carry = checkedCarry(context.calls, view, handed);
     const { releaseId, fresh } = carry;
     const reads = releaseCalls(context.calls, view);
     const answer = { carry: passedOn(carry, view.next) };
@@ -249,35 +248,6 @@ export const assetViews = (request: AssetRequest): [ReleaseView, ...ReleaseView[
   ...uploadViews(request),
   request,
 ];
-
-/**
- * Before an upload sends anything: the upload URL in the carry (GitHub's answer to write 0, but
- * read from the workflow's history) is the one the configured uploads origin gives the view's
- * repository and the carried release. The upload itself goes to that configured URL (calls.ts), so
- * this refuses a carry that would aim the bytes elsewhere rather than trusting it.
- */
-function assertUploadUrl(calls: GitHubCalls, repository: string, carry: Carry): void {
-  const expected = `${calls.releaseAssetsUrl(repository, carry.releaseId)}{?name,label}`;
-  if (carry.uploadUrl === expected) return;
-  const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
-  const which =
-    origin(carry.uploadUrl) === origin(expected)
-      ? `not the path of ${repository}'s release ${carry.releaseId}`
-      : 'not on the configured uploads origin';
-  throw new RangeError(
-    `The carried upload URL ${carry.uploadUrl} is ${which} (${expected}); nothing was sent`,
-  );
-}
-
-/** The carry an upload is handed, parsed, its link the one `view` hashes to (views.ts), or a RangeError. */
-function boundCarry(view: UploadView, carry: string | undefined): Carry {
-  const carried = parseCarry(carry);
-  if (linkOf(view) !== carried.link)
-    throw new RangeError(
-      `The view of asset ${view.index} is not the authorized request's (its link differs from the carry's); nothing was sent`,
-    );
-  return carried;
-}
 
 /**
  * Write `write` of a release with assets, from its view: the draft (0), the upload of asset

@@ -1,3 +1,6 @@
+import type { GitHubCalls } from '../../github/calls.js';
+import { linkOf, type UploadView } from './views.js';
+
 /**
  * The carry from step to step of a release with assets, one line whatever the number of assets
  * (each write's input holds it, so the history stays linear):
@@ -33,3 +36,39 @@ export function parseCarry(carry: string | undefined): Carry {
 
 /** The same carry with the next upload's link. */
 export const passedOn = (carry: Carry, link: string): string => carryLine({ ...carry, link });
+
+/**
+ * Before an upload sends anything: the upload URL in the carry (GitHub's answer to write 0, but
+ * read from the workflow's history) is the one the configured uploads origin gives the view's
+ * repository and the carried release. The upload itself goes to that configured URL (calls.ts), so
+ * this refuses a carry that would aim the bytes elsewhere rather than trusting it.
+ */
+function assertUploadUrl(calls: GitHubCalls, repository: string, carry: Carry): void {
+  const expected = `${calls.releaseAssetsUrl(repository, carry.releaseId)}{?name,label}`;
+  if (carry.uploadUrl === expected) return;
+  const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+  const which =
+    origin(carry.uploadUrl) === origin(expected)
+      ? `not the path of ${repository}'s release ${carry.releaseId}`
+      : 'not on the configured uploads origin';
+  throw new RangeError(
+    `The carried upload URL ${carry.uploadUrl} is ${which} (${expected}); nothing was sent`,
+  );
+}
+
+/** The carry an upload is handed, parsed, its link the one `view` hashes to (views.ts), or a RangeError. */
+function boundCarry(view: UploadView, carry: string | undefined): Carry {
+  const carried = parseCarry(carry);
+  if (linkOf(view) !== carried.link)
+    throw new RangeError(
+      `The view of asset ${view.index} is not the authorized request's (its link differs from the carry's); nothing was sent`,
+    );
+  return carried;
+}
+
+/** An upload's carry: bound to its view and aimed at the configured uploads origin, or a RangeError (nothing sent). */
+export function checkedCarry(calls: GitHubCalls, view: UploadView, handed: string | undefined): Carry {
+  const carry = boundCarry(view, handed);
+  assertUploadUrl(calls, view.repository, carry);
+  return carry;
+}
