@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { fileVersion } from '../common/file-version.js';
 import type { Approval } from './approval.js';
 import { evaluatePolicy, type PolicyDecision } from './evaluate.js';
 import type { OperationFacts } from './facts.js';
@@ -37,13 +38,11 @@ export interface PolicySource {
  */
 export type KeepVersion = (kind: 'policy' | 'revocations', digest: string, content: object) => Promise<void>;
 
-/** What identifies one version of a file on disk, cheaply; null: it does not exist. */
+/** `fileVersion`, its read errors in one sentence that names the file. */
 async function versionOf(file: string): Promise<string | null> {
   try {
-    const { mtimeMs, ctimeMs, size, ino } = await stat(file);
-    return `${mtimeMs}:${ctimeMs}:${size}:${ino}`;
+    return await fileVersion(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw unreadable(file, error);
   }
 }

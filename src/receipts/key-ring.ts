@@ -1,20 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { z } from 'zod';
+import { fileVersion } from '../common/file-version.js';
 import { readJsonFile } from '../common/files.js';
 import { ed25519PublicJwkSchema, PRIVATE_JWK_MEMBERS, parseJwk } from './jwk-schemas.js';
 
-/**
- * Which version of a file was read. ctime and inode too: a key swapped under its kid keeps the size,
- * and `cp -p` or `rsync -t` keep the mtime, but neither survives a write or a rename.
- */
-type FileStamp = { path: string; version: string };
-
-const versionOf = async (path: string): Promise<string> => {
-  const { mtimeMs, ctimeMs, size, ino } = await stat(path);
-  return `${mtimeMs}:${ctimeMs}:${size}:${ino}`;
-};
+/** Which version of the ring's file was read (src/common/file-version.ts); null: it was missing. */
+type FileStamp = { path: string; version: string | null };
 
 /**
  * The public Ed25519 keys a verifier trusts, by kid. Several at once allow rotation. A ring read from
@@ -34,7 +26,7 @@ export class KeyRing {
   async refresh(): Promise<void> {
     if (!this.#file) return;
     const { path, version } = this.#file;
-    if ((await versionOf(path)) === version) return;
+    if ((await fileVersion(path)) === version) return;
     const next = await readKeyRingFile(path);
     this.#keys = next.#keys;
     this.#file = next.#file;
@@ -90,7 +82,7 @@ export function loadKeyRing(jwks: unknown): KeyRing {
 
 export async function readKeyRingFile(path: string): Promise<KeyRing> {
   // Stat first: a change made while reading is then seen by the next refresh.
-  const version = await versionOf(path);
+  const version = await fileVersion(path);
   const ring = loadKeyRing(await readJsonFile(path, 'a JWKS of Ed25519 public keys'));
   return new KeyRing(new Map(ring.kids.map((kid) => [kid, ring.keyFor(kid) as KeyObject])), {
     path,
